@@ -1,0 +1,170 @@
+//! The video host: every `video_url` the harness sends points here. Serves a real MP4, counts
+//! per task the requests and the completed downloads, and per task behaves as the scenario
+//! asks: normal, slow, expired, truncated or large.
+
+mod stream;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::http_server::{self, ServerHandle};
+use crate::outcome::Downloads;
+use crate::scenario::VideoMode;
+
+/// A small, playable MP4 (1 s, 160x90, H.264 + AAC) made once with ffmpeg; see assets/README.md.
+pub static SAMPLE_MP4: &[u8] = include_bytes!("../../assets/sample.mp4");
+/// How big the `large` mode's file is.
+pub const LARGE_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, Default)]
+struct Entry {
+    mode: VideoMode,
+    counts: Downloads,
+}
+
+#[derive(Debug)]
+pub(crate) struct HostState {
+    tasks: Mutex<HashMap<String, Entry>>,
+    /// How long the `slow` mode spreads the file over.
+    slow_over: Mutex<Duration>,
+}
+
+impl HostState {
+    fn with<R>(&self, f: impl FnOnce(&mut HashMap<String, Entry>) -> R) -> R {
+        // A panic elsewhere must not take the counts with it.
+        let mut guard = self.tasks.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut guard)
+    }
+
+    pub(crate) fn completed(&self, task_id: &str) {
+        self.with(|t| {
+            if let Some(e) = t.get_mut(task_id) {
+                e.counts.completed += 1;
+            }
+        });
+    }
+}
+
+/// A running video host. Cheap to clone; the server stops when the last clone is dropped.
+#[derive(Debug, Clone)]
+pub struct VideoHost {
+    state: Arc<HostState>,
+    base_url: String,
+    _server: Arc<ServerHandle>,
+}
+
+impl VideoHost {
+    /// Binds `listen` (port 0 for any). `base_url` is what receivers are told, for a receiver
+    /// that reaches the harness by another name (a container, say).
+    pub async fn start(listen: SocketAddr, base_url: Option<String>) -> Result<VideoHost, String> {
+        let state = Arc::new(HostState {
+            tasks: Mutex::new(HashMap::new()),
+            slow_over: Mutex::new(Duration::from_secs(30)),
+        });
+        let router = Router::new()
+            .route("/videos/{file}", get(serve_video))
+            .with_state(state.clone());
+        let server = http_server::spawn(router, listen)
+            .await
+            .map_err(|e| format!("video host: {e}"))?;
+        let base_url = base_url
+            .map(|b| b.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| server.url());
+        Ok(VideoHost {
+            state,
+            base_url,
+            _server: Arc::new(server),
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn url_for(&self, task_id: &str) -> String {
+        format!("{}/videos/{task_id}.mp4", self.base_url)
+    }
+
+    /// Registers a task (counts start at zero) or changes its mode.
+    pub fn set_mode(&self, task_id: &str, mode: VideoMode) {
+        self.state
+            .with(|t| t.entry(task_id.to_string()).or_default().mode = mode);
+    }
+
+    /// The `slow` mode trickles the file over this long; set above the deadline in force.
+    pub fn set_slow_over(&self, d: Duration) {
+        *self
+            .state
+            .slow_over
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = d;
+    }
+
+    pub fn downloads(&self, task_id: &str) -> Downloads {
+        self.state
+            .with(|t| t.get(task_id).map(|e| e.counts).unwrap_or_default())
+    }
+}
+
+async fn serve_video(State(state): State<Arc<HostState>>, Path(file): Path<String>) -> Response {
+    let Some(task_id) = file.strip_suffix(".mp4") else {
+        return (StatusCode::NOT_FOUND, "not a video\n").into_response();
+    };
+    let mode = state.with(|t| {
+        t.get_mut(task_id).map(|e| {
+            e.counts.requests += 1;
+            e.mode
+        })
+    });
+    let Some(mode) = mode else {
+        return (StatusCode::NOT_FOUND, "no such video\n").into_response();
+    };
+    let slow_over = *state
+        .slow_over
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let (len, body) = match mode {
+        VideoMode::Expired => {
+            // What a signed link says once its 14 days are over.
+            return (StatusCode::FORBIDDEN, "Request has expired\n").into_response();
+        }
+        VideoMode::Normal => (
+            SAMPLE_MP4.len() as u64,
+            Body::from_stream(stream::whole(state.clone(), task_id.to_string())),
+        ),
+        VideoMode::Slow => (
+            SAMPLE_MP4.len() as u64,
+            Body::from_stream(stream::trickle(
+                state.clone(),
+                task_id.to_string(),
+                slow_over,
+            )),
+        ),
+        VideoMode::Truncated => (
+            SAMPLE_MP4.len() as u64,
+            Body::from_stream(stream::truncated()),
+        ),
+        VideoMode::Large => (
+            LARGE_BYTES,
+            Body::from_stream(stream::large(
+                state.clone(),
+                task_id.to_string(),
+                LARGE_BYTES,
+            )),
+        ),
+    };
+    let mut resp = Response::new(body);
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("video/mp4"));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    resp
+}

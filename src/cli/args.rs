@@ -1,0 +1,284 @@
+//! The command line, as clap definitions. Flags shared by `check`, `run`, `send` and `load`
+//! live in [`SenderArgs`] so they read and behave the same everywhere.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::duration::Dur;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "suno-mock",
+    version,
+    about = "Plays the provider's side of the Suno music-video callbacks and checks your receiver",
+    after_help = "Exit status: 0 passed, 1 a rule or expectation failed, 2 usage error, 3 invalid scenario file, 4 the harness could not do its job, 130 interrupted."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the built-in conformance suite and print a verdict per rule.
+    Check(CheckArgs),
+    /// Run scenario files or folders.
+    Run(RunArgs),
+    /// One delivery, printed as an exchange.
+    Send(SendArgs),
+    /// Start a correct and a flawed built-in receiver and check both.
+    Demo(DemoArgs),
+    /// List the rule catalogue.
+    Rules,
+    /// Why a rule exists and how to fix a failure.
+    Explain {
+        /// A rule id from `suno-mock rules`.
+        rule: String,
+    },
+    /// Lint scenario files.
+    Validate {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of the scenario format.
+    Schema,
+    /// Run a built-in receiver on its own (to try a scenario against, or to read its code's behaviour).
+    Receiver(ReceiverArgs),
+}
+
+/// Where callbacks go: a URL, or `builtin` for the built-in reference receiver on loopback.
+#[derive(Debug, Clone)]
+pub enum ReceiverArg {
+    Url(url::Url),
+    Builtin,
+}
+
+pub fn parse_receiver(s: &str) -> Result<ReceiverArg, String> {
+    if s == "builtin" {
+        return Ok(ReceiverArg::Builtin);
+    }
+    let u = url::Url::parse(s).map_err(|e| {
+        format!("`{s}` is not a URL ({e}); write it like http://127.0.0.1:3000/callback")
+    })?;
+    match u.scheme() {
+        "http" | "https" => {}
+        other => {
+            return Err(format!(
+                "the scheme `{other}` is not HTTP; use http:// or https://"
+            ));
+        }
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err("the URL has no host".into());
+    }
+    Ok(ReceiverArg::Url(u))
+}
+
+/// `1s,2s,4s`: the waits before each retry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delays(pub Vec<Dur>);
+
+fn parse_delays(s: &str) -> Result<Delays, String> {
+    s.split(',')
+        .map(|p| crate::duration::parse(p.trim()))
+        .collect::<Result<_, _>>()
+        .map(Delays)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SenderArgs {
+    /// The receiver's callback URL (`builtin`: the built-in reference receiver).
+    #[arg(long, value_name = "URL", value_parser = parse_receiver)]
+    pub receiver: ReceiverArg,
+    /// Deadline of one attempt: connect, request and the whole response.
+    #[arg(long, default_value = "15s", value_name = "DUR")]
+    pub timeout: Dur,
+    /// Retries after a failed attempt.
+    #[arg(long, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub retries: u32,
+    /// Waits before each retry; the last one repeats.
+    #[arg(long, default_value = "1s,2s,4s", value_name = "DURS", value_parser = parse_delays)]
+    pub retry_delays: Delays,
+    /// Sign every genuine delivery with this HMAC key (also SUNO_MOCK_HMAC_KEY).
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "SUNO_MOCK_HMAC_KEY",
+        hide_env_values = true
+    )]
+    pub hmac_key: Option<String>,
+    /// The receiver URL's query parameter that carries its secret token.
+    #[arg(long, value_name = "NAME")]
+    pub token_param: Option<String>,
+    /// GET this URL ({task_id} filled in) to observe the receiver's side effects.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub probe_url: Option<String>,
+    /// Run this shell command ({task_id} filled in, quoted) to observe side effects.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub probe_cmd: Option<String>,
+    /// An observation counts once unchanged this long.
+    #[arg(long, default_value = "500ms", value_name = "DUR")]
+    pub settle: Dur,
+    /// Longest wait for side effects to settle (and for a download, in download-video).
+    #[arg(long, default_value = "60s", value_name = "DUR")]
+    pub max_wait: Dur,
+    /// Where the video host listens.
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    pub artifact_listen: SocketAddr,
+    /// The video host's address as the receiver reaches it (for a receiver in a container).
+    #[arg(long, value_name = "URL")]
+    pub artifact_base_url: Option<String>,
+    /// Seed of task ids and payloads; printed in every report; the same seed replays a run.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Also write the JSON report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report_json: Option<PathBuf>,
+    /// Also write a JUnit XML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report_junit: Option<PathBuf>,
+    /// Accept any TLS certificate from the receiver.
+    #[arg(long)]
+    pub insecure: bool,
+    /// Show every step, not only the failed ones.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub sender: SenderArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SendKind {
+    Success,
+    Failure,
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    #[arg(value_enum)]
+    pub kind: SendKind,
+    /// The task_id to send (default: a seeded id).
+    #[arg(long, value_name = "ID")]
+    pub task: Option<String>,
+    /// Callback `code` (failure: 500, 400 or 451).
+    #[arg(long)]
+    pub code: Option<i64>,
+    /// Put JSON at a path of the body: `--set data.extra=1`, `--set 'msg="hi"'`.
+    #[arg(long = "set", value_name = "PATH=JSON")]
+    pub set: Vec<String>,
+    /// Deliver this many identical copies.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub copies: u32,
+    /// Release the copies at one instant.
+    #[arg(long)]
+    pub concurrent: bool,
+    #[command(flatten)]
+    pub sender: SenderArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Judge only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub only: Vec<String>,
+    /// A should rule that does not pass fails the run.
+    #[arg(long)]
+    pub strict: bool,
+    /// fast-ack: the largest p95 answer latency that passes.
+    #[arg(long, default_value = "1s", value_name = "DUR")]
+    pub fast_ack_p95: Dur,
+    #[command(flatten)]
+    pub sender: SenderArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Deadline per attempt in the demo (the documented 15 s would make it slow).
+    #[arg(long, default_value = "2s", value_name = "DUR")]
+    pub timeout: Dur,
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReceiverArgs {
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+    /// Plant defects (comma-separated): fail-on-failure, answer-202, blocking-download, no-dedup, racy-dedup, crash-on-bad-input, strict-fields, strict-content-type, no-verify, never-download, slow-ack.
+    #[arg(long, value_delimiter = ',', value_name = "FLAW,...")]
+    pub flaw: Vec<crate::receiver::Flaw>,
+    /// Verify signatures with this key (also SUNO_MOCK_HMAC_KEY).
+    #[arg(long, env = "SUNO_MOCK_HMAC_KEY", hide_env_values = true)]
+    pub hmac_key: Option<String>,
+    /// Require `?NAME=VALUE` on callbacks.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub token: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_parses_its_defaults() {
+        for argv in [
+            &["suno-mock", "run", "x.yaml", "--receiver", "builtin"][..],
+            &[
+                "suno-mock",
+                "send",
+                "success",
+                "--receiver",
+                "http://127.0.0.1:1/cb",
+            ],
+            &[
+                "suno-mock",
+                "check",
+                "--receiver",
+                "http://127.0.0.1:1/cb",
+                "--only",
+                "ack-success,ack-failure",
+            ],
+            &["suno-mock", "demo"],
+            &["suno-mock", "receiver", "--flaw", "no-dedup,slow-ack"],
+        ] {
+            Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{argv:?}: {e}"));
+        }
+    }
+
+    #[test]
+    fn receiver_urls_are_checked() {
+        assert!(parse_receiver("ftp://x/").unwrap_err().contains("scheme"));
+        assert!(
+            parse_receiver("not a url")
+                .unwrap_err()
+                .contains("not a URL")
+        );
+        assert!(matches!(
+            parse_receiver("builtin"),
+            Ok(ReceiverArg::Builtin)
+        ));
+    }
+}

@@ -1,0 +1,177 @@
+//! `suno-mock demo`: the main job on an embedded default. Starts the reference receiver and a
+//! flawed one on loopback, checks both, and says whether the harness found exactly the flaws
+//! that were planted.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use super::args::{Delays, DemoArgs, Format, ReceiverArg, SenderArgs};
+use super::check_cmd::{CheckOptions, header, run_check};
+use super::session::{Fatal, runtime, setup};
+use crate::duration::Dur;
+use crate::exit;
+use crate::receiver::{self, Flaw, Flaws, ReceiverConfig, RunningReceiver};
+use crate::report::check;
+use crate::rules::{RuleResult, Verdict};
+
+/// Flaws whose effects are confined to the rules they break, so the verdict is exact.
+pub const DEMO_FLAWS: [Flaw; 5] = [
+    Flaw::FailOnFailure,
+    Flaw::RacyDedup,
+    Flaw::StrictContentType,
+    Flaw::CrashOnBadInput,
+    Flaw::NoVerify,
+];
+const DEMO_KEY: &str = "suno-mock-demo-key";
+
+fn sender_args(
+    r: &RunningReceiver,
+    cfg: &ReceiverConfig,
+    a: &DemoArgs,
+    seed: u64,
+) -> Result<SenderArgs, Fatal> {
+    let url =
+        url::Url::parse(&r.callback_url(cfg)).map_err(|e| Fatal(exit::HARNESS, e.to_string()))?;
+    Ok(SenderArgs {
+        receiver: ReceiverArg::Url(url),
+        timeout: a.timeout,
+        retries: 3,
+        retry_delays: Delays(vec![
+            Dur::from_millis(100),
+            Dur::from_millis(200),
+            Dur::from_millis(400),
+        ]),
+        hmac_key: Some(DEMO_KEY.into()),
+        token_param: None,
+        probe_url: Some(r.probe_url()),
+        probe_cmd: None,
+        settle: Dur::from_millis(500),
+        max_wait: Dur::secs(60),
+        artifact_listen: ([127, 0, 0, 1], 0).into(),
+        artifact_base_url: None,
+        seed: Some(seed),
+        format: Format::Human,
+        report_json: None,
+        report_junit: None,
+        insecure: false,
+        verbose: false,
+    })
+}
+
+fn not_passed(rules: &[RuleResult]) -> BTreeSet<&'static str> {
+    rules
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.verdict,
+                Verdict::Fail | Verdict::Warn | Verdict::Inconclusive
+            )
+        })
+        .map(|r| r.id)
+        .collect()
+}
+
+pub fn run(a: DemoArgs) -> i32 {
+    match runtime().and_then(|rt| rt.block_on(demo(&a))) {
+        Ok(c) => c,
+        Err(Fatal(c, m)) => {
+            eprintln!("error: {m}");
+            c
+        }
+    }
+}
+
+async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
+    let seed = a.seed.unwrap_or_else(rand::random);
+    let loopback = ([127, 0, 0, 1], 0).into();
+    let ref_cfg = ReceiverConfig {
+        hmac_key: Some(DEMO_KEY.into()),
+        ..ReceiverConfig::default()
+    };
+    let bad_cfg = ReceiverConfig {
+        hmac_key: Some(DEMO_KEY.into()),
+        flaws: Flaws(DEMO_FLAWS.to_vec()),
+        ..ReceiverConfig::default()
+    };
+    let reference = receiver::start(ref_cfg.clone(), loopback)
+        .await
+        .map_err(|e| Fatal(exit::HARNESS, e))?;
+    let flawed = receiver::start(bad_cfg.clone(), loopback)
+        .await
+        .map_err(|e| Fatal(exit::HARNESS, e))?;
+    let s_ref = setup(&sender_args(&reference, &ref_cfg, a, seed)?).await?;
+    let s_bad = setup(&sender_args(&flawed, &bad_cfg, a, seed)?).await?;
+    let opts = CheckOptions {
+        only: Vec::new(),
+        fast_ack_p95: Duration::from_secs(1),
+    };
+    println!(
+        "suno-mock demo: checking two built-in receivers on loopback, both verifying signatures and showing their state for --probe-url.\nThe demo uses a {} deadline and 100ms/200ms/400ms retry delays so it finishes quickly; `check` defaults to the documented 15 s.\n",
+        a.timeout
+    );
+    let (r_ref, r_bad) = tokio::join!(
+        run_check(&s_ref, true, &opts),
+        run_check(&s_bad, true, &opts)
+    );
+    let (run_ref, rules_ref) = r_ref?;
+    let (run_bad, rules_bad) = r_bad?;
+    let st = s_ref.style;
+    let planted: Vec<&str> = DEMO_FLAWS.iter().map(|f| f.name()).collect();
+    print!(
+        "{}\n{}{}",
+        st.bold("== reference receiver (no flaws)"),
+        s_ref.secrets.redact(&header(&run_ref, &s_ref)),
+        s_ref
+            .secrets
+            .redact(&check::report(&run_ref, &rules_ref, &st))
+    );
+    print!(
+        "\n{}\n{}{}",
+        st.bold(&format!(
+            "== flawed receiver (planted: {})",
+            planted.join(", ")
+        )),
+        s_bad.secrets.redact(&header(&run_bad, &s_bad)),
+        s_bad
+            .secrets
+            .redact(&check::report(&run_bad, &rules_bad, &st))
+    );
+    let expected: BTreeSet<&str> = DEMO_FLAWS
+        .iter()
+        .flat_map(|f| f.breaks().iter().copied())
+        .collect();
+    let found_ref = not_passed(&rules_ref);
+    let found_bad = not_passed(&rules_bad);
+    let missed: Vec<_> = expected.difference(&found_bad).copied().collect();
+    let extra: Vec<_> = found_bad.difference(&expected).copied().collect();
+    println!("\n{}", st.bold("== verdict"));
+    let exact = found_ref.is_empty() && missed.is_empty() && extra.is_empty();
+    if exact {
+        println!(
+            "{} the reference receiver passed every rule, and on the flawed one the harness flagged exactly the {} rules its {} planted flaws break: {}",
+            st.good("ok:"),
+            expected.len(),
+            DEMO_FLAWS.len(),
+            expected.iter().copied().collect::<Vec<_>>().join(", ")
+        );
+        Ok(exit::SUCCESS)
+    } else {
+        println!(
+            "{} the harness did not find exactly the planted flaws",
+            st.bad("MISMATCH:")
+        );
+        if !found_ref.is_empty() {
+            println!(
+                "  flagged on the reference receiver: {}",
+                found_ref.into_iter().collect::<Vec<_>>().join(", ")
+            );
+        }
+        if !missed.is_empty() {
+            println!("  planted but not flagged: {}", missed.join(", "));
+        }
+        if !extra.is_empty() {
+            println!("  flagged but not planted: {}", extra.join(", "));
+        }
+        Ok(exit::FAILED)
+    }
+}

@@ -1,0 +1,44 @@
+//! The commands: clap definitions in `args`, one file per command, shared set-up in `session`.
+
+pub mod args;
+mod check_cmd;
+mod demo_cmd;
+mod receiver_cmd;
+mod rules_cmd;
+mod run_cmd;
+mod send_cmd;
+mod session;
+mod validate_cmd;
+
+use clap::Parser;
+
+pub use args::Cli;
+pub use validate_cmd::schema_json;
+
+use crate::exit;
+
+/// Parses the command line, runs the command, returns the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        args::Command::Run(a) => run_cmd::run(a),
+        args::Command::Send(a) => send_cmd::run(a),
+        args::Command::Check(a) => check_cmd::run(a),
+        args::Command::Demo(a) => demo_cmd::run(a),
+        args::Command::Rules => rules_cmd::list(),
+        args::Command::Explain { rule } => rules_cmd::explain(&rule),
+        args::Command::Validate { paths } => validate_cmd::validate(&paths),
+        args::Command::Schema => validate_cmd::schema(),
+        args::Command::Receiver(a) => receiver_cmd::run(a),
+    }
+}

@@ -1,0 +1,51 @@
+//! `suno-mock receiver`: a built-in receiver on its own, correct or with planted flaws.
+
+use super::args::ReceiverArgs;
+use super::session::{Fatal, runtime};
+use crate::exit;
+use crate::receiver::{self, Flaws, ReceiverConfig};
+
+pub fn run(a: ReceiverArgs) -> i32 {
+    let token = match a.token.as_deref().map(|t| t.split_once('=')) {
+        None => None,
+        Some(Some((k, v))) if !k.is_empty() && !v.is_empty() => {
+            Some((k.to_string(), v.to_string()))
+        }
+        Some(_) => {
+            eprintln!("error: --token: write it as NAME=VALUE");
+            return exit::USAGE;
+        }
+    };
+    let cfg = ReceiverConfig {
+        hmac_key: a.hmac_key,
+        token,
+        flaws: Flaws(a.flaw),
+    };
+    let result = runtime().and_then(|rt| {
+        rt.block_on(async {
+            let r = receiver::start(cfg.clone(), a.listen)
+                .await
+                .map_err(|e| Fatal(exit::HARNESS, e))?;
+            let flaws: Vec<_> = cfg.flaws.0.iter().map(|f| f.name()).collect();
+            println!(
+                "built-in receiver ({}) listening\n  callbacks: POST {}\n  state:     GET  {}",
+                if flaws.is_empty() {
+                    "reference".to_string()
+                } else {
+                    format!("flaws: {}", flaws.join(", "))
+                },
+                crate::secrets::Secrets::default().redact(&r.callback_url(&cfg)),
+                r.probe_url()
+            );
+            let _ = tokio::signal::ctrl_c().await;
+            Ok::<_, Fatal>(exit::SUCCESS)
+        })
+    });
+    match result {
+        Ok(c) => c,
+        Err(Fatal(c, m)) => {
+            eprintln!("error: {m}");
+            c
+        }
+    }
+}

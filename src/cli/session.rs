@@ -1,0 +1,216 @@
+//! What `run`, `send` and `check` share: turning flags into a running harness (video host,
+//! observer, sender, optional built-in receiver, Ctrl-C handling) and writing the reports.
+
+use std::path::Path;
+
+use tokio_util::sync::CancellationToken;
+
+use super::args::{Format, ReceiverArg, SenderArgs};
+use crate::artifacts::VideoHost;
+use crate::exit;
+use crate::observe::{ObserveConfig, Observer};
+use crate::outcome::RunOutcome;
+use crate::receiver::{self, ReceiverConfig, RunningReceiver};
+use crate::report::{self, Style};
+use crate::rules::RuleResult;
+use crate::run::{Engine, RunConfig};
+use crate::secrets::Secrets;
+use crate::sender::{ClientOptions, Policy, Sender};
+
+/// A failure to set up, with its exit status.
+pub struct Fatal(pub i32, pub String);
+
+pub struct Session {
+    pub engine: Engine,
+    pub secrets: Secrets,
+    pub style: Style,
+    /// The built-in receiver, when `--receiver builtin` started one.
+    pub _builtin: Option<RunningReceiver>,
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime, Fatal> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Fatal(
+                exit::HARNESS,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })
+}
+
+/// The policy the flags describe.
+pub fn policy(a: &SenderArgs) -> Policy {
+    Policy {
+        timeout: a.timeout.0,
+        retries: a.retries,
+        retry_delays: a.retry_delays.0.iter().map(|d| d.0).collect(),
+        ..Policy::default()
+    }
+}
+
+pub async fn setup(a: &SenderArgs) -> Result<Session, Fatal> {
+    if a.timeout.0.is_zero() {
+        return Err(Fatal(
+            exit::USAGE,
+            "--timeout must be more than zero".into(),
+        ));
+    }
+    let seed = a.seed.unwrap_or_else(rand::random);
+    let mut secrets = Secrets::default();
+    if let Some(k) = &a.hmac_key {
+        secrets.add(k);
+    }
+    let (receiver_url, builtin) = match &a.receiver {
+        ReceiverArg::Url(u) => (u.clone(), None),
+        ReceiverArg::Builtin => {
+            let cfg = ReceiverConfig {
+                hmac_key: a.hmac_key.clone(),
+                ..ReceiverConfig::default()
+            };
+            let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+                .await
+                .map_err(|e| Fatal(exit::HARNESS, e))?;
+            let url = url::Url::parse(&r.callback_url(&cfg))
+                .map_err(|e| Fatal(exit::HARNESS, format!("built-in receiver URL: {e}")))?;
+            (url, Some(r))
+        }
+    };
+    if let Some(param) = &a.token_param {
+        match receiver_url.query_pairs().find(|(k, _)| k == param) {
+            Some((_, v)) => secrets.add(&v),
+            None => {
+                return Err(Fatal(
+                    exit::USAGE,
+                    format!(
+                        "--token-param {param}: the receiver URL has no `{param}` query parameter to carry the token"
+                    ),
+                ));
+            }
+        }
+    }
+    if a.insecure {
+        eprintln!("warning: --insecure: TLS certificates of the receiver are NOT verified");
+    }
+    let host = VideoHost::start(a.artifact_listen, a.artifact_base_url.clone())
+        .await
+        .map_err(|e| Fatal(exit::HARNESS, e))?;
+    let mut probe_url = a.probe_url.clone();
+    if probe_url.is_none()
+        && let Some(r) = &builtin
+    {
+        // The built-in receiver shows its state; use it so idempotency is observable.
+        probe_url = Some(r.probe_url());
+    }
+    let observer = Observer::new(
+        ObserveConfig {
+            probe_url,
+            probe_cmd: a.probe_cmd.clone(),
+            settle: a.settle.0,
+            max_wait: a.max_wait.0,
+        },
+        host.clone(),
+    )
+    .map_err(|e| Fatal(exit::HARNESS, e))?;
+    let sender = Sender::new(&ClientOptions {
+        insecure: a.insecure,
+        hmac_key: a.hmac_key.clone(),
+        connect_timeout: Some(a.timeout.0),
+    })
+    .map_err(|e| Fatal(exit::HARNESS, e))?;
+    let cancel = CancellationToken::new();
+    watch_ctrl_c(cancel.clone());
+    Ok(Session {
+        engine: Engine {
+            cfg: RunConfig {
+                receiver: receiver_url,
+                token_param: a.token_param.clone(),
+                policy: policy(a),
+                seed,
+            },
+            sender,
+            host,
+            observer,
+            cancel,
+            pinned: Vec::new(),
+        },
+        secrets,
+        style: Style::detect(),
+        _builtin: builtin,
+    })
+}
+
+/// First Ctrl-C: stop sending, let attempts in flight finish, write the reports. Second: leave.
+pub fn watch_ctrl_c(cancel: CancellationToken) {
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!(
+                "interrupted: finishing attempts in flight, then writing the reports (Ctrl-C again to quit now)"
+            );
+            cancel.cancel();
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(exit::INTERRUPTED);
+            }
+        }
+    });
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), Fatal> {
+    std::fs::write(path, text).map_err(|e| {
+        Fatal(
+            exit::HARNESS,
+            format!("cannot write the report {}: {e}", path.display()),
+        )
+    })
+}
+
+/// What a command hands to [`emit`].
+pub struct Output<'a> {
+    pub command: &'a str,
+    pub run: &'a RunOutcome,
+    pub rules: Option<&'a [RuleResult]>,
+    pub human: String,
+    pub junit: Result<String, String>,
+    pub code: i32,
+}
+
+/// Prints the report in the chosen format and writes the report files. Every text goes through
+/// the redactor. Returns the exit status, which becomes 4 if a file cannot be written.
+pub fn emit(a: &SenderArgs, secrets: &Secrets, out: Output<'_>) -> i32 {
+    let Output {
+        command,
+        run,
+        rules,
+        human,
+        junit,
+        code,
+    } = out;
+    let code = if run.interrupted {
+        exit::INTERRUPTED
+    } else {
+        code
+    };
+    let json = || secrets.redact(&report::json::report(command, run, rules, code));
+    match a.format {
+        Format::Human => print!("{}", secrets.redact(&human)),
+        Format::Json => print!("{}", json()),
+    }
+    let mut files = Vec::new();
+    if let Some(p) = &a.report_json {
+        files.push((p, Ok(json())));
+    }
+    if let Some(p) = &a.report_junit {
+        files.push((p, junit.map(|x| secrets.redact(&x))));
+    }
+    for (path, text) in files {
+        let result = text
+            .map_err(|e| Fatal(exit::HARNESS, e))
+            .and_then(|t| write_file(path, &t));
+        if let Err(Fatal(c, m)) = result {
+            eprintln!("error: {m}");
+            return c;
+        }
+    }
+    code
+}

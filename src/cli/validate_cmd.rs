@@ -1,0 +1,45 @@
+//! `suno-mock validate PATH...` and `suno-mock schema`.
+
+use std::path::PathBuf;
+
+use super::run_cmd::report_load_error;
+use crate::exit;
+use crate::scenario::{Scenario, load_paths};
+
+pub fn validate(paths: &[PathBuf]) -> i32 {
+    match load_paths(paths) {
+        Ok(s) => {
+            for l in &s {
+                println!("ok  {}  ({} steps)", l.file, l.scenario.steps.len());
+            }
+            println!(
+                "{} scenario file{} valid",
+                s.len(),
+                if s.len() == 1 { "" } else { "s" }
+            );
+            exit::SUCCESS
+        }
+        Err(e) => report_load_error(e),
+    }
+}
+
+/// The JSON Schema of a scenario file, for editors (yaml-language-server, VS Code).
+pub fn schema_json() -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(Scenario)).unwrap_or_default();
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "$id".into(),
+            "https://suno-mock.invalid/scenario.schema.json".into(),
+        );
+        obj.insert("title".into(), "suno-mock scenario".into());
+    }
+    schema
+}
+
+pub fn schema() -> i32 {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&schema_json()).unwrap_or_default()
+    );
+    exit::SUCCESS
+}

@@ -1,0 +1,18 @@
+//! suno-mock plays the provider's side of the Suno music-video callbacks and checks the
+//! receivers written for them. The binary is a thin shell over this library.
+
+pub mod artifacts;
+pub mod cli;
+pub mod duration;
+pub mod exit;
+pub mod http_server;
+pub mod observe;
+pub mod outcome;
+pub mod payload;
+pub mod receiver;
+pub mod report;
+pub mod rules;
+pub mod run;
+pub mod scenario;
+pub mod secrets;
+pub mod sender;

@@ -1,0 +1,124 @@
+//! Observations of a receiver's side effects: the video host's download counts (always), an
+//! HTTP probe and a command probe, each taken once it has settled.
+
+mod probe;
+
+use std::time::{Duration, Instant};
+
+use crate::artifacts::VideoHost;
+use crate::outcome::Observation;
+
+pub use probe::{run_command_probe, run_http_probe, shell_quote};
+
+#[derive(Debug, Clone)]
+pub struct ObserveConfig {
+    /// GET this URL (`{task_id}` filled in); the body is the observation.
+    pub probe_url: Option<String>,
+    /// Run this shell command (`{task_id}` filled in, shell-quoted); stdout is the observation.
+    pub probe_cmd: Option<String>,
+    /// An observation counts once it is unchanged for this long.
+    pub settle: Duration,
+    /// Give up waiting for it to settle after this long, and say so.
+    pub max_wait: Duration,
+}
+
+impl Default for ObserveConfig {
+    fn default() -> Self {
+        ObserveConfig {
+            probe_url: None,
+            probe_cmd: None,
+            settle: Duration::from_millis(500),
+            max_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+impl ObserveConfig {
+    /// Whether anything beyond download counts is watched.
+    pub fn has_probe(&self) -> bool {
+        self.probe_url.is_some() || self.probe_cmd.is_some()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Observer {
+    cfg: ObserveConfig,
+    host: VideoHost,
+    client: reqwest::Client,
+}
+
+impl Observer {
+    pub fn new(cfg: ObserveConfig, host: VideoHost) -> Result<Observer, String> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(5))
+            .build()
+            .map_err(|e| format!("cannot set up the probe client: {e}"))?;
+        Ok(Observer { cfg, host, client })
+    }
+
+    pub fn config(&self) -> &ObserveConfig {
+        &self.cfg
+    }
+
+    /// One look at every source, now.
+    pub async fn snapshot(&self, task: &str, task_id: &str) -> Result<Observation, String> {
+        let probe_http = match &self.cfg.probe_url {
+            Some(t) => Some(run_http_probe(&self.client, t, task_id).await?),
+            None => None,
+        };
+        let probe_cmd = match &self.cfg.probe_cmd {
+            Some(t) => Some(run_command_probe(t, task_id).await?),
+            None => None,
+        };
+        Ok(Observation {
+            name: None,
+            task: task.to_string(),
+            task_id: task_id.to_string(),
+            downloads: self.host.downloads(task_id),
+            probe_http,
+            probe_cmd,
+            settled: false,
+            waited_ms: 0.0,
+        })
+    }
+
+    /// Looks repeatedly until nothing has changed for the settle window. Side effects of a
+    /// receiver happen in its own time, so polling is the only way to see them come to rest.
+    /// With `until_downloaded`, first waits (at most that long) for a completed download.
+    pub async fn settled(
+        &self,
+        task: &str,
+        task_id: &str,
+        until_downloaded: Option<Duration>,
+    ) -> Result<Observation, String> {
+        let start = Instant::now();
+        let poll =
+            (self.cfg.settle / 10).clamp(Duration::from_millis(10), Duration::from_millis(100));
+        // --max-wait bounds every wait of an observation, this one included.
+        if let Some(limit) = until_downloaded.map(|l| l.min(self.cfg.max_wait)) {
+            while self.host.downloads(task_id).completed == 0 && start.elapsed() < limit {
+                tokio::time::sleep(poll).await;
+            }
+        }
+        let mut last = self.snapshot(task, task_id).await?;
+        let mut stable_since = Instant::now();
+        loop {
+            if stable_since.elapsed() >= self.cfg.settle {
+                last.settled = true;
+                break;
+            }
+            if start.elapsed() >= self.cfg.max_wait {
+                break;
+            }
+            tokio::time::sleep(poll).await;
+            let now = self.snapshot(task, task_id).await?;
+            if now.downloads != last.downloads || !now.same_effects(&last) {
+                stable_since = Instant::now();
+            }
+            last = now;
+        }
+        last.waited_ms = (start.elapsed().as_secs_f64() * 1000.0).round();
+        Ok(last)
+    }
+}

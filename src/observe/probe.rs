@@ -1,0 +1,92 @@
+//! The two probes a user can point at their receiver's state: a URL and a shell command.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+const PROBE_CAP: usize = 256 * 1024;
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Wraps `s` in single quotes for `sh`, so a task id can never become shell syntax.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// GET the probe URL. A JSON body is compared as a JSON value; anything else as text. A
+/// non-200 answer is part of the observation (a 404 turning into a 200 is a change).
+pub async fn run_http_probe(
+    client: &reqwest::Client,
+    template: &str,
+    task_id: &str,
+) -> Result<Value, String> {
+    let url = template.replace(
+        "{task_id}",
+        &url::form_urlencoded::byte_serialize(task_id.as_bytes()).collect::<String>(),
+    );
+    let resp = client.get(&url).send().await.map_err(|e| {
+        format!(
+            "probe {url}: {}",
+            crate::sender::error_class::chain_message(&e)
+        )
+    })?;
+    let status = resp.status().as_u16();
+    let bytes = resp
+        .bytes()
+        .await
+        .map_err(|e| format!("probe {url}: reading the body: {e}"))?;
+    let bytes = &bytes[..bytes.len().min(PROBE_CAP)];
+    let body = serde_json::from_slice::<Value>(bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).trim().to_string()));
+    Ok(if status == 200 {
+        body
+    } else {
+        json!({"status": status, "body": body})
+    })
+}
+
+/// Runs the probe command with `sh -c`. Its trimmed stdout is the observation; a non-zero exit
+/// is part of it.
+pub async fn run_command_probe(template: &str, task_id: &str) -> Result<String, String> {
+    let cmd = template.replace("{task_id}", &shell_quote(task_id));
+    let child = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(&cmd)
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(COMMAND_TIMEOUT, child)
+        .await
+        .map_err(|_| {
+            format!(
+                "probe command did not finish within {}s: {cmd}",
+                COMMAND_TIMEOUT.as_secs()
+            )
+        })?
+        .map_err(|e| format!("cannot run the probe command: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout[..out.stdout.len().min(PROBE_CAP)])
+        .trim()
+        .to_string();
+    Ok(if out.status.success() {
+        stdout
+    } else {
+        format!("exit {}: {stdout}", out.status.code().unwrap_or(-1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_hostile_ids() {
+        assert_eq!(shell_quote("a'b; rm -rf /"), "'a'\\''b; rm -rf /'");
+    }
+
+    #[tokio::test]
+    async fn command_probe_sees_quoted_id() {
+        let out = run_command_probe("printf %s {task_id}", "x'; echo pwned")
+            .await
+            .unwrap();
+        assert_eq!(out, "x'; echo pwned");
+    }
+}

@@ -1,0 +1,8 @@
+//! Callback bodies: the documented templates, JSON-path overrides, and seeded task ids.
+
+pub mod ids;
+pub mod json_path;
+pub mod template;
+
+pub use ids::TaskIds;
+pub use template::{Body, build_body, failure_msg};

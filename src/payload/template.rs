@@ -1,0 +1,84 @@
+//! The documented callback bodies (CONTRACT.md S1, S2) and the step's changes to them.
+
+use serde_json::{Value, json};
+
+use super::json_path;
+use crate::scenario::{DeliverStep, Template};
+
+/// The provider's `msg` for each failure code it documents.
+pub fn failure_msg(code: i64) -> &'static str {
+    match code {
+        400 => "Music video generation failed",
+        451 => "Failed to download the source audio",
+        _ => "Internal Error - Please try again later",
+    }
+}
+
+/// A request body ready to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub bytes: Vec<u8>,
+    /// The JSON it was made from, when it is JSON.
+    pub json: Option<Value>,
+}
+
+/// The template filled in for `task_id`, with the step's `code`, `msg`, `set` and `remove`.
+pub fn build_body(step: &DeliverStep, task_id: &str, video_url: &str) -> Result<Body, String> {
+    if let Some(raw) = &step.body {
+        return Ok(Body {
+            bytes: raw.as_bytes().to_vec(),
+            json: serde_json::from_str(raw).ok(),
+        });
+    }
+    let mut v = match step.deliver {
+        Template::Success => json!({
+            "code": step.code.unwrap_or(200),
+            "msg": step.msg.as_deref().unwrap_or("success"),
+            "data": {"task_id": task_id, "video_url": video_url},
+        }),
+        Template::Failure => {
+            let code = step.code.unwrap_or(500);
+            json!({
+                "code": code,
+                "msg": step.msg.as_deref().unwrap_or(failure_msg(code)),
+                "data": {"task_id": task_id, "video_url": null},
+            })
+        }
+        Template::Custom => step.json.clone().unwrap_or(Value::Null),
+    };
+    for (path, value) in &step.set {
+        json_path::set(&mut v, path, substitute(value, task_id, video_url))?;
+    }
+    for path in &step.remove {
+        json_path::remove(&mut v, path)?;
+    }
+    if step.deliver == Template::Custom {
+        v = substitute(&v, task_id, video_url);
+    }
+    let bytes = serde_json::to_vec(&v).map_err(|e| e.to_string())?;
+    Ok(Body {
+        bytes,
+        json: Some(v),
+    })
+}
+
+/// `{task_id}` and `{video_url}` in strings of custom bodies and `set` values are filled in.
+fn substitute(v: &Value, task_id: &str, video_url: &str) -> Value {
+    match v {
+        Value::String(s) if s.contains('{') => Value::String(
+            s.replace("{task_id}", task_id)
+                .replace("{video_url}", video_url),
+        ),
+        Value::Array(a) => Value::Array(
+            a.iter()
+                .map(|x| substitute(x, task_id, video_url))
+                .collect(),
+        ),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), substitute(x, task_id, video_url)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}

@@ -1,0 +1,94 @@
+//! The built-in receivers: a reference receiver that passes every rule, and the same receiver
+//! with defects planted by flag. `demo` checks both; tests use them where side effects matter.
+
+mod flaws;
+mod handler;
+mod validate;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use flaws::{Flaw, Flaws};
+
+use crate::http_server::{self, ServerHandle};
+
+#[derive(Debug, Clone, Default)]
+pub struct ReceiverConfig {
+    /// Verify `X-Webhook-Signature` with this key.
+    pub hmac_key: Option<String>,
+    /// Require query parameter `.0` to equal `.1`.
+    pub token: Option<(String, String)>,
+    pub flaws: Flaws,
+}
+
+/// What the receiver did for one task; served at `/state/{task_id}` for `--probe-url`.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct TaskRecord {
+    pub task_id: String,
+    pub code: i64,
+    /// How many times the task was processed: 1 for a correct receiver, however many copies came.
+    pub processed: u64,
+    pub video_bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_error: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    pub tasks: Mutex<HashMap<String, TaskRecord>>,
+    /// Set by the `crash-on-bad-input` flaw: every request after is answered 503.
+    pub dead: std::sync::atomic::AtomicBool,
+}
+
+pub struct RunningReceiver {
+    pub server: ServerHandle,
+    state: Arc<Shared>,
+}
+
+impl RunningReceiver {
+    /// Where callbacks go (with the token, when one is required).
+    pub fn callback_url(&self, cfg: &ReceiverConfig) -> String {
+        match &cfg.token {
+            Some((k, v)) => format!("{}/callback?{k}={v}", self.server.url()),
+            None => format!("{}/callback", self.server.url()),
+        }
+    }
+
+    /// A `--probe-url` template for this receiver's state.
+    pub fn probe_url(&self) -> String {
+        format!("{}/state/{{task_id}}", self.server.url())
+    }
+
+    pub fn record(&self, task_id: &str) -> Option<TaskRecord> {
+        self.state
+            .tasks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(task_id)
+            .cloned()
+    }
+}
+
+pub async fn start(cfg: ReceiverConfig, addr: SocketAddr) -> Result<RunningReceiver, String> {
+    let state = Arc::new(Shared::default());
+    let app = handler::App {
+        cfg: Arc::new(cfg),
+        shared: state.clone(),
+        client: reqwest::Client::builder()
+            .build()
+            .map_err(|e| format!("cannot set up the receiver's HTTP client: {e}"))?,
+    };
+    let router = Router::new()
+        .route("/callback", post(handler::callback))
+        .route("/state/{task_id}", get(handler::state))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .with_state(app);
+    let server = http_server::spawn(router, addr)
+        .await
+        .map_err(|e| format!("built-in receiver: {e}"))?;
+    Ok(RunningReceiver { server, state })
+}

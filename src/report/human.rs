@@ -1,0 +1,148 @@
+//! The human report of `run` and `send`: one line per scenario, the evidence of every failed
+//! expectation (scenario file, step, expected against actual, every attempt), a summary line.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use super::evidence::{attempt_line, delivery_block};
+use super::style::Style;
+use crate::duration::human;
+use crate::outcome::*;
+
+pub fn run_report(run: &RunOutcome, verbose: bool, st: &Style) -> String {
+    let mut out = String::new();
+    for s in &run.scenarios {
+        let tag = match s.status {
+            ScenarioStatus::Passed => st.good("PASS "),
+            ScenarioStatus::Failed => st.bad("FAIL "),
+            ScenarioStatus::Error => st.warn("ERROR"),
+            ScenarioStatus::NotRun => st.dim("SKIP "),
+        };
+        let took = human(Duration::from_secs_f64(s.duration_ms / 1000.0));
+        let _ = writeln!(out, "{tag} {}  {}  {}", s.file, s.name, st.dim(&took));
+        for step in &s.steps {
+            let interesting = step.status != StepStatus::Passed;
+            if !(interesting || verbose) {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "      step {} (line {}): {}{}",
+                step.index,
+                step.line,
+                step.label,
+                match step.status {
+                    StepStatus::NotRun => " - not run".to_string(),
+                    _ => String::new(),
+                }
+            );
+            if let Some(e) = &step.error {
+                let _ = writeln!(out, "        {} {e}", st.warn("harness error:"));
+            }
+            for c in step.checks.iter().filter(|c| !c.passed || verbose) {
+                let copy = c
+                    .copy
+                    .filter(|_| step.deliveries.len() > 1)
+                    .map(|n| format!(" (copy {n})"))
+                    .unwrap_or_default();
+                let mark = if c.passed {
+                    st.good("ok")
+                } else {
+                    st.bad("expected")
+                };
+                let _ = writeln!(out, "        {mark} {}{copy}: {}", c.what, c.expected);
+                if !c.passed {
+                    let _ = writeln!(out, "             got: {}", c.actual);
+                }
+            }
+            if interesting || verbose {
+                for d in &step.deliveries {
+                    out.push_str(&delivery_block(d, "        ", st));
+                }
+                if let Some(o) = &step.observation {
+                    let _ = writeln!(out, "        observed {}: {}", o.task_id, o.summary());
+                }
+            }
+        }
+    }
+    out.push_str(&summary(run, st));
+    out
+}
+
+pub fn summary(run: &RunOutcome, st: &Style) -> String {
+    let deliveries = run.deliveries().count();
+    let attempts: usize = run.deliveries().map(|d| d.attempts.len()).sum();
+    let (p, f, e, n) = (
+        run.count(ScenarioStatus::Passed),
+        run.count(ScenarioStatus::Failed),
+        run.count(ScenarioStatus::Error),
+        run.count(ScenarioStatus::NotRun),
+    );
+    let mut parts = vec![st.good(&format!("{p} passed"))];
+    parts.push(if f > 0 {
+        st.bad(&format!("{f} failed"))
+    } else {
+        format!("{f} failed")
+    });
+    if e > 0 {
+        parts.push(st.warn(&format!("{e} harness errors")));
+    }
+    if n > 0 {
+        parts.push(format!("{n} not run"));
+    }
+    let mut line = format!(
+        "{} scenarios: {} · {deliveries} deliveries, {attempts} attempts · {} · seed {}\n",
+        run.scenarios.len(),
+        parts.join(", "),
+        human(Duration::from_secs_f64(run.duration_ms / 1000.0)),
+        run.seed
+    );
+    if run.interrupted {
+        line.push_str("interrupted: steps after the interruption were not run\n");
+    }
+    line
+}
+
+/// `send`: the exchange itself, request body and every attempt of every copy.
+pub fn exchange(run: &RunOutcome, st: &Style) -> String {
+    let mut out = String::new();
+    for s in &run.scenarios {
+        for step in &s.steps {
+            if let Some(e) = &step.error {
+                let _ = writeln!(out, "{} {e}", st.warn("harness error:"));
+            }
+            for (i, d) in step.deliveries.iter().enumerate() {
+                if i == 0 {
+                    let _ = writeln!(out, "> {} {}", d.request.method, d.request.url);
+                    for (k, v) in &d.request.headers {
+                        let _ = writeln!(out, "> {k}: {v}");
+                    }
+                    if let Some(ts) = d.attempts.first().and_then(|a| a.signed_at) {
+                        let _ = writeln!(out, "> X-Webhook-Timestamp: {ts}");
+                        let _ = writeln!(
+                            out,
+                            "> X-Webhook-Signature: (HMAC-SHA256 of task_id.timestamp, fresh on every attempt)"
+                        );
+                    }
+                    let _ = writeln!(out, ">\n> {}\n", d.request.body);
+                }
+                if step.deliveries.len() > 1 {
+                    let _ = writeln!(out, "copy {}:", d.copy);
+                }
+                for a in &d.attempts {
+                    let _ = writeln!(out, "< {}", attempt_line(a, st));
+                    if let Some(b) = &a.body {
+                        let _ = writeln!(out, "<   {}", b.trim_end());
+                    }
+                }
+                let verdict = if d.acknowledged {
+                    st.good("acknowledged")
+                } else {
+                    st.bad("not acknowledged")
+                };
+                let _ = writeln!(out, "= {verdict} after {} attempt(s)", d.attempts.len());
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,66 @@
+//! The JSON report: the outcome data as it is, under a versioned envelope.
+
+use serde::Serialize;
+
+use crate::outcome::{RunOutcome, SCHEMA_VERSION, ScenarioStatus};
+use crate::rules::RuleResult;
+
+#[derive(Serialize)]
+struct Summary {
+    scenarios: usize,
+    passed: usize,
+    failed: usize,
+    errors: usize,
+    not_run: usize,
+    deliveries: usize,
+    attempts: usize,
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    schema_version: u32,
+    tool: &'static str,
+    version: &'static str,
+    command: &'a str,
+    seed: u64,
+    receiver: &'a str,
+    duration_ms: f64,
+    interrupted: bool,
+    exit_code: i32,
+    summary: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rules: Option<&'a [RuleResult]>,
+    scenarios: &'a [crate::outcome::ScenarioOutcome],
+}
+
+pub fn report(
+    command: &str,
+    run: &RunOutcome,
+    rules: Option<&[RuleResult]>,
+    exit_code: i32,
+) -> String {
+    let env = Envelope {
+        schema_version: SCHEMA_VERSION,
+        tool: "suno-mock",
+        version: env!("CARGO_PKG_VERSION"),
+        command,
+        seed: run.seed,
+        receiver: &run.receiver,
+        duration_ms: run.duration_ms,
+        interrupted: run.interrupted,
+        exit_code,
+        summary: Summary {
+            scenarios: run.scenarios.len(),
+            passed: run.count(ScenarioStatus::Passed),
+            failed: run.count(ScenarioStatus::Failed),
+            errors: run.count(ScenarioStatus::Error),
+            not_run: run.count(ScenarioStatus::NotRun),
+            deliveries: run.deliveries().count(),
+            attempts: run.deliveries().map(|d| d.attempts.len()).sum(),
+        },
+        rules,
+        scenarios: &run.scenarios,
+    };
+    // Serialising plain data with string keys cannot fail.
+    serde_json::to_string_pretty(&env).unwrap_or_default() + "\n"
+}

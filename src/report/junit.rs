@@ -1,0 +1,156 @@
+//! JUnit XML, the report CI systems read: one testcase per scenario (`run`) or per rule
+//! (`check`); a failed expectation is `<failure>`, a harness error `<error>`.
+
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+use super::evidence::delivery_block;
+use super::style::Style;
+use crate::outcome::{RunOutcome, ScenarioStatus, StepStatus};
+
+pub enum CaseKind {
+    Pass,
+    Failure { message: String, text: String },
+    Error { message: String, text: String },
+    Skipped { message: String },
+}
+
+pub struct Case {
+    pub name: String,
+    pub classname: String,
+    pub time: Duration,
+    pub kind: CaseKind,
+}
+
+pub fn render(suite_name: &str, cases: Vec<Case>, total: Duration) -> Result<String, String> {
+    let mut suite = TestSuite::new(suite_name);
+    suite.set_time(total);
+    for c in cases {
+        let status = match c.kind {
+            CaseKind::Pass => TestCaseStatus::success(),
+            CaseKind::Failure { message, text } => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                s.set_message(message).set_description(text);
+                s
+            }
+            CaseKind::Error { message, text } => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+                s.set_message(message).set_description(text);
+                s
+            }
+            CaseKind::Skipped { message } => {
+                let mut s = TestCaseStatus::skipped();
+                s.set_message(message);
+                s
+            }
+        };
+        let mut tc = TestCase::new(c.name, status);
+        tc.set_classname(c.classname).set_time(c.time);
+        suite.add_test_case(tc);
+    }
+    let mut report = Report::new("suno-mock");
+    report.set_time(total).add_test_suite(suite);
+    report
+        .to_string()
+        .map_err(|e| format!("cannot write JUnit XML: {e}"))
+}
+
+/// One testcase per scenario.
+pub fn run_cases(run: &RunOutcome) -> Vec<Case> {
+    let plain = Style::default();
+    run.scenarios
+        .iter()
+        .map(|s| {
+            let mut text = String::new();
+            let mut first = None;
+            for step in s
+                .steps
+                .iter()
+                .filter(|st| matches!(st.status, StepStatus::Failed | StepStatus::Error))
+            {
+                text.push_str(&format!(
+                    "step {} (line {}): {}\n",
+                    step.index, step.line, step.label
+                ));
+                if let Some(e) = &step.error {
+                    text.push_str(&format!("  harness error: {e}\n"));
+                    first.get_or_insert_with(|| format!("step {}: {e}", step.index));
+                }
+                for c in step.checks.iter().filter(|c| !c.passed) {
+                    text.push_str(&format!(
+                        "  expected {}: {}\n  got: {}\n",
+                        c.what, c.expected, c.actual
+                    ));
+                    first.get_or_insert_with(|| {
+                        format!(
+                            "step {}: expected {} {}, got {}",
+                            step.index, c.what, c.expected, c.actual
+                        )
+                    });
+                }
+                for d in &step.deliveries {
+                    text.push_str(&delivery_block(d, "  ", &plain));
+                }
+            }
+            let message = first.unwrap_or_default();
+            let kind = match s.status {
+                ScenarioStatus::Passed => CaseKind::Pass,
+                ScenarioStatus::Failed => CaseKind::Failure { message, text },
+                ScenarioStatus::Error => CaseKind::Error { message, text },
+                ScenarioStatus::NotRun => CaseKind::Skipped {
+                    message: "not run: the run was interrupted".into(),
+                },
+            };
+            Case {
+                name: s.name.clone(),
+                classname: s.file.clone(),
+                time: Duration::from_secs_f64(s.duration_ms / 1000.0),
+                kind,
+            }
+        })
+        .collect()
+}
+
+/// One testcase per rule. A warning is a failure only under `--strict`; skip and inconclusive
+/// are skipped with their reason.
+pub fn rule_cases(rules: &[crate::rules::RuleResult], strict: bool) -> Vec<Case> {
+    use crate::rules::Verdict;
+    let plain = Style::default();
+    rules
+        .iter()
+        .map(|r| {
+            let mut text = String::new();
+            for d in &r.evidence.deliveries {
+                text.push_str(&delivery_block(d, "", &plain));
+            }
+            for o in &r.evidence.observations {
+                text.push_str(&format!("observed {}: {}\n", o.task_id, o.summary()));
+            }
+            let kind = match r.verdict {
+                Verdict::Pass => CaseKind::Pass,
+                Verdict::Fail => CaseKind::Failure {
+                    message: r.reason.clone(),
+                    text,
+                },
+                Verdict::Warn if strict => CaseKind::Failure {
+                    message: format!("warning (--strict): {}", r.reason),
+                    text,
+                },
+                Verdict::Warn => CaseKind::Pass,
+                Verdict::Skip => CaseKind::Skipped {
+                    message: format!("skip: {}", r.reason),
+                },
+                Verdict::Inconclusive => CaseKind::Skipped {
+                    message: format!("inconclusive: {}", r.reason),
+                },
+            };
+            Case {
+                name: r.id.to_string(),
+                classname: format!("suno-mock.check.{}", r.level.name()),
+                time: Duration::ZERO,
+                kind,
+            }
+        })
+        .collect()
+}

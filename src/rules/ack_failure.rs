@@ -1,0 +1,45 @@
+//! `ack-failure`: failure callbacks (code 500, 400, 451) are answered HTTP 200.
+
+use super::judge::{Context, Finding, Judged, first_and_more, not_200};
+use super::{Explain, Level, Rule};
+
+pub const ID: &str = "ack-failure";
+
+pub const RULE: Rule = Rule {
+    id: ID,
+    level: Level::Must,
+    summary: "failure callbacks (code 500, 400, 451) are answered HTTP 200",
+    explain: Explain {
+        does: "delivers well-formed failure callbacks with code 500, 400 and 451 and video_url null",
+        passes: "each is answered HTTP 200 on the first attempt",
+        why: "a failed task is not a failed delivery. The page sends failures to the same URL and expects 200 for every callback; answering 500 makes the sender retry a callback that was received fine, and after 3 retries it gives up (the task is then marked CALLBACK_EXCEPTION)",
+        fix: "record the failure (code, msg) and answer 200; never mirror the callback's `code` into the HTTP status",
+    },
+    judge,
+};
+
+fn judge(ctx: &Context<'_>) -> Judged {
+    if ctx.scenario(ID).is_none() {
+        return Judged::new(Context::not_run(ID));
+    }
+    let ds = ctx.deliveries(ID);
+    if ds.is_empty() {
+        return Judged::new(Finding::Inconclusive(
+            "no failure callback was delivered".into(),
+        ));
+    }
+    let bad = not_200(&ds);
+    let finding = if bad.is_empty() {
+        let codes: Vec<_> = ds
+            .iter()
+            .map(|d| d.template.trim_start_matches("failure ").to_string())
+            .collect();
+        Finding::Ok(format!(
+            "answered 200 to failure callbacks with code {}",
+            codes.join(", ")
+        ))
+    } else {
+        Finding::Bad(first_and_more(&bad) + "; a failed task is still a delivered callback")
+    };
+    Judged::with(finding, ds)
+}

@@ -1,0 +1,47 @@
+//! `async-processing`: a video that downloads slowly does not hold up the answer.
+
+use super::judge::{Context, Finding, Judged, describe, what};
+use super::{Explain, Level, Rule};
+use crate::duration::Dur;
+
+pub const ID: &str = "async-processing";
+
+pub const RULE: Rule = Rule {
+    id: ID,
+    level: Level::Must,
+    summary: "a slow video download does not hold up the answer",
+    explain: Explain {
+        does: "delivers a success callback whose video_url trickles out over twice the deadline",
+        passes: "the first attempt is answered 200 within the deadline",
+        why: "the page: \"Complex business logic should be processed asynchronously to avoid blocking callback response\" and \"Video files are usually large\". The page's own Python example downloads the video before answering: with a large file or a slow link it misses the 15 s deadline",
+        fix: "hand the download to a queue or a background task (a goroutine, `tokio::spawn`, a Celery job) and answer 200 at once",
+    },
+    judge,
+};
+
+fn judge(ctx: &Context<'_>) -> Judged {
+    if ctx.scenario(ID).is_none() {
+        return Judged::new(Context::not_run(ID));
+    }
+    let ds = ctx.deliveries(ID);
+    let Some(d) = ds.first() else {
+        return Judged::new(Finding::Inconclusive("no callback was delivered".into()));
+    };
+    let a = &d.attempts[0];
+    let finding = if a.status == Some(200) {
+        Finding::Ok(format!(
+            "answered {} while the video was still trickling out",
+            describe(a)
+        ))
+    } else if a.status.is_none() {
+        Finding::Bad(format!(
+            "{} got {} while its video trickled out over more than {}: the download blocks the answer",
+            what(d),
+            describe(a),
+            Dur(ctx.deadline)
+        ))
+    } else {
+        Finding::Bad(format!("{} answered {}", what(d), describe(a)))
+    };
+    Judged::with(finding, ds)
+}

@@ -1,0 +1,90 @@
+//! `fast-ack`: answers are fast: p95 latency of well-formed callbacks at most 1 s.
+
+use std::time::Duration;
+
+use super::judge::{Context, Finding, Judged};
+use super::{Explain, Level, Rule};
+use crate::duration::{Dur, human};
+
+pub const ID: &str = "fast-ack";
+
+pub const RULE: Rule = Rule {
+    id: ID,
+    level: Level::Should,
+    summary: "answers are fast (p95 at most 1 s)",
+    explain: Explain {
+        does: "measures the latency of every attempt of every well-formed callback in the run (its own scenario adds a handful); an attempt without an answer counts as its deadline",
+        passes: "the 95th percentile is at most 1 s (`--fast-ack-p95`)",
+        why: "the page: \"Callback processing should return a 200 status code as quickly as possible to avoid timeout\". A receiver that takes seconds on a quiet day misses the 15 s deadline under load",
+        fix: "answer before doing any work that waits on the network or a disk; move downloads and processing to a background job",
+    },
+    judge,
+};
+
+/// Nearest-rank percentile of sorted values.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn judge(ctx: &Context<'_>) -> Judged {
+    let mut lat: Vec<f64> = ctx
+        .well_formed()
+        .flat_map(|d| d.attempts.iter())
+        .map(|a| {
+            if a.status.is_some() {
+                a.duration_ms
+            } else {
+                a.duration_ms.max(ctx.deadline.as_secs_f64() * 1000.0)
+            }
+        })
+        .collect();
+    if lat.is_empty() {
+        return Judged::new(Finding::Inconclusive(
+            "no well-formed callback was delivered".into(),
+        ));
+    }
+    lat.sort_by(f64::total_cmp);
+    let ms = |v: f64| human(Duration::from_secs_f64(v / 1000.0));
+    let (p50, p95, max) = (
+        percentile(&lat, 50.0),
+        percentile(&lat, 95.0),
+        lat[lat.len() - 1],
+    );
+    let text = format!(
+        "p95 {} (p50 {}, max {}) over {} attempts",
+        ms(p95),
+        ms(p50),
+        ms(max),
+        lat.len()
+    );
+    let limit = ctx.fast_ack_p95.as_secs_f64() * 1000.0;
+    let finding = if p95 <= limit {
+        Finding::Ok(text)
+    } else {
+        Finding::Bad(format!("{text}; more than {}", Dur(ctx.fast_ack_p95)))
+    };
+    let slow = ctx
+        .well_formed()
+        .filter(|d| d.attempts.iter().any(|a| a.duration_ms > limit))
+        .take(3)
+        .cloned()
+        .collect();
+    Judged::with(finding, slow)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percentile;
+
+    #[test]
+    fn nearest_rank() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(percentile(&v, 95.0), 95.0);
+        assert_eq!(percentile(&v, 50.0), 50.0);
+        assert_eq!(percentile(&[7.0], 95.0), 7.0);
+    }
+}

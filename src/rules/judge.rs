@@ -1,0 +1,251 @@
+//! What every rule judges from: the run's outcome and how the run was set up; and the small
+//! vocabulary rules answer in.
+
+use std::time::Duration;
+
+use crate::duration::human;
+use crate::outcome::{Attempt, Delivery, Observation, RunOutcome, ScenarioOutcome, ScenarioStatus};
+use crate::scenario::Input;
+
+/// A rule's finding before its level turns it into a verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finding {
+    Ok(String),
+    Bad(String),
+    Skip(String),
+    Inconclusive(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub finding: Finding,
+    pub deliveries: Vec<Delivery>,
+    pub observations: Vec<Observation>,
+}
+
+impl Judged {
+    pub fn new(finding: Finding) -> Judged {
+        Judged {
+            finding,
+            deliveries: Vec::new(),
+            observations: Vec::new(),
+        }
+    }
+
+    pub fn with(finding: Finding, deliveries: Vec<Delivery>) -> Judged {
+        Judged {
+            finding,
+            deliveries,
+            observations: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    pub run: &'a RunOutcome,
+    /// The run signs genuine deliveries (`--hmac-key`).
+    pub hmac: bool,
+    /// The receiver URL carries a token (`--token-param`).
+    pub token: bool,
+    /// A probe watches the receiver's state (`--probe-url` or `--probe-cmd`).
+    pub probe: bool,
+    /// The sender's deadline per attempt.
+    pub deadline: Duration,
+    /// fast-ack's threshold.
+    pub fast_ack_p95: Duration,
+}
+
+impl<'a> Context<'a> {
+    pub fn scenario(&self, rule: &str) -> Option<&'a ScenarioOutcome> {
+        self.run
+            .scenarios
+            .iter()
+            .find(|s| s.rule.as_deref() == Some(rule))
+    }
+
+    /// A finding that stands in for the rule's own when its scenario did not run properly.
+    pub fn scenario_problem(&self, rule: &str) -> Option<Finding> {
+        let s = self.scenario(rule)?;
+        match s.status {
+            ScenarioStatus::Error => {
+                let e = s
+                    .steps
+                    .iter()
+                    .find_map(|st| st.error.clone())
+                    .unwrap_or_default();
+                Some(Finding::Inconclusive(format!(
+                    "the harness could not run this rule's scenario: {e}"
+                )))
+            }
+            ScenarioStatus::NotRun => Some(Finding::Inconclusive(
+                "the run was interrupted before this rule's scenario finished".into(),
+            )),
+            _ => None,
+        }
+    }
+
+    /// Deliveries of this rule's scenario.
+    pub fn deliveries(&self, rule: &str) -> Vec<Delivery> {
+        self.scenario(rule)
+            .map(|s| s.deliveries().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Every well-formed delivery of the whole run.
+    pub fn well_formed(&self) -> impl Iterator<Item = &'a Delivery> {
+        self.run
+            .deliveries()
+            .filter(|d| d.input == Input::WellFormed)
+    }
+
+    /// The finding for a rule whose scenario was not part of this run.
+    pub fn not_run(rule: &str) -> Finding {
+        Finding::Skip(format!(
+            "its scenario was not run (not selected by --only, or {rule} has no scenario in this run)"
+        ))
+    }
+
+    pub fn observation(&self, rule: &str, name: &str) -> Option<Observation> {
+        self.scenario(rule)?
+            .steps
+            .iter()
+            .filter_map(|s| s.observation.as_ref())
+            .find(|o| o.name.as_deref() == Some(name))
+            .cloned()
+    }
+}
+
+/// How an attempt ended, in words: `200 in 3ms`, `no answer (timeout) after 15s`.
+pub fn describe(a: &Attempt) -> String {
+    let took = human(Duration::from_secs_f64(a.duration_ms / 1000.0));
+    match (a.status, a.error) {
+        (Some(s), _) => format!("{s} in {took}"),
+        (None, Some(e)) => format!("no answer ({e}) after {took}"),
+        (None, None) => format!("no answer after {took}"),
+    }
+}
+
+/// Deliveries whose first attempt was not answered with exactly 200, with a reason each.
+pub fn not_200(ds: &[Delivery]) -> Vec<(&Delivery, String)> {
+    ds.iter()
+        .filter_map(|d| {
+            let a = d.attempts.first()?;
+            (a.status != Some(200)).then(|| (d, describe(a)))
+        })
+        .collect()
+}
+
+/// `the failure callback with code 451 (task_…)` and the like, for reasons.
+pub fn what(d: &Delivery) -> String {
+    let copy = if d.copy > 1 {
+        format!(" copy {}", d.copy)
+    } else {
+        String::new()
+    };
+    format!("{} callback{copy} (task {})", d.template, d.task_id)
+}
+
+/// A sentence naming the first offender and how many more there were.
+pub fn first_and_more(items: &[(&Delivery, String)]) -> String {
+    let (d, why) = &items[0];
+    let more = if items.len() > 1 {
+        format!(" (and {} more)", items.len() - 1)
+    } else {
+        String::new()
+    };
+    format!("{} answered {why}{more}", what(d))
+}
+
+/// Replaces the task id in an observation so those of two tasks can be compared.
+pub fn normalized(o: &Observation) -> (u64, Option<String>, Option<String>) {
+    let strip = |s: String| s.replace(&o.task_id, "{task_id}");
+    (
+        o.downloads.completed,
+        o.probe_http.as_ref().map(|v| strip(v.to_string())),
+        o.probe_cmd.clone().map(strip),
+    )
+}
+
+/// The advice for idempotency that cannot be observed.
+pub const OBSERVE_HINT: &str = "pass --probe-url URL/{task_id} (a GET that shows what the receiver stored) or --probe-cmd 'CMD {task_id}' (say, a row count), or make the receiver download video_url. If the receiver keeps state and this run reused an earlier --seed, it had seen these task ids already: use a new seed";
+
+/// The shape of the simple rules: every delivery of the rule's scenario answered 200 first time.
+pub fn answered_200(ctx: &Context<'_>, id: &str, ok: &str, bad_suffix: &str) -> Judged {
+    if ctx.scenario(id).is_none() {
+        return Judged::new(Context::not_run(id));
+    }
+    let ds = ctx.deliveries(id);
+    if ds.is_empty() {
+        return Judged::new(Finding::Inconclusive("nothing was delivered".into()));
+    }
+    let bad = not_200(&ds);
+    let finding = if bad.is_empty() {
+        Finding::Ok(ok.to_string())
+    } else {
+        Finding::Bad(first_and_more(&bad) + bad_suffix)
+    };
+    Judged::with(finding, ds)
+}
+
+/// The shape of the bad-input rules: every delivery answered 4xx (not 2xx, not 5xx, not silence).
+pub fn answered_4xx(ctx: &Context<'_>, id: &str) -> Judged {
+    if ctx.scenario(id).is_none() {
+        return Judged::new(Context::not_run(id));
+    }
+    let ds = ctx.deliveries(id);
+    if ds.is_empty() {
+        return Judged::new(Finding::Inconclusive("nothing was delivered".into()));
+    }
+    let bad: Vec<_> = ds
+        .iter()
+        .filter_map(|d| {
+            let a = d.attempts.first()?;
+            let ok = a.status.is_some_and(|s| (400..500).contains(&s));
+            (!ok).then(|| (d, describe(a)))
+        })
+        .collect();
+    let finding = match bad.first() {
+        None => {
+            let statuses: Vec<_> = ds
+                .iter()
+                .filter_map(|d| d.attempts.first()?.status.map(|s| s.to_string()))
+                .collect();
+            Finding::Ok(format!(
+                "refused all {} with {}",
+                ds.len(),
+                statuses.join(", ")
+            ))
+        }
+        Some((d, why)) => {
+            let accepted = d.attempts[0].status.is_some_and(|s| s < 300);
+            let kind = if accepted {
+                "accepted"
+            } else {
+                "did not refuse"
+            };
+            Finding::Bad(format!(
+                "{kind} the {} delivery `{}`: answered {why}{}",
+                d.template,
+                body_hint(d),
+                if bad.len() > 1 {
+                    format!(" (and {} more)", bad.len() - 1)
+                } else {
+                    String::new()
+                }
+            ))
+        }
+    };
+    Judged::with(finding, ds)
+}
+
+fn body_hint(d: &Delivery) -> String {
+    let b = &d.request.body;
+    if b.is_empty() {
+        "(empty body)".into()
+    } else if b.chars().count() > 60 {
+        format!("{}…", b.chars().take(60).collect::<String>())
+    } else {
+        b.clone()
+    }
+}

@@ -1,0 +1,168 @@
+//! The rule catalogue of CONTRACT.md §2: one file per rule, each holding its `explain` text next
+//! to the logic that judges it. Rules see only outcome data, never HTTP library types.
+
+mod accept_json_charset;
+mod ack_deadline;
+mod ack_failure;
+mod ack_success;
+mod async_processing;
+mod download_video;
+mod fast_ack;
+mod idempotent_concurrent;
+mod idempotent_duplicate;
+mod judge;
+mod reject_invalid;
+mod reject_malformed;
+pub mod suite;
+mod survive_bad_input;
+mod tolerate_extra_fields;
+mod verify_source;
+
+use serde::Serialize;
+
+pub use judge::{Context, Finding, Judged};
+
+use crate::outcome::{Delivery, Observation};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    Must,
+    Should,
+    Info,
+}
+
+impl Level {
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Must => "must",
+            Level::Should => "should",
+            Level::Info => "info",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Warn,
+    Skip,
+    Inconclusive,
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Warn => "warn",
+            Verdict::Skip => "skip",
+            Verdict::Inconclusive => "inconclusive",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Evidence {
+    pub deliveries: Vec<Delivery>,
+    pub observations: Vec<Observation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleResult {
+    pub id: &'static str,
+    pub level: Level,
+    pub verdict: Verdict,
+    pub reason: String,
+    pub evidence: Evidence,
+}
+
+/// What `suno-mock explain` prints.
+pub struct Explain {
+    /// What the harness does to check it.
+    pub does: &'static str,
+    /// When it passes.
+    pub passes: &'static str,
+    /// Why the provider's documentation asks for it.
+    pub why: &'static str,
+    /// How receivers usually fix a failure.
+    pub fix: &'static str,
+}
+
+pub struct Rule {
+    pub id: &'static str,
+    pub level: Level,
+    pub summary: &'static str,
+    pub explain: Explain,
+    pub judge: fn(&Context<'_>) -> Judged,
+}
+
+impl Rule {
+    /// Judges the rule and maps the finding to a verdict by level: a bad finding fails a must
+    /// rule and warns on the others.
+    pub fn result(&self, ctx: &Context<'_>) -> RuleResult {
+        let j = match ctx.scenario_problem(self.id) {
+            Some(finding) => Judged::new(finding),
+            None => (self.judge)(ctx),
+        };
+        let (verdict, reason) = match j.finding {
+            Finding::Ok(r) => (Verdict::Pass, r),
+            Finding::Bad(r) => (
+                if self.level == Level::Must {
+                    Verdict::Fail
+                } else {
+                    Verdict::Warn
+                },
+                r,
+            ),
+            Finding::Skip(r) => (Verdict::Skip, r),
+            Finding::Inconclusive(r) => (Verdict::Inconclusive, r),
+        };
+        RuleResult {
+            id: self.id,
+            level: self.level,
+            verdict,
+            reason,
+            evidence: Evidence {
+                deliveries: j.deliveries,
+                observations: j.observations,
+            },
+        }
+    }
+}
+
+pub static CATALOGUE: &[Rule] = &[
+    ack_success::RULE,
+    ack_failure::RULE,
+    ack_deadline::RULE,
+    async_processing::RULE,
+    idempotent_duplicate::RULE,
+    idempotent_concurrent::RULE,
+    fast_ack::RULE,
+    tolerate_extra_fields::RULE,
+    accept_json_charset::RULE,
+    reject_malformed::RULE,
+    reject_invalid::RULE,
+    survive_bad_input::RULE,
+    verify_source::RULE,
+    download_video::RULE,
+];
+
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    CATALOGUE.iter().map(|r| r.id)
+}
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    CATALOGUE.iter().find(|r| r.id == id)
+}
+
+/// Judges every rule in `only` (all when empty), in catalogue order.
+pub fn judge_all(ctx: &Context<'_>, only: &[String]) -> Vec<RuleResult> {
+    CATALOGUE
+        .iter()
+        .filter(|r| only.is_empty() || only.iter().any(|o| o == r.id))
+        .map(|r| r.result(ctx))
+        .collect()
+}

@@ -1,0 +1,110 @@
+//! `verify-source`: forged callbacks are refused and change nothing; the genuine one is accepted.
+
+use super::judge::{Context, Finding, Judged, describe};
+use super::{Explain, Level, Rule};
+
+pub const ID: &str = "verify-source";
+
+/// The task aliases of the scenario's forged deliveries, by what the run declares.
+pub const SIGNATURE_VARIANTS: [&str; 3] = ["unsigned", "wrong-key", "stale-timestamp"];
+pub const TOKEN_VARIANTS: [&str; 2] = ["no-token", "wrong-token"];
+
+pub const RULE: Rule = Rule {
+    id: ID,
+    level: Level::Should,
+    summary: "forged callbacks are refused",
+    explain: Explain {
+        does: "only when the run declares how the receiver authenticates. With --hmac-key: sends an unsigned callback, one signed with a wrong key and one with a timestamp 10 minutes old. With --token-param: one without the token and one with a wrong token. Then the genuine callback",
+        passes: "each forged one is answered 4xx and changes no observed side effect; the genuine one is answered 200",
+        why: "the page: \"Verify Source: verify the legitimacy of the request source\". The callback URL is reachable from the internet, so anyone who learns it can post a success with any video_url",
+        fix: "with signing: recompute base64(HMAC-SHA256(task_id + \".\" + X-Webhook-Timestamp, key)), compare in constant time, refuse timestamps older than 5 minutes; with a token: compare the query parameter in constant time; answer 401 on any mismatch before doing any work",
+    },
+    judge,
+};
+
+fn judge(ctx: &Context<'_>) -> Judged {
+    if !ctx.hmac && !ctx.token {
+        return Judged::new(Finding::Skip(
+            "the run does not say how the receiver authenticates: pass --hmac-key KEY (it verifies X-Webhook-Signature) or --token-param NAME (its URL carries a secret)".into(),
+        ));
+    }
+    if ctx.scenario(ID).is_none() {
+        return Judged::new(Context::not_run(ID));
+    }
+    let ds = ctx.deliveries(ID);
+    let mut applicable: Vec<&str> = Vec::new();
+    if ctx.hmac {
+        applicable.extend(SIGNATURE_VARIANTS);
+    }
+    if ctx.token {
+        applicable.extend(TOKEN_VARIANTS);
+    }
+    let mut observations = Vec::new();
+    let mut problems = Vec::new();
+    let mut blind = false;
+    for variant in &applicable {
+        let Some(d) = ds.iter().find(|d| d.task == *variant) else {
+            problems.push(format!("the `{variant}` delivery was not sent"));
+            continue;
+        };
+        let a = &d.attempts[0];
+        if !a.status.is_some_and(|s| (400..500).contains(&s)) {
+            problems.push(format!(
+                "the {variant} callback was answered {}",
+                describe(a)
+            ));
+        }
+        if let (Some(before), Some(after)) = (
+            ctx.observation(ID, &format!("{variant}_before")),
+            ctx.observation(ID, variant),
+        ) {
+            if !after.same_effects(&before) {
+                problems.push(format!(
+                    "the {variant} callback was processed: {}",
+                    after.summary()
+                ));
+            }
+            observations.push(after);
+        }
+    }
+    match ds.iter().find(|d| d.task == "genuine") {
+        Some(d) if d.attempts[0].status != Some(200) => problems.push(format!(
+            "the genuine callback was answered {}: the receiver refuses the provider too",
+            describe(&d.attempts[0])
+        )),
+        Some(_) => {
+            if let (Some(b), Some(a)) = (
+                ctx.observation(ID, "genuine_before"),
+                ctx.observation(ID, "genuine"),
+            ) {
+                blind = a.same_effects(&b);
+                observations.push(a);
+            }
+        }
+        None => problems.push("the genuine delivery was not sent".into()),
+    }
+    let finding = if let Some(first) = problems.first() {
+        let more = if problems.len() > 1 {
+            format!(" (and {} more)", problems.len() - 1)
+        } else {
+            String::new()
+        };
+        Finding::Bad(format!("{first}{more}"))
+    } else if blind {
+        Finding::Ok(format!(
+            "refused all {} forged callbacks with 4xx and accepted the genuine one (side effects not observable: add --probe-url to check that forged ones change nothing)",
+            applicable.len()
+        ))
+    } else {
+        Finding::Ok(format!(
+            "refused all {} forged callbacks ({}) with 4xx and no side effect; accepted the genuine one",
+            applicable.len(),
+            applicable.join(", ")
+        ))
+    };
+    Judged {
+        finding,
+        deliveries: ds,
+        observations,
+    }
+}

@@ -1,0 +1,166 @@
+//! One deliver step: the body from its template, the URL and headers for its auth variant, and
+//! its copies sent one after another or released together.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use tokio::sync::Barrier;
+
+use crate::outcome::{Delivery, RequestRecord};
+use crate::payload::build_body;
+use crate::scenario::{Auth, DeliverStep, Template};
+use crate::secrets::mask_query_param;
+use crate::sender::{Policy, Prepared, Sender};
+
+/// Requests bodies longer than this are shortened in reports (never on the wire).
+const BODY_IN_REPORT: usize = 2048;
+
+pub(super) struct Target<'a> {
+    pub receiver: &'a url::Url,
+    pub token_param: Option<&'a str>,
+}
+
+/// The receiver URL as this auth variant sends it.
+fn url_for(t: &Target<'_>, auth: Auth) -> url::Url {
+    let Some(param) = t.token_param else {
+        return t.receiver.clone();
+    };
+    let mut u = t.receiver.clone();
+    let pairs: Vec<(String, String)> = t
+        .receiver
+        .query_pairs()
+        .filter_map(|(k, v)| match (auth, k == param) {
+            (Auth::NoToken, true) => None,
+            (Auth::WrongToken, true) => Some((k.into_owned(), format!("wrong-{}", v.len()))),
+            _ => Some((k.into_owned(), v.into_owned())),
+        })
+        .collect();
+    if pairs.is_empty() {
+        u.set_query(None);
+    } else {
+        u.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    u
+}
+
+fn headers_for(step: &DeliverStep) -> Vec<(String, String)> {
+    let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
+    for (k, v) in &step.headers {
+        headers.retain(|(h, _)| !h.eq_ignore_ascii_case(k));
+        headers.push((k.clone(), v.clone()));
+    }
+    headers.retain(|(h, _)| {
+        !step
+            .remove_headers
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(h))
+    });
+    headers
+}
+
+pub(super) fn template_name(step: &DeliverStep) -> String {
+    match step.deliver {
+        Template::Success => "success".into(),
+        Template::Failure => format!("failure {}", step.code.unwrap_or(500)),
+        Template::Custom => "custom".into(),
+    }
+}
+
+pub(super) async fn deliver(
+    sender: &Sender,
+    target: &Target<'_>,
+    step: &DeliverStep,
+    task_id: &str,
+    video_url: &str,
+    policy: &Policy,
+) -> Result<Vec<Delivery>, String> {
+    let body = build_body(step, task_id, video_url)?;
+    let url = url_for(target, step.auth());
+    let prepared = Prepared {
+        display_url: mask_query_param(&url, target.token_param),
+        url,
+        headers: headers_for(step),
+        body: Bytes::from(body.bytes),
+        task_id: task_id.to_string(),
+        auth: step.auth(),
+    };
+    let copies = step.copies();
+    let attempts = if step.concurrent {
+        // Every copy is prepared and waiting before any is released.
+        let barrier = Arc::new(Barrier::new(copies as usize));
+        let handles: Vec<_> = (0..copies)
+            .map(|_| {
+                let (sender, prepared, policy, barrier) = (
+                    sender.clone(),
+                    prepared.clone(),
+                    policy.clone(),
+                    barrier.clone(),
+                );
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    sender.deliver(&prepared, &policy).await
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for h in handles {
+            all.push(
+                h.await
+                    .map_err(|e| format!("a concurrent copy failed inside the harness: {e}"))?,
+            );
+        }
+        all
+    } else {
+        let mut all = Vec::new();
+        for _ in 0..copies {
+            all.push(sender.deliver(&prepared, policy).await);
+        }
+        all
+    };
+    let shown_body =
+        String::from_utf8_lossy(&prepared.body[..prepared.body.len().min(BODY_IN_REPORT)])
+            .into_owned();
+    Ok(attempts
+        .into_iter()
+        .enumerate()
+        .map(|(i, attempts)| Delivery {
+            task: step.task_alias().to_string(),
+            task_id: task_id.to_string(),
+            copy: i as u32 + 1,
+            template: template_name(step),
+            input: step.input(),
+            auth: step.auth(),
+            request: RequestRecord {
+                method: "POST",
+                url: prepared.display_url.clone(),
+                headers: prepared.headers.clone(),
+                body: shown_body.clone(),
+            },
+            acknowledged: attempts.last().is_some_and(|a| a.accepted),
+            attempts,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_variants_change_only_the_token() {
+        let r = url::Url::parse("http://h/cb?token=s3cret&x=1").unwrap();
+        let t = Target {
+            receiver: &r,
+            token_param: Some("token"),
+        };
+        assert_eq!(
+            url_for(&t, Auth::Genuine).as_str(),
+            "http://h/cb?token=s3cret&x=1"
+        );
+        assert_eq!(url_for(&t, Auth::NoToken).as_str(), "http://h/cb?x=1");
+        assert_eq!(
+            url_for(&t, Auth::WrongToken).as_str(),
+            "http://h/cb?token=wrong-6&x=1"
+        );
+    }
+}

@@ -1,0 +1,10 @@
+//! Runs scenarios against a receiver and collects everything that happened into a
+//! [`RunOutcome`](crate::outcome::RunOutcome).
+
+mod checks;
+mod deliver;
+mod engine;
+mod preflight;
+
+pub use engine::{Engine, RunConfig, RunError};
+pub use preflight::preflight;

@@ -1,0 +1,131 @@
+//! Turns the PATH arguments of `run` and `validate` into parsed scenarios, in a stable order:
+//! arguments as given, each folder's files sorted by path.
+
+use std::path::{Path, PathBuf};
+
+use super::diagnostic::Diagnostic;
+use super::model::Scenario;
+use super::parse::parse_located;
+
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    /// The path as the user would write it, used in every report.
+    pub file: String,
+    pub scenario: Scenario,
+    /// The line each step starts on.
+    pub step_lines: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub enum LoadError {
+    /// A path that does not exist or cannot be read: a usage error.
+    Path(String),
+    /// Files that do not parse: every diagnostic of every file, with the sources to quote.
+    Invalid(Vec<(Diagnostic, Option<String>)>),
+}
+
+fn is_scenario_file(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    if meta.is_file() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| format!("cannot list `{}`: {e}", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for e in entries {
+        if e.is_dir() {
+            collect(&e, out)?;
+        } else if is_scenario_file(&e) {
+            out.push(e);
+        }
+    }
+    Ok(())
+}
+
+/// Reads and parses every scenario under `paths`. All invalid files are reported together.
+pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<LoadedScenario>, LoadError> {
+    let mut files = Vec::new();
+    for p in paths {
+        collect(p, &mut files).map_err(LoadError::Path)?;
+    }
+    if files.is_empty() {
+        return Err(LoadError::Path(format!(
+            "no scenario files (*.yaml, *.yml, *.json) under {}",
+            paths
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let mut loaded = Vec::new();
+    let mut invalid = Vec::new();
+    for f in files {
+        let name = f.display().to_string();
+        let text = match std::fs::read(&f) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let d = Diagnostic::new(
+                        &name,
+                        super::yaml::Pos { line: 1, col: 1 },
+                        1,
+                        format!(
+                            "the file is not UTF-8 text (byte {})",
+                            e.utf8_error().valid_up_to()
+                        ),
+                    )
+                    .help("save it as UTF-8");
+                    invalid.push((d, None));
+                    continue;
+                }
+            },
+            Err(e) => return Err(LoadError::Path(format!("cannot read `{name}`: {e}"))),
+        };
+        match parse_located(&name, &text) {
+            Ok((scenario, step_lines)) => loaded.push(LoadedScenario {
+                file: name,
+                scenario,
+                step_lines,
+            }),
+            Err(ds) => invalid.extend(ds.into_iter().map(|d| (d, Some(text.clone())))),
+        }
+    }
+    if invalid.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(LoadError::Invalid(invalid))
+    }
+}
+
+/// Parses scenarios compiled into the binary (the contract suite), named as `suite:NAME`.
+pub fn load_embedded(files: &[(&str, &str)]) -> Result<Vec<LoadedScenario>, LoadError> {
+    let mut loaded = Vec::new();
+    let mut invalid = Vec::new();
+    for (name, text) in files {
+        match parse_located(name, text) {
+            Ok((scenario, step_lines)) => loaded.push(LoadedScenario {
+                file: (*name).to_string(),
+                scenario,
+                step_lines,
+            }),
+            Err(ds) => invalid.extend(ds.into_iter().map(|d| (d, Some((*text).to_string())))),
+        }
+    }
+    if invalid.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(LoadError::Invalid(invalid))
+    }
+}

@@ -1,0 +1,12 @@
+//! Scenario files: the typed model, parsing with locations, and loading files and folders.
+
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod yaml;
+
+pub use diagnostic::Diagnostic;
+pub use load::{LoadError, LoadedScenario, load_paths};
+pub use model::*;
+pub use parse::{parse_located, parse_scenario};

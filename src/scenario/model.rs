@@ -1,0 +1,258 @@
+//! The scenario format as typed data. `parse.rs` builds it from a located YAML tree; serde and
+//! schemars describe the same shape, so `suno-mock schema` prints what the parser accepts (a test
+//! holds the two together on every shipped scenario).
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::duration::Dur;
+use crate::sender::status::StatusMatch;
+
+/// One scenario: a name, optional rule it gives evidence for, and steps run in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// What the scenario shows, in a sentence.
+    pub name: String,
+    /// The contract rule this scenario gives evidence for (see `suno-mock rules`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Sender settings for every step of this scenario (a step's own `sender` wins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<SenderOverrides>,
+    /// How the video host behaves for each task alias.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tasks: BTreeMap<String, TaskSpec>,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SenderOverrides {
+    /// Deadline of one attempt: connect, request and the whole response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Dur>,
+    /// Retries after a failed attempt (the provider: 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
+    /// Waits before each retry; the last one repeats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_delays: Option<Vec<Dur>>,
+    /// Statuses that count as a successful attempt (the provider: exactly 200).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept: Option<StatusMatch>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum VideoMode {
+    /// The file is served at once.
+    #[default]
+    Normal,
+    /// The file trickles out over longer than the deadline in force.
+    Slow,
+    /// The link no longer serves the file (410), as after the 14 days.
+    Expired,
+    /// The connection closes halfway through the file.
+    Truncated,
+    /// A file of many megabytes, streamed.
+    Large,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskSpec {
+    #[serde(default)]
+    pub video: VideoMode,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Step {
+    Deliver(Box<DeliverStep>),
+    Wait(WaitStep),
+    Observe(ObserveStep),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Template {
+    /// `code` 200, `msg` "success", `video_url` a URL on the harness's video host.
+    Success,
+    /// `code` 500 (or 400, 451 with `code:`), the documented `msg`, `video_url` null.
+    Failure,
+    /// No template: the body comes from `json` or `body`.
+    Custom,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Auth {
+    /// Exactly as the provider sends it: signed when a key is configured, token intact.
+    #[default]
+    Genuine,
+    /// No signature headers.
+    Unsigned,
+    /// Signed with a key that is not the receiver's.
+    WrongKey,
+    /// Correctly signed, with a timestamp 10 minutes old.
+    StaleTimestamp,
+    /// The token query parameter removed from the URL.
+    NoToken,
+    /// The token query parameter replaced by a wrong value.
+    WrongToken,
+}
+
+/// Whether a delivery is one the provider could send. Bad input is judged by other rules and
+/// never counts towards latency or acknowledgement rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Input {
+    WellFormed,
+    Bad,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverStep {
+    /// The body template.
+    pub deliver: Template,
+    /// Task alias; the run gives each alias one seeded `task_id`. Default: `main`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    /// Callback `code` (failure: 500, 400 or 451).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
+    /// Callback `msg`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+    /// JSON path (`data.extra`, `$.code`) to a value to put there.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub set: serde_json::Map<String, serde_json::Value>,
+    /// JSON paths to delete.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remove: Vec<String>,
+    /// With `deliver: custom`: the whole JSON body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<serde_json::Value>,
+    /// A raw body, sent byte for byte (need not be JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Extra or replaced request headers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// Request headers to leave out (`content-type`, say).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remove_headers: Vec<String>,
+    /// How many identical copies to deliver (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copies: Option<u32>,
+    /// Release all copies at the same instant instead of one after another.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub concurrent: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<Auth>,
+    /// Whether this is a delivery the provider could send; derived when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<Input>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<SenderOverrides>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Expect>,
+}
+
+/// What each copy's delivery must show.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// Status of the last attempt: `200`, `[200, 204]` or a class like `4xx`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<StatusMatch>,
+    /// Every answer arrives within this long.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<Dur>,
+    /// How many attempts the delivery took.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<u32>,
+    /// The error class of the last attempt (`timeout`, `refused`, `redirect`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Whether the sender ended up with an accepted answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaitStep {
+    pub wait: Dur,
+}
+
+/// Waits until the task's side effects settle and keeps the observation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObserveStep {
+    /// Task alias to observe.
+    pub observe: String,
+    /// Keep the observation under this name.
+    #[serde(default, rename = "as", skip_serializing_if = "Option::is_none")]
+    pub save_as: Option<String>,
+    /// The observation must equal the one kept under this name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<String>,
+    /// The observation must differ from the one kept under this name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_from: Option<String>,
+    /// Exact number of completed downloads on the video host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub downloads: Option<u64>,
+    /// First wait, at most this long, for a completed download of the task's video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until_downloaded: Option<Dur>,
+}
+
+pub const DEFAULT_TASK: &str = "main";
+
+impl DeliverStep {
+    pub fn task_alias(&self) -> &str {
+        self.task.as_deref().unwrap_or(DEFAULT_TASK)
+    }
+
+    pub fn copies(&self) -> u32 {
+        self.copies.unwrap_or(1)
+    }
+
+    pub fn auth(&self) -> Auth {
+        self.auth.unwrap_or_default()
+    }
+
+    /// A delivery is well formed unless it says otherwise or alters the documented fields: a raw
+    /// body, a removed field, a documented field set to something else, or a forged request.
+    pub fn input(&self) -> Input {
+        if let Some(input) = self.input {
+            return input;
+        }
+        let touches_documented = self.set.keys().any(|p| {
+            let p = p.trim_start_matches("$.");
+            matches!(
+                p,
+                "code" | "msg" | "data" | "data.task_id" | "data.video_url"
+            )
+        });
+        if self.body.is_some()
+            || !self.remove.is_empty()
+            || touches_documented
+            || self.deliver == Template::Custom
+            || self.auth() != Auth::Genuine
+            || !self.remove_headers.is_empty()
+        {
+            Input::Bad
+        } else {
+            Input::WellFormed
+        }
+    }
+}

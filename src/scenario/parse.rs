@@ -1,0 +1,827 @@
+//! Builds a [`Scenario`] from a located YAML tree, reporting every error in the file at once,
+//! each with its line, column and a one-line fix.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::diagnostic::{Diagnostic, did_you_mean};
+use super::model::*;
+use super::yaml::{self, Node, Value};
+use crate::duration::{self, Dur};
+use crate::payload::json_path;
+use crate::sender::error_class::ErrorClass;
+use crate::sender::status::{StatusMatch, valid_code};
+
+const SCENARIO_KEYS: &[&str] = &["name", "rule", "description", "sender", "tasks", "steps"];
+const DELIVER_KEYS: &[&str] = &[
+    "deliver",
+    "task",
+    "code",
+    "msg",
+    "set",
+    "remove",
+    "json",
+    "body",
+    "headers",
+    "remove_headers",
+    "copies",
+    "concurrent",
+    "auth",
+    "input",
+    "sender",
+    "expect",
+];
+const WAIT_KEYS: &[&str] = &["wait"];
+const OBSERVE_KEYS: &[&str] = &[
+    "observe",
+    "as",
+    "same_as",
+    "changed_from",
+    "downloads",
+    "until_downloaded",
+];
+const SENDER_KEYS: &[&str] = &["timeout", "retries", "retry_delays", "accept"];
+const EXPECT_KEYS: &[&str] = &["status", "within", "attempts", "error", "acknowledged"];
+const TASK_KEYS: &[&str] = &["video"];
+const TEMPLATES: &[&str] = &["success", "failure", "custom"];
+const AUTHS: &[&str] = &[
+    "genuine",
+    "unsigned",
+    "wrong-key",
+    "stale-timestamp",
+    "no-token",
+    "wrong-token",
+];
+const INPUTS: &[&str] = &["well-formed", "bad"];
+const VIDEO_MODES: &[&str] = &["normal", "slow", "expired", "truncated", "large"];
+/// A scenario asking for more copies than this is a load test; `suno-mock load` is for that.
+pub const MAX_COPIES: u32 = 1000;
+pub const MAX_RETRIES: u32 = 20;
+
+/// Parses one scenario file. `file` is the name used in messages.
+pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    parse_located(file, text).map(|(s, _)| s)
+}
+
+/// Like [`parse_scenario`], with the line each step starts on (for reports).
+pub fn parse_located(file: &str, text: &str) -> Result<(Scenario, Vec<usize>), Vec<Diagnostic>> {
+    let root = yaml::parse(text).map_err(|e| {
+        let help = if e.message.starts_with("duplicate key") {
+            "keep one of them"
+        } else if e.message.contains("nodes")
+            || e.message.contains("nesting")
+            || e.message.contains("bytes")
+        {
+            "a scenario is a short list of steps; split the file or drop the aliases"
+        } else {
+            "check the indentation and quoting around this spot"
+        };
+        vec![Diagnostic::new(file, e.pos, 1, format!("not valid YAML: {}", e.message)).help(help)]
+    })?;
+    let mut w = Walker {
+        file,
+        errors: Vec::new(),
+    };
+    let scenario = w.scenario(&root);
+    let lines = field_node(&root, "steps")
+        .map(|n| match &n.value {
+            Value::Seq(items) => items.iter().map(|i| i.pos.line).collect(),
+            _ => Vec::new(),
+        })
+        .unwrap_or_default();
+    match scenario {
+        Some(s) if w.errors.is_empty() => Ok((s, lines)),
+        _ => {
+            w.errors.sort_by_key(|d| (d.line, d.column));
+            w.errors.dedup();
+            Err(w.errors)
+        }
+    }
+}
+
+struct Walker<'f> {
+    file: &'f str,
+    errors: Vec<Diagnostic>,
+}
+
+/// The entries of one mapping, after unknown keys were reported.
+struct Fields<'n> {
+    node: &'n Node,
+    entries: Vec<(&'n str, &'n Node, &'n Node)>,
+}
+
+impl<'n> Fields<'n> {
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, v)| *v)
+    }
+    fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+}
+
+impl Walker<'_> {
+    fn error(&mut self, node: &Node, message: impl Into<String>, help: impl Into<String>) {
+        let help = help.into();
+        let mut d = Diagnostic::new(self.file, node.pos, node.len, message);
+        if !help.is_empty() {
+            d = d.help(help);
+        }
+        self.errors.push(d);
+    }
+
+    /// Checks that `node` is a mapping whose keys are all in `allowed`.
+    fn fields<'n>(&mut self, node: &'n Node, what: &str, allowed: &[&str]) -> Option<Fields<'n>> {
+        let Value::Map(entries) = &node.value else {
+            self.error(
+                node,
+                format!("{what} must be a mapping, found {}", node.kind()),
+                format!(
+                    "write it as `key: value` lines; allowed keys: {}",
+                    allowed.join(", ")
+                ),
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        for (k, v) in entries {
+            let Some(key) = k.as_str() else {
+                self.error(
+                    k,
+                    format!("a key in {what} must be a string, found {}", k.kind()),
+                    format!("allowed keys: {}", allowed.join(", ")),
+                );
+                continue;
+            };
+            if allowed.contains(&key) {
+                out.push((key, k, v));
+            } else {
+                let help = match did_you_mean(key, allowed) {
+                    Some(s) => format!("did you mean `{s}`? allowed: {}", allowed.join(", ")),
+                    None => format!("allowed keys: {}", allowed.join(", ")),
+                };
+                self.error(k, format!("unknown key `{key}` in {what}"), help);
+            }
+        }
+        Some(Fields { node, entries: out })
+    }
+
+    fn required<'n>(
+        &mut self,
+        f: &Fields<'n>,
+        key: &str,
+        what: &str,
+        example: &str,
+    ) -> Option<&'n Node> {
+        let v = f.get(key);
+        if v.is_none() {
+            self.error(
+                f.node,
+                format!("{what} has no `{key}`"),
+                format!("add `{key}: {example}`"),
+            );
+        }
+        v
+    }
+
+    fn string(&mut self, node: &Node, what: &str) -> Option<String> {
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            _ => {
+                self.error(
+                    node,
+                    format!("{what} must be a string, found {}", node.kind()),
+                    "quote it: `\"...\"`",
+                );
+                None
+            }
+        }
+    }
+
+    fn choice(&mut self, node: &Node, what: &str, allowed: &[&str]) -> Option<String> {
+        let s = self.string(node, what)?;
+        if allowed.contains(&s.as_str()) {
+            return Some(s);
+        }
+        let help = match did_you_mean(&s, allowed) {
+            Some(m) => format!("did you mean `{m}`? one of: {}", allowed.join(", ")),
+            None => format!("one of: {}", allowed.join(", ")),
+        };
+        self.error(node, format!("unknown {what} `{s}`"), help);
+        None
+    }
+
+    fn uint(&mut self, node: &Node, what: &str, max: u32) -> Option<u32> {
+        match node.value {
+            Value::Int(i) if (0..=i64::from(max)).contains(&i) => Some(i as u32),
+            Value::Int(i) => {
+                self.error(
+                    node,
+                    format!("{what} is {i}; it must be from 0 to {max}"),
+                    "",
+                );
+                None
+            }
+            _ => {
+                self.error(
+                    node,
+                    format!("{what} must be a whole number, found {}", node.kind()),
+                    "write a number without quotes, like `3`",
+                );
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, node: &Node, what: &str) -> Option<bool> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                self.error(
+                    node,
+                    format!("{what} must be true or false, found {}", node.kind()),
+                    "write `true` or `false` without quotes",
+                );
+                None
+            }
+        }
+    }
+
+    fn duration(&mut self, node: &Node, what: &str) -> Option<Dur> {
+        let text = match &node.value {
+            Value::Str(s) => s.clone(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            _ => {
+                self.error(
+                    node,
+                    format!("{what} must be a duration, found {}", node.kind()),
+                    "write it like `15s` or `500ms`",
+                );
+                return None;
+            }
+        };
+        match duration::parse(&text) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.error(
+                    node,
+                    format!("{what}: {e}"),
+                    "write it like `15s` or `500ms`",
+                );
+                None
+            }
+        }
+    }
+
+    fn string_list(&mut self, node: &Node, what: &str) -> Option<Vec<String>> {
+        match &node.value {
+            Value::Seq(items) => items.iter().map(|i| self.string(i, what)).collect(),
+            Value::Str(s) => Some(vec![s.clone()]),
+            _ => {
+                self.error(
+                    node,
+                    format!("{what} must be a list of strings, found {}", node.kind()),
+                    "write it as `[a, b]`",
+                );
+                None
+            }
+        }
+    }
+
+    fn status(&mut self, node: &Node, what: &str) -> Option<StatusMatch> {
+        let r = match &node.value {
+            Value::Int(i) => StatusMatch::code(*i),
+            Value::Str(s) => StatusMatch::parse_class(s),
+            Value::Seq(items) if !items.is_empty() => items
+                .iter()
+                .map(|i| match i.value {
+                    Value::Int(c) => valid_code(c),
+                    _ => Err(format!("a status in the list is {}", i.kind())),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(StatusMatch::List),
+            _ => Err(format!("{what} is {}", node.kind())),
+        };
+        match r {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.error(
+                    node,
+                    format!("{what}: {e}"),
+                    "write a code like `200`, a list like `[200, 204]` or a class like `4xx`",
+                );
+                None
+            }
+        }
+    }
+
+    fn scenario(&mut self, root: &Node) -> Option<Scenario> {
+        let f = self.fields(root, "a scenario", SCENARIO_KEYS)?;
+        let name = self
+            .required(&f, "name", "the scenario", "what this scenario shows")
+            .and_then(|n| self.string(n, "`name`"));
+        let rule = f.get("rule").and_then(|n| {
+            let ids: Vec<&str> = crate::rules::ids().collect();
+            self.choice(n, "rule", &ids)
+        });
+        let description = f
+            .get("description")
+            .and_then(|n| self.string(n, "`description`"));
+        let sender = f.get("sender").and_then(|n| self.sender(n));
+        let tasks = f.get("tasks").map(|n| self.tasks(n)).unwrap_or_default();
+        let steps_node = self.required(&f, "steps", "the scenario", "[ {deliver: success} ]");
+        let steps = steps_node.and_then(|n| self.steps(n));
+        if let (Some(steps), Some(node)) = (&steps, steps_node) {
+            self.cross_check(steps, node, &tasks, f.get("tasks"));
+        }
+        Some(Scenario {
+            name: name?,
+            rule,
+            description,
+            sender,
+            tasks,
+            steps: steps?,
+        })
+    }
+
+    fn sender(&mut self, node: &Node) -> Option<SenderOverrides> {
+        let f = self.fields(node, "`sender`", SENDER_KEYS)?;
+        let timeout = f.get("timeout").and_then(|n| self.duration(n, "`timeout`"));
+        if let (Some(t), Some(n)) = (timeout, f.get("timeout"))
+            && t.0.is_zero()
+        {
+            self.error(
+                n,
+                "`timeout` is zero; no answer could arrive",
+                "use at least `1ms`",
+            );
+        }
+        let retries = f
+            .get("retries")
+            .and_then(|n| self.uint(n, "`retries`", MAX_RETRIES));
+        let retry_delays = f.get("retry_delays").and_then(|n| match &n.value {
+            Value::Seq(items) if !items.is_empty() => items
+                .iter()
+                .map(|i| self.duration(i, "a retry delay"))
+                .collect::<Option<Vec<_>>>(),
+            _ => {
+                self.error(
+                    n,
+                    format!(
+                        "`retry_delays` must be a non-empty list, found {}",
+                        n.kind()
+                    ),
+                    "write it like `[1s, 2s, 4s]`",
+                );
+                None
+            }
+        });
+        let accept = f.get("accept").and_then(|n| self.status(n, "`accept`"));
+        Some(SenderOverrides {
+            timeout,
+            retries,
+            retry_delays,
+            accept,
+        })
+    }
+
+    fn tasks(&mut self, node: &Node) -> BTreeMap<String, TaskSpec> {
+        let mut out = BTreeMap::new();
+        let Value::Map(entries) = &node.value else {
+            self.error(
+                node,
+                format!(
+                    "`tasks` must be a mapping of task alias to settings, found {}",
+                    node.kind()
+                ),
+                "write it like `tasks: { a: { video: slow } }`",
+            );
+            return out;
+        };
+        for (k, v) in entries {
+            let alias = k.scalar_text();
+            let Some(f) = self.fields(v, &format!("task `{alias}`"), TASK_KEYS) else {
+                continue;
+            };
+            let video = match f.get("video") {
+                Some(n) => match self.choice(n, "video mode", VIDEO_MODES).as_deref() {
+                    Some("slow") => VideoMode::Slow,
+                    Some("expired") => VideoMode::Expired,
+                    Some("truncated") => VideoMode::Truncated,
+                    Some("large") => VideoMode::Large,
+                    _ => VideoMode::Normal,
+                },
+                None => VideoMode::Normal,
+            };
+            out.insert(alias, TaskSpec { video });
+        }
+        out
+    }
+
+    fn steps(&mut self, node: &Node) -> Option<Vec<Step>> {
+        let Value::Seq(items) = &node.value else {
+            self.error(
+                node,
+                format!("`steps` must be a list, found {}", node.kind()),
+                "start each step with `- `",
+            );
+            return None;
+        };
+        if items.is_empty() {
+            self.error(
+                node,
+                "`steps` is empty",
+                "add a step like `- deliver: success`",
+            );
+            return None;
+        }
+        items.iter().map(|s| self.step(s)).collect()
+    }
+
+    fn step(&mut self, node: &Node) -> Option<Step> {
+        let Value::Map(entries) = &node.value else {
+            self.error(
+                node,
+                format!("a step must be a mapping, found {}", node.kind()),
+                "start a step with `deliver:`, `wait:` or `observe:`",
+            );
+            return None;
+        };
+        let kinds: Vec<&str> = entries
+            .iter()
+            .filter_map(|(k, _)| k.as_str())
+            .filter(|k| matches!(*k, "deliver" | "wait" | "observe"))
+            .collect();
+        match kinds.as_slice() {
+            ["deliver"] => self.deliver(node).map(|d| Step::Deliver(Box::new(d))),
+            ["wait"] => {
+                let f = self.fields(node, "a wait step", WAIT_KEYS)?;
+                let wait = f.get("wait").and_then(|n| self.duration(n, "`wait`"))?;
+                Some(Step::Wait(WaitStep { wait }))
+            }
+            ["observe"] => self.observe(node),
+            [] => {
+                let first = entries
+                    .first()
+                    .map(|(k, _)| k.scalar_text())
+                    .unwrap_or_default();
+                let help = match did_you_mean(&first, &["deliver", "wait", "observe"]) {
+                    Some(m) => format!("did you mean `{m}`?"),
+                    None => "start the step with `deliver:`, `wait:` or `observe:`".into(),
+                };
+                self.error(
+                    node,
+                    "a step needs one of `deliver`, `wait` or `observe`",
+                    help,
+                );
+                None
+            }
+            _ => {
+                self.error(
+                    node,
+                    format!(
+                        "a step has {}; it can be only one of them",
+                        kinds.join(" and ")
+                    ),
+                    "split it into two steps",
+                );
+                None
+            }
+        }
+    }
+
+    fn deliver(&mut self, node: &Node) -> Option<DeliverStep> {
+        let f = self.fields(node, "a deliver step", DELIVER_KEYS)?;
+        let template_node = f.get("deliver")?;
+        let template = match self.choice(template_node, "template", TEMPLATES).as_deref() {
+            Some("success") => Some(Template::Success),
+            Some("failure") => Some(Template::Failure),
+            Some("custom") => Some(Template::Custom),
+            _ => None,
+        };
+        let task = f.get("task").map(|n| n.scalar_text());
+        let code = f.get("code").and_then(|n| match n.value {
+            Value::Int(i) => Some(i),
+            _ => {
+                self.error(
+                    n,
+                    format!("`code` must be an integer, found {}", n.kind()),
+                    "for a string `code` (bad input), use `set: { code: \"500\" }`",
+                );
+                None
+            }
+        });
+        let msg = f.get("msg").and_then(|n| self.string(n, "`msg`"));
+        let mut set = serde_json::Map::new();
+        if let Some(n) = f.get("set") {
+            match &n.value {
+                Value::Map(entries) => {
+                    for (k, v) in entries {
+                        let path = k.scalar_text();
+                        if let Err(e) = json_path::parse(&path) {
+                            self.error(
+                                k,
+                                format!("`set` path `{path}`: {e}"),
+                                "write a path like `data.extra` or `$.code`",
+                            );
+                        }
+                        set.insert(path, v.to_json());
+                    }
+                }
+                _ => self.error(
+                    n,
+                    format!(
+                        "`set` must be a mapping of JSON path to value, found {}",
+                        n.kind()
+                    ),
+                    "write it like `set: { data.extra: 1 }`",
+                ),
+            }
+        }
+        let remove = f
+            .get("remove")
+            .and_then(|n| {
+                let list = self.string_list(n, "a `remove` path")?;
+                for p in &list {
+                    if let Err(e) = json_path::parse(p) {
+                        self.error(
+                            n,
+                            format!("`remove` path `{p}`: {e}"),
+                            "write a path like `data.task_id`",
+                        );
+                    }
+                }
+                Some(list)
+            })
+            .unwrap_or_default();
+        let json = f.get("json").map(Node::to_json);
+        let body = f.get("body").and_then(|n| self.string(n, "`body`"));
+        let mut headers = BTreeMap::new();
+        if let Some(n) = f.get("headers") {
+            match &n.value {
+                Value::Map(entries) => {
+                    for (k, v) in entries {
+                        let name = k.scalar_text();
+                        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                            self.error(
+                                k,
+                                format!("`{name}` is not a valid header name"),
+                                "use letters, digits and `-`",
+                            );
+                        }
+                        let value = match &v.value {
+                            Value::Str(s) => s.clone(),
+                            Value::Int(_) | Value::Float(_) | Value::Bool(_) => v.scalar_text(),
+                            _ => {
+                                self.error(
+                                    v,
+                                    format!(
+                                        "header `{name}` must have a text value, found {}",
+                                        v.kind()
+                                    ),
+                                    "quote the value",
+                                );
+                                continue;
+                            }
+                        };
+                        if reqwest::header::HeaderValue::from_str(&value).is_err() {
+                            self.error(
+                                v,
+                                format!("the value of header `{name}` cannot be sent in a header"),
+                                "use printable ASCII",
+                            );
+                        }
+                        headers.insert(name, value);
+                    }
+                }
+                _ => self.error(
+                    n,
+                    format!("`headers` must be a mapping, found {}", n.kind()),
+                    "write it like `headers: { X-Extra: yes }`",
+                ),
+            }
+        }
+        let remove_headers = f
+            .get("remove_headers")
+            .and_then(|n| self.string_list(n, "a header name"))
+            .unwrap_or_default();
+        let copies = f.get("copies").and_then(|n| {
+            let c = self.uint(n, "`copies`", MAX_COPIES)?;
+            if c == 0 {
+                self.error(
+                    n,
+                    "`copies` is 0; nothing would be delivered",
+                    "use 1 or more",
+                );
+                return None;
+            }
+            Some(c)
+        });
+        let concurrent = f
+            .get("concurrent")
+            .and_then(|n| self.boolean(n, "`concurrent`"))
+            .unwrap_or(false);
+        let auth = f.get("auth").and_then(|n| {
+            Some(match self.choice(n, "auth variant", AUTHS)?.as_str() {
+                "unsigned" => Auth::Unsigned,
+                "wrong-key" => Auth::WrongKey,
+                "stale-timestamp" => Auth::StaleTimestamp,
+                "no-token" => Auth::NoToken,
+                "wrong-token" => Auth::WrongToken,
+                _ => Auth::Genuine,
+            })
+        });
+        let input = f.get("input").and_then(|n| {
+            Some(match self.choice(n, "input kind", INPUTS)?.as_str() {
+                "bad" => Input::Bad,
+                _ => Input::WellFormed,
+            })
+        });
+        let sender = f.get("sender").and_then(|n| self.sender(n));
+        let expect = f.get("expect").and_then(|n| self.expect(n));
+
+        if template == Some(Template::Custom) && json.is_none() && body.is_none() {
+            self.error(
+                template_node,
+                "`deliver: custom` needs the body",
+                "add `json: {...}` for a JSON body or `body: \"...\"` for raw bytes",
+            );
+        }
+        if let (Some(_), Some(b)) = (&json, f.get("body")) {
+            self.error(b, "a step has both `json` and `body`", "keep one of them");
+        }
+        if let Some(j) = f.get("json")
+            && template != Some(Template::Custom)
+        {
+            self.error(
+                j,
+                "`json` replaces the whole body; it goes with `deliver: custom`",
+                "use `set:` to change a template, or `deliver: custom`",
+            );
+        }
+        if body.is_some() && (!set.is_empty() || !remove.is_empty()) {
+            self.error(
+                f.get("body")?,
+                "`set` and `remove` change JSON; they cannot change a raw `body`",
+                "write the whole body you want in `body`",
+            );
+        }
+        if f.has("concurrent") && concurrent && copies.unwrap_or(1) < 2 {
+            self.error(
+                f.get("concurrent")?,
+                "`concurrent: true` needs at least 2 copies",
+                "add `copies: 2` or more",
+            );
+        }
+        if let (Some(Template::Success | Template::Failure), Some(c)) = (template, code)
+            && let Err(e) = valid_code(c)
+        {
+            self.error(
+                f.get("code")?,
+                format!("`code`: {e}"),
+                "the provider sends 200, 400, 451 or 500",
+            );
+        }
+        Some(DeliverStep {
+            deliver: template?,
+            task,
+            code,
+            msg,
+            set,
+            remove,
+            json,
+            body,
+            headers,
+            remove_headers,
+            copies,
+            concurrent,
+            auth,
+            input,
+            sender,
+            expect,
+        })
+    }
+
+    fn expect(&mut self, node: &Node) -> Option<Expect> {
+        let f = self.fields(node, "`expect`", EXPECT_KEYS)?;
+        let error = f.get("error").and_then(|n| {
+            let names: Vec<&str> = ErrorClass::ALL.iter().map(|c| c.name()).collect();
+            self.choice(n, "error class", &names)
+        });
+        Some(Expect {
+            status: f.get("status").and_then(|n| self.status(n, "`status`")),
+            within: f.get("within").and_then(|n| self.duration(n, "`within`")),
+            attempts: f
+                .get("attempts")
+                .and_then(|n| self.uint(n, "`attempts`", MAX_RETRIES + 1)),
+            error,
+            acknowledged: f
+                .get("acknowledged")
+                .and_then(|n| self.boolean(n, "`acknowledged`")),
+        })
+    }
+
+    fn observe(&mut self, node: &Node) -> Option<Step> {
+        let f = self.fields(node, "an observe step", OBSERVE_KEYS)?;
+        let observe = f.get("observe").map(Node::scalar_text)?;
+        let name =
+            |w: &mut Self, key: &str| f.get(key).and_then(|n| w.string(n, &format!("`{key}`")));
+        let save_as = name(self, "as");
+        let same_as = name(self, "same_as");
+        let changed_from = name(self, "changed_from");
+        let downloads = f
+            .get("downloads")
+            .and_then(|n| self.uint(n, "`downloads`", u32::MAX))
+            .map(u64::from);
+        let until_downloaded = f
+            .get("until_downloaded")
+            .and_then(|n| self.duration(n, "`until_downloaded`"));
+        Some(Step::Observe(ObserveStep {
+            observe,
+            save_as,
+            same_as,
+            changed_from,
+            downloads,
+            until_downloaded,
+        }))
+    }
+
+    /// Checks that need the whole scenario: observations refer to saved names and to tasks
+    /// that were delivered earlier; every task with video settings is used.
+    fn cross_check(
+        &mut self,
+        steps: &[Step],
+        steps_node: &Node,
+        tasks: &BTreeMap<String, TaskSpec>,
+        tasks_node: Option<&Node>,
+    ) {
+        let Value::Seq(nodes) = &steps_node.value else {
+            return;
+        };
+        let mut delivered: HashSet<&str> = HashSet::new();
+        let mut saved: HashSet<&str> = HashSet::new();
+        for (step, node) in steps.iter().zip(nodes) {
+            match step {
+                Step::Deliver(d) => {
+                    delivered.insert(d.task_alias());
+                }
+                Step::Observe(o) => {
+                    for (key, reference) in
+                        [("same_as", &o.same_as), ("changed_from", &o.changed_from)]
+                    {
+                        if let Some(r) = reference
+                            && !saved.contains(r.as_str())
+                        {
+                            let at = field_node(node, key).unwrap_or(node);
+                            let known: Vec<&str> = saved.iter().copied().collect();
+                            self.error(
+                                at,
+                                format!("`{key}: {r}` names no observation kept before this step"),
+                                if known.is_empty() {
+                                    "keep one first with `as: NAME` on an earlier observe step"
+                                        .to_string()
+                                } else {
+                                    format!("kept so far: {}", known.join(", "))
+                                },
+                            );
+                        }
+                    }
+                    if let Some(name) = &o.save_as
+                        && !saved.insert(name.as_str())
+                    {
+                        let at = field_node(node, "as").unwrap_or(node);
+                        self.error(
+                            at,
+                            format!("the name `{name}` is already used by an earlier observation"),
+                            "choose another name",
+                        );
+                    }
+                }
+                Step::Wait(_) => {}
+            }
+        }
+        if let Some(tn) = tasks_node {
+            for alias in tasks.keys() {
+                if !delivered.contains(alias.as_str()) {
+                    self.error(
+                        tn,
+                        format!("task `{alias}` has settings but no step delivers it"),
+                        "remove it or deliver it with `task:`",
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn field_node<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+    match &node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v),
+        _ => None,
+    }
+}

@@ -1,0 +1,163 @@
+//! Why an attempt failed, as a small closed set of classes that reports and expectations name.
+//! Classification reads the error chain of the HTTP client here, so no client type leaks out.
+
+use std::error::Error as _;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorClass {
+    /// Nothing listens at the address.
+    Refused,
+    /// The host name does not resolve.
+    Dns,
+    /// The connection was not established within the deadline.
+    ConnectTimeout,
+    /// Another failure to connect.
+    Connect,
+    /// The TLS handshake failed (unknown certificate, wrong host name, ...).
+    Tls,
+    /// Connected, but the whole answer did not arrive within the deadline.
+    Timeout,
+    /// The connection was reset.
+    Reset,
+    /// The connection was closed before a complete answer.
+    Closed,
+    /// The answer was not valid HTTP.
+    Protocol,
+    /// A 3xx answer; redirects are never followed.
+    Redirect,
+    /// The answer's body was larger than the cap; reading stopped there.
+    BodyTooLarge,
+    /// A complete answer with a status the sender does not accept.
+    Status,
+    /// Anything else.
+    Other,
+}
+
+impl ErrorClass {
+    pub const ALL: [ErrorClass; 13] = [
+        ErrorClass::Refused,
+        ErrorClass::Dns,
+        ErrorClass::ConnectTimeout,
+        ErrorClass::Connect,
+        ErrorClass::Tls,
+        ErrorClass::Timeout,
+        ErrorClass::Reset,
+        ErrorClass::Closed,
+        ErrorClass::Protocol,
+        ErrorClass::Redirect,
+        ErrorClass::BodyTooLarge,
+        ErrorClass::Status,
+        ErrorClass::Other,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorClass::Refused => "refused",
+            ErrorClass::Dns => "dns",
+            ErrorClass::ConnectTimeout => "connect-timeout",
+            ErrorClass::Connect => "connect",
+            ErrorClass::Tls => "tls",
+            ErrorClass::Timeout => "timeout",
+            ErrorClass::Reset => "reset",
+            ErrorClass::Closed => "closed",
+            ErrorClass::Protocol => "protocol",
+            ErrorClass::Redirect => "redirect",
+            ErrorClass::BodyTooLarge => "body-too-large",
+            ErrorClass::Status => "status",
+            ErrorClass::Other => "other",
+        }
+    }
+
+    /// True when the request may have reached the receiver and been processed although no
+    /// usable answer came back: a retry after it is a possible duplicate.
+    pub fn ambiguous(self) -> bool {
+        matches!(
+            self,
+            ErrorClass::Timeout
+                | ErrorClass::Reset
+                | ErrorClass::Closed
+                | ErrorClass::Protocol
+                | ErrorClass::Other
+        )
+    }
+}
+
+impl fmt::Display for ErrorClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The error and its causes, joined: `error sending request: connection refused`.
+pub fn chain_message(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = s.source();
+    }
+    parts.join(": ")
+}
+
+/// Classifies a failed request of the HTTP client.
+pub fn classify(e: &reqwest::Error) -> (ErrorClass, String) {
+    let message = chain_message(e);
+    let lower = message.to_ascii_lowercase();
+    let mut io_kind = None;
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = e.source();
+    while let Some(s) = cur {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            io_kind = Some(io.kind());
+        }
+        cur = s.source();
+    }
+    use std::io::ErrorKind as K;
+    let class = if e.is_timeout() {
+        if e.is_connect() {
+            ErrorClass::ConnectTimeout
+        } else {
+            ErrorClass::Timeout
+        }
+    } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
+        ErrorClass::Dns
+    } else if io_kind == Some(K::ConnectionRefused) || lower.contains("connection refused") {
+        ErrorClass::Refused
+    } else if lower.contains("certificate")
+        || lower.contains("tls")
+        || lower.contains("handshake")
+        || lower.contains("invalid peer")
+    {
+        ErrorClass::Tls
+    } else if e.is_connect() {
+        ErrorClass::Connect
+    } else if matches!(
+        io_kind,
+        Some(K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe)
+    ) || lower.contains("connection reset")
+    {
+        ErrorClass::Reset
+    } else if lower.contains("closed before message completed")
+        || lower.contains("unexpected eof")
+        || lower.contains("end of file")
+        || lower.contains("incomplete")
+        || io_kind == Some(K::UnexpectedEof)
+    {
+        ErrorClass::Closed
+    } else if lower.contains("invalid http")
+        || lower.contains("parse")
+        || lower.contains("invalid status")
+        || lower.contains("header")
+    {
+        ErrorClass::Protocol
+    } else {
+        ErrorClass::Other
+    };
+    (class, message)
+}

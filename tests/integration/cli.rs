@@ -1,0 +1,337 @@
+//! The binary as users run it: every exit status pinned, `send` and `run` against wiremock.
+
+use serde_json::Value;
+use suno_mock::exit;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::harness::{repo, scenario_file, suno};
+
+async fn receiver(status: u16) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(status))
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn bodies(server: &MockServer) -> Vec<Value> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_0_when_every_expectation_holds() {
+    let out = suno(&[
+        "run",
+        &repo("scenarios/examples"),
+        "--receiver",
+        "builtin",
+        "--seed",
+        "1",
+    ])
+    .await;
+    assert_eq!(out.code, exit::SUCCESS, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("13 scenarios: 13 passed, 0 failed"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_1_when_an_expectation_fails_with_file_step_and_attempts() {
+    let server = receiver(500).await;
+    let out = suno(&[
+        "run",
+        &repo("scenarios/examples/failure-451.yaml"),
+        "--receiver",
+        &server.uri(),
+        "--retries",
+        "1",
+        "--retry-delays",
+        "10ms",
+    ])
+    .await;
+    assert_eq!(out.code, exit::FAILED, "{}", out.stdout);
+    assert!(out.stdout.contains("FAIL  "), "{}", out.stdout);
+    assert!(out.stdout.contains("failure-451.yaml"));
+    assert!(
+        out.stdout
+            .contains("step 1 (line 4): deliver failure 451 (task main)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("expected status: 200"));
+    assert!(out.stdout.contains("got: 500"));
+    assert!(
+        out.stdout.contains("attempt 2"),
+        "every attempt is shown: {}",
+        out.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_2_for_usage_errors_with_the_reason() {
+    let out = suno(&[
+        "run",
+        &repo("scenarios/examples"),
+        "--receiver",
+        "not a url",
+    ])
+    .await;
+    assert_eq!(out.code, exit::USAGE);
+    assert!(out.stderr.contains("is not a URL"), "{}", out.stderr);
+    let out = suno(&["run", &repo("scenarios/examples")]).await;
+    assert_eq!(out.code, exit::USAGE);
+    assert!(
+        out.stderr.contains("--receiver"),
+        "never a silent default: {}",
+        out.stderr
+    );
+    let out = suno(&["run", "/no/such/path", "--receiver", "builtin"]).await;
+    assert_eq!(out.code, exit::USAGE);
+    assert!(out.stderr.contains("/no/such/path"), "{}", out.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_3_for_an_invalid_scenario_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = scenario_file(&dir, "bad.yaml", "name: x\nsteps:\n  - delivr: success\n");
+    let out = suno(&["validate", &f]).await;
+    assert_eq!(out.code, exit::INVALID_SCENARIO);
+    assert!(out.stderr.contains("bad.yaml:3:5"), "{}", out.stderr);
+    let out = suno(&["run", &f, "--receiver", "builtin"]).await;
+    assert_eq!(out.code, exit::INVALID_SCENARIO);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_4_when_the_receiver_is_down_before_the_first_delivery() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/cb");
+    let out = suno(&[
+        "run",
+        &repo("scenarios/examples/success.yaml"),
+        "--receiver",
+        &url,
+    ])
+    .await;
+    assert_eq!(out.code, exit::HARNESS);
+    assert!(
+        out.stderr
+            .contains("not reachable before the first delivery"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_4_when_a_report_cannot_be_written() {
+    let out = suno(&[
+        "run",
+        &repo("scenarios/examples/success.yaml"),
+        "--receiver",
+        "builtin",
+        "--report-json",
+        "/no/such/dir/r.json",
+    ])
+    .await;
+    assert_eq!(out.code, exit::HARNESS);
+    assert!(
+        out.stderr
+            .contains("cannot write the report /no/such/dir/r.json"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn send_failure_delivers_the_documented_body() {
+    let server = receiver(200).await;
+    let out = suno(&[
+        "send",
+        "failure",
+        "--code",
+        "451",
+        "--task",
+        "task_mine",
+        "--receiver",
+        &server.uri(),
+    ])
+    .await;
+    assert_eq!(out.code, exit::SUCCESS, "{}{}", out.stdout, out.stderr);
+    let b = bodies(&server).await;
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["code"], 451);
+    assert_eq!(b[0]["data"]["task_id"], "task_mine");
+    assert_eq!(b[0]["data"]["video_url"], Value::Null);
+    assert!(
+        out.stdout.contains("acknowledged after 1 attempt"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn send_success_points_at_a_downloadable_video_and_applies_set() {
+    let server = receiver(200).await;
+    let out = suno(&[
+        "send",
+        "success",
+        "--set",
+        "data.extra=1",
+        "--set",
+        "msg=\"MP4 generated successfully.\"",
+        "--receiver",
+        &server.uri(),
+    ])
+    .await;
+    assert_eq!(out.code, exit::SUCCESS, "{}", out.stderr);
+    let b = bodies(&server).await;
+    assert_eq!(b[0]["code"], 200);
+    assert_eq!(b[0]["msg"], "MP4 generated successfully.");
+    assert_eq!(b[0]["data"]["extra"], 1);
+    assert!(
+        b[0]["data"]["video_url"]
+            .as_str()
+            .unwrap()
+            .ends_with(".mp4")
+    );
+    let bad = suno(&[
+        "send",
+        "success",
+        "--set",
+        "data.x=not json",
+        "--receiver",
+        &server.uri(),
+    ])
+    .await;
+    assert_eq!(bad.code, exit::USAGE);
+    assert!(bad.stderr.contains("quote strings"), "{}", bad.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_copies_all_arrive_with_one_task_id() {
+    let server = receiver(200).await;
+    let out = suno(&[
+        "send",
+        "success",
+        "--copies",
+        "4",
+        "--concurrent",
+        "--receiver",
+        &server.uri(),
+    ])
+    .await;
+    assert_eq!(out.code, exit::SUCCESS, "{}", out.stderr);
+    let b = bodies(&server).await;
+    assert_eq!(b.len(), 4);
+    assert!(
+        b.iter()
+            .all(|x| x["data"]["task_id"] == b[0]["data"]["task_id"])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_duplicate_scenario_sends_the_same_task_again() {
+    let server = receiver(200).await;
+    let out = suno(&[
+        "run",
+        &repo("scenarios/examples/duplicate.yaml"),
+        "--receiver",
+        &server.uri(),
+        "--settle",
+        "50ms",
+    ])
+    .await;
+    let b = bodies(&server).await;
+    assert_eq!(b.len(), 3, "{}", out.stdout);
+    assert!(b.iter().all(|x| x == &b[0]), "identical copies");
+    // wiremock never downloads the video: nothing observable changed, so the run says so.
+    assert_eq!(out.code, exit::FAILED);
+    assert!(
+        out.stdout.contains("expected changed_from"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_seed_replays_the_same_task_ids() {
+    let server = receiver(200).await;
+    for _ in 0..2 {
+        suno(&[
+            "run",
+            &repo("scenarios/examples/success.yaml"),
+            "--receiver",
+            &server.uri(),
+            "--seed",
+            "42",
+        ])
+        .await;
+    }
+    let b = bodies(&server).await;
+    assert_eq!(b[0]["data"]["task_id"], b[1]["data"]["task_id"]);
+    let other = receiver(200).await;
+    suno(&[
+        "run",
+        &repo("scenarios/examples/success.yaml"),
+        "--receiver",
+        &other.uri(),
+        "--seed",
+        "43",
+    ])
+    .await;
+    assert_ne!(
+        bodies(&other).await[0]["data"]["task_id"],
+        b[0]["data"]["task_id"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn report_files_are_written_and_secrets_never_appear() {
+    let server = receiver(200).await;
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("r.json").display().to_string();
+    let xml = dir.path().join("r.xml").display().to_string();
+    let url = format!("{}/cb?token=tok-SECRET-1", server.uri());
+    let out = suno(&[
+        "run",
+        &repo("scenarios/examples/success.yaml"),
+        "--receiver",
+        &url,
+        "--token-param",
+        "token",
+        "--hmac-key",
+        "hmac-SECRET-2",
+        "--report-json",
+        &json,
+        "--report-junit",
+        &xml,
+        "-v",
+    ])
+    .await;
+    assert_eq!(out.code, exit::SUCCESS, "{}", out.stderr);
+    let j = std::fs::read_to_string(&json).unwrap();
+    let x = std::fs::read_to_string(&xml).unwrap();
+    for text in [&out.stdout, &out.stderr, &j, &x] {
+        assert!(!text.contains("SECRET"), "a secret leaked: {text}");
+    }
+    assert!(out.stdout.contains("token=***"), "{}", out.stdout);
+    let v: Value = serde_json::from_str(&j).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert!(
+        x.contains("<testcase name=\"a success callback is acknowledged with 200\""),
+        "{x}"
+    );
+}

@@ -1,0 +1,91 @@
+//! Helpers that keep each test to a few lines: run the binary, build a sender, redact what
+//! changes between runs (ports, durations) before snapshots.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use suno_mock::scenario::Auth;
+use suno_mock::sender::{ClientOptions, Policy, Prepared, Sender};
+
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the built binary with `args`, no colour, no standard input.
+pub async fn suno(args: &[&str]) -> Out {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("SUNO_MOCK_HMAC_KEY")
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output()
+        .await
+        .expect("the binary runs");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn repo(path: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(path)
+        .display()
+        .to_string()
+}
+
+/// Replaces what differs between runs: ports, durations, timestamps, signatures.
+pub fn redact(text: &str) -> String {
+    let rules: &[(&str, &str)] = &[
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]"),
+        (r#""(duration_ms|at_ms|waited_ms)": [0-9.]+"#, r#""$1": 0"#),
+        (r#""signed_at": \d+"#, r#""signed_at": 0"#),
+        (r#"time="[0-9.]+""#, r#"time="0""#),
+        (r"\+\d+\.\d+s", "+[t]"),
+        (r"\b\d+(\.\d+)?(ms|s)\b", "[dur]"),
+    ];
+    let mut out = text.to_string();
+    for (pattern, with) in rules {
+        out = regex::Regex::new(pattern)
+            .expect("valid pattern")
+            .replace_all(&out, *with)
+            .into_owned();
+    }
+    out
+}
+
+pub fn policy(timeout_ms: u64, retries: u32, delay_ms: u64) -> Policy {
+    Policy {
+        timeout: Duration::from_millis(timeout_ms),
+        retries,
+        retry_delays: vec![Duration::from_millis(delay_ms)],
+        ..Policy::default()
+    }
+}
+
+pub fn sender() -> Sender {
+    Sender::new(&ClientOptions::default()).expect("client")
+}
+
+pub fn prepared(url: &str, body: &str) -> Prepared {
+    let url = url::Url::parse(url).expect("url");
+    Prepared {
+        display_url: url.to_string(),
+        url,
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: bytes::Bytes::from(body.to_string()),
+        task_id: "task_test".into(),
+        auth: Auth::Genuine,
+    }
+}
+
+/// A scenario file written to a temporary folder.
+pub fn scenario_file(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).expect("write scenario");
+    p.display().to_string()
+}

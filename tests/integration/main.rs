@@ -1,0 +1,13 @@
+//! The one integration-test binary: a module per topic, all on loopback.
+
+// Test helpers outside #[test] functions unwrap too: a failure there is a failed test.
+#![allow(clippy::unwrap_used)]
+
+mod artifacts;
+mod check_rules;
+mod cli;
+mod harness;
+mod reports;
+mod scenario_errors;
+mod schema;
+mod sender;

@@ -1,0 +1,98 @@
+//! Snapshots of every report format, with ports and durations redacted.
+
+use wiremock::matchers::{body_partial_json, method};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::harness::{redact, repo, suno};
+
+/// Answers 200 to everything but failure callbacks with code 451, which get a 500.
+async fn half_broken() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(body_partial_json(serde_json::json!({"code": 451})))
+        .respond_with(ResponseTemplate::new(500).set_body_string("boom"))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"status":"received"}"#))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn run(format: &str, extra: &[&str]) -> (crate::harness::Out, tempfile::TempDir) {
+    let server = half_broken().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "run".to_string(),
+        repo("scenarios/examples/failure-451.yaml"),
+        repo("scenarios/examples/success.yaml"),
+        "--receiver".into(),
+        format!("{}/callback", server.uri()),
+        "--seed".into(),
+        "42".into(),
+        "--retries".into(),
+        "1".into(),
+        "--retry-delays".into(),
+        "10ms".into(),
+        "--format".into(),
+        format.into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = suno(&argv).await;
+    (out, dir)
+}
+
+fn relative(text: &str) -> String {
+    text.replace(env!("CARGO_MANIFEST_DIR"), "[repo]")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn human_report() {
+    let (out, _dir) = run("human", &[]).await;
+    assert_eq!(out.code, 1);
+    insta::assert_snapshot!(relative(&redact(&out.stdout)));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_report() {
+    let (out, _dir) = run("json", &[]).await;
+    insta::assert_snapshot!(relative(&redact(&out.stdout)));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn junit_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("junit.xml").display().to_string();
+    let (out, _d) = run("human", &["--report-junit", &path]).await;
+    assert_eq!(out.code, 1);
+    let xml = std::fs::read_to_string(&path).unwrap();
+    insta::assert_snapshot!(relative(&redact(&xml)));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_reports() {
+    let server = half_broken().await;
+    let url = format!("{}/callback", server.uri());
+    let args = [
+        "check",
+        "--receiver",
+        &url,
+        "--seed",
+        "9",
+        "--only",
+        "ack-failure,ack-success,reject-malformed,verify-source",
+        "--retries",
+        "0",
+    ];
+    let human = suno(&args).await;
+    assert_eq!(human.code, 1);
+    insta::assert_snapshot!("check_human", redact(&human.stdout));
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let json = suno(&json_args).await;
+    insta::assert_snapshot!("check_json", redact(&json.stdout));
+}
