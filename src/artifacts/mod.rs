@@ -59,13 +59,27 @@ impl HostState {
 pub struct VideoHost {
     state: Arc<HostState>,
     base_url: String,
-    _server: Arc<ServerHandle>,
+    _server: Option<Arc<ServerHandle>>,
 }
 
 impl VideoHost {
     /// Binds `listen` (port 0 for any). `base_url` is what receivers are told, for a receiver
     /// that reaches the harness by another name (a container, say).
     pub async fn start(listen: SocketAddr, base_url: Option<String>) -> Result<VideoHost, String> {
+        let (mut host, router) = VideoHost::embedded(String::new());
+        let server = http_server::spawn(router, listen)
+            .await
+            .map_err(|e| format!("video host: {e}"))?;
+        host.base_url = base_url
+            .map(|b| b.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| server.url());
+        host._server = Some(Arc::new(server));
+        Ok(host)
+    }
+
+    /// A host whose routes the caller serves itself (the mock API serves videos on its own
+    /// port), with `base_url` as the address receivers are told.
+    pub fn embedded(base_url: String) -> (VideoHost, Router) {
         let state = Arc::new(HostState {
             tasks: Mutex::new(HashMap::new()),
             slow_over: Mutex::new(Duration::from_secs(30)),
@@ -73,17 +87,12 @@ impl VideoHost {
         let router = Router::new()
             .route("/videos/{file}", get(serve_video))
             .with_state(state.clone());
-        let server = http_server::spawn(router, listen)
-            .await
-            .map_err(|e| format!("video host: {e}"))?;
-        let base_url = base_url
-            .map(|b| b.trim_end_matches('/').to_string())
-            .unwrap_or_else(|| server.url());
-        Ok(VideoHost {
+        let host = VideoHost {
             state,
-            base_url,
-            _server: Arc::new(server),
-        })
+            base_url: base_url.trim_end_matches('/').to_string(),
+            _server: None,
+        };
+        (host, router)
     }
 
     pub fn base_url(&self) -> &str {

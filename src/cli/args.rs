@@ -46,6 +46,8 @@ pub enum Command {
     Schema,
     /// Run a built-in receiver on its own (to try a scenario against, or to read its code's behaviour).
     Receiver(ReceiverArgs),
+    /// The mock provider API: create music-video tasks, poll them, get their callbacks.
+    Serve(ServeArgs),
 }
 
 /// Where callbacks go: a URL, or `builtin` for the built-in reference receiver on loopback.
@@ -93,11 +95,9 @@ pub enum Format {
     Json,
 }
 
+/// How the emulated provider sends: shared by every command that delivers callbacks.
 #[derive(Debug, Clone, Args)]
-pub struct SenderArgs {
-    /// The receiver's callback URL (`builtin`: the built-in reference receiver).
-    #[arg(long, value_name = "URL", value_parser = parse_receiver)]
-    pub receiver: ReceiverArg,
+pub struct PolicyArgs {
     /// Deadline of one attempt: connect, request and the whole response.
     #[arg(long, default_value = "15s", value_name = "DUR")]
     pub timeout: Dur,
@@ -115,6 +115,18 @@ pub struct SenderArgs {
         hide_env_values = true
     )]
     pub hmac_key: Option<String>,
+    /// Accept any TLS certificate from the receiver.
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SenderArgs {
+    /// The receiver's callback URL (`builtin`: the built-in reference receiver).
+    #[arg(long, value_name = "URL", value_parser = parse_receiver)]
+    pub receiver: ReceiverArg,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
     /// The receiver URL's query parameter that carries its secret token.
     #[arg(long, value_name = "NAME")]
     pub token_param: Option<String>,
@@ -147,9 +159,6 @@ pub struct SenderArgs {
     /// Also write a JUnit XML report to FILE.
     #[arg(long, value_name = "FILE")]
     pub report_junit: Option<PathBuf>,
-    /// Accept any TLS certificate from the receiver.
-    #[arg(long)]
-    pub insecure: bool,
     /// Show every step, not only the failed ones.
     #[arg(long, short)]
     pub verbose: bool,
@@ -231,6 +240,74 @@ pub struct ReceiverArgs {
     pub token: Option<String>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutcomeArg {
+    Success,
+    Failure,
+    /// Seeded: fails a share of tasks given by --failure-rate.
+    Random,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!(
+            "`{s}` is not a share from 0 to 1 (0.25 fails a quarter of the tasks)"
+        )),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: SocketAddr,
+    /// The address given out in video URLs (default: the listen address).
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Require this bearer key (default: any non-empty key). Also SUNO_MOCK_API_KEY.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "SUNO_MOCK_API_KEY",
+        hide_env_values = true
+    )]
+    pub api_key: Option<String>,
+    /// How long a task takes before its callback.
+    #[arg(long, default_value = "2s", value_name = "DUR")]
+    pub generation_time: Dur,
+    #[arg(long, value_enum, default_value = "success")]
+    pub outcome: OutcomeArg,
+    /// With --outcome random: the share of tasks that fail.
+    #[arg(long, default_value = "0.5", value_name = "SHARE", value_parser = parse_rate)]
+    pub failure_rate: f64,
+    /// Callback `code` of failed tasks (the provider documents 500, 400 and 451).
+    #[arg(long, default_value_t = 500, value_name = "CODE")]
+    pub failure_code: i64,
+    /// Extra copies of every callback.
+    #[arg(long, default_value_t = 0, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub duplicates: u32,
+    /// Release a callback and its duplicates at one instant.
+    #[arg(long)]
+    pub concurrent_duplicates: bool,
+    /// How the video host serves the videos.
+    #[arg(long, value_enum, default_value = "normal")]
+    pub video: crate::scenario::VideoMode,
+    /// A plan file: what happens to the first, second, ... task created.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Always answer HTTP 200 with the result in the body's `code` (default: the HTTP status
+    /// mirrors `code`; the provider's docs do not say which it does).
+    #[arg(long)]
+    pub always_http_200: bool,
+    /// No log line per request and per callback attempt.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
@@ -263,6 +340,16 @@ mod tests {
             ],
             &["suno-mock", "demo"],
             &["suno-mock", "receiver", "--flaw", "no-dedup,slow-ack"],
+            &[
+                "suno-mock",
+                "serve",
+                "--outcome",
+                "random",
+                "--failure-rate",
+                "0.2",
+                "--video",
+                "slow",
+            ],
         ] {
             Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{argv:?}: {e}"));
         }

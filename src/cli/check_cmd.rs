@@ -95,7 +95,7 @@ pub fn run(a: CheckArgs) -> i32 {
     let result = runtime().and_then(|rt| {
         rt.block_on(async {
             let s = setup(&a.sender).await?;
-            let (run, results) = run_check(&s, a.sender.hmac_key.is_some(), &opts).await?;
+            let (run, results) = run_check(&s, a.sender.policy.hmac_key.is_some(), &opts).await?;
             let code = check_exit(&run, &results, a.strict);
             let text = header(&run, &s) + &check::report(&run, &results, &s.style);
             let xml = junit::render(

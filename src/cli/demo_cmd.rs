@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use super::args::{Delays, DemoArgs, Format, ReceiverArg, SenderArgs};
+use super::args::{Delays, DemoArgs, Format, PolicyArgs, ReceiverArg, SenderArgs};
 use super::check_cmd::{CheckOptions, header, run_check};
 use super::session::{Fatal, runtime, setup};
 use crate::duration::Dur;
@@ -34,14 +34,17 @@ fn sender_args(
         url::Url::parse(&r.callback_url(cfg)).map_err(|e| Fatal(exit::HARNESS, e.to_string()))?;
     Ok(SenderArgs {
         receiver: ReceiverArg::Url(url),
-        timeout: a.timeout,
-        retries: 3,
-        retry_delays: Delays(vec![
-            Dur::from_millis(100),
-            Dur::from_millis(200),
-            Dur::from_millis(400),
-        ]),
-        hmac_key: Some(DEMO_KEY.into()),
+        policy: PolicyArgs {
+            timeout: a.timeout,
+            retries: 3,
+            retry_delays: Delays(vec![
+                Dur::from_millis(100),
+                Dur::from_millis(200),
+                Dur::from_millis(400),
+            ]),
+            hmac_key: Some(DEMO_KEY.into()),
+            insecure: false,
+        },
         token_param: None,
         probe_url: Some(r.probe_url()),
         probe_cmd: None,
@@ -53,7 +56,6 @@ fn sender_args(
         format: Format::Human,
         report_json: None,
         report_junit: None,
-        insecure: false,
         verbose: false,
     })
 }

@@ -7,6 +7,7 @@ mod receiver_cmd;
 mod rules_cmd;
 mod run_cmd;
 mod send_cmd;
+mod serve_cmd;
 mod session;
 mod validate_cmd;
 
@@ -40,5 +41,6 @@ pub fn main() -> i32 {
         args::Command::Validate { paths } => validate_cmd::validate(&paths),
         args::Command::Schema => validate_cmd::schema(),
         args::Command::Receiver(a) => receiver_cmd::run(a),
+        args::Command::Serve(a) => serve_cmd::run(a),
     }
 }

@@ -25,30 +25,19 @@ fn parse_set(items: &[String]) -> Result<serde_json::Map<String, serde_json::Val
 
 /// The delivery as a one-step scenario, so `send` shares the engine and reports of `run`.
 fn scenario(args: &SendArgs) -> Result<LoadedScenario, String> {
-    let step = DeliverStep {
-        deliver: match args.kind {
-            SendKind::Success => Template::Success,
-            SendKind::Failure => Template::Failure,
-        },
-        task: Some("sent".into()),
-        code: args.code,
-        msg: None,
-        set: parse_set(&args.set)?,
-        remove: Vec::new(),
-        json: None,
-        body: None,
-        headers: Default::default(),
-        remove_headers: Vec::new(),
-        copies: Some(args.copies),
-        concurrent: args.concurrent,
-        auth: None,
-        input: None,
-        sender: None,
-        expect: Some(Expect {
-            status: Some(StatusMatch::Code(200)),
-            ..Expect::default()
-        }),
+    let template = match args.kind {
+        SendKind::Success => Template::Success,
+        SendKind::Failure => Template::Failure,
     };
+    let mut step = DeliverStep::new(template, "sent");
+    step.code = args.code;
+    step.set = parse_set(&args.set)?;
+    step.copies = Some(args.copies);
+    step.concurrent = args.concurrent;
+    step.expect = Some(Expect {
+        status: Some(StatusMatch::Code(200)),
+        ..Expect::default()
+    });
     Ok(LoadedScenario {
         file: "send".into(),
         scenario: Scenario {

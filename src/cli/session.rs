@@ -5,7 +5,7 @@ use std::path::Path;
 
 use tokio_util::sync::CancellationToken;
 
-use super::args::{Format, ReceiverArg, SenderArgs};
+use super::args::{Format, PolicyArgs, ReceiverArg, SenderArgs};
 use crate::artifacts::VideoHost;
 use crate::exit;
 use crate::observe::{ObserveConfig, Observer};
@@ -41,7 +41,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Fatal> {
 }
 
 /// The policy the flags describe.
-pub fn policy(a: &SenderArgs) -> Policy {
+pub fn policy(a: &PolicyArgs) -> Policy {
     Policy {
         timeout: a.timeout.0,
         retries: a.retries,
@@ -50,8 +50,27 @@ pub fn policy(a: &SenderArgs) -> Policy {
     }
 }
 
-pub async fn setup(a: &SenderArgs) -> Result<Session, Fatal> {
+/// The emulated provider's client as the flags describe it (loud when `--insecure`).
+pub fn sender(a: &PolicyArgs) -> Result<Sender, Fatal> {
     if a.timeout.0.is_zero() {
+        return Err(Fatal(
+            exit::USAGE,
+            "--timeout must be more than zero".into(),
+        ));
+    }
+    if a.insecure {
+        eprintln!("warning: --insecure: TLS certificates of the receiver are NOT verified");
+    }
+    Sender::new(&ClientOptions {
+        insecure: a.insecure,
+        hmac_key: a.hmac_key.clone(),
+        connect_timeout: Some(a.timeout.0),
+    })
+    .map_err(|e| Fatal(exit::HARNESS, e))
+}
+
+pub async fn setup(a: &SenderArgs) -> Result<Session, Fatal> {
+    if a.policy.timeout.0.is_zero() {
         return Err(Fatal(
             exit::USAGE,
             "--timeout must be more than zero".into(),
@@ -59,14 +78,14 @@ pub async fn setup(a: &SenderArgs) -> Result<Session, Fatal> {
     }
     let seed = a.seed.unwrap_or_else(rand::random);
     let mut secrets = Secrets::default();
-    if let Some(k) = &a.hmac_key {
+    if let Some(k) = &a.policy.hmac_key {
         secrets.add(k);
     }
     let (receiver_url, builtin) = match &a.receiver {
         ReceiverArg::Url(u) => (u.clone(), None),
         ReceiverArg::Builtin => {
             let cfg = ReceiverConfig {
-                hmac_key: a.hmac_key.clone(),
+                hmac_key: a.policy.hmac_key.clone(),
                 ..ReceiverConfig::default()
             };
             let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
@@ -90,9 +109,6 @@ pub async fn setup(a: &SenderArgs) -> Result<Session, Fatal> {
             }
         }
     }
-    if a.insecure {
-        eprintln!("warning: --insecure: TLS certificates of the receiver are NOT verified");
-    }
     let host = VideoHost::start(a.artifact_listen, a.artifact_base_url.clone())
         .await
         .map_err(|e| Fatal(exit::HARNESS, e))?;
@@ -113,12 +129,7 @@ pub async fn setup(a: &SenderArgs) -> Result<Session, Fatal> {
         host.clone(),
     )
     .map_err(|e| Fatal(exit::HARNESS, e))?;
-    let sender = Sender::new(&ClientOptions {
-        insecure: a.insecure,
-        hmac_key: a.hmac_key.clone(),
-        connect_timeout: Some(a.timeout.0),
-    })
-    .map_err(|e| Fatal(exit::HARNESS, e))?;
+    let sender = sender(&a.policy)?;
     let cancel = CancellationToken::new();
     watch_ctrl_c(cancel.clone());
     Ok(Session {
@@ -126,7 +137,7 @@ pub async fn setup(a: &SenderArgs) -> Result<Session, Fatal> {
             cfg: RunConfig {
                 receiver: receiver_url,
                 token_param: a.token_param.clone(),
-                policy: policy(a),
+                policy: policy(&a.policy),
                 seed,
             },
             sender,

@@ -20,7 +20,7 @@ mod verify_source;
 
 use serde::Serialize;
 
-pub use judge::{Context, Finding, Judged};
+pub use judge::{Context, Finding, Judged, describe};
 
 use crate::outcome::{Delivery, Observation};
 

@@ -10,12 +10,12 @@ use crate::outcome::{Delivery, RequestRecord};
 use crate::payload::build_body;
 use crate::scenario::{Auth, DeliverStep, Template};
 use crate::secrets::mask_query_param;
-use crate::sender::{Policy, Prepared, Sender};
+use crate::sender::{AttemptHook, Policy, Prepared, Sender};
 
 /// Requests bodies longer than this are shortened in reports (never on the wire).
 const BODY_IN_REPORT: usize = 2048;
 
-pub(super) struct Target<'a> {
+pub(crate) struct Target<'a> {
     pub receiver: &'a url::Url,
     pub token_param: Option<&'a str>,
 }
@@ -66,13 +66,14 @@ pub(super) fn template_name(step: &DeliverStep) -> String {
     }
 }
 
-pub(super) async fn deliver(
+pub(crate) async fn deliver(
     sender: &Sender,
     target: &Target<'_>,
     step: &DeliverStep,
     task_id: &str,
     video_url: &str,
     policy: &Policy,
+    hook: Option<AttemptHook>,
 ) -> Result<Vec<Delivery>, String> {
     let body = build_body(step, task_id, video_url)?;
     let url = url_for(target, step.auth());
@@ -89,16 +90,19 @@ pub(super) async fn deliver(
         // Every copy is prepared and waiting before any is released.
         let barrier = Arc::new(Barrier::new(copies as usize));
         let handles: Vec<_> = (0..copies)
-            .map(|_| {
-                let (sender, prepared, policy, barrier) = (
+            .map(|i| {
+                let (sender, prepared, policy, barrier, hook) = (
                     sender.clone(),
                     prepared.clone(),
                     policy.clone(),
                     barrier.clone(),
+                    hook.clone(),
                 );
                 tokio::spawn(async move {
                     barrier.wait().await;
-                    sender.deliver(&prepared, &policy).await
+                    sender
+                        .deliver_observed(&prepared, &policy, i + 1, hook.as_ref())
+                        .await
                 })
             })
             .collect();
@@ -112,8 +116,12 @@ pub(super) async fn deliver(
         all
     } else {
         let mut all = Vec::new();
-        for _ in 0..copies {
-            all.push(sender.deliver(&prepared, policy).await);
+        for i in 0..copies {
+            all.push(
+                sender
+                    .deliver_observed(&prepared, policy, i + 1, hook.as_ref())
+                    .await,
+            );
         }
         all
     };

@@ -205,7 +205,7 @@ impl Engine {
             token_param: self.cfg.token_param.as_deref(),
         };
         tokio::select! {
-            r = deliver(&self.sender, &target, d, &task_id, &video_url, policy) => r,
+            r = deliver(&self.sender, &target, d, &task_id, &video_url, policy, None) => r,
             // Attempts in flight get one deadline to finish; then the step is recorded as cut.
             () = async {
                 self.cancel.cancelled().await;

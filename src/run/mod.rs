@@ -2,7 +2,7 @@
 //! [`RunOutcome`](crate::outcome::RunOutcome).
 
 mod checks;
-mod deliver;
+pub(crate) mod deliver;
 mod engine;
 mod preflight;
 

@@ -4,9 +4,11 @@ pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod serve_plan;
 pub mod yaml;
 
 pub use diagnostic::Diagnostic;
 pub use load::{LoadError, LoadedScenario, load_paths};
 pub use model::*;
-pub use parse::{parse_located, parse_scenario};
+pub use parse::{parse_located, parse_scenario, parse_serve_plan};
+pub use serve_plan::{Outcome, ServePlan, ServeTask};

@@ -47,7 +47,9 @@ pub struct SenderOverrides {
     pub accept: Option<StatusMatch>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum VideoMode {
     /// The file is served at once.
@@ -218,6 +220,28 @@ pub struct ObserveStep {
 pub const DEFAULT_TASK: &str = "main";
 
 impl DeliverStep {
+    /// A plain delivery of `template` for `task`, to which callers add what they need.
+    pub fn new(template: Template, task: &str) -> DeliverStep {
+        DeliverStep {
+            deliver: template,
+            task: Some(task.to_string()),
+            code: None,
+            msg: None,
+            set: serde_json::Map::new(),
+            remove: Vec::new(),
+            json: None,
+            body: None,
+            headers: BTreeMap::new(),
+            remove_headers: Vec::new(),
+            copies: None,
+            concurrent: false,
+            auth: None,
+            input: None,
+            sender: None,
+            expect: None,
+        }
+    }
+
     pub fn task_alias(&self) -> &str {
         self.task.as_deref().unwrap_or(DEFAULT_TASK)
     }

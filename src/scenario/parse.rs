@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::diagnostic::{Diagnostic, did_you_mean};
 use super::model::*;
+use super::serve_plan::{Outcome, ServePlan, ServeTask};
 use super::yaml::{self, Node, Value};
 use crate::duration::{self, Dur};
 use crate::payload::json_path;
@@ -95,6 +96,36 @@ pub fn parse_located(file: &str, text: &str) -> Result<(Scenario, Vec<usize>), V
             w.errors.dedup();
             Err(w.errors)
         }
+    }
+}
+
+const PLAN_KEYS: &[&str] = &["name", "tasks"];
+const PLAN_TASK_KEYS: &[&str] = &[
+    "outcome",
+    "code",
+    "msg",
+    "duplicates",
+    "concurrent",
+    "video",
+    "generation_time",
+];
+
+/// Parses a `serve --plan` file.
+pub fn parse_serve_plan(file: &str, text: &str) -> Result<ServePlan, Vec<Diagnostic>> {
+    let root = yaml::parse(text).map_err(|e| {
+        vec![
+            Diagnostic::new(file, e.pos, 1, format!("not valid YAML: {}", e.message))
+                .help("check the indentation and quoting around this spot"),
+        ]
+    })?;
+    let mut w = Walker {
+        file,
+        errors: Vec::new(),
+    };
+    let plan = w.serve_plan(&root);
+    match plan {
+        Some(p) if w.errors.is_empty() => Ok(p),
+        _ => Err(w.errors),
     }
 }
 
@@ -315,6 +346,79 @@ impl Walker<'_> {
                 None
             }
         }
+    }
+
+    fn serve_plan(&mut self, root: &Node) -> Option<ServePlan> {
+        let f = self.fields(root, "a serve plan", PLAN_KEYS)?;
+        let name = self
+            .required(&f, "name", "the plan", "what this plan shows")
+            .and_then(|n| self.string(n, "`name`"));
+        let tasks_node = self.required(&f, "tasks", "the plan", "[ {outcome: success} ]")?;
+        let Value::Seq(items) = &tasks_node.value else {
+            self.error(
+                tasks_node,
+                format!("`tasks` must be a list, found {}", tasks_node.kind()),
+                "start each task with `- outcome: ...`",
+            );
+            return None;
+        };
+        let tasks: Option<Vec<ServeTask>> = items.iter().map(|t| self.serve_task(t)).collect();
+        Some(ServePlan {
+            name: name?,
+            tasks: tasks?,
+        })
+    }
+
+    fn serve_task(&mut self, node: &Node) -> Option<ServeTask> {
+        let f = self.fields(node, "a plan task", PLAN_TASK_KEYS)?;
+        let outcome = self
+            .required(&f, "outcome", "a plan task", "success")
+            .and_then(|n| self.choice(n, "outcome", &["success", "failure"]))
+            .map(|o| {
+                if o == "success" {
+                    Outcome::Success
+                } else {
+                    Outcome::Failure
+                }
+            });
+        let code = f.get("code").and_then(|n| match n.value {
+            Value::Int(i) if valid_code(i).is_ok() => Some(i),
+            _ => {
+                self.error(
+                    n,
+                    format!("`code` must be an HTTP-like status, found {}", n.kind()),
+                    "the provider sends 200, 400, 451 or 500",
+                );
+                None
+            }
+        });
+        let video = match f.get("video") {
+            Some(n) => match self.choice(n, "video mode", VIDEO_MODES).as_deref() {
+                Some("slow") => VideoMode::Slow,
+                Some("expired") => VideoMode::Expired,
+                Some("truncated") => VideoMode::Truncated,
+                Some("large") => VideoMode::Large,
+                _ => VideoMode::Normal,
+            },
+            None => VideoMode::Normal,
+        };
+        Some(ServeTask {
+            outcome: outcome?,
+            code,
+            msg: f.get("msg").and_then(|n| self.string(n, "`msg`")),
+            duplicates: f
+                .get("duplicates")
+                .and_then(|n| self.uint(n, "`duplicates`", MAX_COPIES))
+                .unwrap_or(0),
+            concurrent: f
+                .get("concurrent")
+                .and_then(|n| self.boolean(n, "`concurrent`"))
+                .unwrap_or(false),
+            video,
+            generation_time: f
+                .get("generation_time")
+                .and_then(|n| self.duration(n, "`generation_time`")),
+        })
     }
 
     fn scenario(&mut self, root: &Node) -> Option<Scenario> {

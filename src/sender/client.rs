@@ -13,6 +13,9 @@ use super::signing::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use crate::outcome::Attempt;
 use crate::scenario::Auth;
 
+/// Told about every attempt as it ends: `(copy, attempt)`.
+pub type AttemptHook = std::sync::Arc<dyn Fn(u32, &Attempt) + Send + Sync>;
+
 /// How much of an answer's body a report keeps.
 const BODY_EXCERPT: usize = 512;
 
@@ -77,13 +80,32 @@ impl Sender {
 
     /// Attempts until one is accepted or the retries run out.
     pub async fn deliver(&self, req: &Prepared, policy: &Policy) -> Vec<Attempt> {
-        let mut attempts = vec![self.attempt(req, 1, policy).await];
-        for (i, delay) in policy.delays().enumerate() {
+        self.deliver_observed(req, policy, 1, None).await
+    }
+
+    /// Like [`Sender::deliver`], telling `hook` about each attempt as soon as it ends (the
+    /// mock API shows callbacks in flight); `copy` is passed through to the hook.
+    pub async fn deliver_observed(
+        &self,
+        req: &Prepared,
+        policy: &Policy,
+        copy: u32,
+        hook: Option<&AttemptHook>,
+    ) -> Vec<Attempt> {
+        let mut attempts: Vec<Attempt> = Vec::new();
+        let delays = std::iter::once(Duration::ZERO).chain(policy.delays());
+        for (i, delay) in delays.enumerate() {
             if attempts.last().is_some_and(|a| a.accepted) {
                 break;
             }
-            tokio::time::sleep(delay).await;
-            attempts.push(self.attempt(req, i as u32 + 2, policy).await);
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            let a = self.attempt(req, i as u32 + 1, policy).await;
+            if let Some(h) = hook {
+                h(copy, &a);
+            }
+            attempts.push(a);
         }
         attempts
     }

@@ -7,7 +7,7 @@ pub mod policy;
 pub mod signing;
 pub mod status;
 
-pub use client::{ClientOptions, Prepared, Sender};
+pub use client::{AttemptHook, ClientOptions, Prepared, Sender};
 pub use error_class::ErrorClass;
 pub use policy::Policy;
 pub use status::StatusMatch;

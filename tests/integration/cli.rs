@@ -335,3 +335,21 @@ async fn report_files_are_written_and_secrets_never_appear() {
         "{x}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_exits_4_when_its_port_is_taken_and_3_for_a_bad_plan() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = suno(&["serve", "--listen", &addr]).await;
+    assert_eq!(out.code, exit::HARNESS);
+    assert!(out.stderr.contains("cannot listen on"), "{}", out.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let plan = scenario_file(&dir, "plan.yaml", "name: p\ntasks:\n  - outcome: sucess\n");
+    let out = suno(&["serve", "--plan", &plan]).await;
+    assert_eq!(out.code, exit::INVALID_SCENARIO);
+    assert!(
+        out.stderr.contains("plan.yaml:3:14") && out.stderr.contains("did you mean `success`?"),
+        "{}",
+        out.stderr
+    );
+}

@@ -7,6 +7,7 @@ mod artifacts;
 mod check_rules;
 mod cli;
 mod harness;
+mod mock_api;
 mod reports;
 mod scenario_errors;
 mod schema;

@@ -1,0 +1,216 @@
+//! The provider's endpoints and the mock's inspection endpoints. Every answer uses the
+//! provider's envelope `{code, msg, data}`; nothing a client sends makes a handler panic.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::store::{PENDING, Task, now_ms};
+use super::{Api, worker};
+use crate::payload::ids;
+
+/// The provider's limit on `author` and `domainName`.
+const MAX_FIELD: usize = 50;
+
+fn envelope(api: &Api, code: u16, msg: &str, data: Value) -> Response {
+    let status = if api.cfg.mirror_status {
+        StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
+    } else {
+        StatusCode::OK
+    };
+    (
+        status,
+        axum::Json(json!({"code": code, "msg": msg, "data": data})),
+    )
+        .into_response()
+}
+
+fn log(api: &Api, line: String) {
+    if api.cfg.log {
+        let t = api.sender.started().elapsed().as_secs_f64();
+        println!("{t:>9.3}s  {line}");
+    }
+}
+
+/// `Authorization: Bearer KEY`: any non-empty key, or exactly `--api-key`.
+fn authorized(api: &Api, headers: &HeaderMap) -> bool {
+    let key = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or("");
+    match &api.cfg.api_key {
+        _ if key.is_empty() => false,
+        Some(required) => key == required,
+        None => true,
+    }
+}
+
+fn unauthorized(api: &Api, path: &str) -> Response {
+    log(
+        api,
+        format!("{path} -> 401 (missing or wrong Authorization: Bearer)"),
+    );
+    envelope(
+        api,
+        401,
+        "Unauthorized access: send Authorization: Bearer <API_KEY>",
+        Value::Null,
+    )
+}
+
+fn bad(api: &Api, code: u16, msg: String) -> Response {
+    log(api, format!("POST /api/v1/mp4/generate -> {code} {msg}"));
+    envelope(api, code, &msg, Value::Null)
+}
+
+pub(super) async fn generate(State(api): State<Api>, headers: HeaderMap, body: Bytes) -> Response {
+    if !authorized(&api, &headers) {
+        return unauthorized(&api, "POST /api/v1/mp4/generate");
+    }
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case("application/json")
+    {
+        return bad(
+            &api,
+            400,
+            format!("Content-Type must be application/json, got `{ct}`"),
+        );
+    }
+    let v: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return bad(&api, 400, format!("the body is not valid JSON: {e}")),
+    };
+    let Some(obj) = v.as_object() else {
+        return bad(&api, 400, "the body must be a JSON object".into());
+    };
+    let mut fields = HashMap::new();
+    for name in ["taskId", "audioId", "callBackUrl"] {
+        match obj.get(name) {
+            Some(Value::String(s)) if !s.trim().is_empty() => {
+                fields.insert(name, s.clone());
+            }
+            Some(Value::String(_)) | None | Some(Value::Null) => {
+                return bad(&api, 400, format!("{name} is required"));
+            }
+            Some(_) => return bad(&api, 400, format!("{name} must be a string")),
+        }
+    }
+    let callback = fields["callBackUrl"].clone();
+    match url::Url::parse(&callback) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
+        Ok(_) => return bad(&api, 400, "callBackUrl must be an http or https URL".into()),
+        Err(e) => return bad(&api, 400, format!("callBackUrl is not a URL: {e}")),
+    }
+    let mut optional = HashMap::new();
+    for name in ["author", "domainName"] {
+        match obj.get(name) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(s)) if s.chars().count() > MAX_FIELD => {
+                return bad(
+                    &api,
+                    413,
+                    format!("{name} is longer than {MAX_FIELD} characters"),
+                );
+            }
+            Some(Value::String(s)) => {
+                optional.insert(name, s.clone());
+            }
+            Some(_) => return bad(&api, 400, format!("{name} must be a string")),
+        }
+    }
+    if !api.store.claim_pair(&fields["taskId"], &fields["audioId"]) {
+        return bad(&api, 409, "Conflict - Mp4 record already exists".into());
+    }
+    let (index, task_id) = api.store.create(|index| Task {
+        task_id: ids::task_id(api.cfg.seed, "serve", &index.to_string()),
+        music_id: fields["taskId"].clone(),
+        audio_id: fields["audioId"].clone(),
+        callback_url: callback,
+        author: optional.remove("author"),
+        domain_name: optional.remove("domainName"),
+        create_time: now_ms(),
+        complete_time: None,
+        response: None,
+        success_flag: PENDING,
+        error_code: None,
+        error_message: None,
+    });
+    log(
+        &api,
+        format!("POST /api/v1/mp4/generate -> 200 taskId {task_id}"),
+    );
+    tokio::spawn(worker::run(api.clone(), index, task_id.clone()));
+    envelope(&api, 200, "success", json!({"taskId": task_id}))
+}
+
+pub(super) async fn record_info(
+    State(api): State<Api>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if !authorized(&api, &headers) {
+        return unauthorized(&api, "GET /api/v1/mp4/record-info");
+    }
+    let Some(id) = q.get("taskId").filter(|s| !s.is_empty()) else {
+        log(
+            &api,
+            "GET /api/v1/mp4/record-info -> 400 taskId is required".into(),
+        );
+        return envelope(&api, 400, "taskId is required", Value::Null);
+    };
+    match api.store.get(id) {
+        Some(t) => {
+            log(
+                &api,
+                format!(
+                    "GET /api/v1/mp4/record-info?taskId={id} -> 200 {}",
+                    t.success_flag
+                ),
+            );
+            envelope(&api, 200, "success", json!(t))
+        }
+        None => {
+            log(
+                &api,
+                format!("GET /api/v1/mp4/record-info?taskId={id} -> 400 no such task"),
+            );
+            envelope(
+                &api,
+                400,
+                &format!("no music-video task with taskId {id}"),
+                Value::Null,
+            )
+        }
+    }
+}
+
+pub(super) async fn tasks(State(api): State<Api>) -> Response {
+    axum::Json(api.store.tasks()).into_response()
+}
+
+pub(super) async fn deliveries(State(api): State<Api>) -> Response {
+    axum::Json(api.store.attempts()).into_response()
+}
+
+pub(super) async fn wrong_method(State(api): State<Api>) -> Response {
+    envelope(&api, 404, "Invalid request method or path", Value::Null)
+}
+
+pub(super) async fn not_found(State(api): State<Api>, uri: axum::http::Uri) -> Response {
+    log(&api, format!("{uri} -> 404"));
+    envelope(&api, 404, "Invalid request method or path", Value::Null)
+}

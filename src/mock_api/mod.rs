@@ -1,0 +1,111 @@
+//! The mock provider API of `suno-mock serve`: create a music-video task, poll it, receive its
+//! callback, download its video, all on loopback with the provider's paths, fields and
+//! envelope (`reference/suno-api.md` §2-3).
+
+mod handlers;
+pub mod store;
+mod worker;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::artifacts::VideoHost;
+use crate::http_server::{self, ServerHandle};
+use crate::scenario::{Outcome, ServePlan, VideoMode};
+use crate::sender::{Policy, Sender};
+
+pub use store::Store;
+
+/// What the operator chose: how tasks end and how their callbacks are delivered.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Required bearer key; `None` accepts any non-empty key.
+    pub api_key: Option<String>,
+    pub generation_time: Duration,
+    /// `None`: random, failing with `failure_rate`.
+    pub outcome: Option<Outcome>,
+    pub failure_rate: f64,
+    pub failure_code: i64,
+    pub duplicates: u32,
+    pub concurrent_duplicates: bool,
+    pub video: VideoMode,
+    pub plan: Option<ServePlan>,
+    pub seed: u64,
+    pub policy: Policy,
+    /// Answer with the body's `code` as the HTTP status too (else always HTTP 200).
+    pub mirror_status: bool,
+    /// Print one line per request and per callback attempt.
+    pub log: bool,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig {
+            api_key: None,
+            generation_time: Duration::from_secs(2),
+            outcome: Some(Outcome::Success),
+            failure_rate: 0.0,
+            failure_code: 500,
+            duplicates: 0,
+            concurrent_duplicates: false,
+            video: VideoMode::Normal,
+            plan: None,
+            seed: 0,
+            policy: Policy::default(),
+            mirror_status: true,
+            log: false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct Api {
+    pub cfg: Arc<ServeConfig>,
+    pub store: Arc<Store>,
+    pub host: VideoHost,
+    pub sender: Sender,
+}
+
+pub struct RunningApi {
+    pub server: ServerHandle,
+    pub store: Arc<Store>,
+}
+
+/// Starts the mock API on `listen`; videos are served on the same port. `public_url` is the
+/// address given out in video URLs (default: the bound address).
+pub async fn start(
+    cfg: ServeConfig,
+    sender: Sender,
+    listen: SocketAddr,
+    public_url: Option<String>,
+) -> Result<RunningApi, String> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let base = public_url.unwrap_or_else(|| format!("http://{addr}"));
+    let (host, videos) = VideoHost::embedded(base);
+    host.set_slow_over(cfg.policy.timeout * 2 + Duration::from_secs(1));
+    let store = Arc::new(Store::default());
+    let api = Api {
+        cfg: Arc::new(cfg),
+        store: store.clone(),
+        host,
+        sender,
+    };
+    let router = Router::new()
+        .route("/api/v1/mp4/generate", post(handlers::generate))
+        .route("/api/v1/mp4/record-info", get(handlers::record_info))
+        .route("/_mock/tasks", get(handlers::tasks))
+        .route("/_mock/deliveries", get(handlers::deliveries))
+        .method_not_allowed_fallback(handlers::wrong_method)
+        .fallback(handlers::not_found)
+        .with_state(api)
+        .merge(videos);
+    let server = http_server::serve_on(router, listener)?;
+    Ok(RunningApi { server, store })
+}

@@ -1,0 +1,125 @@
+//! What the mock provider knows: the tasks created and every callback delivery, in order.
+
+use std::collections::HashSet;
+use std::sync::{Mutex, PoisonError};
+
+use serde::Serialize;
+
+use crate::outcome::Attempt;
+
+/// One music-video task, shaped like `record-info`'s `data` (camelCase, as the provider's).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Task {
+    pub task_id: String,
+    /// The music task the video was made from (the request's `taskId`).
+    pub music_id: String,
+    pub audio_id: String,
+    /// Lower-case b, as the provider spells it here.
+    pub callback_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+    pub create_time: i64,
+    pub complete_time: Option<i64>,
+    pub response: Option<VideoResponse>,
+    pub success_flag: &'static str,
+    pub error_code: Option<i64>,
+    pub error_message: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoResponse {
+    pub video_url: String,
+}
+
+pub const PENDING: &str = "PENDING";
+pub const SUCCESS: &str = "SUCCESS";
+pub const GENERATE_FAILED: &str = "GENERATE_MP4_FAILED";
+pub const CALLBACK_EXCEPTION: &str = "CALLBACK_EXCEPTION";
+
+/// One callback attempt, recorded as soon as it ends.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptRecord {
+    pub task_id: String,
+    pub callback_url: String,
+    /// 1 for the callback, 2 and up for its duplicates.
+    pub copy: u32,
+    #[serde(flatten)]
+    pub attempt: Attempt,
+}
+
+#[derive(Debug, Default)]
+pub struct Store {
+    tasks: Mutex<Vec<Task>>,
+    pairs: Mutex<HashSet<(String, String)>>,
+    attempts: Mutex<Vec<AttemptRecord>>,
+}
+
+impl Store {
+    /// Claims a (music taskId, audioId) pair; false when it was created before (409).
+    pub fn claim_pair(&self, music: &str, audio: &str) -> bool {
+        self.pairs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert((music.to_string(), audio.to_string()))
+    }
+
+    /// Adds the task `make` builds from its creation index (under the lock, so two requests
+    /// at once never get the same index); returns the index and the task id.
+    pub fn create(&self, make: impl FnOnce(usize) -> Task) -> (usize, String) {
+        let mut tasks = self.tasks.lock().unwrap_or_else(PoisonError::into_inner);
+        let index = tasks.len();
+        let t = make(index);
+        let id = t.task_id.clone();
+        tasks.push(t);
+        (index, id)
+    }
+
+    pub fn get(&self, task_id: &str) -> Option<Task> {
+        self.tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find(|t| t.task_id == task_id)
+            .cloned()
+    }
+
+    pub fn update(&self, task_id: &str, f: impl FnOnce(&mut Task)) {
+        let mut tasks = self.tasks.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(t) = tasks.iter_mut().find(|t| t.task_id == task_id) {
+            f(t);
+        }
+    }
+
+    pub fn tasks(&self) -> Vec<Task> {
+        self.tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub fn record(&self, a: AttemptRecord) {
+        self.attempts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(a);
+    }
+
+    pub fn attempts(&self) -> Vec<AttemptRecord> {
+        self.attempts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

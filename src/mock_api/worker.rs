@@ -1,0 +1,145 @@
+//! One task's life after creation: the "generation", its result, then the callback delivered
+//! with the engine's sender (same deadline, retries and signing as `check`).
+
+use super::Api;
+use std::sync::Arc;
+
+use super::store::{
+    AttemptRecord, CALLBACK_EXCEPTION, GENERATE_FAILED, SUCCESS, VideoResponse, now_ms,
+};
+use crate::outcome::Attempt;
+use crate::payload::{failure_msg, ids};
+use crate::rules::describe;
+use crate::run::deliver::{Target, deliver};
+use crate::scenario::{DeliverStep, Outcome, ServeTask, Template};
+use crate::sender::AttemptHook;
+
+/// What happens to the task created `index`-th: the plan's entry, else the flags.
+fn fate(api: &Api, index: usize) -> ServeTask {
+    let cfg = &api.cfg;
+    if let Some(t) = cfg.plan.as_ref().and_then(|p| p.tasks.get(index)) {
+        return t.clone();
+    }
+    let outcome = cfg.outcome.unwrap_or_else(|| {
+        // Seeded per index, so the same seed fails the same tasks.
+        let draw = (ids::mix(cfg.seed ^ index as u64) >> 11) as f64 / (1u64 << 53) as f64;
+        if draw < cfg.failure_rate {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        }
+    });
+    ServeTask {
+        outcome,
+        code: (outcome == Outcome::Failure).then_some(cfg.failure_code),
+        msg: None,
+        duplicates: cfg.duplicates,
+        concurrent: cfg.concurrent_duplicates,
+        video: cfg.video,
+        generation_time: None,
+    }
+}
+
+pub(super) async fn run(api: Api, index: usize, task_id: String) {
+    let f = fate(&api, index);
+    tokio::time::sleep(
+        f.generation_time
+            .map(|d| d.0)
+            .unwrap_or(api.cfg.generation_time),
+    )
+    .await;
+    let Some(task) = api.store.get(&task_id) else {
+        return;
+    };
+    api.host.set_mode(&task_id, f.video);
+    let video_url = api.host.url_for(&task_id);
+    let mut step = DeliverStep::new(
+        if f.outcome == Outcome::Success {
+            Template::Success
+        } else {
+            Template::Failure
+        },
+        "task",
+    );
+    step.code = f.code;
+    step.msg = f.msg.clone();
+    step.copies = Some(1 + f.duplicates);
+    step.concurrent = f.concurrent && f.duplicates > 0;
+    api.store.update(&task_id, |t| {
+        t.complete_time = Some(now_ms());
+        match f.outcome {
+            Outcome::Success => {
+                t.success_flag = SUCCESS;
+                t.response = Some(VideoResponse {
+                    video_url: video_url.clone(),
+                });
+            }
+            Outcome::Failure => {
+                let code = f.code.unwrap_or(500);
+                t.success_flag = GENERATE_FAILED;
+                t.error_code = Some(code);
+                t.error_message = Some(
+                    f.msg
+                        .clone()
+                        .unwrap_or_else(|| failure_msg(code).to_string()),
+                );
+            }
+        }
+    });
+    let Ok(url) = url::Url::parse(&task.callback_url) else {
+        return;
+    };
+    let target = Target {
+        receiver: &url,
+        token_param: None,
+    };
+    let hook: AttemptHook = {
+        let (store, log, task_id, callback) = (
+            api.store.clone(),
+            api.cfg.log,
+            task_id.clone(),
+            task.callback_url.clone(),
+        );
+        Arc::new(move |copy, a: &Attempt| {
+            if log {
+                println!(
+                    "{:>9.3}s  callback {task_id} copy {copy} attempt {} -> {}",
+                    (a.at_ms + a.duration_ms) / 1000.0,
+                    a.number,
+                    describe(a)
+                );
+            }
+            store.record(AttemptRecord {
+                task_id: task_id.clone(),
+                callback_url: callback.clone(),
+                copy,
+                attempt: a.clone(),
+            });
+        })
+    };
+    let result = deliver(
+        &api.sender,
+        &target,
+        &step,
+        &task_id,
+        &video_url,
+        &api.cfg.policy,
+        Some(hook),
+    )
+    .await;
+    match result {
+        Ok(deliveries) if !deliveries.iter().any(|d| d.acknowledged) => {
+            api.store
+                .update(&task_id, |t| t.success_flag = CALLBACK_EXCEPTION);
+        }
+        Ok(_) => {}
+        Err(e) => {
+            // The callback could not even be built: the task's record says so.
+            api.store
+                .update(&task_id, |t| t.success_flag = CALLBACK_EXCEPTION);
+            if api.cfg.log {
+                println!("callback {task_id}: not sent: {e}");
+            }
+        }
+    }
+}

@@ -1,0 +1,325 @@
+//! `serve` end to end: a small client creates music-video tasks, its receiver gets the
+//! callbacks, it polls record-info and downloads the video, as an application would.
+
+use std::io::Cursor;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use suno_mock::mock_api::{self, RunningApi, ServeConfig};
+use suno_mock::scenario::{Outcome, parse_serve_plan};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::harness::{policy, sender};
+
+async fn serve(cfg: ServeConfig) -> (RunningApi, String) {
+    let cfg = ServeConfig {
+        generation_time: Duration::from_millis(50),
+        policy: policy(2000, 2, 10),
+        seed: 1,
+        ..cfg
+    };
+    let api = mock_api::start(cfg, sender(), ([127, 0, 0, 1], 0).into(), None)
+        .await
+        .unwrap();
+    let url = api.server.url();
+    (api, url)
+}
+
+async fn receiver() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+async fn create(base: &str, body: Value) -> (u16, Value) {
+    let r = client()
+        .post(format!("{base}/api/v1/mp4/generate"))
+        .bearer_auth("test-key")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+fn task_body(callback: &str, music: &str) -> Value {
+    json!({"taskId": music, "audioId": "e231-8cadc7dc", "callBackUrl": callback, "author": "Test"})
+}
+
+/// Polls record-info, as the provider's docs tell applications to, until the flag leaves
+/// PENDING (and, when `until` is given, reaches it).
+async fn poll(base: &str, task_id: &str, until: Option<&str>) -> Value {
+    let start = Instant::now();
+    loop {
+        let v: Value = client()
+            .get(format!("{base}/api/v1/mp4/record-info?taskId={task_id}"))
+            .bearer_auth("test-key")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let flag = v["data"]["successFlag"].as_str().unwrap_or("").to_string();
+        let done = match until {
+            Some(u) => flag == u,
+            None => flag != "PENDING",
+        };
+        if done {
+            return v;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "still {flag}: {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn attempts_for(base: &str, task_id: &str, n: usize) -> Vec<Value> {
+    let start = Instant::now();
+    loop {
+        let all: Vec<Value> = client()
+            .get(format!("{base}/_mock/deliveries"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mine: Vec<Value> = all.into_iter().filter(|a| a["taskId"] == task_id).collect();
+        if mine.len() >= n {
+            return mine;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "only {} attempts",
+            mine.len()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn success_flow_create_callback_poll_download() {
+    let (_api, base) = serve(ServeConfig::default()).await;
+    let rx = receiver().await;
+    let (status, created) = create(&base, task_body(&format!("{}/cb", rx.uri()), "music-1")).await;
+    assert_eq!(status, 200);
+    assert_eq!(created["code"], 200);
+    let task_id = created["data"]["taskId"].as_str().unwrap().to_string();
+    let rec = poll(&base, &task_id, Some("SUCCESS")).await;
+    let d = &rec["data"];
+    assert_eq!(d["musicId"], "music-1");
+    assert_eq!(d["audioId"], "e231-8cadc7dc");
+    assert!(d["createTime"].as_i64().unwrap() <= d["completeTime"].as_i64().unwrap());
+    let video_url = d["response"]["videoUrl"].as_str().unwrap().to_string();
+    let attempts = attempts_for(&base, &task_id, 1).await;
+    assert_eq!(attempts[0]["accepted"], true);
+    let got = rx.received_requests().await.unwrap();
+    let cb: Value = serde_json::from_slice(&got[0].body).unwrap();
+    assert_eq!(cb["code"], 200);
+    assert_eq!(cb["data"]["task_id"], task_id.as_str());
+    assert_eq!(cb["data"]["video_url"], video_url.as_str());
+    let video = reqwest::get(&video_url)
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mp4 = mp4parse::read_mp4(&mut Cursor::new(&video[..])).expect("the video is an MP4");
+    assert!(!mp4.tracks.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failure_flow_reports_the_code_in_callback_and_record() {
+    let (_api, base) = serve(ServeConfig {
+        outcome: Some(Outcome::Failure),
+        failure_code: 451,
+        ..ServeConfig::default()
+    })
+    .await;
+    let rx = receiver().await;
+    let (_, created) = create(&base, task_body(&rx.uri(), "music-2")).await;
+    let task_id = created["data"]["taskId"].as_str().unwrap().to_string();
+    let rec = poll(&base, &task_id, None).await;
+    assert_eq!(rec["data"]["successFlag"], "GENERATE_MP4_FAILED");
+    assert_eq!(rec["data"]["errorCode"], 451);
+    assert_eq!(rec["data"]["response"], Value::Null);
+    attempts_for(&base, &task_id, 1).await;
+    let cb: Value = serde_json::from_slice(&rx.received_requests().await.unwrap()[0].body).unwrap();
+    assert_eq!(cb["code"], 451);
+    assert_eq!(cb["data"]["video_url"], Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn duplicates_deliver_identical_copies() {
+    let (_api, base) = serve(ServeConfig {
+        duplicates: 2,
+        concurrent_duplicates: true,
+        ..ServeConfig::default()
+    })
+    .await;
+    let rx = receiver().await;
+    let (_, created) = create(&base, task_body(&rx.uri(), "music-3")).await;
+    let task_id = created["data"]["taskId"].as_str().unwrap().to_string();
+    let attempts = attempts_for(&base, &task_id, 3).await;
+    let mut copies: Vec<u64> = attempts
+        .iter()
+        .map(|a| a["copy"].as_u64().unwrap())
+        .collect();
+    copies.sort();
+    assert_eq!(copies, [1, 2, 3]);
+    let bodies: Vec<_> = rx
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(bodies.len(), 3);
+    assert!(bodies.iter().all(|b| b == &bodies[0]));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_receiver_that_is_down_is_retried_then_callback_exception() {
+    let (_api, base) = serve(ServeConfig::default()).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (_, created) = create(
+        &base,
+        task_body(&format!("http://127.0.0.1:{port}/cb"), "music-4"),
+    )
+    .await;
+    let task_id = created["data"]["taskId"].as_str().unwrap().to_string();
+    let rec = poll(&base, &task_id, Some("CALLBACK_EXCEPTION")).await;
+    assert_eq!(
+        rec["data"]["response"]["videoUrl"]
+            .as_str()
+            .map(|u| u.ends_with(".mp4")),
+        Some(true)
+    );
+    let attempts = attempts_for(&base, &task_id, 3).await;
+    assert_eq!(attempts.len(), 3, "1 attempt + 2 retries");
+    assert!(
+        attempts.iter().all(|a| a["error"] == "refused"),
+        "{attempts:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plan_drives_each_task() {
+    let plan = parse_serve_plan(
+        "plan.yaml",
+        "name: first fails with 451, second is delivered twice\ntasks:\n  - outcome: failure\n    code: 451\n  - outcome: success\n    duplicates: 1\n",
+    )
+    .unwrap();
+    let (_api, base) = serve(ServeConfig {
+        plan: Some(plan),
+        ..ServeConfig::default()
+    })
+    .await;
+    let rx = receiver().await;
+    let (_, first) = create(&base, task_body(&rx.uri(), "m-a")).await;
+    let (_, second) = create(&base, task_body(&rx.uri(), "m-b")).await;
+    let first = first["data"]["taskId"].as_str().unwrap().to_string();
+    let second = second["data"]["taskId"].as_str().unwrap().to_string();
+    assert_eq!(poll(&base, &first, None).await["data"]["errorCode"], 451);
+    assert_eq!(
+        poll(&base, &second, None).await["data"]["successFlag"],
+        "SUCCESS"
+    );
+    assert_eq!(attempts_for(&base, &second, 2).await.len(), 2);
+    assert_eq!(attempts_for(&base, &first, 1).await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_requests_get_the_documented_codes() {
+    let (_api, base) = serve(ServeConfig {
+        api_key: Some("right".into()),
+        ..ServeConfig::default()
+    })
+    .await;
+    let post = |auth: Option<&'static str>, ct: &'static str, body: String| {
+        let base = base.clone();
+        async move {
+            let mut r = client()
+                .post(format!("{base}/api/v1/mp4/generate"))
+                .header("Content-Type", ct)
+                .body(body);
+            if let Some(a) = auth {
+                r = r.bearer_auth(a);
+            }
+            let r = r.send().await.unwrap();
+            let status = r.status().as_u16();
+            let v: Value = r.json().await.unwrap();
+            assert_eq!(
+                v["code"].as_u64(),
+                Some(u64::from(status)),
+                "HTTP status mirrors code: {v}"
+            );
+            (status, v["msg"].as_str().unwrap().to_string())
+        }
+    };
+    let ok = task_body("http://127.0.0.1:9/cb", "m").to_string();
+    assert_eq!(post(None, "application/json", ok.clone()).await.0, 401);
+    assert_eq!(
+        post(Some("wrong"), "application/json", ok.clone()).await.0,
+        401
+    );
+    let (s, m) = post(
+        Some("right"),
+        "application/json",
+        json!({"taskId": "m", "callBackUrl": "http://x/"}).to_string(),
+    )
+    .await;
+    assert_eq!((s, m.as_str()), (400, "audioId is required"));
+    let (s, m) = post(
+        Some("right"),
+        "application/json",
+        task_body("not a url", "m").to_string(),
+    )
+    .await;
+    assert!(s == 400 && m.contains("callBackUrl"), "{m}");
+    let (s, _) = post(Some("right"), "application/json", "{\"taskId\":".into()).await;
+    assert_eq!(s, 400);
+    let (s, m) = post(Some("right"), "text/plain", ok.clone()).await;
+    assert!(s == 400 && m.contains("Content-Type"), "{m}");
+    let mut long = task_body("http://127.0.0.1:9/cb", "m");
+    long["author"] = json!("x".repeat(51));
+    assert_eq!(
+        post(Some("right"), "application/json", long.to_string())
+            .await
+            .0,
+        413
+    );
+    assert_eq!(
+        post(Some("right"), "application/json", ok.clone()).await.0,
+        200
+    );
+    let (s, m) = post(Some("right"), "application/json", ok).await;
+    assert!(s == 409 && m.contains("already exists"), "{m}");
+    let r = client()
+        .get(format!("{base}/api/v1/nothing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = client()
+        .delete(format!("{base}/api/v1/mp4/generate"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], 404);
+}
