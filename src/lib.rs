@@ -6,6 +6,7 @@ pub mod cli;
 pub mod duration;
 pub mod exit;
 pub mod http_server;
+pub mod load;
 pub mod mock_api;
 pub mod observe;
 pub mod outcome;

@@ -34,6 +34,10 @@ struct Entry {
 #[derive(Debug)]
 pub(crate) struct HostState {
     tasks: Mutex<HashMap<String, Entry>>,
+    /// Task ids with this prefix are served without being registered, and counted together:
+    /// the load mode's many tasks must not cost memory each.
+    open_prefix: Mutex<Option<String>>,
+    open_counts: Mutex<Downloads>,
     /// How long the `slow` mode spreads the file over.
     slow_over: Mutex<Duration>,
 }
@@ -46,11 +50,27 @@ impl HostState {
     }
 
     pub(crate) fn completed(&self, task_id: &str) {
-        self.with(|t| {
-            if let Some(e) = t.get_mut(task_id) {
+        let known = self.with(|t| match t.get_mut(task_id) {
+            Some(e) => {
                 e.counts.completed += 1;
+                true
             }
+            None => false,
         });
+        if !known && self.is_open(task_id) {
+            self.open_counts
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .completed += 1;
+        }
+    }
+
+    fn is_open(&self, task_id: &str) -> bool {
+        self.open_prefix
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_deref()
+            .is_some_and(|p| task_id.starts_with(p))
     }
 }
 
@@ -82,6 +102,8 @@ impl VideoHost {
     pub fn embedded(base_url: String) -> (VideoHost, Router) {
         let state = Arc::new(HostState {
             tasks: Mutex::new(HashMap::new()),
+            open_prefix: Mutex::new(None),
+            open_counts: Mutex::new(Downloads::default()),
             slow_over: Mutex::new(Duration::from_secs(30)),
         });
         let router = Router::new()
@@ -118,6 +140,24 @@ impl VideoHost {
             .unwrap_or_else(PoisonError::into_inner) = d;
     }
 
+    /// Serves every task id starting with `prefix` as a normal video, counted together.
+    pub fn open_prefix(&self, prefix: &str) {
+        *self
+            .state
+            .open_prefix
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(prefix.to_string());
+    }
+
+    /// The counts of all tasks under the open prefix.
+    pub fn open_downloads(&self) -> Downloads {
+        *self
+            .state
+            .open_counts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     pub fn downloads(&self, task_id: &str) -> Downloads {
         self.state
             .with(|t| t.get(task_id).map(|e| e.counts).unwrap_or_default())
@@ -134,8 +174,17 @@ async fn serve_video(State(state): State<Arc<HostState>>, Path(file): Path<Strin
             e.mode
         })
     });
-    let Some(mode) = mode else {
-        return (StatusCode::NOT_FOUND, "no such video\n").into_response();
+    let mode = match mode {
+        Some(m) => m,
+        None if state.is_open(task_id) => {
+            state
+                .open_counts
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .requests += 1;
+            VideoMode::Normal
+        }
+        None => return (StatusCode::NOT_FOUND, "no such video\n").into_response(),
     };
     let slow_over = *state
         .slow_over

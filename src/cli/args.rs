@@ -48,6 +48,8 @@ pub enum Command {
     Receiver(ReceiverArgs),
     /// The mock provider API: create music-video tasks, poll them, get their callbacks.
     Serve(ServeArgs),
+    /// Many tasks at a set rate and concurrency; latency percentiles and every delivery accounted for.
+    Load(LoadArgs),
 }
 
 /// Where callbacks go: a URL, or `builtin` for the built-in reference receiver on loopback.
@@ -306,6 +308,49 @@ pub struct ServeArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub policy: PolicyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// How many tasks (default 1000, unless --duration is given).
+    #[arg(long, value_name = "N", conflicts_with = "duration")]
+    pub tasks: Option<u64>,
+    /// Send tasks for this long instead of a fixed number.
+    #[arg(long, value_name = "DUR")]
+    pub duration: Option<Dur>,
+    /// Tasks per second, paced against absolute deadlines (default: as fast as the concurrency allows).
+    #[arg(long, value_name = "PER_S", value_parser = parse_positive)]
+    pub rate: Option<f64>,
+    /// Deliveries in flight at once (one connection each).
+    #[arg(long, default_value_t = 32, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=4096))]
+    pub concurrency: u16,
+    /// Share of tasks delivered twice, half of them concurrently.
+    #[arg(long, default_value = "0.1", value_name = "SHARE", value_parser = parse_rate)]
+    pub duplicates: f64,
+    /// Share of tasks whose callback is a failure (code 500).
+    #[arg(long, default_value = "0", value_name = "SHARE", value_parser = parse_rate)]
+    pub failures: f64,
+    /// Fail (exit 1) when p99 latency is above this.
+    #[arg(long, value_name = "DUR")]
+    pub max_p99: Option<Dur>,
+    /// Fail (exit 1) when more deliveries than this end failed or ambiguous.
+    #[arg(long, value_name = "N")]
+    pub max_failures: Option<u64>,
+    /// Stream one JSON line per attempt to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    /// No progress bar even on a terminal.
+    #[arg(long)]
+    pub no_progress: bool,
+    #[command(flatten)]
+    pub sender: SenderArgs,
+}
+
+fn parse_positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r > 0.0 && r.is_finite() => Ok(r),
+        _ => Err(format!("`{s}` is not a positive number")),
+    }
 }
 
 #[cfg(test)]

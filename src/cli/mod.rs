@@ -3,6 +3,7 @@
 pub mod args;
 mod check_cmd;
 mod demo_cmd;
+mod load_cmd;
 mod receiver_cmd;
 mod rules_cmd;
 mod run_cmd;
@@ -42,5 +43,6 @@ pub fn main() -> i32 {
         args::Command::Schema => validate_cmd::schema(),
         args::Command::Receiver(a) => receiver_cmd::run(a),
         args::Command::Serve(a) => serve_cmd::run(a),
+        args::Command::Load(a) => load_cmd::run(a),
     }
 }

@@ -202,14 +202,27 @@ pub fn emit(a: &SenderArgs, secrets: &Secrets, out: Output<'_>) -> i32 {
     } else {
         code
     };
-    let json = || secrets.redact(&report::json::report(command, run, rules, code));
+    let json = report::json::report(command, run, rules, code);
+    write_reports(a, secrets, &human, &json, junit, code)
+}
+
+/// Prints `human` or `json` as `--format` asks, writes the report files, redacts everything.
+/// Returns `code`, or 4 when a file cannot be written.
+pub fn write_reports(
+    a: &SenderArgs,
+    secrets: &Secrets,
+    human: &str,
+    json: &str,
+    junit: Result<String, String>,
+    code: i32,
+) -> i32 {
     match a.format {
-        Format::Human => print!("{}", secrets.redact(&human)),
-        Format::Json => print!("{}", json()),
+        Format::Human => print!("{}", secrets.redact(human)),
+        Format::Json => print!("{}", secrets.redact(json)),
     }
     let mut files = Vec::new();
     if let Some(p) = &a.report_json {
-        files.push((p, Ok(json())));
+        files.push((p, Ok(secrets.redact(json))));
     }
     if let Some(p) = &a.report_junit {
         files.push((p, junit.map(|x| secrets.redact(&x))));

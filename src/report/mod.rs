@@ -6,6 +6,7 @@ pub mod evidence;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod load;
 pub mod style;
 
 pub use style::Style;

@@ -153,7 +153,10 @@ impl Engine {
                     }
                 }
             }
-            if o.error.is_some() {
+            if o.error.is_some() && self.cancel.is_cancelled() {
+                // Cut by Ctrl-C: unfinished, not a harness failure.
+                o.status = StepStatus::NotRun;
+            } else if o.error.is_some() {
                 o.status = StepStatus::Error;
                 stopped = true;
             } else if o.status == StepStatus::Passed && o.checks.iter().any(|c| !c.passed) {

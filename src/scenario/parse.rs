@@ -348,6 +348,20 @@ impl Walker<'_> {
         }
     }
 
+    /// A `video:` setting; absent or invalid (reported) means normal.
+    fn video_mode(&mut self, node: Option<&Node>) -> VideoMode {
+        match node
+            .and_then(|n| self.choice(n, "video mode", VIDEO_MODES))
+            .as_deref()
+        {
+            Some("slow") => VideoMode::Slow,
+            Some("expired") => VideoMode::Expired,
+            Some("truncated") => VideoMode::Truncated,
+            Some("large") => VideoMode::Large,
+            _ => VideoMode::Normal,
+        }
+    }
+
     fn serve_plan(&mut self, root: &Node) -> Option<ServePlan> {
         let f = self.fields(root, "a serve plan", PLAN_KEYS)?;
         let name = self
@@ -392,16 +406,7 @@ impl Walker<'_> {
                 None
             }
         });
-        let video = match f.get("video") {
-            Some(n) => match self.choice(n, "video mode", VIDEO_MODES).as_deref() {
-                Some("slow") => VideoMode::Slow,
-                Some("expired") => VideoMode::Expired,
-                Some("truncated") => VideoMode::Truncated,
-                Some("large") => VideoMode::Large,
-                _ => VideoMode::Normal,
-            },
-            None => VideoMode::Normal,
-        };
+        let video = self.video_mode(f.get("video"));
         Some(ServeTask {
             outcome: outcome?,
             code,
@@ -509,16 +514,7 @@ impl Walker<'_> {
             let Some(f) = self.fields(v, &format!("task `{alias}`"), TASK_KEYS) else {
                 continue;
             };
-            let video = match f.get("video") {
-                Some(n) => match self.choice(n, "video mode", VIDEO_MODES).as_deref() {
-                    Some("slow") => VideoMode::Slow,
-                    Some("expired") => VideoMode::Expired,
-                    Some("truncated") => VideoMode::Truncated,
-                    Some("large") => VideoMode::Large,
-                    _ => VideoMode::Normal,
-                },
-                None => VideoMode::Normal,
-            };
+            let video = self.video_mode(f.get("video"));
             out.insert(alias, TaskSpec { video });
         }
         out

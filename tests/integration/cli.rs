@@ -353,3 +353,86 @@ async fn serve_exits_4_when_its_port_is_taken_and_3_for_a_bad_plan() {
         out.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn secrets_never_appear_in_any_output_format() {
+    // The receiver echoes everything it was sent, token and signature included.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(|req: &wiremock::Request| {
+            let echo = format!(
+                "{} {:?} {}",
+                req.url,
+                req.headers,
+                String::from_utf8_lossy(&req.body)
+            );
+            ResponseTemplate::new(500).set_body_string(echo)
+        })
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}/cb?token=tok-SECRET-1", server.uri());
+    let common = [
+        "--receiver",
+        url.as_str(),
+        "--token-param",
+        "token",
+        "--hmac-key",
+        "hmac-SECRET-2",
+        "--retries",
+        "0",
+        "--settle",
+        "100ms",
+    ];
+    let mut outputs = Vec::new();
+    for (i, cmd) in [
+        &["check", "--only", "ack-success,verify-source"][..],
+        &["send", "success"],
+        &["load", "--tasks", "20"],
+        &["run", &repo("scenarios/examples/success.yaml")],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let json = dir.path().join(format!("{i}.json")).display().to_string();
+        let xml = dir.path().join(format!("{i}.xml")).display().to_string();
+        for format in ["human", "json"] {
+            let mut args: Vec<&str> = cmd.to_vec();
+            args.extend(common);
+            args.extend([
+                "--format",
+                format,
+                "--report-json",
+                &json,
+                "--report-junit",
+                &xml,
+                "-v",
+            ]);
+            let out = suno(&args).await;
+            outputs.push((format!("{cmd:?} {format} stdout"), out.stdout));
+            outputs.push((format!("{cmd:?} {format} stderr"), out.stderr));
+            outputs.push((
+                format!("{cmd:?} json file"),
+                std::fs::read_to_string(&json).unwrap_or_default(),
+            ));
+            outputs.push((
+                format!("{cmd:?} junit file"),
+                std::fs::read_to_string(&xml).unwrap_or_default(),
+            ));
+        }
+    }
+    assert!(
+        outputs.iter().any(|(_, t)| t.contains("token=***")),
+        "the URL is shown masked"
+    );
+    for (what, text) in outputs {
+        assert!(
+            !text.contains("SECRET"),
+            "a secret leaked in {what}:\n{text}"
+        );
+    }
+    assert!(
+        server.received_requests().await.unwrap().len() > 20,
+        "the commands really ran"
+    );
+}

@@ -6,8 +6,12 @@
 mod artifacts;
 mod check_rules;
 mod cli;
+mod faults;
 mod harness;
+mod interrupt;
+mod load;
 mod mock_api;
+mod parse_props;
 mod reports;
 mod scenario_errors;
 mod schema;

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The load mode's benchmark (issue 5): suno-mock load against a trivial loopback receiver
+# (nginx answering 200), side by side with oha at the same concurrency, request count and
+# body size; then peak memory of suno-mock load at 10k and 100k deliveries.
+# Installs what it needs (nginx from Debian, oha from crates.io). Traffic stays on 127.0.0.1.
+# Usage: bash bench/load.sh [REQUESTS] [CONCURRENCY]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${1:-40000}"
+C="${2:-32}"
+PORT=18080
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if ! command -v nginx >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null
+fi
+if ! command -v oha >/dev/null; then
+  cargo install oha --locked -q
+fi
+cargo build --release -q
+BIN=target/release/suno-mock
+
+work=$(mktemp -d)
+trap 'nginx -p "$work" -c "$work/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$work"' EXIT
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+error_log $work/error.log;
+pid $work/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$PORT;
+    location / { return 200 '{"status":"received"}'; }
+  }
+}
+CONF
+nginx -p "$work" -c "$work/nginx.conf"
+URL="http://127.0.0.1:$PORT/callback"
+# The body of one success callback, as suno-mock load sends it (same size).
+BODY='{"code":200,"msg":"success","data":{"task_id":"load_000003_00000001","video_url":"http://127.0.0.1:40000/videos/load_000003_00000001.mp4"}}'
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB"
+echo "receiver: nginx on 127.0.0.1:$PORT answering 200; $N requests, concurrency $C, body ${#BODY} bytes"
+
+rate_oha() {
+  oha -n "$N" -c "$C" -m POST -H 'Content-Type: application/json' -d "$BODY" --no-tui --output-format json "$URL" \
+    | python3 -c 'import json,sys; print("%.0f" % json.load(sys.stdin)["summary"]["requestsPerSec"])'
+}
+rate_suno() {
+  "$BIN" load --receiver "$URL" --tasks "$N" --concurrency "$C" --duplicates 0 --seed 3 --format json --no-progress \
+    | python3 -c 'import json,sys; r=json.load(sys.stdin)["result"]; assert r["acknowledged"]==r["sent"], r; print("%.0f" % r["rate_per_s"])'
+}
+
+for round in 1 2; do
+  o=$(rate_oha); s=$(rate_suno)
+  echo "round $round: oha $o req/s · suno-mock load $s deliveries/s (every response checked) · ratio $(python3 -c "print('%.2f' % ($s/$o))")"
+done
+
+peak() {
+  /usr/bin/time -f '%M' "$BIN" load --receiver "$URL" --tasks "$1" --concurrency "$C" --duplicates 0.1 --seed 3 --no-progress >/dev/null 2>"$work/time.txt"
+  tail -1 "$work/time.txt"
+}
+m10=$(peak 10000); m100=$(peak 100000)
+echo "peak memory: 10k deliveries ${m10} KiB · 100k deliveries ${m100} KiB · growth $(python3 -c "print('%.1f%%' % (100*($m100-$m10)/$m10))")"

@@ -1,0 +1,370 @@
+//! `suno-mock load`: many tasks at a set rate and concurrency, duplicates and failures mixed
+//! in, every delivery accounted for (sent = acknowledged + failed + ambiguous), latency from
+//! each delivery's intended send time. Cost is flat in the number of deliveries: per-worker
+//! counters and histograms, fates recomputed from the seed, nothing kept per delivery unless
+//! `--record` streams it to disk.
+
+mod fate;
+mod record;
+mod stats;
+mod transport;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use tokio::sync::{Mutex, mpsc};
+use tokio_util::sync::CancellationToken;
+
+pub use fate::{Fate, Shares};
+pub use stats::{LoadResult, Percentiles, Stats};
+
+use crate::artifacts::VideoHost;
+use crate::sender::error_class::ErrorClass;
+use crate::sender::{Policy, signing};
+use transport::{Answer, Conn, Target};
+
+/// How long after the first copy a non-concurrent duplicate follows.
+const DUPLICATE_GAP: Duration = Duration::from_millis(200);
+
+#[derive(Debug, Clone)]
+pub struct LoadConfig {
+    pub receiver: url::Url,
+    /// The receiver as reports show it (token masked).
+    pub display: String,
+    pub tasks: Option<u64>,
+    pub duration: Option<Duration>,
+    /// Tasks per second; `None` sends as fast as the concurrency allows.
+    pub rate: Option<f64>,
+    pub concurrency: usize,
+    pub shares: Shares,
+    pub policy: Policy,
+    pub hmac_key: Option<String>,
+    pub insecure: bool,
+    pub seed: u64,
+    pub record: Option<PathBuf>,
+    pub progress: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Job {
+    task: u64,
+    copy: u8,
+    attempt: u32,
+    intended: Instant,
+    ambiguous: bool,
+    /// Why the previous attempt failed, for a retry.
+    last_error: Option<ErrorClass>,
+    fate: Fate,
+}
+
+struct Shared {
+    cfg: LoadConfig,
+    start: Instant,
+    next: AtomicU64,
+    tx: mpsc::UnboundedSender<Job>,
+    rx: Mutex<mpsc::UnboundedReceiver<Job>>,
+    /// Delayed jobs (retries, later duplicates) not yet taken by a worker.
+    pending: AtomicU64,
+    done: AtomicU64,
+    cancel: CancellationToken,
+    prefix: String,
+    video_base: String,
+    record: Option<mpsc::Sender<String>>,
+}
+
+impl Shared {
+    /// The next task of the schedule, with its intended send time.
+    fn scheduled(&self) -> Option<Job> {
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        if self.cfg.tasks.is_some_and(|n| i >= n) {
+            return None;
+        }
+        let intended = match self.cfg.rate {
+            Some(r) => self.start + Duration::from_secs_f64(i as f64 / r),
+            None => Instant::now(),
+        };
+        if let Some(d) = self.cfg.duration
+            && intended.duration_since(self.start) >= d
+        {
+            return None;
+        }
+        Some(Job {
+            task: i,
+            copy: 1,
+            attempt: 1,
+            intended,
+            ambiguous: false,
+            last_error: None,
+            fate: fate::fate(self.cfg.seed, i, &self.cfg.shares),
+        })
+    }
+
+    fn later(self: &Arc<Self>, job: Job, delay: Duration) {
+        self.pending.fetch_add(1, Ordering::SeqCst);
+        if delay.is_zero() {
+            let _ = self.tx.send(job);
+            return;
+        }
+        let sh = self.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                () = sh.cancel.cancelled() => {}
+            }
+            let _ = sh.tx.send(job);
+        });
+    }
+
+    async fn next_job(self: &Arc<Self>) -> Option<Job> {
+        loop {
+            if self.cancel.is_cancelled() {
+                return None;
+            }
+            if let Ok(mut rx) = self.rx.try_lock()
+                && let Ok(j) = rx.try_recv()
+            {
+                self.pending.fetch_sub(1, Ordering::SeqCst);
+                return Some(j);
+            }
+            if let Some(j) = self.scheduled() {
+                return Some(j);
+            }
+            if self.pending.load(Ordering::SeqCst) == 0 {
+                return None;
+            }
+            let mut rx = self.rx.lock().await;
+            tokio::select! {
+                j = rx.recv() => {
+                    if j.is_some() {
+                        self.pending.fetch_sub(1, Ordering::SeqCst);
+                    }
+                    return j;
+                }
+                () = tokio::time::sleep(Duration::from_millis(5)) => {}
+                () = self.cancel.cancelled() => return None,
+            }
+        }
+    }
+}
+
+fn finish(st: &mut Stats, job: &Job, class: Option<ErrorClass>) {
+    st.sent += 1;
+    if job.fate.failure {
+        st.failure_callbacks += 1;
+    }
+    match class {
+        None => st.acknowledged += 1,
+        Some(c) => {
+            if job.ambiguous {
+                st.ambiguous += 1;
+            } else {
+                st.failed += 1;
+            }
+            st.by_class[Stats::class_index(c)] += 1;
+        }
+    }
+}
+
+async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job) {
+    if job.intended > Instant::now() {
+        tokio::select! {
+            () = tokio::time::sleep_until(job.intended.into()) => {}
+            () = sh.cancel.cancelled() => {
+                // Not sent: put it back so the final accounting sees it.
+                sh.later(job, Duration::ZERO);
+                return;
+            }
+        }
+    }
+    if job.copy == 1 && job.attempt == 1 && job.fate.duplicate {
+        st.duplicates += 1;
+        let (delay, intended) = if job.fate.concurrent {
+            (Duration::ZERO, job.intended)
+        } else {
+            (DUPLICATE_GAP, job.intended + DUPLICATE_GAP)
+        };
+        sh.later(
+            Job {
+                copy: 2,
+                intended,
+                ..job
+            },
+            delay,
+        );
+    }
+    let task_id = fate::task_id(&sh.prefix, job.task);
+    let body = Bytes::from(fate::body(&task_id, job.fate.failure, &sh.video_base));
+    let mut headers = Vec::new();
+    if let Some(key) = &sh.cfg.hmac_key {
+        let ts = signing::unix_now();
+        headers.push((signing::TIMESTAMP_HEADER, ts.to_string()));
+        headers.push((
+            signing::SIGNATURE_HEADER,
+            signing::signature(key, &task_id, ts),
+        ));
+    }
+    let policy = &sh.cfg.policy;
+    let answer = conn.post(body, &headers, policy.timeout).await;
+    st.record_latency(job.intended.elapsed());
+    st.attempts += 1;
+    let class = match answer {
+        Answer::Status(s) if policy.accept.matches(s) => None,
+        Answer::Status(s) => {
+            *st.statuses.entry(s).or_default() += 1;
+            Some(if (300..400).contains(&s) {
+                ErrorClass::Redirect
+            } else {
+                ErrorClass::Status
+            })
+        }
+        Answer::Error(c) => Some(c),
+    };
+    let record_line = |outcome: &str, class: Option<ErrorClass>| {
+        serde_json::json!({
+            "task_id": task_id, "copy": job.copy, "attempt": job.attempt, "outcome": outcome,
+            "answer": match answer { Answer::Status(s) => s.to_string(), Answer::Error(c) => c.name().to_string() },
+            "error": class.map(ErrorClass::name),
+            "latency_ms": job.intended.elapsed().as_secs_f64() * 1000.0,
+        })
+        .to_string()
+    };
+    let line;
+    match class {
+        None => {
+            finish(st, &job, None);
+            line = record_line("acknowledged", None);
+        }
+        Some(c) => {
+            job.ambiguous |= c.ambiguous();
+            if job.attempt <= policy.retries {
+                st.retried += 1;
+                let delay = policy
+                    .delays()
+                    .nth(job.attempt as usize - 1)
+                    .unwrap_or_default();
+                line = record_line("retry", Some(c));
+                sh.later(
+                    Job {
+                        attempt: job.attempt + 1,
+                        intended: Instant::now() + delay,
+                        last_error: Some(c),
+                        ..job
+                    },
+                    delay,
+                );
+            } else {
+                finish(st, &job, Some(c));
+                line = record_line(if job.ambiguous { "ambiguous" } else { "failed" }, Some(c));
+            }
+        }
+    }
+    if class.is_none() || job.attempt > policy.retries {
+        sh.done.fetch_add(1, Ordering::Relaxed);
+    }
+    if let Some(tx) = &sh.record {
+        let _ = tx.send(line).await;
+    }
+}
+
+async fn worker(sh: Arc<Shared>, mut conn: Conn) -> Stats {
+    let mut st = Stats::default();
+    while let Some(job) = sh.next_job().await {
+        run_job(&sh, &mut conn, &mut st, job).await;
+    }
+    st
+}
+
+/// Runs the load. Fails only when the receiver cannot be resolved or a file cannot be opened.
+pub async fn run(
+    cfg: LoadConfig,
+    host: &VideoHost,
+    cancel: CancellationToken,
+) -> Result<LoadResult, String> {
+    let target = Target::resolve(&cfg.receiver).await?;
+    let prefix = fate::prefix(cfg.seed);
+    host.open_prefix(&prefix);
+    let (record, writer) = match &cfg.record {
+        Some(path) => {
+            let (tx, w) = record::writer(path).await?;
+            (Some(tx), Some(w))
+        }
+        None => (None, None),
+    };
+    let (tx, rx) = mpsc::unbounded_channel();
+    let sh = Arc::new(Shared {
+        start: Instant::now(),
+        next: AtomicU64::new(0),
+        tx,
+        rx: Mutex::new(rx),
+        pending: AtomicU64::new(0),
+        done: AtomicU64::new(0),
+        cancel: cancel.clone(),
+        prefix,
+        video_base: host.base_url().to_string(),
+        record,
+        cfg,
+    });
+    let progress = sh.cfg.progress.then(|| record::progress(sh.cfg.tasks));
+    let ticker = progress.clone().map(|bar| {
+        let sh = sh.clone();
+        tokio::spawn(async move {
+            loop {
+                bar.set_position(sh.done.load(Ordering::Relaxed));
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    });
+    let mut workers = Vec::new();
+    for _ in 0..sh.cfg.concurrency.max(1) {
+        let conn = Conn::new(target.clone(), sh.cfg.insecure, sh.cfg.policy.body_cap)?;
+        workers.push(tokio::spawn(worker(sh.clone(), conn)));
+    }
+    let mut total = Stats::default();
+    for w in workers {
+        if let Ok(st) = w.await {
+            total.merge(&st);
+        }
+    }
+    let elapsed = sh.start.elapsed();
+    // Interrupted: retries and duplicates still waiting count with what they had so far.
+    {
+        let mut rx = sh.rx.lock().await;
+        while sh.pending.load(Ordering::SeqCst) > 0 {
+            match tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
+                Ok(Some(job)) => {
+                    sh.pending.fetch_sub(1, Ordering::SeqCst);
+                    match job.last_error {
+                        Some(c) => finish(&mut total, &job, Some(c)),
+                        None => total.unsent += 1,
+                    }
+                }
+                _ => break,
+            }
+        }
+    }
+    if let Some(t) = ticker {
+        t.abort();
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let tasks = sh
+        .next
+        .load(Ordering::Relaxed)
+        .min(sh.cfg.tasks.unwrap_or(u64::MAX));
+    let display = sh.cfg.display.clone();
+    let seed = sh.cfg.seed;
+    drop(sh);
+    if let Some(w) = writer {
+        w.await.map_err(|e| e.to_string())??;
+    }
+    let mut result =
+        LoadResult::from_stats(&total, tasks, seed, display, elapsed, cancel.is_cancelled());
+    let d = host.open_downloads();
+    result.video_requests = d.requests;
+    result.video_downloads = d.completed;
+    Ok(result)
+}

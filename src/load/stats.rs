@@ -1,0 +1,171 @@
+//! What a load run counts: a latency histogram and counters, kept per worker and merged at the
+//! end, so the cost is the same for a thousand deliveries or ten million.
+
+use std::time::Duration;
+
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+use crate::sender::ErrorClass;
+
+/// Latencies are recorded in microseconds, up to an hour, to 3 significant digits.
+fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid histogram bounds")
+}
+
+#[derive(Debug, Clone)]
+pub struct Stats {
+    pub latency: Histogram<u64>,
+    /// Deliveries (a task's callback or one of its duplicates) whose outcome is final.
+    pub sent: u64,
+    pub acknowledged: u64,
+    pub failed: u64,
+    pub ambiguous: u64,
+    pub attempts: u64,
+    pub retried: u64,
+    pub duplicates: u64,
+    pub failure_callbacks: u64,
+    /// Scheduled (a duplicate) but never sent because the run was interrupted.
+    pub unsent: u64,
+    /// Final failures by the class of their last attempt.
+    pub by_class: [u64; ErrorClass::ALL.len()],
+    /// Non-200 statuses seen, by status (small: statuses are few).
+    pub statuses: std::collections::BTreeMap<u16, u64>,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Stats {
+            latency: histogram(),
+            sent: 0,
+            acknowledged: 0,
+            failed: 0,
+            ambiguous: 0,
+            attempts: 0,
+            retried: 0,
+            duplicates: 0,
+            failure_callbacks: 0,
+            unsent: 0,
+            by_class: [0; ErrorClass::ALL.len()],
+            statuses: Default::default(),
+        }
+    }
+}
+
+impl Stats {
+    pub fn record_latency(&mut self, d: Duration) {
+        let us = (d.as_micros() as u64).clamp(1, 3_600_000_000);
+        let _ = self.latency.record(us);
+    }
+
+    pub fn class_index(c: ErrorClass) -> usize {
+        ErrorClass::ALL
+            .iter()
+            .position(|x| *x == c)
+            .unwrap_or(ErrorClass::ALL.len() - 1)
+    }
+
+    pub fn merge(&mut self, o: &Stats) {
+        let _ = self.latency.add(&o.latency);
+        self.sent += o.sent;
+        self.acknowledged += o.acknowledged;
+        self.failed += o.failed;
+        self.ambiguous += o.ambiguous;
+        self.attempts += o.attempts;
+        self.retried += o.retried;
+        self.duplicates += o.duplicates;
+        self.failure_callbacks += o.failure_callbacks;
+        self.unsent += o.unsent;
+        for (a, b) in self.by_class.iter_mut().zip(o.by_class) {
+            *a += b;
+        }
+        for (s, n) in &o.statuses {
+            *self.statuses.entry(*s).or_default() += n;
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Percentiles {
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p99_ms: f64,
+    pub p999_ms: f64,
+    pub max_ms: f64,
+}
+
+/// The result of a load run, as reports show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadResult {
+    pub seed: u64,
+    pub receiver: String,
+    pub tasks: u64,
+    pub sent: u64,
+    pub acknowledged: u64,
+    pub failed: u64,
+    pub ambiguous: u64,
+    pub attempts: u64,
+    pub retried: u64,
+    pub duplicates: u64,
+    pub failure_callbacks: u64,
+    pub unsent: u64,
+    pub failed_by_class: std::collections::BTreeMap<String, u64>,
+    pub statuses: std::collections::BTreeMap<u16, u64>,
+    /// From each delivery's intended send time to its answer (no coordinated omission).
+    pub latency: Percentiles,
+    pub duration_s: f64,
+    pub rate_per_s: f64,
+    pub video_requests: u64,
+    pub video_downloads: u64,
+    pub interrupted: bool,
+}
+
+impl LoadResult {
+    pub fn from_stats(
+        s: &Stats,
+        tasks: u64,
+        seed: u64,
+        receiver: String,
+        elapsed: Duration,
+        interrupted: bool,
+    ) -> LoadResult {
+        let ms = |q: f64| s.latency.value_at_quantile(q) as f64 / 1000.0;
+        LoadResult {
+            seed,
+            receiver,
+            tasks,
+            sent: s.sent,
+            acknowledged: s.acknowledged,
+            failed: s.failed,
+            ambiguous: s.ambiguous,
+            attempts: s.attempts,
+            retried: s.retried,
+            duplicates: s.duplicates,
+            failure_callbacks: s.failure_callbacks,
+            unsent: s.unsent,
+            failed_by_class: ErrorClass::ALL
+                .iter()
+                .zip(s.by_class)
+                .filter(|(_, n)| *n > 0)
+                .map(|(c, n)| (c.name().to_string(), n))
+                .collect(),
+            statuses: s.statuses.clone(),
+            latency: Percentiles {
+                p50_ms: ms(0.5),
+                p90_ms: ms(0.9),
+                p99_ms: ms(0.99),
+                p999_ms: ms(0.999),
+                max_ms: s.latency.max() as f64 / 1000.0,
+            },
+            duration_s: elapsed.as_secs_f64(),
+            rate_per_s: if elapsed.is_zero() {
+                0.0
+            } else {
+                s.sent as f64 / elapsed.as_secs_f64()
+            },
+            video_requests: 0,
+            video_downloads: 0,
+            interrupted,
+        }
+    }
+}

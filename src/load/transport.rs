@@ -1,0 +1,218 @@
+//! The load mode's hot path: one HTTP/1.1 connection per worker, kept alive, requests written
+//! with hyper directly (reqwest's pool costs about 15% at these rates). The per-attempt
+//! deadline, no redirects and the body cap hold here as in the sender; https falls back to
+//! reqwest.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+use crate::sender::ErrorClass;
+
+/// How one attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Status(u16),
+    Error(ErrorClass),
+}
+
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub addr: SocketAddr,
+    pub host: String,
+    /// Path and query, as sent on the request line.
+    pub path: String,
+    pub https: Option<url::Url>,
+}
+
+impl Target {
+    pub async fn resolve(url: &url::Url) -> Result<Target, String> {
+        let host = url.host_str().unwrap_or_default().to_string();
+        let port = url.port_or_known_default().unwrap_or(80);
+        let bare = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        let addr = tokio::net::lookup_host((bare.as_str(), port))
+            .await
+            .map_err(|e| format!("cannot resolve {host}: {e}"))?
+            .next()
+            .ok_or_else(|| format!("{host} resolves to no address"))?;
+        let mut path = url.path().to_string();
+        if let Some(q) = url.query() {
+            path.push('?');
+            path.push_str(q);
+        }
+        let host_header = match url.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host,
+        };
+        Ok(Target {
+            addr,
+            host: host_header,
+            path,
+            https: (url.scheme() == "https").then(|| url.clone()),
+        })
+    }
+}
+
+/// A worker's connection; reconnects after anything that leaves it in an unknown state.
+pub struct Conn {
+    target: Target,
+    sender: Option<SendRequest<Full<Bytes>>>,
+    fallback: Option<reqwest::Client>,
+    body_cap: usize,
+}
+
+fn classify_io(e: &std::io::Error) -> ErrorClass {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::ConnectionRefused => ErrorClass::Refused,
+        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => ErrorClass::Reset,
+        K::UnexpectedEof => ErrorClass::Closed,
+        _ => ErrorClass::Connect,
+    }
+}
+
+fn classify_hyper(e: &hyper::Error) -> ErrorClass {
+    if e.is_incomplete_message() || e.is_closed() || e.is_canceled() {
+        ErrorClass::Closed
+    } else if e.is_parse() || e.is_parse_status() {
+        ErrorClass::Protocol
+    } else if let Some(io) =
+        std::error::Error::source(e).and_then(|s| s.downcast_ref::<std::io::Error>())
+    {
+        classify_io(io)
+    } else {
+        ErrorClass::Other
+    }
+}
+
+impl Conn {
+    pub fn new(target: Target, insecure: bool, body_cap: usize) -> Result<Conn, String> {
+        let fallback = match target.https {
+            Some(_) => Some(
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .danger_accept_invalid_certs(insecure)
+                    .build()
+                    .map_err(|e| e.to_string())?,
+            ),
+            None => None,
+        };
+        Ok(Conn {
+            target,
+            sender: None,
+            fallback,
+            body_cap,
+        })
+    }
+
+    async fn connect(&mut self) -> Result<&mut SendRequest<Full<Bytes>>, ErrorClass> {
+        if self.sender.as_ref().is_none_or(|s| s.is_closed()) {
+            let stream = TcpStream::connect(self.target.addr)
+                .await
+                .map_err(|e| classify_io(&e))?;
+            let _ = stream.set_nodelay(true);
+            let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                .await
+                .map_err(|e| classify_hyper(&e))?;
+            tokio::spawn(conn);
+            self.sender = Some(sender);
+        }
+        self.sender.as_mut().ok_or(ErrorClass::Connect)
+    }
+
+    /// One POST under `deadline`. The connection is dropped after any error.
+    pub async fn post(
+        &mut self,
+        body: Bytes,
+        headers: &[(&'static str, String)],
+        deadline: Duration,
+    ) -> Answer {
+        let result = tokio::time::timeout(deadline, self.exchange(body, headers)).await;
+        let answer = match result {
+            Err(_) => Answer::Error(ErrorClass::Timeout),
+            Ok(Err(c)) => Answer::Error(c),
+            Ok(Ok(a)) => a,
+        };
+        if matches!(answer, Answer::Error(_)) {
+            self.sender = None;
+        }
+        answer
+    }
+
+    async fn exchange(
+        &mut self,
+        body: Bytes,
+        headers: &[(&'static str, String)],
+    ) -> Result<Answer, ErrorClass> {
+        if let (Some(client), Some(url)) = (&self.fallback, &self.target.https) {
+            let mut req = client
+                .post(url.clone())
+                .body(body)
+                .header("content-type", "application/json");
+            for (k, v) in headers {
+                req = req.header(*k, v);
+            }
+            let mut resp = req
+                .send()
+                .await
+                .map_err(|e| crate::sender::error_class::classify(&e).0)?;
+            let status = resp.status().as_u16();
+            let mut read = 0;
+            while let Some(c) = resp
+                .chunk()
+                .await
+                .map_err(|e| crate::sender::error_class::classify(&e).0)?
+            {
+                read += c.len();
+                if read > self.body_cap {
+                    return Ok(Answer::Error(ErrorClass::BodyTooLarge));
+                }
+            }
+            return Ok(Answer::Status(status));
+        }
+        let (host, path, cap) = (
+            self.target.host.clone(),
+            self.target.path.clone(),
+            self.body_cap,
+        );
+        let sender = self.connect().await?;
+        sender.ready().await.map_err(|e| classify_hyper(&e))?;
+        let mut req = http::Request::post(path)
+            .header("host", host)
+            .header("content-type", "application/json")
+            .header(
+                "user-agent",
+                concat!("suno-mock/", env!("CARGO_PKG_VERSION")),
+            );
+        for (k, v) in headers {
+            req = req.header(*k, v);
+        }
+        let req = req.body(Full::new(body)).map_err(|_| ErrorClass::Other)?;
+        let resp = sender
+            .send_request(req)
+            .await
+            .map_err(|e| classify_hyper(&e))?;
+        let status = resp.status().as_u16();
+        let mut body = resp.into_body();
+        let mut read = 0;
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| classify_hyper(&e))?;
+            if let Some(d) = frame.data_ref() {
+                read += d.len();
+                if read > cap {
+                    self.sender = None;
+                    return Ok(Answer::Error(ErrorClass::BodyTooLarge));
+                }
+            }
+        }
+        Ok(Answer::Status(status))
+    }
+}

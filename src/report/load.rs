@@ -1,0 +1,97 @@
+//! The human report of `load`.
+
+use std::fmt::Write as _;
+
+use super::style::Style;
+use crate::load::LoadResult;
+
+fn ms(v: f64) -> String {
+    if v < 10.0 {
+        format!("{v:.2}ms")
+    } else if v < 1000.0 {
+        format!("{v:.1}ms")
+    } else {
+        format!("{:.3}s", v / 1000.0)
+    }
+}
+
+pub fn report(r: &LoadResult, verdicts: &[(String, bool, String)], st: &Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "deliveries: {} sent ({} tasks, {} duplicates, {} failure callbacks) · {} acknowledged · {} failed · {} ambiguous · {} retries",
+        r.sent,
+        r.tasks,
+        r.duplicates,
+        r.failure_callbacks,
+        st.good(&r.acknowledged.to_string()),
+        if r.failed > 0 {
+            st.bad(&r.failed.to_string())
+        } else {
+            "0".into()
+        },
+        if r.ambiguous > 0 {
+            st.warn(&r.ambiguous.to_string())
+        } else {
+            "0".into()
+        },
+        r.retried
+    );
+    if !r.failed_by_class.is_empty() {
+        let parts: Vec<String> = r
+            .failed_by_class
+            .iter()
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "failed by class of the last attempt: {}",
+            parts.join(", ")
+        );
+    }
+    if !r.statuses.is_empty() {
+        let parts: Vec<String> = r
+            .statuses
+            .iter()
+            .map(|(s, n)| format!("{s} x{n}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "statuses other than 200 (every attempt): {}",
+            parts.join(", ")
+        );
+    }
+    if r.unsent > 0 {
+        let _ = writeln!(out, "not sent (interrupted): {} duplicates", r.unsent);
+    }
+    let l = &r.latency;
+    let _ = writeln!(
+        out,
+        "latency from intended send time: p50 {}  p90 {}  p99 {}  p99.9 {}  max {}",
+        ms(l.p50_ms),
+        ms(l.p90_ms),
+        ms(l.p99_ms),
+        ms(l.p999_ms),
+        ms(l.max_ms)
+    );
+    let _ = writeln!(
+        out,
+        "achieved: {:.0} deliveries/s over {:.3}s ({} attempts)",
+        r.rate_per_s, r.duration_s, r.attempts
+    );
+    let _ = writeln!(
+        out,
+        "video: {} requests, {} completed downloads for {} success callbacks",
+        r.video_requests,
+        r.video_downloads,
+        r.sent.saturating_sub(r.failure_callbacks)
+    );
+    for (name, ok, text) in verdicts {
+        let tag = if *ok { st.good("pass") } else { st.bad("FAIL") };
+        let _ = writeln!(out, "{tag} {name}: {text}");
+    }
+    if r.interrupted {
+        out.push_str("interrupted: the result covers what was sent before Ctrl-C\n");
+    }
+    out
+}

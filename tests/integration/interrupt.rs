@@ -1,0 +1,166 @@
+//! Ctrl-C during `run`, `check` and `load`: sending stops, attempts in flight get a moment,
+//! unfinished steps are marked not run, and every requested report file is still written.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use suno_mock::exit;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::harness::scenario_file;
+
+async fn receiver() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(100)))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Starts the binary, waits until the receiver has seen a callback, sends SIGINT, and returns
+/// the exit status and how long the binary took to stop after the signal.
+async fn interrupt(args: &[&str], server: &MockServer) -> (i32, Duration) {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while server.received_requests().await.unwrap().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no callback arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let pid = child.id().unwrap().to_string();
+    let sent = Instant::now();
+    std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("stops after SIGINT")
+        .unwrap();
+    (status.code().unwrap_or(-1), sent.elapsed())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn run_marks_unfinished_steps_and_writes_every_report() {
+    let server = receiver().await;
+    let dir = tempfile::tempdir().unwrap();
+    let f = scenario_file(
+        &dir,
+        "long.yaml",
+        "name: long\nsteps:\n  - deliver: success\n    expect: { status: 200 }\n  - wait: 60s\n  - deliver: success\n",
+    );
+    let json = dir.path().join("r.json").display().to_string();
+    let xml = dir.path().join("r.xml").display().to_string();
+    let (code, took) = interrupt(
+        &[
+            "run",
+            &f,
+            "--receiver",
+            &server.uri(),
+            "--report-json",
+            &json,
+            "--report-junit",
+            &xml,
+        ],
+        &server,
+    )
+    .await;
+    assert_eq!(code, exit::INTERRUPTED);
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["interrupted"], true);
+    let steps = v["scenarios"][0]["steps"].as_array().unwrap();
+    let statuses: Vec<&str> = steps
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["passed", "not-run", "not-run"]);
+    assert!(
+        std::fs::read_to_string(&xml).unwrap().contains("<skipped"),
+        "not-run scenario is skipped in JUnit"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_writes_its_reports_with_unfinished_rules_inconclusive() {
+    let server = receiver().await;
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("c.json").display().to_string();
+    let xml = dir.path().join("c.xml").display().to_string();
+    let (code, _) = interrupt(
+        &[
+            "check",
+            "--receiver",
+            &server.uri(),
+            "--report-json",
+            &json,
+            "--report-junit",
+            &xml,
+            "--settle",
+            "2s",
+        ],
+        &server,
+    )
+    .await;
+    assert_eq!(code, exit::INTERRUPTED);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["interrupted"], true);
+    let verdicts: Vec<&str> = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["verdict"].as_str().unwrap())
+        .collect();
+    assert!(verdicts.contains(&"inconclusive"), "{verdicts:?}");
+    assert!(
+        !verdicts.iter().all(|v| *v == "pass"),
+        "an interrupted check is not a pass"
+    );
+    assert!(std::path::Path::new(&xml).exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn load_prints_the_partial_result() {
+    let server = receiver().await;
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("l.json").display().to_string();
+    let (code, took) = interrupt(
+        &[
+            "load",
+            "--receiver",
+            &server.uri(),
+            "--duration",
+            "60s",
+            "--rate",
+            "50",
+            "--report-json",
+            &json,
+        ],
+        &server,
+    )
+    .await;
+    assert_eq!(code, exit::INTERRUPTED);
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let r = &v["result"];
+    assert_eq!(r["interrupted"], true);
+    let n = |k: &str| r[k].as_u64().unwrap();
+    assert!(n("sent") > 0);
+    assert_eq!(n("sent"), n("acknowledged") + n("failed") + n("ambiguous"));
+    assert_eq!(
+        server.received_requests().await.unwrap().len() as u64,
+        n("attempts")
+    );
+}

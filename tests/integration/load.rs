@@ -1,0 +1,173 @@
+//! `load`: every delivery accounted for exactly once, checked against what the receiver counted;
+//! thresholds turn into exit statuses; `--record` streams every attempt.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::routing::post;
+use suno_mock::artifacts::VideoHost;
+use suno_mock::exit;
+use suno_mock::load::{self, LoadConfig, Shares};
+use tokio_util::sync::CancellationToken;
+
+use crate::harness::{policy, suno};
+
+/// A receiver that counts every request and answers 500 to every third one.
+async fn counting_receiver() -> (suno_mock::http_server::ServerHandle, Arc<AtomicU64>) {
+    let n = Arc::new(AtomicU64::new(0));
+    let c = n.clone();
+    let app = axum::Router::new().route(
+        "/cb",
+        post(move || {
+            let c = c.clone();
+            async move {
+                let i = c.fetch_add(1, Ordering::SeqCst);
+                if i % 3 == 2 {
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    axum::http::StatusCode::OK
+                }
+            }
+        }),
+    );
+    let h = suno_mock::http_server::spawn(app, ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    (h, n)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_delivery_is_accounted_for_exactly_once() {
+    let (server, received) = counting_receiver().await;
+    let host = VideoHost::start(([127, 0, 0, 1], 0).into(), None)
+        .await
+        .unwrap();
+    let cfg = LoadConfig {
+        receiver: url::Url::parse(&format!("{}/cb", server.url())).unwrap(),
+        display: "r".into(),
+        tasks: Some(600),
+        duration: None,
+        rate: None,
+        concurrency: 8,
+        shares: Shares {
+            duplicates: 0.2,
+            failures: 0.1,
+        },
+        policy: policy(2000, 1, 5),
+        hmac_key: None,
+        insecure: false,
+        seed: 11,
+        record: None,
+        progress: false,
+    };
+    let r = load::run(cfg, &host, CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(r.tasks, 600);
+    assert_eq!(
+        r.sent,
+        600 + r.duplicates,
+        "every task and duplicate is a delivery"
+    );
+    assert_eq!(r.sent, r.acknowledged + r.failed + r.ambiguous);
+    assert_eq!(
+        received.load(Ordering::SeqCst),
+        r.attempts,
+        "the receiver saw every attempt, no more"
+    );
+    assert_eq!(r.attempts, r.sent + r.retried);
+    assert!(
+        r.retried > 0 && r.failed > 0,
+        "a third of the answers are 500: {r:?}"
+    );
+    assert_eq!(r.failed_by_class.get("status"), Some(&r.failed));
+    assert!((100..=140).contains(&r.duplicates), "{}", r.duplicates);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn thresholds_set_the_exit_status_and_record_streams_attempts() {
+    let (server, received) = counting_receiver().await;
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("attempts.jsonl").display().to_string();
+    let url = format!("{}/cb", server.url());
+    let out = suno(&[
+        "load",
+        "--receiver",
+        &url,
+        "--tasks",
+        "90",
+        "--duplicates",
+        "0",
+        "--retries",
+        "0",
+        "--max-failures",
+        "0",
+        "--record",
+        &rec,
+        "--seed",
+        "1",
+    ])
+    .await;
+    assert_eq!(out.code, exit::FAILED, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("FAIL max-failures: 30 failed or ambiguous, limit 0"),
+        "{}",
+        out.stdout
+    );
+    let lines = std::fs::read_to_string(&rec).unwrap();
+    assert_eq!(
+        lines.lines().count() as u64,
+        received.load(Ordering::SeqCst)
+    );
+    let first: serde_json::Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();
+    assert!(first["task_id"].as_str().unwrap().starts_with("load_"));
+    let out = suno(&[
+        "load",
+        "--receiver",
+        "builtin",
+        "--tasks",
+        "50",
+        "--max-p99",
+        "10s",
+        "--format",
+        "json",
+    ])
+    .await;
+    assert_eq!(out.code, exit::SUCCESS, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["result"]["acknowledged"], v["result"]["sent"]);
+    assert_eq!(v["thresholds"][0]["passed"], true);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pacing_follows_the_rate_and_latency_is_from_the_intended_time() {
+    let (server, _) = counting_receiver().await;
+    let host = VideoHost::start(([127, 0, 0, 1], 0).into(), None)
+        .await
+        .unwrap();
+    let cfg = LoadConfig {
+        receiver: url::Url::parse(&format!("{}/cb", server.url())).unwrap(),
+        display: "r".into(),
+        tasks: Some(100),
+        duration: None,
+        rate: Some(200.0),
+        concurrency: 4,
+        shares: Shares {
+            duplicates: 0.0,
+            failures: 0.0,
+        },
+        policy: policy(2000, 0, 1),
+        hmac_key: None,
+        insecure: false,
+        seed: 2,
+        record: None,
+        progress: false,
+    };
+    let r = load::run(cfg, &host, CancellationToken::new())
+        .await
+        .unwrap();
+    // 100 tasks at 200/s: the last is due at 495 ms.
+    assert!(r.duration_s >= 0.49, "paced: {}", r.duration_s);
+    assert!(r.rate_per_s <= 210.0, "{}", r.rate_per_s);
+}
