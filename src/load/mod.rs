@@ -123,7 +123,9 @@ impl Shared {
             if self.cancel.is_cancelled() {
                 return None;
             }
-            if let Ok(mut rx) = self.rx.try_lock()
+            // The common case has nothing delayed: skip the shared lock entirely.
+            if self.pending.load(Ordering::SeqCst) > 0
+                && let Ok(mut rx) = self.rx.try_lock()
                 && let Ok(j) = rx.try_recv()
             {
                 self.pending.fetch_sub(1, Ordering::SeqCst);
@@ -222,14 +224,16 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
         }
         Answer::Error(c) => Some(c),
     };
+    // Built only with --record: nothing per attempt is made otherwise.
     let record_line = |outcome: &str, class: Option<ErrorClass>| {
-        serde_json::json!({
+        sh.record.as_ref()?;
+        Some(serde_json::json!({
             "task_id": task_id, "copy": job.copy, "attempt": job.attempt, "outcome": outcome,
             "answer": match answer { Answer::Status(s) => s.to_string(), Answer::Error(c) => c.name().to_string() },
             "error": class.map(ErrorClass::name),
             "latency_ms": job.intended.elapsed().as_secs_f64() * 1000.0,
         })
-        .to_string()
+        .to_string())
     };
     let line;
     match class {
@@ -264,7 +268,7 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
     if class.is_none() || job.attempt > policy.retries {
         sh.done.fetch_add(1, Ordering::Relaxed);
     }
-    if let Some(tx) = &sh.record {
+    if let (Some(tx), Some(line)) = (&sh.record, line) {
         let _ = tx.send(line).await;
     }
 }

@@ -1,14 +1,15 @@
 //! The load mode's hot path: one HTTP/1.1 connection per worker, kept alive, requests written
-//! with hyper directly (reqwest's pool costs about 15% at these rates). The per-attempt
-//! deadline, no redirects and the body cap hold here as in the sender; https falls back to
-//! reqwest.
+//! with hyper directly and the connection driven in the worker's own task, so the harness is
+//! not the bottleneck (bench/load.sh measures it). The per-attempt deadline, no redirects and
+//! the body cap hold here as in the sender; https falls back to reqwest.
 
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1::SendRequest;
+use hyper::client::conn::http1::{Connection, SendRequest};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
@@ -61,10 +62,23 @@ impl Target {
     }
 }
 
+/// The connection half of a hyper HTTP/1.1 client connection over TCP.
+type Link = Connection<TokioIo<TcpStream>, Full<Bytes>>;
+
+struct Live {
+    sender: SendRequest<Full<Bytes>>,
+    link: Pin<Box<Link>>,
+}
+
 /// A worker's connection; reconnects after anything that leaves it in an unknown state.
 pub struct Conn {
     target: Target,
-    sender: Option<SendRequest<Full<Bytes>>>,
+    /// Parsed once: the request line and the headers every request carries.
+    uri: http::Uri,
+    host: http::HeaderValue,
+    /// The request side and the connection itself, polled in this worker's task: no second
+    /// task to wake per request.
+    live: Option<Live>,
     fallback: Option<reqwest::Client>,
     body_cap: usize,
 }
@@ -105,16 +119,24 @@ impl Conn {
             ),
             None => None,
         };
+        let uri = target
+            .path
+            .parse()
+            .map_err(|e| format!("receiver path: {e}"))?;
+        let host =
+            http::HeaderValue::from_str(&target.host).map_err(|e| format!("receiver host: {e}"))?;
         Ok(Conn {
+            uri,
+            host,
             target,
-            sender: None,
+            live: None,
             fallback,
             body_cap,
         })
     }
 
-    async fn connect(&mut self) -> Result<&mut SendRequest<Full<Bytes>>, ErrorClass> {
-        if self.sender.as_ref().is_none_or(|s| s.is_closed()) {
+    async fn connect(&mut self) -> Result<(), ErrorClass> {
+        if self.live.as_ref().is_none_or(|l| l.sender.is_closed()) {
             let stream = TcpStream::connect(self.target.addr)
                 .await
                 .map_err(|e| classify_io(&e))?;
@@ -122,10 +144,12 @@ impl Conn {
             let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
                 .await
                 .map_err(|e| classify_hyper(&e))?;
-            tokio::spawn(conn);
-            self.sender = Some(sender);
+            self.live = Some(Live {
+                sender,
+                link: Box::pin(conn),
+            });
         }
-        self.sender.as_mut().ok_or(ErrorClass::Connect)
+        Ok(())
     }
 
     /// One POST under `deadline`. The connection is dropped after any error.
@@ -142,7 +166,7 @@ impl Conn {
             Ok(Ok(a)) => a,
         };
         if matches!(answer, Answer::Error(_)) {
-            self.sender = None;
+            self.live = None;
         }
         answer
     }
@@ -178,37 +202,55 @@ impl Conn {
             }
             return Ok(Answer::Status(status));
         }
-        let (host, path, cap) = (
-            self.target.host.clone(),
-            self.target.path.clone(),
-            self.body_cap,
-        );
-        let sender = self.connect().await?;
-        sender.ready().await.map_err(|e| classify_hyper(&e))?;
-        let mut req = http::Request::post(path)
-            .header("host", host)
-            .header("content-type", "application/json")
-            .header(
-                "user-agent",
-                concat!("suno-mock/", env!("CARGO_PKG_VERSION")),
-            );
-        for (k, v) in headers {
-            req = req.header(*k, v);
+        let (uri, host, cap) = (self.uri.clone(), self.host.clone(), self.body_cap);
+        self.connect().await?;
+        let Some(Live { sender, link: conn }) = self.live.as_mut() else {
+            return Err(ErrorClass::Connect);
+        };
+        // Every wait below also drives the connection; its ending first means it closed.
+        tokio::select! {
+            biased;
+            r = sender.ready() => r.map_err(|e| classify_hyper(&e))?,
+            r = conn.as_mut() => return Err(r.err().map_or(ErrorClass::Closed, |e| classify_hyper(&e))),
         }
-        let req = req.body(Full::new(body)).map_err(|_| ErrorClass::Other)?;
-        let resp = sender
-            .send_request(req)
-            .await
-            .map_err(|e| classify_hyper(&e))?;
+        let mut req = http::Request::new(Full::new(body));
+        *req.method_mut() = http::Method::POST;
+        *req.uri_mut() = uri;
+        let h = req.headers_mut();
+        h.insert(http::header::HOST, host);
+        h.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        h.insert(
+            http::header::USER_AGENT,
+            http::HeaderValue::from_static(concat!("suno-mock/", env!("CARGO_PKG_VERSION"))),
+        );
+        for (k, v) in headers {
+            if let Ok(v) = http::HeaderValue::from_str(v) {
+                h.insert(*k, v);
+            }
+        }
+        let resp = tokio::select! {
+            biased;
+            r = sender.send_request(req) => r.map_err(|e| classify_hyper(&e))?,
+            r = conn.as_mut() => return Err(r.err().map_or(ErrorClass::Closed, |e| classify_hyper(&e))),
+        };
         let status = resp.status().as_u16();
         let mut body = resp.into_body();
         let mut read = 0;
-        while let Some(frame) = body.frame().await {
+        loop {
+            let frame = tokio::select! {
+                biased;
+                f = body.frame() => f,
+                r = conn.as_mut() => return Err(r.err().map_or(ErrorClass::Closed, |e| classify_hyper(&e))),
+            };
+            let Some(frame) = frame else { break };
             let frame = frame.map_err(|e| classify_hyper(&e))?;
             if let Some(d) = frame.data_ref() {
                 read += d.len();
                 if read > cap {
-                    self.sender = None;
+                    self.live = None;
                     return Ok(Answer::Error(ErrorClass::BodyTooLarge));
                 }
             }
