@@ -34,8 +34,10 @@ fn scenario(args: &SendArgs) -> Result<LoadedScenario, String> {
     step.set = parse_set(&args.set)?;
     step.copies = Some(args.copies);
     step.concurrent = args.concurrent;
+    // Acknowledged, not just "status 200": a 200 whose body overflows the cap is not accepted.
     step.expect = Some(Expect {
         status: Some(StatusMatch::Code(200)),
+        acknowledged: Some(true),
         ..Expect::default()
     });
     Ok(LoadedScenario {

@@ -156,6 +156,8 @@ fn finish(st: &mut Stats, job: &Job, class: Option<ErrorClass>) {
     st.sent += 1;
     if job.fate.failure {
         st.failure_callbacks += 1;
+    } else if job.copy == 1 {
+        st.success_tasks += 1;
     }
     match class {
         None => st.acknowledged += 1,

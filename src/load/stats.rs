@@ -27,6 +27,9 @@ pub struct Stats {
     pub failure_callbacks: u64,
     /// Scheduled (a duplicate) but never sent because the run was interrupted.
     pub unsent: u64,
+    /// Tasks (not copies) whose callback was a success: what a receiver that processes each
+    /// task once downloads.
+    pub success_tasks: u64,
     /// Final failures by the class of their last attempt.
     pub by_class: [u64; ErrorClass::ALL.len()],
     /// Non-200 statuses seen, by status (small: statuses are few).
@@ -46,6 +49,7 @@ impl Default for Stats {
             duplicates: 0,
             failure_callbacks: 0,
             unsent: 0,
+            success_tasks: 0,
             by_class: [0; ErrorClass::ALL.len()],
             statuses: Default::default(),
         }
@@ -76,6 +80,7 @@ impl Stats {
         self.duplicates += o.duplicates;
         self.failure_callbacks += o.failure_callbacks;
         self.unsent += o.unsent;
+        self.success_tasks += o.success_tasks;
         for (a, b) in self.by_class.iter_mut().zip(o.by_class) {
             *a += b;
         }
@@ -109,6 +114,7 @@ pub struct LoadResult {
     pub duplicates: u64,
     pub failure_callbacks: u64,
     pub unsent: u64,
+    pub success_tasks: u64,
     pub failed_by_class: std::collections::BTreeMap<String, u64>,
     pub statuses: std::collections::BTreeMap<u16, u64>,
     /// From each delivery's intended send time to its answer (no coordinated omission).
@@ -143,6 +149,7 @@ impl LoadResult {
             duplicates: s.duplicates,
             failure_callbacks: s.failure_callbacks,
             unsent: s.unsent,
+            success_tasks: s.success_tasks,
             failed_by_class: ErrorClass::ALL
                 .iter()
                 .zip(s.by_class)

@@ -132,7 +132,14 @@ pub fn exchange(run: &RunOutcome, st: &Style) -> String {
                 for a in &d.attempts {
                     let _ = writeln!(out, "< {}", attempt_line(a, st));
                     if let Some(b) = &a.body {
-                        let _ = writeln!(out, "<   {}", b.trim_end());
+                        // The JSON report keeps the whole excerpt; a terminal gets one line.
+                        let line: String = b.trim_end().chars().take(160).collect();
+                        let more = if b.trim_end().chars().count() > 160 {
+                            "…"
+                        } else {
+                            ""
+                        };
+                        let _ = writeln!(out, "<   {line}{more}");
                     }
                 }
                 let verdict = if d.acknowledged {

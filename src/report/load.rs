@@ -81,10 +81,8 @@ pub fn report(r: &LoadResult, verdicts: &[(String, bool, String)], st: &Style) -
     );
     let _ = writeln!(
         out,
-        "video: {} requests, {} completed downloads for {} success callbacks",
-        r.video_requests,
-        r.video_downloads,
-        r.sent.saturating_sub(r.failure_callbacks)
+        "video: {} requests, {} completed downloads; {} tasks ended in a success callback (a receiver that processes each task once downloads that many)",
+        r.video_requests, r.video_downloads, r.success_tasks
     );
     for (name, ok, text) in verdicts {
         let tag = if *ok { st.good("pass") } else { st.bad("FAIL") };

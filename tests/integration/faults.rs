@@ -274,3 +274,15 @@ async fn concurrent_copies_are_each_accounted_for_once() {
     assert_eq!(copies, [1, 2, 3, 4, 5, 6]);
     assert_eq!(v["summary"]["deliveries"], 6);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn send_fails_on_a_200_whose_body_overflows_the_cap() {
+    let url = serve_fault(Fault::HugeBody).await;
+    let out = suno(&["send", "success", "--receiver", &url, "--retries", "0"]).await;
+    assert_eq!(out.code, exit::FAILED, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("reading stopped there"),
+        "{}",
+        out.stdout
+    );
+}

@@ -171,3 +171,58 @@ async fn pacing_follows_the_rate_and_latency_is_from_the_intended_time() {
     assert!(r.duration_s >= 0.49, "paced: {}", r.duration_s);
     assert!(r.rate_per_s <= 210.0, "{}", r.rate_per_s);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn duplicates_processed_twice_show_in_the_download_count() {
+    use suno_mock::receiver::{self, Flaw, Flaws, ReceiverConfig};
+    for (flaws, twice) in [(vec![], false), (vec![Flaw::NoDedup], true)] {
+        let cfg = ReceiverConfig {
+            flaws: Flaws(flaws),
+            ..ReceiverConfig::default()
+        };
+        let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+            .await
+            .unwrap();
+        let host = VideoHost::start(([127, 0, 0, 1], 0).into(), None)
+            .await
+            .unwrap();
+        let run = LoadConfig {
+            receiver: url::Url::parse(&r.callback_url(&cfg)).unwrap(),
+            display: "r".into(),
+            tasks: Some(200),
+            duration: None,
+            rate: None,
+            concurrency: 4,
+            shares: Shares {
+                duplicates: 0.5,
+                failures: 0.0,
+            },
+            policy: policy(2000, 0, 1),
+            hmac_key: None,
+            insecure: false,
+            seed: 4,
+            record: None,
+            progress: false,
+        };
+        let res = load::run(run, &host, CancellationToken::new())
+            .await
+            .unwrap();
+        assert_eq!(res.success_tasks, 200);
+        // Downloads run in the receiver's background: wait for them to settle.
+        let mut last = u64::MAX;
+        for _ in 0..100 {
+            let now = host.open_downloads().completed;
+            if now == last && now >= 200 {
+                break;
+            }
+            last = now;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let downloads = host.open_downloads().completed;
+        if twice {
+            assert_eq!(downloads, 200 + res.duplicates, "every copy processed");
+        } else {
+            assert_eq!(downloads, 200, "each task processed once");
+        }
+    }
+}
