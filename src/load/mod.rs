@@ -26,6 +26,11 @@ use crate::sender::error_class::ErrorClass;
 use crate::sender::{Policy, signing};
 use transport::{Answer, Conn, Target};
 
+thread_local! {
+    /// The body buffer of this thread's workers, reused for every delivery.
+    static BODY: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(256));
+}
+
 /// How long after the first copy a non-concurrent duplicate follows.
 const DUPLICATE_GAP: Duration = Duration::from_millis(200);
 
@@ -60,15 +65,28 @@ struct Job {
     fate: Fate,
 }
 
+/// Keeps a counter that every worker touches on a cache line of its own: on a small machine
+/// the line bouncing between cores costs more than the atomic operation.
+#[repr(align(128))]
+struct Padded<T>(T);
+
+impl<T> std::ops::Deref for Padded<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 struct Shared {
     cfg: LoadConfig,
     start: Instant,
-    next: AtomicU64,
+    next: Padded<AtomicU64>,
     tx: mpsc::UnboundedSender<Job>,
     rx: Mutex<mpsc::UnboundedReceiver<Job>>,
     /// Delayed jobs (retries, later duplicates) not yet taken by a worker.
-    pending: AtomicU64,
-    done: AtomicU64,
+    pending: Padded<AtomicU64>,
+    /// Deliveries finished, for the progress bar only.
+    done: Padded<AtomicU64>,
     cancel: CancellationToken,
     prefix: String,
     video_base: String,
@@ -199,8 +217,16 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
             delay,
         );
     }
-    let task_id = fate::task_id(&sh.prefix, job.task);
-    let body = Bytes::from(fate::body(&task_id, job.fate.failure, &sh.video_base));
+    let body = BODY.with_borrow_mut(|buf| {
+        fate::body_into(buf, &sh.prefix, job.task, job.fate.failure, &sh.video_base);
+        Bytes::copy_from_slice(buf)
+    });
+    // The id as text only where it is needed: signing and the record.
+    let task_id = if sh.cfg.hmac_key.is_some() || sh.record.is_some() {
+        fate::task_id(&sh.prefix, job.task)
+    } else {
+        String::new()
+    };
     let mut headers = Vec::new();
     if let Some(key) = &sh.cfg.hmac_key {
         let ts = signing::unix_now();
@@ -267,7 +293,7 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
             }
         }
     }
-    if class.is_none() || job.attempt > policy.retries {
+    if sh.cfg.progress && (class.is_none() || job.attempt > policy.retries) {
         sh.done.fetch_add(1, Ordering::Relaxed);
     }
     if let (Some(tx), Some(line)) = (&sh.record, line) {
@@ -302,11 +328,11 @@ pub async fn run(
     let (tx, rx) = mpsc::unbounded_channel();
     let sh = Arc::new(Shared {
         start: Instant::now(),
-        next: AtomicU64::new(0),
+        next: Padded(AtomicU64::new(0)),
         tx,
         rx: Mutex::new(rx),
-        pending: AtomicU64::new(0),
-        done: AtomicU64::new(0),
+        pending: Padded(AtomicU64::new(0)),
+        done: Padded(AtomicU64::new(0)),
         cancel: cancel.clone(),
         prefix,
         video_base: host.base_url().to_string(),
