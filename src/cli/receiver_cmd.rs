@@ -5,6 +5,15 @@ use super::session::{Fatal, runtime};
 use crate::exit;
 use crate::receiver::{self, Flaws, ReceiverConfig};
 
+/// The callback URL with the token masked: the operator knows it, the terminal log need not.
+fn masked_url(r: &receiver::RunningReceiver, cfg: &ReceiverConfig) -> String {
+    let url = r.callback_url(cfg);
+    match (&cfg.token, url::Url::parse(&url)) {
+        (Some((param, _)), Ok(u)) => crate::secrets::mask_query_param(&u, Some(param)),
+        _ => url,
+    }
+}
+
 pub fn run(a: ReceiverArgs) -> i32 {
     let token = match a.token.as_deref().map(|t| t.split_once('=')) {
         None => None,
@@ -34,7 +43,7 @@ pub fn run(a: ReceiverArgs) -> i32 {
                 } else {
                     format!("flaws: {}", flaws.join(", "))
                 },
-                crate::secrets::Secrets::default().redact(&r.callback_url(&cfg)),
+                masked_url(&r, &cfg),
                 r.probe_url()
             );
             let _ = tokio::signal::ctrl_c().await;

@@ -229,13 +229,7 @@ fn label(step: &Step) -> String {
                 }
             }
             if d.auth() != crate::scenario::Auth::Genuine {
-                l.push_str(&format!(
-                    " auth {}",
-                    serde_json::to_value(d.auth())
-                        .ok()
-                        .and_then(|v| v.as_str().map(String::from))
-                        .unwrap_or_default()
-                ));
+                l.push_str(&format!(" auth {}", d.auth().name()));
             }
             l
         }

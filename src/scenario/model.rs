@@ -109,6 +109,20 @@ pub enum Auth {
     WrongToken,
 }
 
+impl Auth {
+    /// The name scenario files use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Auth::Genuine => "genuine",
+            Auth::Unsigned => "unsigned",
+            Auth::WrongKey => "wrong-key",
+            Auth::StaleTimestamp => "stale-timestamp",
+            Auth::NoToken => "no-token",
+            Auth::WrongToken => "wrong-token",
+        }
+    }
+}
+
 /// Whether a delivery is one the provider could send. Bad input is judged by other rules and
 /// never counts towards latency or acknowledgement rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

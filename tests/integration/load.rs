@@ -36,6 +36,28 @@ async fn counting_receiver() -> (suno_mock::http_server::ServerHandle, Arc<Atomi
     (h, n)
 }
 
+/// A small load run's settings against `url`; tests change what they are about.
+fn config(url: &str) -> LoadConfig {
+    LoadConfig {
+        receiver: url::Url::parse(url).unwrap(),
+        display: "r".into(),
+        tasks: Some(200),
+        duration: None,
+        rate: None,
+        concurrency: 4,
+        shares: Shares {
+            duplicates: 0.0,
+            failures: 0.0,
+        },
+        policy: policy(2000, 0, 1),
+        hmac_key: None,
+        insecure: false,
+        seed: 1,
+        record: None,
+        progress: false,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_delivery_is_accounted_for_exactly_once() {
     let (server, received) = counting_receiver().await;
@@ -43,22 +65,15 @@ async fn every_delivery_is_accounted_for_exactly_once() {
         .await
         .unwrap();
     let cfg = LoadConfig {
-        receiver: url::Url::parse(&format!("{}/cb", server.url())).unwrap(),
-        display: "r".into(),
         tasks: Some(600),
-        duration: None,
-        rate: None,
         concurrency: 8,
+        policy: policy(2000, 1, 5),
+        seed: 11,
         shares: Shares {
             duplicates: 0.2,
             failures: 0.1,
         },
-        policy: policy(2000, 1, 5),
-        hmac_key: None,
-        insecure: false,
-        seed: 11,
-        record: None,
-        progress: false,
+        ..config(&format!("{}/cb", server.url()))
     };
     let r = load::run(cfg, &host, CancellationToken::new())
         .await
@@ -147,22 +162,10 @@ async fn pacing_follows_the_rate_and_latency_is_from_the_intended_time() {
         .await
         .unwrap();
     let cfg = LoadConfig {
-        receiver: url::Url::parse(&format!("{}/cb", server.url())).unwrap(),
-        display: "r".into(),
         tasks: Some(100),
-        duration: None,
         rate: Some(200.0),
-        concurrency: 4,
-        shares: Shares {
-            duplicates: 0.0,
-            failures: 0.0,
-        },
-        policy: policy(2000, 0, 1),
-        hmac_key: None,
-        insecure: false,
         seed: 2,
-        record: None,
-        progress: false,
+        ..config(&format!("{}/cb", server.url()))
     };
     let r = load::run(cfg, &host, CancellationToken::new())
         .await
@@ -187,22 +190,12 @@ async fn duplicates_processed_twice_show_in_the_download_count() {
             .await
             .unwrap();
         let run = LoadConfig {
-            receiver: url::Url::parse(&r.callback_url(&cfg)).unwrap(),
-            display: "r".into(),
-            tasks: Some(200),
-            duration: None,
-            rate: None,
-            concurrency: 4,
+            seed: 4,
             shares: Shares {
                 duplicates: 0.5,
                 failures: 0.0,
             },
-            policy: policy(2000, 0, 1),
-            hmac_key: None,
-            insecure: false,
-            seed: 4,
-            record: None,
-            progress: false,
+            ..config(&r.callback_url(&cfg))
         };
         let res = load::run(run, &host, CancellationToken::new())
             .await
