@@ -3,7 +3,7 @@
 # (nginx answering 200), side by side with oha at the same concurrency, request count and
 # body size; then peak memory of suno-mock load at 10k and 100k deliveries.
 # Installs what it needs (nginx from Debian, oha from crates.io). Traffic stays on 127.0.0.1.
-# Usage: bash bench/load.sh [REQUESTS] [CONCURRENCY]
+# Usage: [ROUNDS=3] bash bench/load.sh [REQUESTS] [CONCURRENCY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-40000}"
@@ -54,10 +54,15 @@ rate_suno() {
     | python3 -c 'import json,sys; r=json.load(sys.stdin)["result"]; assert r["acknowledged"]==r["sent"], r; print("%.0f" % r["rate_per_s"])'
 }
 
-for round in 1 2; do
+ROUNDS="${ROUNDS:-3}"
+ratios=()
+for round in $(seq "$ROUNDS"); do
   o=$(rate_oha); s=$(rate_suno)
-  echo "round $round: oha $o req/s · suno-mock load $s deliveries/s (every response checked) · ratio $(python3 -c "print('%.2f' % ($s/$o))")"
+  r=$(python3 -c "print('%.2f' % ($s/$o))")
+  ratios+=("$r")
+  echo "round $round: oha $o req/s · suno-mock load $s deliveries/s (every response checked) · ratio $r"
 done
+echo "median ratio over $ROUNDS rounds: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
 
 peak() {
   /usr/bin/time -f '%M' "$BIN" load --receiver "$URL" --tasks "$1" --concurrency "$C" --duplicates 0.1 --seed 3 --no-progress >/dev/null 2>"$work/time.txt"

@@ -38,6 +38,9 @@ pub(crate) struct HostState {
     /// the load mode's many tasks must not cost memory each.
     open_prefix: Mutex<Option<String>>,
     open_counts: Mutex<Downloads>,
+    /// Completed downloads per open task, by the number that ends its id: one byte a task
+    /// (saturating), enough to tell none, once and more than once.
+    open_per_task: Mutex<Vec<u8>>,
     /// How long the `slow` mode spreads the file over.
     slow_over: Mutex<Duration>,
 }
@@ -62,6 +65,20 @@ impl HostState {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .completed += 1;
+            let index = task_id
+                .rsplit('_')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok());
+            if let Some(i) = index {
+                let mut per = self
+                    .open_per_task
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                if per.len() <= i {
+                    per.resize(i + 1, 0);
+                }
+                per[i] = per[i].saturating_add(1);
+            }
         }
     }
 
@@ -104,6 +121,7 @@ impl VideoHost {
             tasks: Mutex::new(HashMap::new()),
             open_prefix: Mutex::new(None),
             open_counts: Mutex::new(Downloads::default()),
+            open_per_task: Mutex::new(Vec::new()),
             slow_over: Mutex::new(Duration::from_secs(30)),
         });
         let router = Router::new()
@@ -147,6 +165,17 @@ impl VideoHost {
             .open_prefix
             .lock()
             .unwrap_or_else(PoisonError::into_inner) = Some(prefix.to_string());
+    }
+
+    /// Completed downloads of open task `index` (0 when never downloaded).
+    pub fn open_task_downloads(&self, index: usize) -> u8 {
+        self.state
+            .open_per_task
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(index)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The counts of all tasks under the open prefix.

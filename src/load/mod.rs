@@ -389,14 +389,45 @@ pub async fn run(
         .min(sh.cfg.tasks.unwrap_or(u64::MAX));
     let display = sh.cfg.display.clone();
     let seed = sh.cfg.seed;
+    let shares = sh.cfg.shares;
     drop(sh);
     if let Some(w) = writer {
         w.await.map_err(|e| e.to_string())??;
     }
     let mut result =
         LoadResult::from_stats(&total, tasks, seed, display, elapsed, cancel.is_cancelled());
+    if total.success_tasks > 0 && !cancel.is_cancelled() {
+        settle_downloads(host).await;
+    }
     let d = host.open_downloads();
     result.video_requests = d.requests;
     result.video_downloads = d.completed;
+    for i in 0..tasks {
+        if fate::fate(seed, i, &shares).failure {
+            continue;
+        }
+        match host.open_task_downloads(i as usize) {
+            0 => result.tasks_downloaded_never += 1,
+            1 => result.tasks_downloaded_once += 1,
+            _ => result.tasks_downloaded_more += 1,
+        }
+    }
     Ok(result)
+}
+
+/// Receivers download in the background: wait until the download count has not moved for
+/// half a second (at most 10 s) before counting per task.
+async fn settle_downloads(host: &VideoHost) {
+    let start = Instant::now();
+    let mut last = host.open_downloads();
+    let mut stable = Instant::now();
+    while stable.elapsed() < Duration::from_millis(500) && start.elapsed() < Duration::from_secs(10)
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let now = host.open_downloads();
+        if now != last {
+            stable = Instant::now();
+            last = now;
+        }
+    }
 }

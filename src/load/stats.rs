@@ -123,6 +123,12 @@ pub struct LoadResult {
     pub rate_per_s: f64,
     pub video_requests: u64,
     pub video_downloads: u64,
+    /// Success tasks whose video was downloaded not at all, exactly once, more than once
+    /// (after the downloads settled): how the harness sees tasks processed less or more
+    /// than once.
+    pub tasks_downloaded_never: u64,
+    pub tasks_downloaded_once: u64,
+    pub tasks_downloaded_more: u64,
     pub interrupted: bool,
 }
 
@@ -172,6 +178,9 @@ impl LoadResult {
             },
             video_requests: 0,
             video_downloads: 0,
+            tasks_downloaded_never: 0,
+            tasks_downloaded_once: 0,
+            tasks_downloaded_more: 0,
             interrupted,
         }
     }

@@ -81,8 +81,17 @@ pub fn report(r: &LoadResult, verdicts: &[(String, bool, String)], st: &Style) -
     );
     let _ = writeln!(
         out,
-        "video: {} requests, {} completed downloads; {} tasks ended in a success callback (a receiver that processes each task once downloads that many)",
-        r.video_requests, r.video_downloads, r.success_tasks
+        "video: {} requests, {} completed downloads · of {} tasks that ended in a success callback: {} downloaded once, {} more than once, {} never",
+        r.video_requests,
+        r.video_downloads,
+        r.success_tasks,
+        r.tasks_downloaded_once,
+        if r.tasks_downloaded_more > 0 {
+            st.warn(&r.tasks_downloaded_more.to_string())
+        } else {
+            "0".into()
+        },
+        r.tasks_downloaded_never
     );
     for (name, ok, text) in verdicts {
         let tag = if *ok { st.good("pass") } else { st.bad("FAIL") };

@@ -201,21 +201,24 @@ async fn duplicates_processed_twice_show_in_the_download_count() {
             .await
             .unwrap();
         assert_eq!(res.success_tasks, 200);
-        // Downloads run in the receiver's background: wait for them to settle.
-        let mut last = u64::MAX;
-        for _ in 0..100 {
-            let now = host.open_downloads().completed;
-            if now == last && now >= 200 {
-                break;
-            }
-            last = now;
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
+        // load::run waits for the receiver's background downloads to settle.
         let downloads = host.open_downloads().completed;
         if twice {
             assert_eq!(downloads, 200 + res.duplicates, "every copy processed");
+            assert_eq!(
+                res.tasks_downloaded_more, res.duplicates,
+                "each duplicated task shows as processed twice"
+            );
         } else {
             assert_eq!(downloads, 200, "each task processed once");
+            assert_eq!(
+                (
+                    res.tasks_downloaded_once,
+                    res.tasks_downloaded_more,
+                    res.tasks_downloaded_never
+                ),
+                (200, 0, 0)
+            );
         }
     }
 }
