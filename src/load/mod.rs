@@ -81,6 +81,8 @@ struct Shared {
     cfg: LoadConfig,
     start: Instant,
     next: Padded<AtomicU64>,
+    /// Tasks handed out (`next` overshoots by one refusal per worker).
+    taken: Padded<AtomicU64>,
     tx: mpsc::UnboundedSender<Job>,
     rx: Mutex<mpsc::UnboundedReceiver<Job>>,
     /// Delayed jobs (retries, later duplicates) not yet taken by a worker.
@@ -95,7 +97,13 @@ struct Shared {
 
 impl Shared {
     /// The next task of the schedule, with its intended send time.
+    /// Indices handed out are contiguous from 0: every refusal comes after every acceptance
+    /// (the time is checked before taking an index when unpaced; paced times grow with the
+    /// index), so `taken` tasks are exactly 0..taken.
     fn scheduled(&self) -> Option<Job> {
+        if self.cfg.rate.is_none() && self.cfg.duration.is_some_and(|d| self.start.elapsed() >= d) {
+            return None;
+        }
         let i = self.next.fetch_add(1, Ordering::Relaxed);
         if self.cfg.tasks.is_some_and(|n| i >= n) {
             return None;
@@ -104,11 +112,12 @@ impl Shared {
             Some(r) => self.start + Duration::from_secs_f64(i as f64 / r),
             None => Instant::now(),
         };
-        if let Some(d) = self.cfg.duration
+        if let (Some(d), Some(_)) = (self.cfg.duration, self.cfg.rate)
             && intended.duration_since(self.start) >= d
         {
             return None;
         }
+        self.taken.fetch_add(1, Ordering::Relaxed);
         Some(Job {
             task: i,
             copy: 1,
@@ -329,6 +338,7 @@ pub async fn run(
     let sh = Arc::new(Shared {
         start: Instant::now(),
         next: Padded(AtomicU64::new(0)),
+        taken: Padded(AtomicU64::new(0)),
         tx,
         rx: Mutex::new(rx),
         pending: Padded(AtomicU64::new(0)),
@@ -383,10 +393,7 @@ pub async fn run(
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    let tasks = sh
-        .next
-        .load(Ordering::Relaxed)
-        .min(sh.cfg.tasks.unwrap_or(u64::MAX));
+    let tasks = sh.taken.load(Ordering::Relaxed);
     let display = sh.cfg.display.clone();
     let seed = sh.cfg.seed;
     let shares = sh.cfg.shares;

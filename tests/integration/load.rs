@@ -222,3 +222,32 @@ async fn duplicates_processed_twice_show_in_the_download_count() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_duration_run_counts_exactly_the_tasks_it_sent() {
+    let (server, received) = counting_receiver().await;
+    let host = VideoHost::start(([127, 0, 0, 1], 0).into(), None)
+        .await
+        .unwrap();
+    for rate in [Some(400.0), None] {
+        let cfg = LoadConfig {
+            tasks: None,
+            duration: Some(std::time::Duration::from_millis(250)),
+            rate,
+            concurrency: 16,
+            ..config(&format!("{}/cb", server.url()))
+        };
+        let before = received.load(Ordering::SeqCst);
+        let r = load::run(cfg, &host, CancellationToken::new())
+            .await
+            .unwrap();
+        assert_eq!(
+            r.sent, r.tasks,
+            "no duplicates asked: one delivery per task"
+        );
+        assert_eq!(received.load(Ordering::SeqCst) - before, r.attempts);
+        if rate.is_some() {
+            assert_eq!(r.tasks, 100, "250 ms at 400/s");
+        }
+    }
+}
