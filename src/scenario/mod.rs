@@ -5,10 +5,12 @@ pub mod load;
 pub mod model;
 pub mod parse;
 pub mod serve_plan;
+mod walker;
 pub mod yaml;
 
 pub use diagnostic::Diagnostic;
 pub use load::{LoadError, LoadedScenario, load_paths};
 pub use model::*;
-pub use parse::{parse_located, parse_scenario, parse_serve_plan};
+pub use parse::{parse_located, parse_scenario};
+pub use serve_plan::parse_serve_plan;
 pub use serve_plan::{Outcome, ServePlan, ServeTask};

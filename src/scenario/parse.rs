@@ -5,12 +5,11 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::diagnostic::{Diagnostic, did_you_mean};
 use super::model::*;
-use super::serve_plan::{Outcome, ServePlan, ServeTask};
-use super::yaml::{self, Node, Value};
-use crate::duration::{self, Dur};
+use super::walker::{Walker, field_node, load};
+use super::yaml::{Node, Value};
 use crate::payload::json_path;
 use crate::sender::error_class::ErrorClass;
-use crate::sender::status::{StatusMatch, valid_code};
+use crate::sender::status::valid_code;
 
 const SCENARIO_KEYS: &[&str] = &["name", "rule", "description", "sender", "tasks", "steps"];
 const DELIVER_KEYS: &[&str] = &[
@@ -53,7 +52,6 @@ const AUTHS: &[&str] = &[
     "wrong-token",
 ];
 const INPUTS: &[&str] = &["well-formed", "bad"];
-const VIDEO_MODES: &[&str] = &["normal", "slow", "expired", "truncated", "large"];
 /// A scenario asking for more copies than this is a load test; `suno-mock load` is for that.
 pub const MAX_COPIES: u32 = 1000;
 pub const MAX_RETRIES: u32 = 20;
@@ -65,23 +63,8 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, Vec<Diagnostic
 
 /// Like [`parse_scenario`], with the line each step starts on (for reports).
 pub fn parse_located(file: &str, text: &str) -> Result<(Scenario, Vec<usize>), Vec<Diagnostic>> {
-    let root = yaml::parse(text).map_err(|e| {
-        let help = if e.message.starts_with("duplicate key") {
-            "keep one of them"
-        } else if e.message.contains("nodes")
-            || e.message.contains("nesting")
-            || e.message.contains("bytes")
-        {
-            "a scenario is a short list of steps; split the file or drop the aliases"
-        } else {
-            "check the indentation and quoting around this spot"
-        };
-        vec![Diagnostic::new(file, e.pos, 1, format!("not valid YAML: {}", e.message)).help(help)]
-    })?;
-    let mut w = Walker {
-        file,
-        errors: Vec::new(),
-    };
+    let root = load(file, text)?;
+    let mut w = Walker::new(file);
     let scenario = w.scenario(&root);
     let lines = field_node(&root, "steps")
         .map(|n| match &n.value {
@@ -89,343 +72,10 @@ pub fn parse_located(file: &str, text: &str) -> Result<(Scenario, Vec<usize>), V
             _ => Vec::new(),
         })
         .unwrap_or_default();
-    match scenario {
-        Some(s) if w.errors.is_empty() => Ok((s, lines)),
-        _ => {
-            w.errors.sort_by_key(|d| (d.line, d.column));
-            w.errors.dedup();
-            Err(w.errors)
-        }
-    }
-}
-
-const PLAN_KEYS: &[&str] = &["name", "tasks"];
-const PLAN_TASK_KEYS: &[&str] = &[
-    "outcome",
-    "code",
-    "msg",
-    "duplicates",
-    "concurrent",
-    "video",
-    "generation_time",
-];
-
-/// Parses a `serve --plan` file.
-pub fn parse_serve_plan(file: &str, text: &str) -> Result<ServePlan, Vec<Diagnostic>> {
-    let root = yaml::parse(text).map_err(|e| {
-        vec![
-            Diagnostic::new(file, e.pos, 1, format!("not valid YAML: {}", e.message))
-                .help("check the indentation and quoting around this spot"),
-        ]
-    })?;
-    let mut w = Walker {
-        file,
-        errors: Vec::new(),
-    };
-    let plan = w.serve_plan(&root);
-    match plan {
-        Some(p) if w.errors.is_empty() => Ok(p),
-        _ => Err(w.errors),
-    }
-}
-
-struct Walker<'f> {
-    file: &'f str,
-    errors: Vec<Diagnostic>,
-}
-
-/// The entries of one mapping, after unknown keys were reported.
-struct Fields<'n> {
-    node: &'n Node,
-    entries: Vec<(&'n str, &'n Node, &'n Node)>,
-}
-
-impl<'n> Fields<'n> {
-    fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .map(|(_, _, v)| *v)
-    }
-    fn has(&self, key: &str) -> bool {
-        self.get(key).is_some()
-    }
+    w.finish(scenario).map(|s| (s, lines))
 }
 
 impl Walker<'_> {
-    fn error(&mut self, node: &Node, message: impl Into<String>, help: impl Into<String>) {
-        let help = help.into();
-        let mut d = Diagnostic::new(self.file, node.pos, node.len, message);
-        if !help.is_empty() {
-            d = d.help(help);
-        }
-        self.errors.push(d);
-    }
-
-    /// Checks that `node` is a mapping whose keys are all in `allowed`.
-    fn fields<'n>(&mut self, node: &'n Node, what: &str, allowed: &[&str]) -> Option<Fields<'n>> {
-        let Value::Map(entries) = &node.value else {
-            self.error(
-                node,
-                format!("{what} must be a mapping, found {}", node.kind()),
-                format!(
-                    "write it as `key: value` lines; allowed keys: {}",
-                    allowed.join(", ")
-                ),
-            );
-            return None;
-        };
-        let mut out = Vec::new();
-        for (k, v) in entries {
-            let Some(key) = k.as_str() else {
-                self.error(
-                    k,
-                    format!("a key in {what} must be a string, found {}", k.kind()),
-                    format!("allowed keys: {}", allowed.join(", ")),
-                );
-                continue;
-            };
-            if allowed.contains(&key) {
-                out.push((key, k, v));
-            } else {
-                let help = match did_you_mean(key, allowed) {
-                    Some(s) => format!("did you mean `{s}`? allowed: {}", allowed.join(", ")),
-                    None => format!("allowed keys: {}", allowed.join(", ")),
-                };
-                self.error(k, format!("unknown key `{key}` in {what}"), help);
-            }
-        }
-        Some(Fields { node, entries: out })
-    }
-
-    fn required<'n>(
-        &mut self,
-        f: &Fields<'n>,
-        key: &str,
-        what: &str,
-        example: &str,
-    ) -> Option<&'n Node> {
-        let v = f.get(key);
-        if v.is_none() {
-            self.error(
-                f.node,
-                format!("{what} has no `{key}`"),
-                format!("add `{key}: {example}`"),
-            );
-        }
-        v
-    }
-
-    fn string(&mut self, node: &Node, what: &str) -> Option<String> {
-        match &node.value {
-            Value::Str(s) => Some(s.clone()),
-            _ => {
-                self.error(
-                    node,
-                    format!("{what} must be a string, found {}", node.kind()),
-                    "quote it: `\"...\"`",
-                );
-                None
-            }
-        }
-    }
-
-    fn choice(&mut self, node: &Node, what: &str, allowed: &[&str]) -> Option<String> {
-        let s = self.string(node, what)?;
-        if allowed.contains(&s.as_str()) {
-            return Some(s);
-        }
-        let help = match did_you_mean(&s, allowed) {
-            Some(m) => format!("did you mean `{m}`? one of: {}", allowed.join(", ")),
-            None => format!("one of: {}", allowed.join(", ")),
-        };
-        self.error(node, format!("unknown {what} `{s}`"), help);
-        None
-    }
-
-    fn uint(&mut self, node: &Node, what: &str, max: u32) -> Option<u32> {
-        match node.value {
-            Value::Int(i) if (0..=i64::from(max)).contains(&i) => Some(i as u32),
-            Value::Int(i) => {
-                self.error(
-                    node,
-                    format!("{what} is {i}; it must be from 0 to {max}"),
-                    "",
-                );
-                None
-            }
-            _ => {
-                self.error(
-                    node,
-                    format!("{what} must be a whole number, found {}", node.kind()),
-                    "write a number without quotes, like `3`",
-                );
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, node: &Node, what: &str) -> Option<bool> {
-        match node.value {
-            Value::Bool(b) => Some(b),
-            _ => {
-                self.error(
-                    node,
-                    format!("{what} must be true or false, found {}", node.kind()),
-                    "write `true` or `false` without quotes",
-                );
-                None
-            }
-        }
-    }
-
-    fn duration(&mut self, node: &Node, what: &str) -> Option<Dur> {
-        let text = match &node.value {
-            Value::Str(s) => s.clone(),
-            Value::Int(i) => i.to_string(),
-            Value::Float(f) => f.to_string(),
-            _ => {
-                self.error(
-                    node,
-                    format!("{what} must be a duration, found {}", node.kind()),
-                    "write it like `15s` or `500ms`",
-                );
-                return None;
-            }
-        };
-        match duration::parse(&text) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                self.error(
-                    node,
-                    format!("{what}: {e}"),
-                    "write it like `15s` or `500ms`",
-                );
-                None
-            }
-        }
-    }
-
-    fn string_list(&mut self, node: &Node, what: &str) -> Option<Vec<String>> {
-        match &node.value {
-            Value::Seq(items) => items.iter().map(|i| self.string(i, what)).collect(),
-            Value::Str(s) => Some(vec![s.clone()]),
-            _ => {
-                self.error(
-                    node,
-                    format!("{what} must be a list of strings, found {}", node.kind()),
-                    "write it as `[a, b]`",
-                );
-                None
-            }
-        }
-    }
-
-    fn status(&mut self, node: &Node, what: &str) -> Option<StatusMatch> {
-        let r = match &node.value {
-            Value::Int(i) => StatusMatch::code(*i),
-            Value::Str(s) => StatusMatch::parse_class(s),
-            Value::Seq(items) if !items.is_empty() => items
-                .iter()
-                .map(|i| match i.value {
-                    Value::Int(c) => valid_code(c),
-                    _ => Err(format!("a status in the list is {}", i.kind())),
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map(StatusMatch::List),
-            _ => Err(format!("{what} is {}", node.kind())),
-        };
-        match r {
-            Ok(s) => Some(s),
-            Err(e) => {
-                self.error(
-                    node,
-                    format!("{what}: {e}"),
-                    "write a code like `200`, a list like `[200, 204]` or a class like `4xx`",
-                );
-                None
-            }
-        }
-    }
-
-    /// A `video:` setting; absent or invalid (reported) means normal.
-    fn video_mode(&mut self, node: Option<&Node>) -> VideoMode {
-        match node
-            .and_then(|n| self.choice(n, "video mode", VIDEO_MODES))
-            .as_deref()
-        {
-            Some("slow") => VideoMode::Slow,
-            Some("expired") => VideoMode::Expired,
-            Some("truncated") => VideoMode::Truncated,
-            Some("large") => VideoMode::Large,
-            _ => VideoMode::Normal,
-        }
-    }
-
-    fn serve_plan(&mut self, root: &Node) -> Option<ServePlan> {
-        let f = self.fields(root, "a serve plan", PLAN_KEYS)?;
-        let name = self
-            .required(&f, "name", "the plan", "what this plan shows")
-            .and_then(|n| self.string(n, "`name`"));
-        let tasks_node = self.required(&f, "tasks", "the plan", "[ {outcome: success} ]")?;
-        let Value::Seq(items) = &tasks_node.value else {
-            self.error(
-                tasks_node,
-                format!("`tasks` must be a list, found {}", tasks_node.kind()),
-                "start each task with `- outcome: ...`",
-            );
-            return None;
-        };
-        let tasks: Option<Vec<ServeTask>> = items.iter().map(|t| self.serve_task(t)).collect();
-        Some(ServePlan {
-            name: name?,
-            tasks: tasks?,
-        })
-    }
-
-    fn serve_task(&mut self, node: &Node) -> Option<ServeTask> {
-        let f = self.fields(node, "a plan task", PLAN_TASK_KEYS)?;
-        let outcome = self
-            .required(&f, "outcome", "a plan task", "success")
-            .and_then(|n| self.choice(n, "outcome", &["success", "failure"]))
-            .map(|o| {
-                if o == "success" {
-                    Outcome::Success
-                } else {
-                    Outcome::Failure
-                }
-            });
-        let code = f.get("code").and_then(|n| match n.value {
-            Value::Int(i) if valid_code(i).is_ok() => Some(i),
-            _ => {
-                self.error(
-                    n,
-                    format!("`code` must be an HTTP-like status, found {}", n.kind()),
-                    "the provider sends 200, 400, 451 or 500",
-                );
-                None
-            }
-        });
-        let video = self.video_mode(f.get("video"));
-        Some(ServeTask {
-            outcome: outcome?,
-            code,
-            msg: f.get("msg").and_then(|n| self.string(n, "`msg`")),
-            duplicates: f
-                .get("duplicates")
-                .and_then(|n| self.uint(n, "`duplicates`", MAX_COPIES))
-                .unwrap_or(0),
-            concurrent: f
-                .get("concurrent")
-                .and_then(|n| self.boolean(n, "`concurrent`"))
-                .unwrap_or(false),
-            video,
-            generation_time: f
-                .get("generation_time")
-                .and_then(|n| self.duration(n, "`generation_time`")),
-        })
-    }
-
     fn scenario(&mut self, root: &Node) -> Option<Scenario> {
         let f = self.fields(root, "a scenario", SCENARIO_KEYS)?;
         let name = self
@@ -913,15 +563,5 @@ impl Walker<'_> {
                 }
             }
         }
-    }
-}
-
-fn field_node<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
-    match &node.value {
-        Value::Map(entries) => entries
-            .iter()
-            .find(|(k, _)| k.as_str() == Some(key))
-            .map(|(_, v)| v),
-        _ => None,
     }
 }
