@@ -25,7 +25,7 @@ fn thresholds(a: &LoadArgs, r: &LoadResult) -> Vec<(String, bool, String)> {
         ));
     }
     if let Some(max) = a.max_failures {
-        let bad = r.failed + r.ambiguous;
+        let bad = r.counts.failed + r.counts.ambiguous;
         v.push((
             "max-failures".to_string(),
             bad <= max,

@@ -180,19 +180,19 @@ impl Shared {
 }
 
 fn finish(st: &mut Stats, job: &Job, class: Option<ErrorClass>) {
-    st.sent += 1;
+    st.counts.sent += 1;
     if job.fate.failure {
-        st.failure_callbacks += 1;
+        st.counts.failure_callbacks += 1;
     } else if job.copy == 1 {
-        st.success_tasks += 1;
+        st.counts.success_tasks += 1;
     }
     match class {
-        None => st.acknowledged += 1,
+        None => st.counts.acknowledged += 1,
         Some(c) => {
             if job.ambiguous {
-                st.ambiguous += 1;
+                st.counts.ambiguous += 1;
             } else {
-                st.failed += 1;
+                st.counts.failed += 1;
             }
             st.by_class[Stats::class_index(c)] += 1;
         }
@@ -211,7 +211,7 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
         }
     }
     if job.copy == 1 && job.attempt == 1 && job.fate.duplicate {
-        st.duplicates += 1;
+        st.counts.duplicates += 1;
         let (delay, intended) = if job.fate.concurrent {
             (Duration::ZERO, job.intended)
         } else {
@@ -247,8 +247,9 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
     }
     let policy = &sh.cfg.policy;
     let answer = conn.post(body, &headers, policy.timeout).await;
-    st.record_latency(job.intended.elapsed());
-    st.attempts += 1;
+    let latency = job.intended.elapsed();
+    st.record_latency(latency);
+    st.counts.attempts += 1;
     let class = match answer {
         Answer::Status(s) if policy.accept.matches(s) => None,
         Answer::Status(s) => {
@@ -268,25 +269,23 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
             "task_id": task_id, "copy": job.copy, "attempt": job.attempt, "outcome": outcome,
             "answer": match answer { Answer::Status(s) => s.to_string(), Answer::Error(c) => c.name().to_string() },
             "error": class.map(ErrorClass::name),
-            "latency_ms": job.intended.elapsed().as_secs_f64() * 1000.0,
+            "latency_ms": latency.as_secs_f64() * 1000.0,
         })
         .to_string())
     };
-    let line;
-    match class {
+    let (line, finished) = match class {
         None => {
             finish(st, &job, None);
-            line = record_line("acknowledged", None);
+            (record_line("acknowledged", None), true)
         }
         Some(c) => {
             job.ambiguous |= c.ambiguous();
             if job.attempt <= policy.retries {
-                st.retried += 1;
+                st.counts.retried += 1;
                 let delay = policy
                     .delays()
                     .nth(job.attempt as usize - 1)
                     .unwrap_or_default();
-                line = record_line("retry", Some(c));
                 sh.later(
                     Job {
                         attempt: job.attempt + 1,
@@ -296,13 +295,15 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
                     },
                     delay,
                 );
+                (record_line("retry", Some(c)), false)
             } else {
                 finish(st, &job, Some(c));
-                line = record_line(if job.ambiguous { "ambiguous" } else { "failed" }, Some(c));
+                let outcome = if job.ambiguous { "ambiguous" } else { "failed" };
+                (record_line(outcome, Some(c)), true)
             }
         }
-    }
-    if sh.cfg.progress && (class.is_none() || job.attempt > policy.retries) {
+    };
+    if finished && sh.cfg.progress {
         sh.done.fetch_add(1, Ordering::Relaxed);
     }
     if let (Some(tx), Some(line)) = (&sh.record, line) {
@@ -380,7 +381,7 @@ pub async fn run(
                     sh.pending.fetch_sub(1, Ordering::SeqCst);
                     match job.last_error {
                         Some(c) => finish(&mut total, &job, Some(c)),
-                        None => total.unsent += 1,
+                        None => total.counts.unsent += 1,
                     }
                 }
                 _ => break,
@@ -403,7 +404,7 @@ pub async fn run(
     }
     let mut result =
         LoadResult::from_stats(&total, tasks, seed, display, elapsed, cancel.is_cancelled());
-    if total.success_tasks > 0 && !cancel.is_cancelled() {
+    if total.counts.success_tasks > 0 && !cancel.is_cancelled() {
         settle_downloads(host).await;
     }
     let d = host.open_downloads();

@@ -13,9 +13,9 @@ fn histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid histogram bounds")
 }
 
-#[derive(Debug, Clone)]
-pub struct Stats {
-    pub latency: Histogram<u64>,
+/// The counters of a load run: kept per worker, added together at the end, shown as they are.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Counts {
     /// Deliveries (a task's callback or one of its duplicates) whose outcome is final.
     pub sent: u64,
     pub acknowledged: u64,
@@ -25,11 +25,32 @@ pub struct Stats {
     pub retried: u64,
     pub duplicates: u64,
     pub failure_callbacks: u64,
-    /// Scheduled (a duplicate) but never sent because the run was interrupted.
+    /// Deliveries scheduled but never sent because the run was interrupted.
     pub unsent: u64,
     /// Tasks (not copies) whose callback was a success: what a receiver that processes each
     /// task once downloads.
     pub success_tasks: u64,
+}
+
+impl Counts {
+    fn add(&mut self, o: &Counts) {
+        self.sent += o.sent;
+        self.acknowledged += o.acknowledged;
+        self.failed += o.failed;
+        self.ambiguous += o.ambiguous;
+        self.attempts += o.attempts;
+        self.retried += o.retried;
+        self.duplicates += o.duplicates;
+        self.failure_callbacks += o.failure_callbacks;
+        self.unsent += o.unsent;
+        self.success_tasks += o.success_tasks;
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Stats {
+    pub latency: Histogram<u64>,
+    pub counts: Counts,
     /// Final failures by the class of their last attempt.
     pub by_class: [u64; ErrorClass::ALL.len()],
     /// Non-200 statuses seen, by status (small: statuses are few).
@@ -40,16 +61,7 @@ impl Default for Stats {
     fn default() -> Self {
         Stats {
             latency: histogram(),
-            sent: 0,
-            acknowledged: 0,
-            failed: 0,
-            ambiguous: 0,
-            attempts: 0,
-            retried: 0,
-            duplicates: 0,
-            failure_callbacks: 0,
-            unsent: 0,
-            success_tasks: 0,
+            counts: Counts::default(),
             by_class: [0; ErrorClass::ALL.len()],
             statuses: Default::default(),
         }
@@ -71,16 +83,7 @@ impl Stats {
 
     pub fn merge(&mut self, o: &Stats) {
         let _ = self.latency.add(&o.latency);
-        self.sent += o.sent;
-        self.acknowledged += o.acknowledged;
-        self.failed += o.failed;
-        self.ambiguous += o.ambiguous;
-        self.attempts += o.attempts;
-        self.retried += o.retried;
-        self.duplicates += o.duplicates;
-        self.failure_callbacks += o.failure_callbacks;
-        self.unsent += o.unsent;
-        self.success_tasks += o.success_tasks;
+        self.counts.add(&o.counts);
         for (a, b) in self.by_class.iter_mut().zip(o.by_class) {
             *a += b;
         }
@@ -105,16 +108,8 @@ pub struct LoadResult {
     pub seed: u64,
     pub receiver: String,
     pub tasks: u64,
-    pub sent: u64,
-    pub acknowledged: u64,
-    pub failed: u64,
-    pub ambiguous: u64,
-    pub attempts: u64,
-    pub retried: u64,
-    pub duplicates: u64,
-    pub failure_callbacks: u64,
-    pub unsent: u64,
-    pub success_tasks: u64,
+    #[serde(flatten)]
+    pub counts: Counts,
     pub failed_by_class: std::collections::BTreeMap<String, u64>,
     pub statuses: std::collections::BTreeMap<u16, u64>,
     /// From each delivery's intended send time to its answer (no coordinated omission).
@@ -146,16 +141,7 @@ impl LoadResult {
             seed,
             receiver,
             tasks,
-            sent: s.sent,
-            acknowledged: s.acknowledged,
-            failed: s.failed,
-            ambiguous: s.ambiguous,
-            attempts: s.attempts,
-            retried: s.retried,
-            duplicates: s.duplicates,
-            failure_callbacks: s.failure_callbacks,
-            unsent: s.unsent,
-            success_tasks: s.success_tasks,
+            counts: s.counts,
             failed_by_class: ErrorClass::ALL
                 .iter()
                 .zip(s.by_class)
@@ -174,7 +160,7 @@ impl LoadResult {
             rate_per_s: if elapsed.is_zero() {
                 0.0
             } else {
-                s.sent as f64 / elapsed.as_secs_f64()
+                s.counts.sent as f64 / elapsed.as_secs_f64()
             },
             video_requests: 0,
             video_downloads: 0,

@@ -20,22 +20,22 @@ pub fn report(r: &LoadResult, verdicts: &[(String, bool, String)], st: &Style) -
     let _ = writeln!(
         out,
         "deliveries: {} sent ({} tasks, {} duplicates, {} failure callbacks) · {} acknowledged · {} failed · {} ambiguous · {} retries",
-        r.sent,
+        r.counts.sent,
         r.tasks,
-        r.duplicates,
-        r.failure_callbacks,
-        st.good(&r.acknowledged.to_string()),
-        if r.failed > 0 {
-            st.bad(&r.failed.to_string())
+        r.counts.duplicates,
+        r.counts.failure_callbacks,
+        st.good(&r.counts.acknowledged.to_string()),
+        if r.counts.failed > 0 {
+            st.bad(&r.counts.failed.to_string())
         } else {
             "0".into()
         },
-        if r.ambiguous > 0 {
-            st.warn(&r.ambiguous.to_string())
+        if r.counts.ambiguous > 0 {
+            st.warn(&r.counts.ambiguous.to_string())
         } else {
             "0".into()
         },
-        r.retried
+        r.counts.retried
     );
     if !r.failed_by_class.is_empty() {
         let parts: Vec<String> = r
@@ -61,8 +61,12 @@ pub fn report(r: &LoadResult, verdicts: &[(String, bool, String)], st: &Style) -
             parts.join(", ")
         );
     }
-    if r.unsent > 0 {
-        let _ = writeln!(out, "not sent (interrupted): {} duplicates", r.unsent);
+    if r.counts.unsent > 0 {
+        let _ = writeln!(
+            out,
+            "scheduled but not sent (interrupted): {} deliveries",
+            r.counts.unsent
+        );
     }
     let l = &r.latency;
     let _ = writeln!(
@@ -77,14 +81,14 @@ pub fn report(r: &LoadResult, verdicts: &[(String, bool, String)], st: &Style) -
     let _ = writeln!(
         out,
         "achieved: {:.0} deliveries/s over {:.3}s ({} attempts)",
-        r.rate_per_s, r.duration_s, r.attempts
+        r.rate_per_s, r.duration_s, r.counts.attempts
     );
     let _ = writeln!(
         out,
         "video: {} requests, {} completed downloads · of {} tasks that ended in a success callback: {} downloaded once, {} more than once, {} never",
         r.video_requests,
         r.video_downloads,
-        r.success_tasks,
+        r.counts.success_tasks,
         r.tasks_downloaded_once,
         if r.tasks_downloaded_more > 0 {
             st.warn(&r.tasks_downloaded_more.to_string())

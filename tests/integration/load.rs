@@ -80,23 +80,30 @@ async fn every_delivery_is_accounted_for_exactly_once() {
         .unwrap();
     assert_eq!(r.tasks, 600);
     assert_eq!(
-        r.sent,
-        600 + r.duplicates,
+        r.counts.sent,
+        600 + r.counts.duplicates,
         "every task and duplicate is a delivery"
     );
-    assert_eq!(r.sent, r.acknowledged + r.failed + r.ambiguous);
+    assert_eq!(
+        r.counts.sent,
+        r.counts.acknowledged + r.counts.failed + r.counts.ambiguous
+    );
     assert_eq!(
         received.load(Ordering::SeqCst),
-        r.attempts,
+        r.counts.attempts,
         "the receiver saw every attempt, no more"
     );
-    assert_eq!(r.attempts, r.sent + r.retried);
+    assert_eq!(r.counts.attempts, r.counts.sent + r.counts.retried);
     assert!(
-        r.retried > 0 && r.failed > 0,
+        r.counts.retried > 0 && r.counts.failed > 0,
         "a third of the answers are 500: {r:?}"
     );
-    assert_eq!(r.failed_by_class.get("status"), Some(&r.failed));
-    assert!((100..=140).contains(&r.duplicates), "{}", r.duplicates);
+    assert_eq!(r.failed_by_class.get("status"), Some(&r.counts.failed));
+    assert!(
+        (100..=140).contains(&r.counts.duplicates),
+        "{}",
+        r.counts.duplicates
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -200,13 +207,17 @@ async fn duplicates_processed_twice_show_in_the_download_count() {
         let res = load::run(run, &host, CancellationToken::new())
             .await
             .unwrap();
-        assert_eq!(res.success_tasks, 200);
+        assert_eq!(res.counts.success_tasks, 200);
         // load::run waits for the receiver's background downloads to settle.
         let downloads = host.open_downloads().completed;
         if twice {
-            assert_eq!(downloads, 200 + res.duplicates, "every copy processed");
             assert_eq!(
-                res.tasks_downloaded_more, res.duplicates,
+                downloads,
+                200 + res.counts.duplicates,
+                "every copy processed"
+            );
+            assert_eq!(
+                res.tasks_downloaded_more, res.counts.duplicates,
                 "each duplicated task shows as processed twice"
             );
         } else {
@@ -242,10 +253,10 @@ async fn a_duration_run_counts_exactly_the_tasks_it_sent() {
             .await
             .unwrap();
         assert_eq!(
-            r.sent, r.tasks,
+            r.counts.sent, r.tasks,
             "no duplicates asked: one delivery per task"
         );
-        assert_eq!(received.load(Ordering::SeqCst) - before, r.attempts);
+        assert_eq!(received.load(Ordering::SeqCst) - before, r.counts.attempts);
         if rate.is_some() {
             assert_eq!(r.tasks, 100, "250 ms at 400/s");
         }
