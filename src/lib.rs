@@ -3,6 +3,7 @@
 
 pub mod artifacts;
 pub mod cli;
+mod console;
 pub mod duration;
 pub mod exit;
 pub mod http_server;

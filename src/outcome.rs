@@ -7,7 +7,9 @@ use crate::scenario::{Auth, Input};
 use crate::sender::error_class::ErrorClass;
 
 /// Bumped when a field of the JSON report changes meaning or disappears.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: `summary` splits into `scenarios` and (for `check`) `rules` counts; attempts carry
+/// `signature`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Attempt {
@@ -36,6 +38,10 @@ pub struct Attempt {
     /// `X-Webhook-Timestamp` of this attempt, when signed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_at: Option<i64>,
+    /// `X-Webhook-Signature` exactly as this attempt sent it (the key never appears; the
+    /// signature is what a receiver's check compares, so it is shown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -29,6 +29,25 @@ pub const LARGE_BYTES: u64 = 64 * 1024 * 1024;
 struct Entry {
     mode: VideoMode,
     counts: Downloads,
+    /// Downloads whose body is still being sent: side effects have not settled while any is.
+    in_progress: u64,
+}
+
+/// Held by a body being streamed to a registered task's downloader; its drop (the last byte
+/// sent, or the connection gone) ends the download in progress.
+struct InProgress {
+    state: Arc<HostState>,
+    task_id: String,
+}
+
+impl Drop for InProgress {
+    fn drop(&mut self) {
+        self.state.with(|t| {
+            if let Some(e) = t.get_mut(&self.task_id) {
+                e.in_progress = e.in_progress.saturating_sub(1);
+            }
+        });
+    }
 }
 
 #[derive(Debug)]
@@ -187,6 +206,12 @@ impl VideoHost {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Downloads of this task whose body is still streaming.
+    pub fn in_progress(&self, task_id: &str) -> u64 {
+        self.state
+            .with(|t| t.get(task_id).map(|e| e.in_progress).unwrap_or_default())
+    }
+
     pub fn downloads(&self, task_id: &str) -> Downloads {
         self.state
             .with(|t| t.get(task_id).map(|e| e.counts).unwrap_or_default())
@@ -200,8 +225,14 @@ async fn serve_video(State(state): State<Arc<HostState>>, Path(file): Path<Strin
     let mode = state.with(|t| {
         t.get_mut(task_id).map(|e| {
             e.counts.requests += 1;
+            e.in_progress += 1;
             e.mode
         })
+    });
+    // Registered tasks are watched for settling; open (load) tasks are not.
+    let guard = mode.is_some().then(|| InProgress {
+        state: state.clone(),
+        task_id: task_id.to_string(),
     });
     let mode = match mode {
         Some(m) => m,
@@ -248,6 +279,16 @@ async fn serve_video(State(state): State<Arc<HostState>>, Path(file): Path<Strin
                 LARGE_BYTES,
             )),
         ),
+    };
+    let body = match guard {
+        Some(g) => Body::from_stream(futures_util::StreamExt::map(
+            body.into_data_stream(),
+            move |c| {
+                let _held = &g;
+                c
+            },
+        )),
+        None => body,
     };
     let mut resp = Response::new(body);
     let h = resp.headers_mut();

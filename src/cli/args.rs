@@ -122,6 +122,7 @@ pub struct PolicyArgs {
     pub insecure: bool,
 }
 
+/// Where callbacks go and how the emulated provider sends them: every command that delivers.
 #[derive(Debug, Clone, Args)]
 pub struct SenderArgs {
     /// The receiver's callback URL (`builtin`: the built-in reference receiver).
@@ -132,18 +133,6 @@ pub struct SenderArgs {
     /// The receiver URL's query parameter that carries its secret token.
     #[arg(long, value_name = "NAME")]
     pub token_param: Option<String>,
-    /// GET this URL ({task_id} filled in) to observe the receiver's side effects.
-    #[arg(long, value_name = "TEMPLATE")]
-    pub probe_url: Option<String>,
-    /// Run this shell command ({task_id} filled in, quoted) to observe side effects.
-    #[arg(long, value_name = "TEMPLATE")]
-    pub probe_cmd: Option<String>,
-    /// An observation counts once unchanged this long.
-    #[arg(long, default_value = "500ms", value_name = "DUR")]
-    pub settle: Dur,
-    /// Longest wait for side effects to settle (and for a download, in download-video).
-    #[arg(long, default_value = "60s", value_name = "DUR")]
-    pub max_wait: Dur,
     /// Where the video host listens.
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
     pub artifact_listen: SocketAddr,
@@ -153,17 +142,48 @@ pub struct SenderArgs {
     /// Seed of task ids and payloads; printed in every report; the same seed replays a run.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+}
+
+/// How the receiver's side effects are watched: `check`, `run` and `send`.
+#[derive(Debug, Clone, Args)]
+pub struct ObserveArgs {
+    /// GET this URL ({task_id} filled in) to observe the receiver's side effects.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub probe_url: Option<String>,
+    /// Run this shell command ({task_id} filled in, quoted) to observe side effects.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub probe_cmd: Option<String>,
+    /// An observation counts once unchanged this long (downloads in progress keep it open).
+    #[arg(long, default_value = "500ms", value_name = "DUR")]
+    pub settle: Dur,
+    /// Longest wait for side effects to settle (and for a download, in download-video).
+    #[arg(long, default_value = "60s", value_name = "DUR")]
+    pub max_wait: Dur,
+}
+
+impl Default for ObserveArgs {
+    /// The flags' own defaults, for commands that observe nothing themselves (`load`).
+    fn default() -> Self {
+        ObserveArgs {
+            probe_url: None,
+            probe_cmd: None,
+            settle: Dur::from_millis(500),
+            max_wait: Dur::secs(60),
+        }
+    }
+}
+
+/// What is printed and which report files are written.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// Also write the JSON report to FILE.
+    /// Also write the JSON report to FILE (checked before the first delivery).
     #[arg(long, value_name = "FILE")]
     pub report_json: Option<PathBuf>,
-    /// Also write a JUnit XML report to FILE.
+    /// Also write a JUnit XML report to FILE (checked before the first delivery).
     #[arg(long, value_name = "FILE")]
     pub report_junit: Option<PathBuf>,
-    /// Show every step, not only the failed ones.
-    #[arg(long, short)]
-    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -172,6 +192,13 @@ pub struct RunArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub sender: SenderArgs,
+    #[command(flatten)]
+    pub observe: ObserveArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Show every step of every scenario as it ends, not only the failed ones.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -201,6 +228,13 @@ pub struct SendArgs {
     pub concurrent: bool,
     #[command(flatten)]
     pub sender: SenderArgs,
+    #[command(flatten)]
+    pub observe: ObserveArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Also show the signing headers of every attempt, not only of the first.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -216,6 +250,13 @@ pub struct CheckArgs {
     pub fast_ack_p95: Dur,
     #[command(flatten)]
     pub sender: SenderArgs,
+    #[command(flatten)]
+    pub observe: ObserveArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Show every step of every scenario as it ends, with its deliveries and observations.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -344,6 +385,8 @@ pub struct LoadArgs {
     pub no_progress: bool,
     #[command(flatten)]
     pub sender: SenderArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 fn parse_positive(s: &str) -> Result<f64, String> {

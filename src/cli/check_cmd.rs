@@ -1,25 +1,32 @@
-//! `suno-mock check`: the built-in conformance suite, judged rule by rule.
+//! `suno-mock check`: the built-in conformance suite, judged rule by rule, each verdict printed
+//! as soon as the scenario it rests on has ended.
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use super::args::CheckArgs;
+use super::args::{CheckArgs, Format};
+use super::live::Live;
 use super::session::{Fatal, Output, Session, emit, runtime, setup};
 use crate::exit;
 use crate::outcome::{RunOutcome, ScenarioStatus};
-use crate::report::{check, junit};
-use crate::rules::{self, Context, Level, RuleResult, Verdict, suite};
+use crate::report::{check, human, junit};
+use crate::rules::{self, CATALOGUE, Context, Level, RuleResult, Verdict, suite};
+use crate::run::Event;
 
 pub struct CheckOptions {
     pub only: Vec<String>,
     pub fast_ack_p95: Duration,
 }
 
-/// The exit status of a judged run (CONTRACT.md §5).
+/// The exit status of a judged run (docs/contract.md, exit status): a must rule that failed,
+/// or under `--strict` a should rule that did not pass, is 1; a scenario the harness could not
+/// run is 4; a must rule nothing could verify (inconclusive) is 1 too, since 0 promises that
+/// every must rule passed.
 pub fn check_exit(run: &RunOutcome, rules: &[RuleResult], strict: bool) -> i32 {
     let failed = rules.iter().any(|r| {
         r.verdict == Verdict::Fail
             || (strict
-                && r.level != Level::Info
+                && r.level == Level::Should
                 && matches!(r.verdict, Verdict::Warn | Verdict::Inconclusive))
     });
     if failed {
@@ -30,8 +37,22 @@ pub fn check_exit(run: &RunOutcome, rules: &[RuleResult], strict: bool) -> i32 {
         .any(|s| s.status == ScenarioStatus::Error)
     {
         exit::HARNESS
+    } else if !check::unverified_must(rules).is_empty() {
+        exit::FAILED
     } else {
         exit::SUCCESS
+    }
+}
+
+/// How the run was set up, as rules need to know it.
+fn context<'a>(s: &Session, run: &'a RunOutcome, hmac: bool, opts: &CheckOptions) -> Context<'a> {
+    Context {
+        run,
+        hmac,
+        token: s.engine.cfg.token_param.is_some(),
+        probe: s.engine.observer.config().has_probe(),
+        deadline: s.engine.cfg.policy.timeout,
+        fast_ack_p95: opts.fast_ack_p95,
     }
 }
 
@@ -48,19 +69,11 @@ pub async fn run_check(
         .run(&plan)
         .await
         .map_err(|e| Fatal(exit::HARNESS, s.secrets.redact(&e.to_string())))?;
-    let ctx = Context {
-        run: &run,
-        hmac,
-        token,
-        probe: s.engine.observer.config().has_probe(),
-        deadline: s.engine.cfg.policy.timeout,
-        fast_ack_p95: opts.fast_ack_p95,
-    };
-    let results = rules::judge_all(&ctx, &opts.only);
+    let results = rules::judge_all(&context(s, &run, hmac, opts), &opts.only);
     Ok((run, results))
 }
 
-pub fn header(run: &RunOutcome, s: &Session) -> String {
+pub fn header(run_receiver: &str, seed: u64, s: &Session) -> String {
     let p = &s.engine.cfg.policy;
     let delays: Vec<String> = p
         .delays()
@@ -71,54 +84,170 @@ pub fn header(run: &RunOutcome, s: &Session) -> String {
         n => format!("{n} retries after {}", delays.join(", ")),
     };
     format!(
-        "suno-mock check · receiver {} · seed {} · deadline {}, {retries}\n",
-        run.receiver,
-        run.seed,
+        "suno-mock check · receiver {run_receiver} · seed {seed} · deadline {}, {retries}\n",
         crate::duration::Dur(p.timeout),
     )
 }
 
+/// The `--only` ids in the catalogue's spelling, or the message for the first unknown one.
+fn selected(only: &[String]) -> Result<Vec<String>, String> {
+    only.iter()
+        .map(|o| {
+            rules::find(o)
+                .map(|r| r.id.to_string())
+                .ok_or_else(|| format!("--only: {}", rules::unknown_rule_message(o)))
+        })
+        .collect()
+}
+
 pub fn run(a: CheckArgs) -> i32 {
-    let unknown: Vec<&String> = a.only.iter().filter(|o| rules::find(o).is_none()).collect();
-    if let Some(u) = unknown.first() {
-        let ids: Vec<_> = rules::ids().collect();
-        eprintln!(
-            "error: --only: unknown rule `{u}`; rules: {}",
-            ids.join(", ")
-        );
-        return exit::USAGE;
-    }
+    let only = match selected(&a.only) {
+        Ok(o) => o,
+        Err(m) => {
+            crate::console::errln!("error: {m}");
+            return exit::USAGE;
+        }
+    };
     let opts = CheckOptions {
-        only: a.only.clone(),
+        only,
         fast_ack_p95: a.fast_ack_p95.0,
     };
-    let result = runtime().and_then(|rt| {
-        rt.block_on(async {
-            let s = setup(&a.sender).await?;
-            let (run, results) = run_check(&s, a.sender.policy.hmac_key.is_some(), &opts).await?;
-            let code = check_exit(&run, &results, a.strict);
-            let text = header(&run, &s) + &check::report(&run, &results, &s.style);
-            let xml = junit::render(
-                "suno-mock check",
-                junit::rule_cases(&results, a.strict),
-                Duration::from_secs_f64(run.duration_ms / 1000.0),
-            );
-            let out = Output {
-                command: "check",
-                run: &run,
-                rules: Some(&results),
-                human: text,
-                junit: xml,
-                code,
-            };
-            Ok(emit(&a.sender, &s.secrets, out))
-        })
-    });
+    let result = a
+        .report
+        .check_paths()
+        .and_then(|()| runtime())
+        .and_then(|rt| {
+            rt.block_on(async {
+                let mut s = setup(&a.sender, &a.observe).await?;
+                let hmac = a.sender.policy.hmac_key.is_some();
+                let live = Arc::new(Live::new(
+                    a.report.format == Format::Human,
+                    s.secrets.clone(),
+                ));
+                live.print(&header(&s.engine.receiver_display(), s.engine.cfg.seed, &s));
+                let ids = CATALOGUE
+                    .iter()
+                    .filter(|r| opts.only.is_empty() || opts.only.iter().any(|o| o == r.id))
+                    .map(|r| r.id);
+                let width = check::id_width(ids);
+                s.engine.events = Some(streamer(&s, live.clone(), &a, hmac, &opts, width));
+                let (run, results) = run_check(&s, hmac, &opts).await?;
+                live.finish();
+                let code = check_exit(&run, &results, a.strict);
+                // What was not streamed: the rules judged on the whole run, then the details.
+                let text = if live.streams() {
+                    let early = early_ids(&run, &opts.only);
+                    let rest: String = results
+                        .iter()
+                        .filter(|r| !early.contains(&r.id))
+                        .map(|r| check::rule_line(r, width, &s.style))
+                        .collect();
+                    rest + &check::details(&run, &results, &s.style)
+                } else {
+                    header(&run.receiver, run.seed, &s) + &check::report(&run, &results, &s.style)
+                };
+                let xml = junit::render(
+                    "suno-mock check",
+                    junit::rule_cases(&run, &results, a.strict),
+                    Duration::from_secs_f64(run.duration_ms / 1000.0),
+                );
+                let out = Output {
+                    command: "check",
+                    run: &run,
+                    rules: Some(&results),
+                    human: text,
+                    junit: xml,
+                    code,
+                };
+                Ok(emit(&a.report, &s.secrets, out))
+            })
+        });
     match result {
         Ok(c) => c,
         Err(Fatal(c, m)) => {
-            eprintln!("error: {m}");
+            crate::console::errln!("error: {m}");
             c
         }
     }
+}
+
+/// The rules whose verdict was streamed: judged on their own scenario, which ran.
+fn early_ids(run: &RunOutcome, only: &[String]) -> Vec<&'static str> {
+    CATALOGUE
+        .iter()
+        .filter(|r| !r.whole_run && (only.is_empty() || only.iter().any(|o| o == r.id)))
+        .filter(|r| {
+            run.scenarios
+                .iter()
+                .any(|s| s.rule.as_deref() == Some(r.id))
+        })
+        .map(|r| r.id)
+        .collect()
+}
+
+/// The hook that prints, as each scenario ends, the verdict of the rule that rests on it alone
+/// (and with `-v` every step of it). The verdict is the one the final report gives: the rule
+/// reads nothing but its own scenario.
+fn streamer(
+    s: &Session,
+    live: Arc<Live>,
+    a: &CheckArgs,
+    hmac: bool,
+    opts: &CheckOptions,
+    width: usize,
+) -> crate::run::EventHook {
+    let style = s.style;
+    let verbose = a.verbose;
+    let only = opts.only.clone();
+    let fast_ack_p95 = opts.fast_ack_p95;
+    let token = s.engine.cfg.token_param.is_some();
+    let probe = s.engine.observer.config().has_probe();
+    let deadline = s.engine.cfg.policy.timeout;
+    let seed = s.engine.cfg.seed;
+    let receiver = s.engine.receiver_display();
+    let lock = Mutex::new(());
+    Arc::new(move |e: Event<'_>| {
+        let _one_at_a_time = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        match e {
+            Event::Started {
+                index,
+                total,
+                scenario,
+            } => live.status(&format!(
+                "scenario {index}/{total}: {}",
+                scenario
+                    .scenario
+                    .rule
+                    .as_deref()
+                    .unwrap_or(&scenario.scenario.name)
+            )),
+            Event::Finished(outcome) => {
+                if verbose {
+                    live.print(&human::scenario_block(outcome, true, &style));
+                }
+                let Some(rule) = outcome.rule.as_deref().and_then(rules::find) else {
+                    return;
+                };
+                if rule.whole_run || !(only.is_empty() || only.iter().any(|o| o == rule.id)) {
+                    return;
+                }
+                let part = RunOutcome {
+                    seed,
+                    receiver: receiver.clone(),
+                    duration_ms: 0.0,
+                    interrupted: false,
+                    scenarios: vec![outcome.clone()],
+                };
+                let ctx = Context {
+                    run: &part,
+                    hmac,
+                    token,
+                    probe,
+                    deadline,
+                    fast_ack_p95,
+                };
+                live.print(&check::rule_line(&rule.result(&ctx), width, &style));
+            }
+        }
+    })
 }

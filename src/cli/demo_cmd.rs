@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use super::args::{Delays, DemoArgs, Format, PolicyArgs, ReceiverArg, SenderArgs};
+use super::args::{Delays, DemoArgs, ObserveArgs, PolicyArgs, ReceiverArg, SenderArgs};
 use super::check_cmd::{CheckOptions, header, run_check};
 use super::session::{Fatal, runtime, setup};
 use crate::duration::Dur;
@@ -46,17 +46,9 @@ fn sender_args(
             insecure: false,
         },
         token_param: None,
-        probe_url: Some(r.probe_url()),
-        probe_cmd: None,
-        settle: Dur::from_millis(500),
-        max_wait: Dur::secs(60),
         artifact_listen: ([127, 0, 0, 1], 0).into(),
         artifact_base_url: None,
         seed: Some(seed),
-        format: Format::Human,
-        report_json: None,
-        report_junit: None,
-        verbose: false,
     })
 }
 
@@ -77,7 +69,7 @@ pub fn run(a: DemoArgs) -> i32 {
     match runtime().and_then(|rt| rt.block_on(demo(&a))) {
         Ok(c) => c,
         Err(Fatal(c, m)) => {
-            eprintln!("error: {m}");
+            crate::console::errln!("error: {m}");
             c
         }
     }
@@ -101,13 +93,22 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
     let flawed = receiver::start(bad_cfg.clone(), loopback)
         .await
         .map_err(|e| Fatal(exit::HARNESS, e))?;
-    let s_ref = setup(&sender_args(&reference, &ref_cfg, a, seed)?).await?;
-    let s_bad = setup(&sender_args(&flawed, &bad_cfg, a, seed)?).await?;
+    // Both receivers show their state, so idempotency is observable on each.
+    let observe = |r: &RunningReceiver| ObserveArgs {
+        probe_url: Some(r.probe_url()),
+        ..ObserveArgs::default()
+    };
+    let s_ref = setup(
+        &sender_args(&reference, &ref_cfg, a, seed)?,
+        &observe(&reference),
+    )
+    .await?;
+    let s_bad = setup(&sender_args(&flawed, &bad_cfg, a, seed)?, &observe(&flawed)).await?;
     let opts = CheckOptions {
         only: Vec::new(),
         fast_ack_p95: Duration::from_secs(1),
     };
-    println!(
+    crate::console::outln!(
         "suno-mock demo: checking two built-in receivers on loopback, both verifying signatures and showing their state for --probe-url.\nThe demo uses a {} deadline and 100ms/200ms/400ms retry delays so it finishes quickly; `check` defaults to the documented 15 s.\n",
         a.timeout
     );
@@ -119,21 +120,25 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
     let (run_bad, rules_bad) = r_bad?;
     let st = s_ref.style;
     let planted: Vec<&str> = DEMO_FLAWS.iter().map(|f| f.name()).collect();
-    print!(
+    crate::console::out!(
         "{}\n{}{}",
         st.bold("== reference receiver (no flaws)"),
-        s_ref.secrets.redact(&header(&run_ref, &s_ref)),
+        s_ref
+            .secrets
+            .redact(&header(&run_ref.receiver, run_ref.seed, &s_ref)),
         s_ref
             .secrets
             .redact(&check::report(&run_ref, &rules_ref, &st))
     );
-    print!(
+    crate::console::out!(
         "\n{}\n{}{}",
         st.bold(&format!(
             "== flawed receiver (planted: {})",
             planted.join(", ")
         )),
-        s_bad.secrets.redact(&header(&run_bad, &s_bad)),
+        s_bad
+            .secrets
+            .redact(&header(&run_bad.receiver, run_bad.seed, &s_bad)),
         s_bad
             .secrets
             .redact(&check::report(&run_bad, &rules_bad, &st))
@@ -146,10 +151,10 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
     let found_bad = not_passed(&rules_bad);
     let missed: Vec<_> = expected.difference(&found_bad).copied().collect();
     let extra: Vec<_> = found_bad.difference(&expected).copied().collect();
-    println!("\n{}", st.bold("== verdict"));
+    crate::console::outln!("\n{}", st.bold("== verdict"));
     let exact = found_ref.is_empty() && missed.is_empty() && extra.is_empty();
     if exact {
-        println!(
+        crate::console::outln!(
             "{} the reference receiver passed every rule, and on the flawed one the harness flagged exactly the {} rules its {} planted flaws break: {}",
             st.good("ok:"),
             expected.len(),
@@ -158,21 +163,21 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
         );
         Ok(exit::SUCCESS)
     } else {
-        println!(
+        crate::console::outln!(
             "{} the harness did not find exactly the planted flaws",
             st.bad("MISMATCH:")
         );
         if !found_ref.is_empty() {
-            println!(
+            crate::console::outln!(
                 "  flagged on the reference receiver: {}",
                 found_ref.into_iter().collect::<Vec<_>>().join(", ")
             );
         }
         if !missed.is_empty() {
-            println!("  planted but not flagged: {}", missed.join(", "));
+            crate::console::outln!("  planted but not flagged: {}", missed.join(", "));
         }
         if !extra.is_empty() {
-            println!("  flagged but not planted: {}", extra.join(", "));
+            crate::console::outln!("  flagged but not planted: {}", extra.join(", "));
         }
         Ok(exit::FAILED)
     }

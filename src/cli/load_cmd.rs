@@ -39,14 +39,16 @@ pub fn run(a: LoadArgs) -> i32 {
     match runtime().and_then(|rt| rt.block_on(execute(&a))) {
         Ok(c) => c,
         Err(Fatal(c, m)) => {
-            eprintln!("error: {m}");
+            crate::console::errln!("error: {m}");
             c
         }
     }
 }
 
 async fn execute(a: &LoadArgs) -> Result<i32, Fatal> {
-    let s = setup(&a.sender).await?;
+    a.report.check_paths()?;
+    super::session::check_report_paths(&[a.record.as_deref()])?;
+    let s = setup(&a.sender, &super::args::ObserveArgs::default()).await?;
     let e = &s.engine;
     preflight(
         &e.cfg.receiver,
@@ -146,6 +148,6 @@ async fn execute(a: &LoadArgs) -> Result<i32, Fatal> {
         Duration::from_secs_f64(result.duration_s),
     );
     Ok(write_reports(
-        &a.sender, &s.secrets, &human, &json, xml, code,
+        &a.report, &s.secrets, &human, &json, xml, code,
     ))
 }

@@ -3,6 +3,7 @@
 pub mod args;
 mod check_cmd;
 mod demo_cmd;
+mod live;
 mod load_cmd;
 mod receiver_cmd;
 mod rules_cmd;

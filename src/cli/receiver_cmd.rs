@@ -21,7 +21,7 @@ pub fn run(a: ReceiverArgs) -> i32 {
             Some((k.to_string(), v.to_string()))
         }
         Some(_) => {
-            eprintln!("error: --token: write it as NAME=VALUE");
+            crate::console::errln!("error: --token: write it as NAME=VALUE");
             return exit::USAGE;
         }
     };
@@ -36,7 +36,7 @@ pub fn run(a: ReceiverArgs) -> i32 {
                 .await
                 .map_err(|e| Fatal(exit::HARNESS, e))?;
             let flaws: Vec<_> = cfg.flaws.0.iter().map(|f| f.name()).collect();
-            println!(
+            crate::console::outln!(
                 "built-in receiver ({}) listening\n  callbacks: POST {}\n  state:     GET  {}",
                 if flaws.is_empty() {
                     "reference".to_string()
@@ -53,7 +53,7 @@ pub fn run(a: ReceiverArgs) -> i32 {
     match result {
         Ok(c) => c,
         Err(Fatal(c, m)) => {
-            eprintln!("error: {m}");
+            crate::console::errln!("error: {m}");
             c
         }
     }

@@ -1,29 +1,30 @@
 //! `suno-mock run PATH...`: scenario files and folders against a receiver.
 
-use super::args::RunArgs;
+use std::sync::Arc;
+
+use super::args::{Format, RunArgs};
+use super::live::Live;
 use super::session::{Fatal, Output, emit, runtime, setup};
 use crate::exit;
 use crate::outcome::{RunOutcome, ScenarioStatus};
 use crate::report::{human, junit};
+use crate::run::Event;
 use crate::scenario::{LoadError, LoadedScenario, load_paths};
 
 /// Prints load errors; returns the exit status they mean.
 pub fn report_load_error(e: LoadError) -> i32 {
     match e {
         LoadError::Path(m) => {
-            eprintln!("error: {m}");
+            crate::console::errln!("error: {m}");
             exit::USAGE
         }
         LoadError::Invalid(ds) => {
-            let n = ds.len();
+            let n = ds.iter().filter(|(d, _)| !d.warning).count();
             for (d, src) in &ds {
-                eprint!("{}", d.render(src.as_deref()));
-                eprintln!();
+                crate::console::err!("{}", d.render(src.as_deref()));
+                crate::console::errln!();
             }
-            eprintln!(
-                "{n} error{} in scenario files",
-                if n == 1 { "" } else { "s" }
-            );
+            crate::console::errln!("{} in scenario files", crate::report::plural(n, "error"));
             exit::INVALID_SCENARIO
         }
     }
@@ -45,28 +46,52 @@ pub fn run(args: RunArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return report_load_error(e),
     };
+    for w in scenarios.iter().flat_map(|s| &s.warnings) {
+        crate::console::err!("{w}\n");
+    }
+    if let Err(Fatal(code, m)) = args.report.check_paths() {
+        crate::console::errln!("error: {m}");
+        return code;
+    }
     match runtime().and_then(|rt| rt.block_on(execute(&args, &scenarios))) {
         Ok(code) => code,
         Err(Fatal(code, m)) => {
-            eprintln!("error: {m}");
+            crate::console::errln!("error: {m}");
             code
         }
     }
 }
 
 async fn execute(args: &RunArgs, scenarios: &[LoadedScenario]) -> Result<i32, Fatal> {
-    let s = setup(&args.sender).await?;
+    let mut s = setup(&args.sender, &args.observe).await?;
+    let live = Arc::new(Live::new(
+        args.report.format == Format::Human,
+        s.secrets.clone(),
+    ));
+    live.print(&header(&s.engine.receiver_display(), s.engine.cfg.seed));
+    let (printer, verbose, style) = (live.clone(), args.verbose, s.style);
+    s.engine.events = Some(Arc::new(move |e: Event<'_>| match e {
+        Event::Started {
+            index,
+            total,
+            scenario,
+        } => printer.status(&format!("{index}/{total}: {}", scenario.file)),
+        Event::Finished(outcome) => {
+            printer.print(&human::scenario_block(outcome, verbose, &style));
+        }
+    }));
     let run = s
         .engine
         .run(scenarios)
         .await
         .map_err(|e| Fatal(exit::HARNESS, s.secrets.redact(&e.to_string())))?;
+    live.finish();
     let code = run_exit(&run);
-    let text = human::run_report(&run, args.sender.verbose, &s.style);
-    let head = format!(
-        "suno-mock run · receiver {} · seed {}\n",
-        run.receiver, run.seed
-    );
+    let text = if live.streams() {
+        human::summary(&run, &s.style)
+    } else {
+        header(&run.receiver, run.seed) + &human::run_report(&run, args.verbose, &s.style)
+    };
     let xml = junit::render(
         "suno-mock run",
         junit::run_cases(&run),
@@ -76,9 +101,13 @@ async fn execute(args: &RunArgs, scenarios: &[LoadedScenario]) -> Result<i32, Fa
         command: "run",
         run: &run,
         rules: None,
-        human: head + &text,
+        human: text,
         junit: xml,
         code,
     };
-    Ok(emit(&args.sender, &s.secrets, out))
+    Ok(emit(&args.report, &s.secrets, out))
+}
+
+fn header(receiver: &str, seed: u64) -> String {
+    format!("suno-mock run · receiver {receiver} · seed {seed}\n")
 }

@@ -58,42 +58,78 @@ fn scenario(args: &SendArgs) -> Result<LoadedScenario, String> {
             steps: vec![Step::Deliver(Box::new(step))],
         },
         step_lines: vec![0],
+        warnings: Vec::new(),
     })
 }
 
 pub fn run(args: SendArgs) -> i32 {
     if args.concurrent && args.copies < 2 {
-        eprintln!("error: --concurrent needs --copies 2 or more");
+        crate::console::errln!("error: --concurrent needs --copies 2 or more");
         return exit::USAGE;
+    }
+    if let (SendKind::Failure, Some(code)) = (args.kind, args.code) {
+        match crate::payload::check_failure_code(code) {
+            Err(m) => {
+                crate::console::errln!("error: --code {code}: {m}");
+                return exit::USAGE;
+            }
+            Ok(Some(w)) => crate::console::errln!("warning: --code {w}"),
+            Ok(None) => {}
+        }
     }
     let sc = match scenario(&args) {
         Ok(s) => s,
         Err(m) => {
-            eprintln!("error: {m}");
+            crate::console::errln!("error: {m}");
             return exit::USAGE;
         }
     };
-    match runtime().and_then(|rt| rt.block_on(execute(&args, sc))) {
+    match args
+        .report
+        .check_paths()
+        .and_then(|()| runtime())
+        .and_then(|rt| rt.block_on(execute(&args, sc)))
+    {
         Ok(code) => code,
         Err(Fatal(code, m)) => {
-            eprintln!("error: {m}");
+            crate::console::errln!("error: {m}");
             code
         }
     }
 }
 
 async fn execute(args: &SendArgs, sc: LoadedScenario) -> Result<i32, Fatal> {
-    let mut s = setup(&args.sender).await?;
+    let mut s = setup(&args.sender, &args.observe).await?;
     if let Some(t) = &args.task {
         s.engine.pin_task("sent", t);
     }
-    let run = s
+    let mut run = s
         .engine
         .run(std::slice::from_ref(&sc))
         .await
         .map_err(|e| Fatal(exit::HARNESS, s.secrets.redact(&e.to_string())))?;
+    // The media host stays up until the receiver's side effects settle (downloads in progress
+    // included, bounded by --max-wait): a receiver that downloads in the background must find
+    // the video still there (issue 9).
+    if !run.interrupted
+        && let Some(step) = run
+            .scenarios
+            .first_mut()
+            .and_then(|sc| sc.steps.first_mut())
+        && let Some(task_id) = step.deliveries.first().map(|d| d.task_id.clone())
+    {
+        let look = tokio::select! {
+            r = s.engine.observer.settled("sent", &task_id, None) => Some(r),
+            () = s.engine.cancel.cancelled() => None,
+        };
+        match look {
+            Some(Ok(o)) => step.observation = Some(o),
+            Some(Err(e)) => crate::console::errln!("warning: could not observe the receiver: {e}"),
+            None => run.interrupted = true,
+        }
+    }
     let code = run_exit(&run);
-    let text = human::exchange(&run, &s.style);
+    let text = human::exchange(&run, args.verbose, &s.style);
     let xml = junit::render(
         "suno-mock send",
         junit::run_cases(&run),
@@ -107,5 +143,5 @@ async fn execute(args: &SendArgs, sc: LoadedScenario) -> Result<i32, Fatal> {
         junit: xml,
         code,
     };
-    Ok(emit(&args.sender, &s.secrets, out))
+    Ok(emit(&args.report, &s.secrets, out))
 }

@@ -11,17 +11,29 @@ use crate::scenario::{Diagnostic, LoadError, Outcome, ServePlan, parse_serve_pla
 fn load_plan(path: &std::path::Path) -> Result<ServePlan, i32> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("error: cannot read `{name}`: {e}");
+        crate::console::errln!("error: cannot read `{name}`: {e}");
         exit::USAGE
     })?;
-    parse_serve_plan(&name, &text).map_err(|ds: Vec<Diagnostic>| {
+    let (plan, warnings) = parse_serve_plan(&name, &text).map_err(|ds: Vec<Diagnostic>| {
         report_load_error(LoadError::Invalid(
             ds.into_iter().map(|d| (d, Some(text.clone()))).collect(),
         ))
-    })
+    })?;
+    for w in warnings {
+        crate::console::errln!("{}", w.render(Some(&text)));
+    }
+    Ok(plan)
 }
 
 pub fn run(a: ServeArgs) -> i32 {
+    match crate::payload::check_failure_code(a.failure_code) {
+        Err(m) => {
+            crate::console::errln!("error: --failure-code {}: {m}", a.failure_code);
+            return exit::USAGE;
+        }
+        Ok(Some(w)) => crate::console::errln!("warning: --failure-code {w}"),
+        Ok(None) => {}
+    }
     let plan = match a.plan.as_deref().map(load_plan).transpose() {
         Ok(p) => p,
         Err(code) => return code,
@@ -30,7 +42,7 @@ pub fn run(a: ServeArgs) -> i32 {
     match result {
         Ok(c) => c,
         Err(Fatal(c, m)) => {
-            eprintln!("error: {m}");
+            crate::console::errln!("error: {m}");
             c
         }
     }
@@ -80,17 +92,17 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
     } else {
         "any non-empty key"
     };
-    println!("suno-mock serve: mock provider API on {url} · seed {seed}");
-    println!(
+    crate::console::outln!("suno-mock serve: mock provider API on {url} · seed {seed}");
+    crate::console::outln!(
         "  POST {url}/api/v1/mp4/generate            create a music-video task (Authorization: Bearer <{key}>)"
     );
-    println!("  GET  {url}/api/v1/mp4/record-info?taskId=  poll it");
-    println!("  GET  {url}/videos/<taskId>.mp4             the video");
-    println!("  GET  {url}/_mock/tasks  {url}/_mock/deliveries");
+    crate::console::outln!("  GET  {url}/api/v1/mp4/record-info?taskId=  poll it");
+    crate::console::outln!("  GET  {url}/videos/<taskId>.mp4             the video");
+    crate::console::outln!("  GET  {url}/_mock/tasks  {url}/_mock/deliveries");
     if let Some(p) = &cfg.plan {
-        println!("plan: {} ({} tasks), then the flags", p.name, p.tasks.len());
+        crate::console::outln!("plan: {} ({} tasks), then the flags", p.name, p.tasks.len());
     }
-    println!(
+    crate::console::outln!(
         "callbacks: {outcome} after {}, {} duplicate(s), video {}, deadline {}, {} retries · Ctrl-C stops",
         a.generation_time,
         a.duplicates,
@@ -99,7 +111,7 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
         cfg.policy.retries
     );
     let _ = tokio::signal::ctrl_c().await;
-    println!(
+    crate::console::outln!(
         "stopped: {} tasks, {} callback attempts",
         running.store.tasks().len(),
         running.store.attempts().len()

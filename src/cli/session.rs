@@ -5,7 +5,7 @@ use std::path::Path;
 
 use tokio_util::sync::CancellationToken;
 
-use super::args::{Format, PolicyArgs, ReceiverArg, SenderArgs};
+use super::args::{Format, ObserveArgs, PolicyArgs, ReceiverArg, ReportArgs, SenderArgs};
 use crate::artifacts::VideoHost;
 use crate::exit;
 use crate::observe::{ObserveConfig, Observer};
@@ -59,7 +59,9 @@ pub fn sender(a: &PolicyArgs) -> Result<Sender, Fatal> {
         ));
     }
     if a.insecure {
-        eprintln!("warning: --insecure: TLS certificates of the receiver are NOT verified");
+        crate::console::errln!(
+            "warning: --insecure: TLS certificates of the receiver are NOT verified"
+        );
     }
     Sender::new(&ClientOptions {
         insecure: a.insecure,
@@ -69,7 +71,7 @@ pub fn sender(a: &PolicyArgs) -> Result<Sender, Fatal> {
     .map_err(|e| Fatal(exit::HARNESS, e))
 }
 
-pub async fn setup(a: &SenderArgs) -> Result<Session, Fatal> {
+pub async fn setup(a: &SenderArgs, ob: &ObserveArgs) -> Result<Session, Fatal> {
     if a.policy.timeout.0.is_zero() {
         return Err(Fatal(
             exit::USAGE,
@@ -112,7 +114,7 @@ pub async fn setup(a: &SenderArgs) -> Result<Session, Fatal> {
     let host = VideoHost::start(a.artifact_listen, a.artifact_base_url.clone())
         .await
         .map_err(|e| Fatal(exit::HARNESS, e))?;
-    let mut probe_url = a.probe_url.clone();
+    let mut probe_url = ob.probe_url.clone();
     if probe_url.is_none()
         && let Some(r) = &builtin
     {
@@ -122,9 +124,9 @@ pub async fn setup(a: &SenderArgs) -> Result<Session, Fatal> {
     let observer = Observer::new(
         ObserveConfig {
             probe_url,
-            probe_cmd: a.probe_cmd.clone(),
-            settle: a.settle.0,
-            max_wait: a.max_wait.0,
+            probe_cmd: ob.probe_cmd.clone(),
+            settle: ob.settle.0,
+            max_wait: ob.max_wait.0,
         },
         host.clone(),
     )
@@ -145,6 +147,7 @@ pub async fn setup(a: &SenderArgs) -> Result<Session, Fatal> {
             observer,
             cancel,
             pinned: Vec::new(),
+            events: None,
         },
         secrets,
         style: Style::detect(),
@@ -156,7 +159,7 @@ pub async fn setup(a: &SenderArgs) -> Result<Session, Fatal> {
 pub fn watch_ctrl_c(cancel: CancellationToken) {
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!(
+            crate::console::errln!(
                 "interrupted: finishing attempts in flight, then writing the reports (Ctrl-C again to quit now)"
             );
             cancel.cancel();
@@ -165,6 +168,42 @@ pub fn watch_ctrl_c(cancel: CancellationToken) {
             }
         }
     });
+}
+
+/// Finds a report path that cannot be written before the first delivery rather than after the
+/// whole run (issue 9): opens each for writing and removes what this check created.
+pub fn check_report_paths(paths: &[Option<&Path>]) -> Result<(), Fatal> {
+    for p in paths.iter().flatten() {
+        let existed = p.exists();
+        let opened = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(p);
+        match opened {
+            Ok(_) if !existed => {
+                let _ = std::fs::remove_file(p);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                return Err(Fatal(
+                    exit::HARNESS,
+                    format!(
+                        "cannot write the report {}: {e}; nothing was sent",
+                        p.display()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+impl ReportArgs {
+    /// [`check_report_paths`] for the files these flags ask for.
+    pub fn check_paths(&self) -> Result<(), Fatal> {
+        check_report_paths(&[self.report_json.as_deref(), self.report_junit.as_deref()])
+    }
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), Fatal> {
@@ -188,7 +227,7 @@ pub struct Output<'a> {
 
 /// Prints the report in the chosen format and writes the report files. Every text goes through
 /// the redactor. Returns the exit status, which becomes 4 if a file cannot be written.
-pub fn emit(a: &SenderArgs, secrets: &Secrets, out: Output<'_>) -> i32 {
+pub fn emit(a: &ReportArgs, secrets: &Secrets, out: Output<'_>) -> i32 {
     let Output {
         command,
         run,
@@ -209,7 +248,7 @@ pub fn emit(a: &SenderArgs, secrets: &Secrets, out: Output<'_>) -> i32 {
 /// Prints `human` or `json` as `--format` asks, writes the report files, redacts everything.
 /// Returns `code`, or 4 when a file cannot be written.
 pub fn write_reports(
-    a: &SenderArgs,
+    a: &ReportArgs,
     secrets: &Secrets,
     human: &str,
     json: &str,
@@ -217,8 +256,8 @@ pub fn write_reports(
     code: i32,
 ) -> i32 {
     match a.format {
-        Format::Human => print!("{}", secrets.redact(human)),
-        Format::Json => print!("{}", secrets.redact(json)),
+        Format::Human => crate::console::out!("{}", secrets.redact(human)),
+        Format::Json => crate::console::out!("{}", secrets.redact(json)),
     }
     let mut files = Vec::new();
     if let Some(p) = &a.report_json {
@@ -232,7 +271,7 @@ pub fn write_reports(
             .map_err(|e| Fatal(exit::HARNESS, e))
             .and_then(|t| write_file(path, &t));
         if let Err(Fatal(c, m)) = result {
-            eprintln!("error: {m}");
+            crate::console::errln!("error: {m}");
             return c;
         }
     }

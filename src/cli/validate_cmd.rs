@@ -10,12 +10,24 @@ pub fn validate(paths: &[PathBuf]) -> i32 {
     match load_paths(paths) {
         Ok(s) => {
             for l in &s {
-                println!("ok  {}  ({} steps)", l.file, l.scenario.steps.len());
+                for w in &l.warnings {
+                    crate::console::err!("{w}\n");
+                }
+                crate::console::outln!(
+                    "ok  {}  ({})",
+                    l.file,
+                    crate::report::plural(l.scenario.steps.len(), "step")
+                );
             }
-            println!(
-                "{} scenario file{} valid",
-                s.len(),
-                if s.len() == 1 { "" } else { "s" }
+            let warnings: usize = s.iter().map(|l| l.warnings.len()).sum();
+            crate::console::outln!(
+                "{} valid{}",
+                crate::report::count(s.len(), "scenario file", "scenario files"),
+                if warnings > 0 {
+                    format!(" ({})", crate::report::plural(warnings, "warning"))
+                } else {
+                    String::new()
+                }
             );
             exit::SUCCESS
         }
@@ -37,7 +49,7 @@ pub fn schema_json() -> serde_json::Value {
 }
 
 pub fn schema() -> i32 {
-    println!(
+    crate::console::outln!(
         "{}",
         serde_json::to_string_pretty(&schema_json()).unwrap_or_default()
     );

@@ -179,8 +179,15 @@ impl Shared {
     }
 }
 
+/// Counts a delivery whose outcome is final. Tasks and duplicates are counted here, when they
+/// went out, not when scheduled: an interrupted run counts only what was sent (issue 9).
 fn finish(st: &mut Stats, job: &Job, class: Option<ErrorClass>) {
     st.counts.sent += 1;
+    if job.copy == 1 {
+        st.counts.tasks += 1;
+    } else {
+        st.counts.duplicates += 1;
+    }
     if job.fate.failure {
         st.counts.failure_callbacks += 1;
     } else if job.copy == 1 {
@@ -211,7 +218,6 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
         }
     }
     if job.copy == 1 && job.attempt == 1 && job.fate.duplicate {
-        st.counts.duplicates += 1;
         let (delay, intended) = if job.fate.concurrent {
             (Duration::ZERO, job.intended)
         } else {
@@ -350,7 +356,15 @@ pub async fn run(
         record,
         cfg,
     });
-    let progress = sh.cfg.progress.then(|| record::progress(sh.cfg.tasks));
+    let progress = sh.cfg.progress.then(|| {
+        // The bar counts deliveries, so its length is the tasks and their duplicates.
+        let deliveries = sh.cfg.tasks.map(|n| {
+            (0..n)
+                .map(|i| 1 + u64::from(fate::fate(sh.cfg.seed, i, &sh.cfg.shares).duplicate))
+                .sum()
+        });
+        record::progress(deliveries)
+    });
     let ticker = progress.clone().map(|bar| {
         let sh = sh.clone();
         tokio::spawn(async move {
@@ -372,7 +386,9 @@ pub async fn run(
         }
     }
     let elapsed = sh.start.elapsed();
-    // Interrupted: retries and duplicates still waiting count with what they had so far.
+    // Interrupted: retries and duplicates still waiting count with what they had so far;
+    // tasks never sent are remembered so the download accounting leaves them out.
+    let mut unsent_tasks = std::collections::HashSet::new();
     {
         let mut rx = sh.rx.lock().await;
         while sh.pending.load(Ordering::SeqCst) > 0 {
@@ -381,7 +397,12 @@ pub async fn run(
                     sh.pending.fetch_sub(1, Ordering::SeqCst);
                     match job.last_error {
                         Some(c) => finish(&mut total, &job, Some(c)),
-                        None => total.counts.unsent += 1,
+                        None => {
+                            total.counts.unsent += 1;
+                            if job.copy == 1 {
+                                unsent_tasks.insert(job.task);
+                            }
+                        }
                     }
                 }
                 _ => break,
@@ -394,7 +415,7 @@ pub async fn run(
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    let tasks = sh.taken.load(Ordering::Relaxed);
+    let taken = sh.taken.load(Ordering::Relaxed);
     let display = sh.cfg.display.clone();
     let seed = sh.cfg.seed;
     let shares = sh.cfg.shares;
@@ -402,16 +423,15 @@ pub async fn run(
     if let Some(w) = writer {
         w.await.map_err(|e| e.to_string())??;
     }
-    let mut result =
-        LoadResult::from_stats(&total, tasks, seed, display, elapsed, cancel.is_cancelled());
+    let mut result = LoadResult::from_stats(&total, seed, display, elapsed, cancel.is_cancelled());
     if total.counts.success_tasks > 0 && !cancel.is_cancelled() {
         settle_downloads(host).await;
     }
     let d = host.open_downloads();
     result.video_requests = d.requests;
     result.video_downloads = d.completed;
-    for i in 0..tasks {
-        if fate::fate(seed, i, &shares).failure {
+    for i in 0..taken {
+        if fate::fate(seed, i, &shares).failure || unsent_tasks.contains(&i) {
             continue;
         }
         match host.open_task_downloads(i as usize) {

@@ -35,26 +35,26 @@ pub async fn writer(
     Ok((tx, handle))
 }
 
-/// A bar when the number of tasks is known, a spinner otherwise; drawn on stderr.
-pub fn progress(tasks: Option<u64>) -> ProgressBar {
-    match tasks {
-        Some(n) => {
-            let bar = ProgressBar::new(n);
-            if let Ok(s) = ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} deliveries  {per_sec}  eta {eta}",
-            ) {
-                bar.set_style(s);
-            }
-            bar
-        }
-        None => {
-            let bar = ProgressBar::new_spinner();
-            if let Ok(s) =
-                ProgressStyle::with_template("{spinner} {pos} deliveries  {per_sec}  {elapsed}")
-            {
-                bar.set_style(s);
-            }
-            bar
-        }
+/// A bar when the number of deliveries is known (tasks and their duplicates), a spinner
+/// otherwise; drawn on stderr, the rate in whole deliveries per second.
+pub fn progress(deliveries: Option<u64>) -> ProgressBar {
+    let (bar, template) = match deliveries {
+        Some(n) => (
+            ProgressBar::new(n),
+            "{bar:40} {pos}/{len} deliveries  {rate}  eta {eta}",
+        ),
+        None => (
+            ProgressBar::new_spinner(),
+            "{spinner} {pos} deliveries  {rate}  {elapsed}",
+        ),
+    };
+    if let Ok(s) = ProgressStyle::with_template(template) {
+        bar.set_style(s.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", state.per_sec());
+            },
+        ));
     }
+    bar
 }

@@ -18,6 +18,8 @@ fn histogram() -> Histogram<u64> {
 pub struct Counts {
     /// Deliveries (a task's callback or one of its duplicates) whose outcome is final.
     pub sent: u64,
+    /// First copies among them: tasks sent (`sent` = `tasks` + `duplicates`).
+    pub tasks: u64,
     pub acknowledged: u64,
     pub failed: u64,
     pub ambiguous: u64,
@@ -35,6 +37,7 @@ pub struct Counts {
 impl Counts {
     fn add(&mut self, o: &Counts) {
         self.sent += o.sent;
+        self.tasks += o.tasks;
         self.acknowledged += o.acknowledged;
         self.failed += o.failed;
         self.ambiguous += o.ambiguous;
@@ -107,7 +110,6 @@ pub struct Percentiles {
 pub struct LoadResult {
     pub seed: u64,
     pub receiver: String,
-    pub tasks: u64,
     #[serde(flatten)]
     pub counts: Counts,
     pub failed_by_class: std::collections::BTreeMap<String, u64>,
@@ -130,7 +132,6 @@ pub struct LoadResult {
 impl LoadResult {
     pub fn from_stats(
         s: &Stats,
-        tasks: u64,
         seed: u64,
         receiver: String,
         elapsed: Duration,
@@ -140,7 +141,6 @@ impl LoadResult {
         LoadResult {
             seed,
             receiver,
-            tasks,
             counts: s.counts,
             failed_by_class: ErrorClass::ALL
                 .iter()

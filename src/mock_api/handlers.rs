@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -32,7 +33,7 @@ fn envelope(api: &Api, code: u16, msg: &str, data: Value) -> Response {
 fn log(api: &Api, line: String) {
     if api.cfg.log {
         let t = api.sender.started().elapsed().as_secs_f64();
-        println!("{t:>9.3}s  {line}");
+        crate::console::outln!("{t:>9.3}s  {line}");
     }
 }
 
@@ -69,10 +70,32 @@ fn bad(api: &Api, code: u16, msg: String) -> Response {
     envelope(api, code, &msg, Value::Null)
 }
 
-pub(super) async fn generate(State(api): State<Api>, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn generate(
+    State(api): State<Api>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     if !authorized(&api, &headers) {
         return unauthorized(&api, "POST /api/v1/mp4/generate");
     }
+    // axum's own rejection is plain text; the provider answers in its envelope (issue 9).
+    let body = match body {
+        Ok(b) => b,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return bad(
+                &api,
+                413,
+                "the request body is too large (the limit is 2 MB)".into(),
+            );
+        }
+        Err(e) => {
+            return bad(
+                &api,
+                400,
+                format!("the request body could not be read: {e}"),
+            );
+        }
+    };
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -102,7 +102,7 @@ pub(super) async fn run(api: Api, index: usize, task_id: String) {
         );
         Arc::new(move |copy, a: &Attempt| {
             if log {
-                println!(
+                crate::console::outln!(
                     "{:>9.3}s  callback {task_id} copy {copy} attempt {} -> {}",
                     (a.at_ms + a.duration_ms) / 1000.0,
                     a.number,
@@ -138,7 +138,7 @@ pub(super) async fn run(api: Api, index: usize, task_id: String) {
             api.store
                 .update(&task_id, |t| t.success_flag = CALLBACK_EXCEPTION);
             if api.cfg.log {
-                println!("callback {task_id}: not sent: {e}");
+                crate::console::outln!("callback {task_id}: not sent: {e}");
             }
         }
     }

@@ -113,7 +113,11 @@ impl Observer {
             }
             tokio::time::sleep(poll).await;
             let now = self.snapshot(task, task_id).await?;
-            if now.downloads != last.downloads || !now.same_effects(&last) {
+            // A download still streaming is a side effect under way, not one at rest.
+            if now.downloads != last.downloads
+                || !now.same_effects(&last)
+                || self.host.in_progress(task_id) > 0
+            {
                 stable_since = Instant::now();
             }
             last = now;

@@ -5,4 +5,4 @@ pub mod json_path;
 pub mod template;
 
 pub use ids::TaskIds;
-pub use template::{Body, build_body, failure_msg};
+pub use template::{Body, FAILURE_CODES, build_body, check_failure_code, failure_msg};

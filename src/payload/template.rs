@@ -5,6 +5,26 @@ use serde_json::{Value, json};
 use super::json_path;
 use crate::scenario::{DeliverStep, Template};
 
+/// The `code`s the provider documents for a failed music-video task.
+pub const FAILURE_CODES: [i64; 3] = [500, 400, 451];
+
+/// Whether a failure callback may carry `code`: never 200 (that is a success), and a warning
+/// (not a refusal: other senders exist) for a code the provider does not document.
+pub fn check_failure_code(code: i64) -> Result<Option<String>, String> {
+    if code == 200 {
+        return Err(
+            "a failure callback with code 200 is a success callback; use success, or a failure code: 500, 400, 451".into(),
+        );
+    }
+    if FAILURE_CODES.contains(&code) {
+        Ok(None)
+    } else {
+        Ok(Some(format!(
+            "code {code} is not a failure code the provider documents (500, 400, 451); it is sent as written"
+        )))
+    }
+}
+
 /// The provider's `msg` for each failure code it documents.
 pub fn failure_msg(code: i64) -> &'static str {
     match code {

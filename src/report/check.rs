@@ -1,14 +1,16 @@
-//! The human report of `check`: one line per rule, then the evidence of every verdict that is
-//! not a pass, then a summary line.
+//! The human report of `check`: one line per rule (printed as each verdict is decided when the
+//! run streams), then the evidence of every verdict that is not a pass, then a summary line and,
+//! loudly, the must rules that could not be verified.
 
 use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::evidence::delivery_block;
 use super::style::Style;
+use super::{count as words, plural};
 use crate::duration::human;
 use crate::outcome::RunOutcome;
-use crate::rules::{RuleResult, Verdict};
+use crate::rules::{Level, RuleResult, Verdict};
 
 fn tag(v: Verdict, st: &Style) -> String {
     let t = format!("{:<12}", v.name());
@@ -24,26 +26,53 @@ pub fn count(rules: &[RuleResult], v: Verdict) -> usize {
     rules.iter().filter(|r| r.verdict == v).count()
 }
 
+/// The column the rule ids are padded to, from the ids that will be shown.
+pub fn id_width<'a>(ids: impl IntoIterator<Item = &'a str>) -> usize {
+    ids.into_iter().map(str::len).max().unwrap_or(0)
+}
+
+/// One line of the verdict table.
+pub fn rule_line(r: &RuleResult, width: usize, st: &Style) -> String {
+    format!(
+        "  {} {:<6} {:<width$}  {}\n",
+        tag(r.verdict, st),
+        r.level.name(),
+        r.id,
+        r.reason
+    )
+}
+
+/// A rule that never got to run because the run was interrupted: no evidence, nothing to fix.
+fn cut_short(run: &RunOutcome, r: &RuleResult) -> bool {
+    run.interrupted && r.verdict == Verdict::Inconclusive && r.evidence.deliveries.is_empty()
+}
+
+/// The must rules whose verdict is inconclusive: nothing shows whether they hold.
+pub fn unverified_must(rules: &[RuleResult]) -> Vec<&RuleResult> {
+    rules
+        .iter()
+        .filter(|r| r.level == Level::Must && r.verdict == Verdict::Inconclusive)
+        .collect()
+}
+
+/// The whole report: the table in catalogue order, then [`details`].
 pub fn report(run: &RunOutcome, rules: &[RuleResult], st: &Style) -> String {
+    let width = id_width(rules.iter().map(|r| r.id));
+    let mut out: String = rules.iter().map(|r| rule_line(r, width, st)).collect();
+    out.push_str(&details(run, rules, st));
+    out
+}
+
+/// Everything after the verdict table: evidence, summary, unverified must rules.
+pub fn details(run: &RunOutcome, rules: &[RuleResult], st: &Style) -> String {
     let mut out = String::new();
-    let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
-    for r in rules {
-        let _ = writeln!(
-            out,
-            "  {} {:<6} {:<width$}  {}",
-            tag(r.verdict, st),
-            r.level.name(),
-            r.id,
-            r.reason
-        );
-    }
     let shown: Vec<_> = rules
         .iter()
         .filter(|r| {
             matches!(
                 r.verdict,
                 Verdict::Fail | Verdict::Warn | Verdict::Inconclusive
-            )
+            ) && !cut_short(run, r)
         })
         .collect();
     if !shown.is_empty() {
@@ -64,8 +93,8 @@ pub fn report(run: &RunOutcome, rules: &[RuleResult], st: &Style) -> String {
         if r.evidence.deliveries.len() > 8 {
             let _ = writeln!(
                 out,
-                "    ... {} more deliveries in the JSON report",
-                r.evidence.deliveries.len() - 8
+                "    ... {} more in the JSON report",
+                words(r.evidence.deliveries.len() - 8, "delivery", "deliveries")
             );
         }
         for o in &r.evidence.observations {
@@ -82,18 +111,53 @@ pub fn report(run: &RunOutcome, rules: &[RuleResult], st: &Style) -> String {
     let attempts: usize = run.deliveries().map(|d| d.attempts.len()).sum();
     let _ = writeln!(
         out,
-        "\n{} rules: {} pass, {} fail, {} warn, {} inconclusive, {} skip · {deliveries} deliveries, {attempts} attempts · {} · seed {}",
-        rules.len(),
+        "\n{}: {} pass, {} fail, {} warn, {} inconclusive, {} skip · {}, {} · {} · seed {}",
+        plural(rules.len(), "rule"),
         count(rules, Verdict::Pass),
         count(rules, Verdict::Fail),
         count(rules, Verdict::Warn),
         count(rules, Verdict::Inconclusive),
         count(rules, Verdict::Skip),
+        words(deliveries, "delivery", "deliveries"),
+        plural(attempts, "attempt"),
         human(Duration::from_secs_f64(run.duration_ms / 1000.0)),
         run.seed
     );
+    let cut: Vec<&str> = rules
+        .iter()
+        .filter(|r| cut_short(run, r))
+        .map(|r| r.id)
+        .collect();
     if run.interrupted {
-        out.push_str("interrupted: rules whose scenarios did not finish are inconclusive\n");
+        let _ = writeln!(
+            out,
+            "interrupted: {} did not finish and {} inconclusive: {}",
+            plural(cut.len(), "rule"),
+            if cut.len() == 1 { "is" } else { "are" },
+            if cut.is_empty() {
+                "none".to_string()
+            } else {
+                cut.join(", ")
+            }
+        );
+    }
+    let unverified: Vec<&RuleResult> = unverified_must(rules)
+        .into_iter()
+        .filter(|r| !cut_short(run, r))
+        .collect();
+    if !unverified.is_empty() {
+        let ids: Vec<&str> = unverified.iter().map(|r| r.id).collect();
+        let _ = writeln!(
+            out,
+            "{} {} {} NOT verified: {}. Nothing this run could observe shows whether {} hold{}, so the run fails (exit 1).\n  to verify: pass --probe-url 'http://RECEIVER/state/{{task_id}}' (a GET that shows what the receiver stored for the task) or --probe-cmd 'CMD {{task_id}}', or let the receiver download the video; to leave {} out on purpose: --only with the other rules",
+            st.bad("UNVERIFIED:"),
+            words(ids.len(), "must rule", "must rules"),
+            if ids.len() == 1 { "was" } else { "were" },
+            ids.join(", "),
+            if ids.len() == 1 { "it" } else { "they" },
+            if ids.len() == 1 { "s" } else { "" },
+            if ids.len() == 1 { "it" } else { "them" },
+        );
     }
     out
 }

@@ -6,12 +6,25 @@ use std::time::Duration;
 
 use super::evidence::{attempt_line, delivery_block};
 use super::style::Style;
+use super::{count, plural};
 use crate::duration::human;
 use crate::outcome::*;
 
 pub fn run_report(run: &RunOutcome, verbose: bool, st: &Style) -> String {
+    let mut out: String = run
+        .scenarios
+        .iter()
+        .map(|s| scenario_block(s, verbose, st))
+        .collect();
+    out.push_str(&summary(run, st));
+    out
+}
+
+/// One scenario's line, then (for a step that did not pass, or every step with `verbose`) the
+/// step, its checks, deliveries and observation.
+pub fn scenario_block(s: &ScenarioOutcome, verbose: bool, st: &Style) -> String {
     let mut out = String::new();
-    for s in &run.scenarios {
+    {
         let tag = match s.status {
             ScenarioStatus::Passed => st.good("PASS "),
             ScenarioStatus::Failed => st.bad("FAIL "),
@@ -65,7 +78,6 @@ pub fn run_report(run: &RunOutcome, verbose: bool, st: &Style) -> String {
             }
         }
     }
-    out.push_str(&summary(run, st));
     out
 }
 
@@ -85,15 +97,17 @@ pub fn summary(run: &RunOutcome, st: &Style) -> String {
         format!("{f} failed")
     });
     if e > 0 {
-        parts.push(st.warn(&format!("{e} harness errors")));
+        parts.push(st.warn(&count(e, "harness error", "harness errors")));
     }
     if n > 0 {
         parts.push(format!("{n} not run"));
     }
     let mut line = format!(
-        "{} scenarios: {} · {deliveries} deliveries, {attempts} attempts · {} · seed {}\n",
-        run.scenarios.len(),
+        "{}: {} · {}, {} · {} · seed {}\n",
+        plural(run.scenarios.len(), "scenario"),
         parts.join(", "),
+        count(deliveries, "delivery", "deliveries"),
+        plural(attempts, "attempt"),
         human(Duration::from_secs_f64(run.duration_ms / 1000.0)),
         run.seed
     );
@@ -103,8 +117,10 @@ pub fn summary(run: &RunOutcome, st: &Style) -> String {
     line
 }
 
-/// `send`: the exchange itself, request body and every attempt of every copy.
-pub fn exchange(run: &RunOutcome, st: &Style) -> String {
+/// `send`: the exchange itself: the request with the headers that really went out (the
+/// signing headers of the first attempt; with `verbose`, of every retry too), every attempt of
+/// every copy, then what was observed afterwards.
+pub fn exchange(run: &RunOutcome, verbose: bool, st: &Style) -> String {
     let mut out = String::new();
     for s in &run.scenarios {
         for step in &s.steps {
@@ -117,12 +133,8 @@ pub fn exchange(run: &RunOutcome, st: &Style) -> String {
                     for (k, v) in &d.request.headers {
                         let _ = writeln!(out, "> {k}: {v}");
                     }
-                    if let Some(ts) = d.attempts.first().and_then(|a| a.signed_at) {
-                        let _ = writeln!(out, "> X-Webhook-Timestamp: {ts}");
-                        let _ = writeln!(
-                            out,
-                            "> X-Webhook-Signature: (HMAC-SHA256 of task_id.timestamp, fresh on every attempt)"
-                        );
+                    if let Some(a) = d.attempts.first() {
+                        out.push_str(&signing_lines(a, "> "));
                     }
                     let _ = writeln!(out, ">\n> {}\n", d.request.body);
                 }
@@ -130,6 +142,9 @@ pub fn exchange(run: &RunOutcome, st: &Style) -> String {
                     let _ = writeln!(out, "copy {}:", d.copy);
                 }
                 for a in &d.attempts {
+                    if verbose && (a.number > 1 || i > 0) {
+                        out.push_str(&signing_lines(a, &format!("> attempt {} ", a.number)));
+                    }
                     let _ = writeln!(out, "< {}", attempt_line(a, st));
                     if let Some(b) = &a.body {
                         // The JSON report keeps the whole excerpt; a terminal gets one line.
@@ -147,9 +162,40 @@ pub fn exchange(run: &RunOutcome, st: &Style) -> String {
                 } else {
                     st.bad("not acknowledged")
                 };
-                let _ = writeln!(out, "= {verdict} after {} attempt(s)", d.attempts.len());
+                let _ = writeln!(
+                    out,
+                    "= {verdict} after {}",
+                    plural(d.attempts.len(), "attempt")
+                );
+            }
+            if let Some(o) = &step.observation {
+                let state = if o.settled {
+                    format!(
+                        "settled after {}",
+                        human(Duration::from_secs_f64(o.waited_ms / 1000.0))
+                    )
+                } else {
+                    st.warn(&format!(
+                        "still changing when --max-wait ran out after {}",
+                        human(Duration::from_secs_f64(o.waited_ms / 1000.0))
+                    ))
+                };
+                let _ = writeln!(out, "~ observed {} ({state}): {}", o.task_id, o.summary());
             }
         }
+    }
+    out
+}
+
+/// The signing headers one attempt sent, one line each, or nothing when it was unsigned.
+fn signing_lines(a: &Attempt, prefix: &str) -> String {
+    use crate::sender::signing::{SIGNATURE_HEADER, TIMESTAMP_HEADER};
+    let mut out = String::new();
+    if let Some(ts) = a.signed_at {
+        let _ = writeln!(out, "{prefix}{TIMESTAMP_HEADER}: {ts}");
+    }
+    if let Some(sig) = &a.signature {
+        let _ = writeln!(out, "{prefix}{SIGNATURE_HEADER}: {sig}");
     }
     out
 }

@@ -2,16 +2,38 @@
 
 use serde::Serialize;
 
+use super::check::{count, unverified_must};
 use crate::outcome::{RunOutcome, SCHEMA_VERSION, ScenarioStatus};
-use crate::rules::RuleResult;
+use crate::rules::{RuleResult, Verdict};
 
+/// Scenarios by how they ended.
 #[derive(Serialize)]
-struct Summary {
-    scenarios: usize,
+struct ScenarioCounts {
+    total: usize,
     passed: usize,
     failed: usize,
     errors: usize,
     not_run: usize,
+}
+
+/// Rules by verdict (`check`): the counts of the human summary line.
+#[derive(Serialize)]
+struct RuleCounts {
+    total: usize,
+    pass: usize,
+    fail: usize,
+    warn: usize,
+    inconclusive: usize,
+    skip: usize,
+    /// Must rules that are inconclusive: nothing showed whether they hold (they fail the run).
+    unverified_must: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    scenarios: ScenarioCounts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rules: Option<RuleCounts>,
     deliveries: usize,
     attempts: usize,
 }
@@ -50,11 +72,22 @@ pub fn report(
         interrupted: run.interrupted,
         exit_code,
         summary: Summary {
-            scenarios: run.scenarios.len(),
-            passed: run.count(ScenarioStatus::Passed),
-            failed: run.count(ScenarioStatus::Failed),
-            errors: run.count(ScenarioStatus::Error),
-            not_run: run.count(ScenarioStatus::NotRun),
+            scenarios: ScenarioCounts {
+                total: run.scenarios.len(),
+                passed: run.count(ScenarioStatus::Passed),
+                failed: run.count(ScenarioStatus::Failed),
+                errors: run.count(ScenarioStatus::Error),
+                not_run: run.count(ScenarioStatus::NotRun),
+            },
+            rules: rules.map(|rs| RuleCounts {
+                total: rs.len(),
+                pass: count(rs, Verdict::Pass),
+                fail: count(rs, Verdict::Fail),
+                warn: count(rs, Verdict::Warn),
+                inconclusive: count(rs, Verdict::Inconclusive),
+                skip: count(rs, Verdict::Skip),
+                unverified_must: unverified_must(rs).iter().map(|r| r.id).collect(),
+            }),
             deliveries: run.deliveries().count(),
             attempts: run.deliveries().map(|d| d.attempts.len()).sum(),
         },

@@ -11,9 +11,23 @@ use crate::outcome::{RunOutcome, ScenarioStatus, StepStatus};
 
 pub enum CaseKind {
     Pass,
-    Failure { message: String, text: String },
-    Error { message: String, text: String },
-    Skipped { message: String },
+    /// Passes, but carries its reason in `<system-out>` and a `verdict=warn` property, where CI
+    /// systems show it.
+    Warning {
+        message: String,
+        text: String,
+    },
+    Failure {
+        message: String,
+        text: String,
+    },
+    Error {
+        message: String,
+        text: String,
+    },
+    Skipped {
+        message: String,
+    },
 }
 
 pub struct Case {
@@ -27,8 +41,13 @@ pub fn render(suite_name: &str, cases: Vec<Case>, total: Duration) -> Result<Str
     let mut suite = TestSuite::new(suite_name);
     suite.set_time(total);
     for c in cases {
+        let mut out = None;
         let status = match c.kind {
             CaseKind::Pass => TestCaseStatus::success(),
+            CaseKind::Warning { message, text } => {
+                out = Some(format!("warning: {message}\n{text}"));
+                TestCaseStatus::success()
+            }
             CaseKind::Failure { message, text } => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 s.set_message(message).set_description(text);
@@ -47,6 +66,9 @@ pub fn render(suite_name: &str, cases: Vec<Case>, total: Duration) -> Result<Str
         };
         let mut tc = TestCase::new(c.name, status);
         tc.set_classname(c.classname).set_time(c.time);
+        if let Some(o) = out {
+            tc.add_property(("verdict", "warn")).set_system_out(o);
+        }
         suite.add_test_case(tc);
     }
     let mut report = Report::new("suno-mock");
@@ -112,10 +134,11 @@ pub fn run_cases(run: &RunOutcome) -> Vec<Case> {
         .collect()
 }
 
-/// One testcase per rule. A warning is a failure only under `--strict`; skip and inconclusive
-/// are skipped with their reason.
-pub fn rule_cases(rules: &[crate::rules::RuleResult], strict: bool) -> Vec<Case> {
-    use crate::rules::Verdict;
+/// One testcase per rule, timed by the scenario it rests on. A failed must rule is a failure,
+/// and so is an unverified (inconclusive) one, as the exit status says; a warning passes with
+/// its reason in `<system-out>` unless `--strict` makes it a failure; skip is skipped.
+pub fn rule_cases(run: &RunOutcome, rules: &[crate::rules::RuleResult], strict: bool) -> Vec<Case> {
+    use crate::rules::{Level, Verdict};
     let plain = Style::default();
     rules
         .iter()
@@ -127,28 +150,43 @@ pub fn rule_cases(rules: &[crate::rules::RuleResult], strict: bool) -> Vec<Case>
             for o in &r.evidence.observations {
                 text.push_str(&format!("observed {}: {}\n", o.task_id, o.summary()));
             }
-            let kind = match r.verdict {
-                Verdict::Pass => CaseKind::Pass,
-                Verdict::Fail => CaseKind::Failure {
+            let failure = |message: String| CaseKind::Failure {
+                message,
+                text: text.clone(),
+            };
+            let kind = match (r.verdict, r.level) {
+                (Verdict::Pass, _) => CaseKind::Pass,
+                (Verdict::Fail, _) => failure(r.reason.clone()),
+                (Verdict::Warn, _) if strict => {
+                    failure(format!("warning (--strict): {}", r.reason))
+                }
+                (Verdict::Warn, _) => CaseKind::Warning {
                     message: r.reason.clone(),
-                    text,
+                    text: text.clone(),
                 },
-                Verdict::Warn if strict => CaseKind::Failure {
-                    message: format!("warning (--strict): {}", r.reason),
-                    text,
-                },
-                Verdict::Warn => CaseKind::Pass,
-                Verdict::Skip => CaseKind::Skipped {
-                    message: format!("skip: {}", r.reason),
-                },
-                Verdict::Inconclusive => CaseKind::Skipped {
+                (Verdict::Inconclusive, Level::Must) => {
+                    failure(format!("not verified (inconclusive): {}", r.reason))
+                }
+                (Verdict::Inconclusive, Level::Should) if strict => {
+                    failure(format!("inconclusive (--strict): {}", r.reason))
+                }
+                (Verdict::Inconclusive, _) => CaseKind::Skipped {
                     message: format!("inconclusive: {}", r.reason),
                 },
+                (Verdict::Skip, _) => CaseKind::Skipped {
+                    message: format!("skip: {}", r.reason),
+                },
             };
+            let time = run
+                .scenarios
+                .iter()
+                .filter(|s| s.rule.as_deref() == Some(r.id))
+                .map(|s| s.duration_ms)
+                .sum::<f64>();
             Case {
                 name: r.id.to_string(),
                 classname: format!("suno-mock.check.{}", r.level.name()),
-                time: Duration::ZERO,
+                time: Duration::from_secs_f64(time / 1000.0),
                 kind,
             }
         })

@@ -21,7 +21,7 @@ pub fn report(r: &LoadResult, verdicts: &[(String, bool, String)], st: &Style) -
         out,
         "deliveries: {} sent ({} tasks, {} duplicates, {} failure callbacks) · {} acknowledged · {} failed · {} ambiguous · {} retries",
         r.counts.sent,
-        r.tasks,
+        r.counts.tasks,
         r.counts.duplicates,
         r.counts.failure_callbacks,
         st.good(&r.counts.acknowledged.to_string()),

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
         why: "the page says the content type is application/json; many HTTP clients add a charset parameter, and a proxy may too. Comparing the whole header string refuses a valid callback",
         fix: "compare the media type only (the part before `;`), case-insensitively, or let your framework's JSON body parser decide",
     },
+    whole_run: false,
     judge,
 };
 

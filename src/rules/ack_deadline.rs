@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
         why: "the page: \"Server must respond within 15 seconds, otherwise it will be considered a timeout\". A timed-out delivery is retried, so a slow receiver gets duplicates and, after 3 retries, no callback at all",
         fix: "answer first, work later: store the body, answer 200, then download and process in a queue or background task",
     },
+    whole_run: true,
     judge,
 };
 

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
         why: "a failed task is not a failed delivery. The page sends failures to the same URL and expects 200 for every callback; answering 500 makes the sender retry a callback that was received fine, and after 3 retries it gives up (the task is then marked CALLBACK_EXCEPTION)",
         fix: "record the failure (code, msg) and answer 200; never mirror the callback's `code` into the HTTP status",
     },
+    whole_run: false,
     judge,
 };
 

@@ -1,6 +1,6 @@
 //! `ack-success`: a success callback is answered with exactly HTTP 200.
 
-use super::judge::{Context, Finding, Judged, describe, first_and_more, not_200};
+use super::judge::{Context, Finding, Judged, first_and_more, not_200, took};
 use super::{Explain, Level, Rule};
 
 pub const ID: &str = "ack-success";
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
         why: "the provider's page: the server \"must respond within 15 seconds\" and its examples \"return 200 status code to confirm callback received\". A sender that checks for 200 treats 202 or 204 as a failed delivery and retries, so the same task arrives again and again",
         fix: "answer 200 as soon as the body is parsed and stored, before any other work; return `res.status(200)`, not 201/202/204",
     },
+    whole_run: false,
     judge,
 };
 
@@ -30,7 +31,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
     }
     let bad = not_200(&ds);
     let finding = if bad.is_empty() {
-        Finding::Ok(format!("answered {}", describe(&ds[0].attempts[0])))
+        Finding::Ok(format!("answered {}", took(&ds[0].attempts[0])))
     } else {
         let two_xx = bad.iter().any(|(d, _)| {
             d.attempts[0]

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
         why: "the page: \"Complex business logic should be processed asynchronously to avoid blocking callback response\" and \"Video files are usually large\". The page's own Python example downloads the video before answering: with a large file or a slow link it misses the 15 s deadline",
         fix: "hand the download to a queue or a background task (a goroutine, `tokio::spawn`, a Celery job) and answer 200 at once",
     },
+    whole_run: false,
     judge,
 };
 
@@ -31,17 +32,17 @@ fn judge(ctx: &Context<'_>) -> Judged {
     let finding = if a.status == Some(200) {
         Finding::Ok(format!(
             "answered {} while the video was still trickling out",
-            describe(a)
+            super::judge::took(a)
         ))
     } else if a.status.is_none() {
         Finding::Bad(format!(
-            "{} got {} while its video trickled out over more than {}: the download blocks the answer",
+            "{} {} while its video trickled out over more than {}: the download blocks the answer",
             what(d),
             describe(a),
             Dur(ctx.deadline)
         ))
     } else {
-        Finding::Bad(format!("{} answered {}", what(d), describe(a)))
+        Finding::Bad(format!("{} {}", what(d), describe(a)))
     };
     Judged::with(finding, ds)
 }

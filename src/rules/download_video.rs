@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
         why: "the page: \"Video URL is valid for 14 days, please download and save to local storage promptly\". A receiver that only stores the link loses the video when it expires",
         fix: "download the file in the background after answering, and store it where you keep your media",
     },
+    whole_run: false,
     judge,
 };
 

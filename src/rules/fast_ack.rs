@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
         why: "the page: \"Callback processing should return a 200 status code as quickly as possible to avoid timeout\". A receiver that takes seconds on a quiet day misses the 15 s deadline under load",
         fix: "answer before doing any work that waits on the network or a disk; move downloads and processing to a background job",
     },
+    whole_run: true,
     judge,
 };
 

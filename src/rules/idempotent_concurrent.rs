@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
         why: "the page asks for idempotent processing, and a retry after a timeout arrives while the first attempt is still being processed. A check-then-insert without a lock or a unique constraint lets both through",
         fix: "make the database enforce it (unique index on task_id, insert first and treat a conflict as 'already done'), or take a per-task lock; an in-memory `if seen` check is not enough",
     },
+    whole_run: false,
     judge,
 };
 

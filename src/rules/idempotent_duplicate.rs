@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
         why: "the page: \"The same task_id may receive multiple callbacks, ensure processing logic is idempotent\". Retries after a timeout deliver callbacks the receiver already processed",
         fix: "key the work on task_id: insert with a unique constraint (or `INSERT ... ON CONFLICT DO NOTHING`) and skip the work when the row already existed; still answer 200",
     },
+    whole_run: false,
     judge,
 };
 

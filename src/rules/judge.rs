@@ -116,13 +116,23 @@ impl<'a> Context<'a> {
     }
 }
 
-/// How an attempt ended, in words: `200 in 3ms`, `no answer (timeout) after 15s`.
-pub fn describe(a: &Attempt) -> String {
+/// How an attempt ended, short: `200 in 3ms`, `no answer (timeout) after 15s`; after
+/// "answered" only when the attempt had an answer.
+pub fn took(a: &Attempt) -> String {
     let took = human(Duration::from_secs_f64(a.duration_ms / 1000.0));
     match (a.status, a.error) {
         (Some(s), _) => format!("{s} in {took}"),
         (None, Some(e)) => format!("no answer ({e}) after {took}"),
         (None, None) => format!("no answer after {took}"),
+    }
+}
+
+/// How an attempt ended, as a predicate of the delivery: `was answered 500 in 3ms`,
+/// `got no answer (timeout) after 15s`.
+pub fn describe(a: &Attempt) -> String {
+    match a.status {
+        Some(_) => format!("was answered {}", took(a)),
+        None => format!("got {}", took(a)),
     }
 }
 
@@ -154,7 +164,7 @@ pub fn first_and_more(items: &[(&Delivery, String)]) -> String {
     } else {
         String::new()
     };
-    format!("{} answered {why}{more}", what(d))
+    format!("{} {why}{more}", what(d))
 }
 
 /// Replaces the task id in an observation so those of two tasks can be compared.
@@ -225,7 +235,7 @@ pub fn answered_4xx(ctx: &Context<'_>, id: &str) -> Judged {
                 "did not refuse"
             };
             Finding::Bad(format!(
-                "{kind} the {} delivery `{}`: answered {why}{}",
+                "{kind} the {} delivery `{}`: it {why}{}",
                 d.template,
                 body_hint(d),
                 if bad.len() > 1 {

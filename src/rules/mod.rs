@@ -96,6 +96,9 @@ pub struct Rule {
     pub level: Level,
     pub summary: &'static str,
     pub explain: Explain,
+    /// Judged on every delivery of the run (so only once it has ended); otherwise on its own
+    /// scenario alone, as soon as that has ended.
+    pub whole_run: bool,
     pub judge: fn(&Context<'_>) -> Judged,
 }
 
@@ -154,8 +157,24 @@ pub fn ids() -> impl Iterator<Item = &'static str> {
     CATALOGUE.iter().map(|r| r.id)
 }
 
+/// The rule with this id, forgiving case and `_` for `-` (`VERIFY_SOURCE`).
 pub fn find(id: &str) -> Option<&'static Rule> {
+    let id = normalize(id);
     CATALOGUE.iter().find(|r| r.id == id)
+}
+
+/// An id as users type it, in the catalogue's spelling: lowercase, `-` between words.
+pub fn normalize(id: &str) -> String {
+    id.trim().to_ascii_lowercase().replace('_', "-")
+}
+
+/// `unknown rule `x`; did you mean `y`? rules: ...`, for every place that takes a rule id.
+pub fn unknown_rule_message(id: &str) -> String {
+    let ids: Vec<_> = ids().collect();
+    let hint = crate::scenario::diagnostic::did_you_mean(&normalize(id), &ids)
+        .map(|m| format!("did you mean `{m}`? "))
+        .unwrap_or_default();
+    format!("no rule `{id}`; {hint}rules: {}", ids.join(", "))
 }
 
 /// Judges every rule in `only` (all when empty), in catalogue order.

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
         why: "`code`, `msg` and `data.task_id` are required by the page. The page's own Node example reads `data.task_id` without a check and throws on a body without `data`: a 500, or worse, a crashed process",
         fix: "validate the body against the documented shape before using it (a schema, a typed model) and answer 400 or 422 when it does not match",
     },
+    whole_run: false,
     judge,
 };
 

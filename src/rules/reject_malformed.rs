@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
         why: "the page: \"ensure the stability of callback processing logic to avoid callback failures due to exceptions\". A 5xx says the receiver crashed on input; a 2xx says it accepted garbage",
         fix: "parse inside a try/except (or use the framework's parser, which answers 400) and answer 400 with a short reason",
     },
+    whole_run: false,
     judge,
 };
 

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
         why: "a receiver that dies on a bad request loses every real callback after it, and the sender gives up after 3 retries",
         fix: "catch errors per request (an error handler or middleware that answers 4xx/5xx and keeps serving); run the receiver under a supervisor that restarts it",
     },
+    whole_run: false,
     judge,
 };
 
@@ -45,11 +46,11 @@ fn judge(ctx: &Context<'_>) -> Judged {
     let finding = if a.status == Some(200) {
         Finding::Ok(format!(
             "after {bad_before} bad deliveries, answered {}",
-            describe(a)
+            super::judge::took(a)
         ))
     } else {
         Finding::Bad(format!(
-            "after {bad_before} bad deliveries, the {} answered {}: the receiver did not survive the bad input",
+            "after {bad_before} bad deliveries, the {} {}: the receiver did not survive the bad input",
             what(d),
             describe(a)
         ))

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
         why: "the provider's callbacks grow: its other families add `callbackType`, `source_*` URLs and more. A receiver that refuses unknown fields breaks the day a field is added",
         fix: "read the fields you need and ignore the rest; drop `additionalProperties: false`, `deny_unknown_fields` or strict serializer settings on the callback model",
     },
+    whole_run: false,
     judge,
 };
 

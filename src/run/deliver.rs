@@ -76,6 +76,15 @@ pub(crate) async fn deliver(
     hook: Option<AttemptHook>,
 ) -> Result<Vec<Delivery>, String> {
     let body = build_body(step, task_id, video_url)?;
+    // A body that names its own task (a custom one, or `set: data.task_id`) is signed and
+    // reported under that id, as the provider would sign it.
+    let carried = body
+        .json
+        .as_ref()
+        .and_then(|j| j.pointer("/data/task_id"))
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let task_id = carried.as_deref().unwrap_or(task_id);
     let url = url_for(target, step.auth());
     let prepared = Prepared {
         display_url: mask_query_param(&url, target.token_param),

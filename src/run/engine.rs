@@ -41,6 +41,22 @@ impl std::fmt::Display for RunError {
     }
 }
 
+/// What the engine tells an observer of the run as it goes, so reports can be printed as
+/// verdicts are decided instead of after a long silence (issue 9).
+pub enum Event<'a> {
+    /// A scenario is about to run: 1-based `index` of `total`.
+    Started {
+        index: usize,
+        total: usize,
+        scenario: &'a LoadedScenario,
+    },
+    /// A scenario has ended; its outcome is final.
+    Finished(&'a ScenarioOutcome),
+}
+
+/// Told about every [`Event`]; called from the task that runs the scenarios.
+pub type EventHook = std::sync::Arc<dyn Fn(Event<'_>) + Send + Sync>;
+
 pub struct Engine {
     pub cfg: RunConfig,
     pub sender: Sender,
@@ -49,6 +65,8 @@ pub struct Engine {
     pub cancel: CancellationToken,
     /// Aliases with a fixed `task_id` instead of a seeded one.
     pub pinned: Vec<(String, String)>,
+    /// Told about each scenario as it starts and ends.
+    pub events: Option<EventHook>,
 }
 
 impl Engine {
@@ -71,8 +89,19 @@ impl Engine {
         .await
         .map_err(RunError::Unreachable)?;
         let mut out = Vec::new();
-        for s in scenarios {
-            out.push(self.run_scenario(s).await);
+        for (i, s) in scenarios.iter().enumerate() {
+            if let Some(hook) = &self.events {
+                hook(Event::Started {
+                    index: i + 1,
+                    total: scenarios.len(),
+                    scenario: s,
+                });
+            }
+            let outcome = self.run_scenario(s).await;
+            if let Some(hook) = &self.events {
+                hook(Event::Finished(&outcome));
+            }
+            out.push(outcome);
         }
         Ok(RunOutcome {
             seed: self.cfg.seed,

@@ -17,6 +17,9 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// A warning: reported, but the file is still valid.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub warning: bool,
 }
 
 impl Diagnostic {
@@ -28,6 +31,7 @@ impl Diagnostic {
             len: len.max(1),
             message: message.into(),
             help: None,
+            warning: false,
         }
     }
 
@@ -46,7 +50,8 @@ impl Diagnostic {
 
     /// The full rendering, quoting the offending line of `source` when it is at hand.
     pub fn render(&self, source: Option<&str>) -> String {
-        let mut out = format!("error: {}\n", self.message);
+        let kind = if self.warning { "warning" } else { "error" };
+        let mut out = format!("{kind}: {}\n", self.message);
         let gutter = self.line.to_string().len();
         let pad = " ".repeat(gutter);
         let _ = writeln!(out, "{pad}--> {}:{}:{}", self.file, self.line, self.column);

@@ -14,6 +14,8 @@ pub struct LoadedScenario {
     pub scenario: Scenario,
     /// The line each step starts on.
     pub step_lines: Vec<usize>,
+    /// Warnings about the file, rendered with its text (a valid file may have some).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -94,10 +96,11 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<LoadedScenario>, LoadError> {
             Err(e) => return Err(LoadError::Path(format!("cannot read `{name}`: {e}"))),
         };
         match parse_located(&name, &text) {
-            Ok((scenario, step_lines)) => loaded.push(LoadedScenario {
+            Ok((scenario, step_lines, warnings)) => loaded.push(LoadedScenario {
                 file: name,
                 scenario,
                 step_lines,
+                warnings: warnings.iter().map(|w| w.render(Some(&text))).collect(),
             }),
             Err(ds) => invalid.extend(ds.into_iter().map(|d| (d, Some(text.clone())))),
         }
@@ -115,10 +118,11 @@ pub fn load_embedded(files: &[(&str, &str)]) -> Result<Vec<LoadedScenario>, Load
     let mut invalid = Vec::new();
     for (name, text) in files {
         match parse_located(name, text) {
-            Ok((scenario, step_lines)) => loaded.push(LoadedScenario {
+            Ok((scenario, step_lines, warnings)) => loaded.push(LoadedScenario {
                 file: (*name).to_string(),
                 scenario,
                 step_lines,
+                warnings: warnings.iter().map(|w| w.render(Some(text))).collect(),
             }),
             Err(ds) => invalid.extend(ds.into_iter().map(|d| (d, Some((*text).to_string())))),
         }

@@ -58,11 +58,14 @@ pub const MAX_RETRIES: u32 = 20;
 
 /// Parses one scenario file. `file` is the name used in messages.
 pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
-    parse_located(file, text).map(|(s, _)| s)
+    parse_located(file, text).map(|(s, _, _)| s)
 }
 
-/// Like [`parse_scenario`], with the line each step starts on (for reports).
-pub fn parse_located(file: &str, text: &str) -> Result<(Scenario, Vec<usize>), Vec<Diagnostic>> {
+/// Like [`parse_scenario`], with the line each step starts on (for reports) and the warnings.
+pub fn parse_located(
+    file: &str,
+    text: &str,
+) -> Result<(Scenario, Vec<usize>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let root = load(file, text)?;
     let mut w = Walker::new(file);
     let scenario = w.scenario(&root);
@@ -72,7 +75,7 @@ pub fn parse_located(file: &str, text: &str) -> Result<(Scenario, Vec<usize>), V
             _ => Vec::new(),
         })
         .unwrap_or_default();
-    w.finish(scenario).map(|s| (s, lines))
+    w.finish(scenario).map(|(s, warnings)| (s, lines, warnings))
 }
 
 impl Walker<'_> {
@@ -95,6 +98,7 @@ impl Walker<'_> {
         if let (Some(steps), Some(node)) = (&steps, steps_node) {
             self.cross_check(steps, node, &tasks, f.get("tasks"));
         }
+        let steps = steps.and_then(|s| s.into_iter().collect::<Option<Vec<Step>>>());
         Some(Scenario {
             name: name?,
             rule,
@@ -170,7 +174,7 @@ impl Walker<'_> {
         out
     }
 
-    fn steps(&mut self, node: &Node) -> Option<Vec<Step>> {
+    fn steps(&mut self, node: &Node) -> Option<Vec<Option<Step>>> {
         let Value::Seq(items) = &node.value else {
             self.error(
                 node,
@@ -187,7 +191,10 @@ impl Walker<'_> {
             );
             return None;
         }
-        items.iter().map(|s| self.step(s)).collect()
+        // Every step is read, so a file's errors all show in one run (issue 9): collecting
+        // into an Option would stop at the first step that has one.
+        let steps: Vec<Option<Step>> = items.iter().map(|s| self.step(s)).collect();
+        Some(steps)
     }
 
     fn step(&mut self, node: &Node) -> Option<Step> {
@@ -263,6 +270,13 @@ impl Walker<'_> {
                 None
             }
         });
+        if let (Some(Template::Failure), Some(c), Some(n)) = (template, code, f.get("code")) {
+            match crate::payload::check_failure_code(c) {
+                Err(m) => self.error(n, m, "write `deliver: success`, or `code: 500`, 400 or 451"),
+                Ok(Some(m)) => self.warn(n, m, "the documented codes are 500, 400 and 451"),
+                Ok(None) => {}
+            }
+        }
         let msg = f.get("msg").and_then(|n| self.string(n, "`msg`"));
         let mut set = serde_json::Map::new();
         if let Some(n) = f.get("set") {
@@ -502,7 +516,7 @@ impl Walker<'_> {
     /// that were delivered earlier; every task with video settings is used.
     fn cross_check(
         &mut self,
-        steps: &[Step],
+        steps: &[Option<Step>],
         steps_node: &Node,
         tasks: &BTreeMap<String, TaskSpec>,
         tasks_node: Option<&Node>,
@@ -512,7 +526,9 @@ impl Walker<'_> {
         };
         let mut delivered: HashSet<&str> = HashSet::new();
         let mut saved: HashSet<&str> = HashSet::new();
+        // A step that did not parse is left out; the ones around it are still checked.
         for (step, node) in steps.iter().zip(nodes) {
+            let Some(step) = step else { continue };
             match step {
                 Step::Deliver(d) => {
                     delivered.insert(d.task_alias());

@@ -62,8 +62,11 @@ const PLAN_TASK_KEYS: &[&str] = &[
     "generation_time",
 ];
 
-/// Parses a `serve --plan` file.
-pub fn parse_serve_plan(file: &str, text: &str) -> Result<ServePlan, Vec<Diagnostic>> {
+/// Parses a `serve --plan` file; beside the plan, its warnings.
+pub fn parse_serve_plan(
+    file: &str,
+    text: &str,
+) -> Result<(ServePlan, Vec<Diagnostic>), Vec<Diagnostic>> {
     let root = load(file, text)?;
     let mut w = Walker::new(file);
     let plan = w.serve_plan(&root);
@@ -115,6 +118,13 @@ impl Walker<'_> {
                 None
             }
         });
+        if let (Some(Outcome::Failure), Some(c), Some(n)) = (outcome, code, f.get("code")) {
+            match crate::payload::check_failure_code(c) {
+                Err(m) => self.error(n, m, "write `outcome: success`, or `code: 500`, 400 or 451"),
+                Ok(Some(m)) => self.warn(n, m, "the documented codes are 500, 400 and 451"),
+                Ok(None) => {}
+            }
+        }
         let video = self.video_mode(f.get("video"));
         Some(ServeTask {
             outcome: outcome?,

@@ -23,13 +23,24 @@ pub(super) fn load(file: &str, text: &str) -> Result<Node, Vec<Diagnostic>> {
         } else {
             "check the indentation and quoting around this spot"
         };
-        vec![Diagnostic::new(file, e.pos, 1, format!("not valid YAML: {}", e.message)).help(help)]
+        // JSON is read by the same parser (JSON is YAML), but a .json file's author thinks in JSON.
+        let format = if file.to_ascii_lowercase().ends_with(".json") {
+            "JSON"
+        } else {
+            "YAML"
+        };
+        vec![
+            Diagnostic::new(file, e.pos, 1, format!("not valid {format}: {}", e.message))
+                .help(help),
+        ]
     })
 }
 
 pub(super) struct Walker<'f> {
     pub file: &'f str,
     pub errors: Vec<Diagnostic>,
+    /// Reported with the errors, or on their own when there are none; never make a file invalid.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl<'f> Walker<'f> {
@@ -37,19 +48,38 @@ impl<'f> Walker<'f> {
         Walker {
             file,
             errors: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
-    /// The value when the walk found no error; else every error, in file order.
-    pub(super) fn finish<T>(mut self, value: Option<T>) -> Result<T, Vec<Diagnostic>> {
+    /// The value when the walk found no error, with the warnings; else every error (warnings
+    /// among them), in file order.
+    pub(super) fn finish<T>(
+        mut self,
+        value: Option<T>,
+    ) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
+        self.warnings.sort_by_key(|d| (d.line, d.column));
         match value {
-            Some(v) if self.errors.is_empty() => Ok(v),
+            Some(v) if self.errors.is_empty() => Ok((v, self.warnings)),
             _ => {
+                self.errors.extend(self.warnings);
                 self.errors.sort_by_key(|d| (d.line, d.column));
                 self.errors.dedup();
                 Err(self.errors)
             }
         }
+    }
+
+    /// A located warning with a fix.
+    pub(super) fn warn(
+        &mut self,
+        node: &Node,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let mut d = Diagnostic::new(self.file, node.pos, node.len, message).help(help);
+        d.warning = true;
+        self.warnings.push(d);
     }
 }
 

@@ -162,7 +162,8 @@ impl Sender {
             location: None,
             ambiguous: false,
             body: None,
-            signed_at: signed.map(|(ts, _)| ts),
+            signed_at: signed.as_ref().map(|(ts, _)| *ts),
+            signature: signed.map(|(_, sig)| sig),
         };
         let request = self
             .client

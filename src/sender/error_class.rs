@@ -119,6 +119,15 @@ pub fn classify(e: &reqwest::Error) -> (ErrorClass, String) {
         cur = s.source();
     }
     use std::io::ErrorKind as K;
+    // rustls's words for a first record that is not TLS: an https:// URL to a port that
+    // speaks plain HTTP (issue 9). Say that, not the parser's complaint.
+    if lower.contains("invalidcontenttype") || lower.contains("corrupt message") {
+        return (
+            ErrorClass::Tls,
+            "TLS handshake failed: the port answered in plain HTTP, not TLS; use http:// in the URL"
+                .to_string(),
+        );
+    }
     let class = if e.is_timeout() {
         if e.is_connect() {
             ErrorClass::ConnectTimeout

@@ -281,7 +281,12 @@ async fn a_receiver_whose_effects_cannot_be_seen_is_inconclusive_never_pass() {
     );
     assert_eq!(v["verify-source"], "skip");
     assert!(reason(&json, "verify-source").contains("--hmac-key"));
-    assert_eq!(code, exit::SUCCESS);
+    assert_eq!(
+        code,
+        exit::FAILED,
+        "0 promises every must rule passed; unverified must rules fail the run"
+    );
+    assert_eq!(json["summary"]["rules"]["inconclusive"], 2);
 }
 
 #[tokio::test(flavor = "multi_thread")]

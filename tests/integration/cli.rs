@@ -329,7 +329,7 @@ async fn report_files_are_written_and_secrets_never_appear() {
     }
     assert!(out.stdout.contains("token=***"), "{}", out.stdout);
     let v: Value = serde_json::from_str(&j).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert!(
         x.contains("<testcase name=\"a success callback is acknowledged with 200\""),
         "{x}"
@@ -381,15 +381,27 @@ async fn secrets_never_appear_in_any_output_format() {
         "hmac-SECRET-2",
         "--retries",
         "0",
-        "--settle",
-        "100ms",
     ];
     let mut outputs = Vec::new();
+    // `load` observes nothing and prints no steps: it takes neither --settle nor -v.
     for (i, cmd) in [
-        &["check", "--only", "ack-success,verify-source"][..],
-        &["send", "success"],
+        &[
+            "check",
+            "--only",
+            "ack-success,verify-source",
+            "--settle",
+            "100ms",
+            "-v",
+        ][..],
+        &["send", "success", "--settle", "100ms", "-v"],
         &["load", "--tasks", "20"],
-        &["run", &repo("scenarios/examples/success.yaml")],
+        &[
+            "run",
+            &repo("scenarios/examples/success.yaml"),
+            "--settle",
+            "100ms",
+            "-v",
+        ],
     ]
     .iter()
     .enumerate()
@@ -406,7 +418,6 @@ async fn secrets_never_appear_in_any_output_format() {
                 &json,
                 "--report-junit",
                 &xml,
-                "-v",
             ]);
             let out = suno(&args).await;
             outputs.push((format!("{cmd:?} {format} stdout"), out.stdout));

@@ -78,7 +78,7 @@ async fn every_delivery_is_accounted_for_exactly_once() {
     let r = load::run(cfg, &host, CancellationToken::new())
         .await
         .unwrap();
-    assert_eq!(r.tasks, 600);
+    assert_eq!(r.counts.tasks, 600);
     assert_eq!(
         r.counts.sent,
         600 + r.counts.duplicates,
@@ -253,12 +253,12 @@ async fn a_duration_run_counts_exactly_the_tasks_it_sent() {
             .await
             .unwrap();
         assert_eq!(
-            r.counts.sent, r.tasks,
+            r.counts.sent, r.counts.tasks,
             "no duplicates asked: one delivery per task"
         );
         assert_eq!(received.load(Ordering::SeqCst) - before, r.counts.attempts);
         if rate.is_some() {
-            assert_eq!(r.tasks, 100, "250 ms at 400/s");
+            assert_eq!(r.counts.tasks, 100, "250 ms at 400/s");
         }
     }
 }

@@ -220,11 +220,12 @@ async fn a_receiver_that_is_down_is_retried_then_callback_exception() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_plan_drives_each_task() {
-    let plan = parse_serve_plan(
+    let (plan, warnings) = parse_serve_plan(
         "plan.yaml",
         "name: first fails with 451, second is delivered twice\ntasks:\n  - outcome: failure\n    code: 451\n  - outcome: success\n    duplicates: 1\n",
     )
     .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
     let (_api, base) = serve(ServeConfig {
         plan: Some(plan),
         ..ServeConfig::default()
