@@ -13,7 +13,7 @@ use crate::duration::Dur;
     name = "suno-mock",
     version,
     about = "Plays the provider's side of the Suno music-video callbacks and checks your receiver",
-    after_help = "Exit status: 0 passed, 1 a rule or expectation failed, 2 usage error, 3 invalid scenario file, 4 the harness could not do its job, 130 interrupted."
+    after_help = "Exit status: 0 every must rule passed / every expectation held, 1 a must rule failed or could not be verified (inconclusive), an expectation failed, or under --strict a should rule did not pass, 2 usage error, 3 invalid scenario file, 4 the harness could not do its job, 130 interrupted."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -242,7 +242,8 @@ pub struct CheckArgs {
     /// Judge only these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     pub only: Vec<String>,
-    /// A should rule that does not pass fails the run.
+    /// A should rule that warns or is inconclusive fails the run too. Without it, only must
+    /// rules decide: one that fails, or that nothing could verify (inconclusive), exits 1.
     #[arg(long)]
     pub strict: bool,
     /// fast-ack: the largest p95 answer latency that passes.

@@ -9,7 +9,7 @@ use super::store::{
 };
 use crate::outcome::Attempt;
 use crate::payload::{failure_msg, ids};
-use crate::rules::describe;
+use crate::rules::took;
 use crate::run::deliver::{Target, deliver};
 use crate::scenario::{DeliverStep, Outcome, ServeTask, Template};
 use crate::sender::AttemptHook;
@@ -106,7 +106,7 @@ pub(super) async fn run(api: Api, index: usize, task_id: String) {
                     "{:>9.3}s  callback {task_id} copy {copy} attempt {} -> {}",
                     (a.at_ms + a.duration_ms) / 1000.0,
                     a.number,
-                    describe(a)
+                    took(a)
                 );
             }
             store.record(AttemptRecord {

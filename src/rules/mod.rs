@@ -20,7 +20,7 @@ mod verify_source;
 
 use serde::Serialize;
 
-pub use judge::{Context, Finding, Judged, describe};
+pub use judge::{Context, Finding, Judged, describe, took};
 
 use crate::outcome::{Delivery, Observation};
 

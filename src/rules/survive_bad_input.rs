@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
         why: "a receiver that dies on a bad request loses every real callback after it, and the sender gives up after 3 retries",
         fix: "catch errors per request (an error handler or middleware that answers 4xx/5xx and keeps serving); run the receiver under a supervisor that restarts it",
     },
-    whole_run: false,
+    whole_run: true,
     judge,
 };
 

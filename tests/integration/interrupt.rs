@@ -22,11 +22,17 @@ async fn receiver() -> MockServer {
 /// Starts the binary, waits until the receiver has seen a callback, sends SIGINT, and returns
 /// the exit status and how long the binary took to stop after the signal.
 async fn interrupt(args: &[&str], server: &MockServer) -> (i32, Duration) {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"))
+    let (code, took, _) = interrupt_out(args, server).await;
+    (code, took)
+}
+
+/// [`interrupt`], with what the binary printed on stdout.
+async fn interrupt_out(args: &[&str], server: &MockServer) -> (i32, Duration, String) {
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"))
         .args(args)
         .env("NO_COLOR", "1")
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .kill_on_drop(true)
         .spawn()
@@ -45,11 +51,15 @@ async fn interrupt(args: &[&str], server: &MockServer) -> (i32, Duration) {
         .args(["-INT", &pid])
         .status()
         .unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+    let out = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
         .await
         .expect("stops after SIGINT")
         .unwrap();
-    (status.code().unwrap_or(-1), sent.elapsed())
+    (
+        out.status.code().unwrap_or(-1),
+        sent.elapsed(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -99,7 +109,7 @@ async fn check_writes_its_reports_with_unfinished_rules_inconclusive() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("c.json").display().to_string();
     let xml = dir.path().join("c.xml").display().to_string();
-    let (code, _) = interrupt(
+    let (code, _, stdout) = interrupt_out(
         &[
             "check",
             "--receiver",
@@ -129,6 +139,23 @@ async fn check_writes_its_reports_with_unfinished_rules_inconclusive() {
         "an interrupted check is not a pass"
     );
     assert!(std::path::Path::new(&xml).exists());
+    // Rules that never ran get no evidence block and no "how to fix": they are listed once.
+    let with_evidence = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["verdict"] != "pass" && r["verdict"] != "skip")
+        .filter(|r| !r["evidence"]["deliveries"].as_array().unwrap().is_empty())
+        .count();
+    assert_eq!(
+        stdout.matches("how to fix").count(),
+        with_evidence,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("interrupted: ") && stdout.contains("did not finish"),
+        "{stdout}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -145,6 +172,8 @@ async fn load_prints_the_partial_result() {
             "60s",
             "--rate",
             "50",
+            "--duplicates",
+            "0.5",
             "--report-json",
             &json,
         ],
@@ -159,6 +188,14 @@ async fn load_prints_the_partial_result() {
     let n = |k: &str| r[k].as_u64().unwrap();
     assert!(n("sent") > 0);
     assert_eq!(n("sent"), n("acknowledged") + n("failed") + n("ambiguous"));
+    // Only what went out is counted: tasks and duplicates add up to the deliveries sent, and
+    // tasks never sent are not reported as never downloaded (issue 9).
+    assert_eq!(n("sent"), n("tasks") + n("duplicates"), "{r}");
+    assert_eq!(
+        n("tasks_downloaded_never") + n("tasks_downloaded_once") + n("tasks_downloaded_more"),
+        n("success_tasks"),
+        "{r}"
+    );
     assert_eq!(
         server.received_requests().await.unwrap().len() as u64,
         n("attempts")

@@ -1,0 +1,170 @@
+//! The README's examples, run as a new user would (issue 9): every `$` line of every code
+//! block, as written and in order, from a fresh working folder. A line ending in `&` starts a
+//! process that stays up for the lines after it. Each command must exit 0, and every output
+//! line pasted under it must appear in what it printed, once numbers, durations, ports and
+//! signatures are set aside. The README's fixed ports are swapped for ports bound here.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use crate::harness::repo;
+
+/// Each `$` command with the output lines pasted under it.
+fn examples(readme: &str) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut in_block = false;
+    // Output belongs to the command above it in the same block, never to one in another.
+    let mut current: Option<usize> = None;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_block = !in_block;
+            current = None;
+            continue;
+        }
+        if !in_block {
+            continue;
+        }
+        if let Some(cmd) = line.strip_prefix("$ ") {
+            out.push((cmd.to_string(), Vec::new()));
+            current = Some(out.len() - 1);
+        } else if let Some(i) = current {
+            out[i].1.push(line.to_string());
+        }
+    }
+    out
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// A line with what differs between runs taken out.
+fn skeleton(line: &str) -> String {
+    let mut s = line.to_string();
+    for (pattern, with) in [
+        (r"[A-Za-z0-9+/]{43}=", "SIG"),
+        (r"\d+(\.\d+)?(ms|s|µs)\b", "DUR"),
+        (r"\d+", "N"),
+        (r"\s+", " "),
+    ] {
+        s = regex::Regex::new(pattern)
+            .unwrap()
+            .replace_all(&s, with)
+            .into_owned();
+    }
+    s.trim().to_string()
+}
+
+async fn wait_for_port(port: u16, what: &str) {
+    let start = Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "`{what}` never listened"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_readme_example_runs_as_written() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let examples = examples(&readme);
+    assert!(examples.len() >= 10, "found {} examples", examples.len());
+    let port_re = regex::Regex::new(r"127\.0\.0\.1:(\d{4})\b").unwrap();
+    let mut ports: HashMap<String, String> = HashMap::new();
+    for (cmd, _) in &examples {
+        for c in port_re.captures_iter(cmd) {
+            ports
+                .entry(c[1].to_string())
+                .or_insert_with(|| free_port().to_string());
+        }
+    }
+    let localize = |text: &str| {
+        port_re
+            .replace_all(text, |c: &regex::Captures<'_>| {
+                format!(
+                    "127.0.0.1:{}",
+                    ports.get(&c[1]).map_or(&c[1], |p| p.as_str())
+                )
+            })
+            .into_owned()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(repo("scenarios"), dir.path().join("scenarios")).unwrap();
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_suno-mock"))
+        .parent()
+        .unwrap()
+        .display()
+        .to_string();
+    let path = format!("{bin}:{}", std::env::var("PATH").unwrap_or_default());
+    let shell = |cmd: &str| {
+        let mut c = tokio::process::Command::new("bash");
+        c.args(["-c", cmd])
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .env_remove("SUNO_MOCK_HMAC_KEY")
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true);
+        c
+    };
+    let listen_re = regex::Regex::new(r"--listen 127\.0\.0\.1:(\d+)").unwrap();
+    let mut background = Vec::new();
+    for (cmd, expected) in &examples {
+        let cmd = localize(cmd);
+        if let Some(bg) = cmd.strip_suffix('&') {
+            let child = shell(&format!("exec {}", bg.trim()))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            background.push(child);
+            let port: u16 = listen_re
+                .captures(bg)
+                .and_then(|c| c[1].parse().ok())
+                .unwrap_or_else(|| panic!("`{bg}` names no port to wait for"));
+            wait_for_port(port, bg).await;
+            continue;
+        }
+        let out = tokio::time::timeout(Duration::from_secs(120), shell(&cmd).output())
+            .await
+            .unwrap_or_else(|_| panic!("`{cmd}` did not finish"))
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success(),
+            "`{cmd}` exited {:?}\n{stdout}\n{stderr}",
+            out.status.code()
+        );
+        let printed: Vec<String> = stdout.lines().map(skeleton).collect();
+        for line in expected {
+            let line = localize(line);
+            if line.trim().is_empty() || line.trim() == "..." {
+                continue;
+            }
+            assert!(
+                printed.contains(&skeleton(&line)),
+                "`{cmd}`: the README shows\n  {line}\nwhich it did not print:\n{stdout}"
+            );
+        }
+    }
+    drop(background);
+}
+
+#[test]
+fn skeletons_keep_words_and_drop_what_varies() {
+    assert_eq!(
+        skeleton("  pass   must   ack-success   answered 200 in 0.8ms"),
+        skeleton("  pass   must   ack-success   answered 200 in 12ms")
+    );
+    assert_ne!(
+        skeleton("pass must ack-success"),
+        skeleton("fail must ack-success")
+    );
+}
