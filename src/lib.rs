@@ -19,3 +19,4 @@ pub mod run;
 pub mod scenario;
 pub mod secrets;
 pub mod sender;
+pub mod wire;

@@ -3,46 +3,13 @@
 
 use serde::Serialize;
 
-use crate::scenario::{Auth, Input};
-use crate::sender::error_class::ErrorClass;
+pub use crate::wire::{Attempt, Downloads};
+use crate::wire::{Auth, Input};
 
 /// Bumped when a field of the JSON report changes meaning or disappears.
 /// 2: `summary` splits into `scenarios` and (for `check`) `rules` counts; attempts carry
 /// `signature`.
 pub const SCHEMA_VERSION: u32 = 2;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Attempt {
-    /// 1 for the first attempt.
-    pub number: u32,
-    /// When it started, in milliseconds since the run began.
-    pub at_ms: f64,
-    /// Until the whole answer arrived or the attempt failed.
-    pub duration_ms: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    /// Whether the sender counts this attempt as delivered.
-    pub accepted: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorClass>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// The `Location` of a redirect, which is never followed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// The request went out and no usable answer came: the receiver may have processed it.
-    pub ambiguous: bool,
-    /// The first bytes of the answer's body.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// `X-Webhook-Timestamp` of this attempt, when signed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signed_at: Option<i64>,
-    /// `X-Webhook-Signature` exactly as this attempt sent it (the key never appears; the
-    /// signature is what a receiver's check compares, so it is shown).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signature: Option<String>,
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestRecord {
@@ -79,13 +46,6 @@ impl Delivery {
     pub fn ambiguous(&self) -> bool {
         !self.acknowledged && self.attempts.iter().any(|a| a.ambiguous)
     }
-}
-
-/// Download counts of one task's `video_url` on the harness's video host.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Downloads {
-    pub requests: u64,
-    pub completed: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -17,8 +17,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::http_server::{self, ServerHandle};
-use crate::outcome::Downloads;
-use crate::scenario::VideoMode;
+use crate::wire::Downloads;
+use crate::wire::VideoMode;
 
 /// A small, playable MP4 (1 s, 160x90, H.264 + AAC) made once with ffmpeg; see assets/README.md.
 pub static SAMPLE_MP4: &[u8] = include_bytes!("../../assets/sample.mp4");

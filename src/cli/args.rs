@@ -335,7 +335,7 @@ pub struct ServeArgs {
     pub concurrent_duplicates: bool,
     /// How the video host serves the videos.
     #[arg(long, value_enum, default_value = "normal")]
-    pub video: crate::scenario::VideoMode,
+    pub video: crate::wire::VideoMode,
     /// A plan file: what happens to the first, second, ... task created.
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,

@@ -6,7 +6,7 @@ use super::session::{Fatal, Output, emit, runtime, setup};
 use crate::exit;
 use crate::report::{human, junit};
 use crate::scenario::{DeliverStep, Expect, LoadedScenario, Scenario, Step, Template};
-use crate::sender::StatusMatch;
+use crate::wire::StatusMatch;
 
 fn parse_set(items: &[String]) -> Result<serde_json::Map<String, serde_json::Value>, String> {
     let mut out = serde_json::Map::new();
@@ -14,7 +14,7 @@ fn parse_set(items: &[String]) -> Result<serde_json::Map<String, serde_json::Val
         let (path, value) = item
             .split_once('=')
             .ok_or_else(|| format!("--set `{item}`: write it as PATH=JSON, like data.extra=1"))?;
-        crate::payload::json_path::parse(path).map_err(|e| format!("--set `{item}`: {e}"))?;
+        crate::wire::json_path::parse(path).map_err(|e| format!("--set `{item}`: {e}"))?;
         let v = serde_json::from_str(value).map_err(|e| {
             format!("--set `{item}`: the value is not JSON ({e}); quote strings: --set '{path}=\"{value}\"'")
         })?;

@@ -22,8 +22,9 @@ pub use fate::{Fate, Shares};
 pub use stats::{LoadResult, Percentiles, Stats};
 
 use crate::artifacts::VideoHost;
-use crate::sender::error_class::ErrorClass;
-use crate::sender::{Policy, signing};
+use crate::sender::Policy;
+use crate::wire::error_class::ErrorClass;
+use crate::wire::{judge_answer, signing};
 use transport::{Answer, Conn, Target};
 
 thread_local! {
@@ -256,16 +257,16 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
     let latency = job.intended.elapsed();
     st.record_latency(latency);
     st.counts.attempts += 1;
+    // The same decision as the scenario sender's (the body cap is enforced by the transport,
+    // which reports an overflow as an error).
     let class = match answer {
-        Answer::Status(s) if policy.accept.matches(s) => None,
-        Answer::Status(s) => {
-            *st.statuses.entry(s).or_default() += 1;
-            Some(if (300..400).contains(&s) {
-                ErrorClass::Redirect
-            } else {
-                ErrorClass::Status
-            })
-        }
+        Answer::Status(s) => match judge_answer(s, None, None, &policy.accept) {
+            Ok(()) => None,
+            Err(r) => {
+                *st.statuses.entry(s).or_default() += 1;
+                Some(r.class)
+            }
+        },
         Answer::Error(c) => Some(c),
     };
     // Built only with --record: nothing per attempt is made otherwise.

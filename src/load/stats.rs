@@ -6,7 +6,7 @@ use std::time::Duration;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
-use crate::sender::ErrorClass;
+use crate::wire::ErrorClass;
 
 /// Latencies are recorded in microseconds, up to an hour, to 3 significant digits.
 fn histogram() -> Histogram<u64> {

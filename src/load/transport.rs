@@ -13,7 +13,7 @@ use hyper::client::conn::http1::{Connection, SendRequest};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-use crate::sender::ErrorClass;
+use crate::wire::ErrorClass;
 
 /// How one attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,13 +191,13 @@ impl Conn {
             let mut resp = req
                 .send()
                 .await
-                .map_err(|e| crate::sender::error_class::classify(&e).0)?;
+                .map_err(|e| crate::wire::error_class::classify(&e).0)?;
             let status = resp.status().as_u16();
             let mut read = 0;
             while let Some(c) = resp
                 .chunk()
                 .await
-                .map_err(|e| crate::sender::error_class::classify(&e).0)?
+                .map_err(|e| crate::wire::error_class::classify(&e).0)?
             {
                 read += c.len();
                 if read > self.body_cap {

@@ -100,13 +100,7 @@ pub(super) async fn generate(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if !ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .eq_ignore_ascii_case("application/json")
-    {
+    if !crate::wire::is_json_content_type(ct) {
         return bad(
             &api,
             400,

@@ -9,10 +9,10 @@ use super::store::{
 };
 use crate::outcome::Attempt;
 use crate::payload::{failure_msg, ids};
-use crate::rules::took;
 use crate::run::deliver::{Target, deliver};
 use crate::scenario::{DeliverStep, Outcome, ServeTask, Template};
 use crate::sender::AttemptHook;
+use crate::wire::took;
 
 /// What happens to the task created `index`-th: the plan's entry, else the flags.
 fn fate(api: &Api, index: usize) -> ServeTask {

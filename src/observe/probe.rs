@@ -26,7 +26,7 @@ pub async fn run_http_probe(
     let resp = client.get(&url).send().await.map_err(|e| {
         format!(
             "probe {url}: {}",
-            crate::sender::error_class::chain_message(&e)
+            crate::wire::error_class::chain_message(&e)
         )
     })?;
     let status = resp.status().as_u16();

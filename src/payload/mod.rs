@@ -1,7 +1,6 @@
 //! Callback bodies: the documented templates, JSON-path overrides, and seeded task ids.
 
 pub mod ids;
-pub mod json_path;
 pub mod template;
 
 pub use ids::TaskIds;

@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 
-use super::json_path;
 use crate::scenario::{DeliverStep, Template};
+use crate::wire::json_path;
 
 /// The `code`s the provider documents for a failed music-video task.
 pub const FAILURE_CODES: [i64; 3] = [500, 400, 451];

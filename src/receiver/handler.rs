@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::validate::{Callback, validate};
 use super::{Flaw, ReceiverConfig, Shared, TaskRecord};
-use crate::sender::signing::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use crate::wire::signing::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
 /// A signature older than this is refused (the usual window of webhook verification).
 const MAX_SIGNATURE_AGE: i64 = 300;
@@ -66,11 +66,10 @@ pub(super) async fn callback(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let media = content_type.split(';').next().unwrap_or("").trim();
     let ct_ok = if flaws.has(Flaw::StrictContentType) {
         content_type == "application/json"
     } else {
-        media.eq_ignore_ascii_case("application/json")
+        crate::wire::is_json_content_type(content_type)
     };
     if !ct_ok {
         return refuse(415, "expected application/json");

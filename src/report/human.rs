@@ -189,7 +189,7 @@ pub fn exchange(run: &RunOutcome, verbose: bool, st: &Style) -> String {
 
 /// The signing headers one attempt sent, one line each, or nothing when it was unsigned.
 fn signing_lines(a: &Attempt, prefix: &str) -> String {
-    use crate::sender::signing::{SIGNATURE_HEADER, TIMESTAMP_HEADER};
+    use crate::wire::signing::{SIGNATURE_HEADER, TIMESTAMP_HEADER};
     let mut out = String::new();
     if let Some(ts) = a.signed_at {
         let _ = writeln!(out, "{prefix}{TIMESTAMP_HEADER}: {ts}");

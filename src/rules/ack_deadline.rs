@@ -1,9 +1,10 @@
 //! `ack-deadline`: every answer to a well-formed callback arrives within the deadline (15 s).
 
-use super::judge::{Context, Finding, Judged, describe, what};
+use super::judge::{Context, Finding, Judged, what};
 use super::{Explain, Level, Rule};
 use crate::duration::Dur;
-use crate::sender::ErrorClass;
+use crate::wire::ErrorClass;
+use crate::wire::describe;
 
 pub const ID: &str = "ack-deadline";
 

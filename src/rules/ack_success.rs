@@ -1,7 +1,8 @@
 //! `ack-success`: a success callback is answered with exactly HTTP 200.
 
-use super::judge::{Context, Finding, Judged, first_and_more, not_200, took};
+use super::judge::{Context, Finding, Judged, first_and_more, not_200};
 use super::{Explain, Level, Rule};
+use crate::wire::took;
 
 pub const ID: &str = "ack-success";
 

@@ -1,8 +1,9 @@
 //! `async-processing`: a video that downloads slowly does not hold up the answer.
 
-use super::judge::{Context, Finding, Judged, describe, what};
+use super::judge::{Context, Finding, Judged, what};
 use super::{Explain, Level, Rule};
 use crate::duration::Dur;
+use crate::wire::describe;
 
 pub const ID: &str = "async-processing";
 
@@ -32,7 +33,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
     let finding = if a.status == Some(200) {
         Finding::Ok(format!(
             "answered {} while the video was still trickling out",
-            super::judge::took(a)
+            crate::wire::took(a)
         ))
     } else if a.status.is_none() {
         Finding::Bad(format!(

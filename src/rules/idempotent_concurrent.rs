@@ -39,7 +39,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
         .iter()
         .filter_map(|d| {
             let a = d.attempts.first()?;
-            (a.status != Some(200)).then(|| (d, super::judge::describe(a)))
+            (a.status != Some(200)).then(|| (d, crate::wire::describe(a)))
         })
         .collect();
     let finding = if !bad.is_empty() {

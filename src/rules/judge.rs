@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use crate::duration::human;
-use crate::outcome::{Attempt, Delivery, Observation, RunOutcome, ScenarioOutcome, ScenarioStatus};
-use crate::scenario::Input;
+use crate::outcome::{Delivery, Observation, RunOutcome, ScenarioOutcome, ScenarioStatus};
+use crate::wire::Input;
+use crate::wire::describe;
 
 /// A rule's finding before its level turns it into a verdict.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,26 +113,6 @@ impl<'a> Context<'a> {
             .filter_map(|s| s.observation.as_ref())
             .find(|o| o.name.as_deref() == Some(name))
             .cloned()
-    }
-}
-
-/// How an attempt ended, short: `200 in 3ms`, `no answer (timeout) after 15s`; after
-/// "answered" only when the attempt had an answer.
-pub fn took(a: &Attempt) -> String {
-    let took = human(Duration::from_secs_f64(a.duration_ms / 1000.0));
-    match (a.status, a.error) {
-        (Some(s), _) => format!("{s} in {took}"),
-        (None, Some(e)) => format!("no answer ({e}) after {took}"),
-        (None, None) => format!("no answer after {took}"),
-    }
-}
-
-/// How an attempt ended, as a predicate of the delivery: `was answered 500 in 3ms`,
-/// `got no answer (timeout) after 15s`.
-pub fn describe(a: &Attempt) -> String {
-    match a.status {
-        Some(_) => format!("was answered {}", took(a)),
-        None => format!("got {}", took(a)),
     }
 }
 

@@ -20,7 +20,8 @@ mod verify_source;
 
 use serde::Serialize;
 
-pub use judge::{Context, Finding, Judged, describe, took};
+pub use crate::wire::{describe, took};
+pub use judge::{Context, Finding, Judged};
 
 use crate::outcome::{Delivery, Observation};
 
@@ -184,4 +185,13 @@ pub fn judge_all(ctx: &Context<'_>, only: &[String]) -> Vec<RuleResult> {
         .filter(|r| only.is_empty() || only.iter().any(|o| o == r.id))
         .map(|r| r.result(ctx))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_wire_layer_knows_every_rule_id() {
+        let ids: Vec<&str> = super::ids().collect();
+        assert_eq!(ids, crate::wire::RULE_IDS);
+    }
 }

@@ -1,8 +1,9 @@
 //! `survive-bad-input`: after all the bad input, a well-formed callback is still answered.
 
-use super::judge::{Context, Finding, Judged, describe, what};
+use super::judge::{Context, Finding, Judged, what};
 use super::{Explain, Level, Rule};
-use crate::scenario::Input;
+use crate::wire::Input;
+use crate::wire::describe;
 
 pub const ID: &str = "survive-bad-input";
 
@@ -46,7 +47,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
     let finding = if a.status == Some(200) {
         Finding::Ok(format!(
             "after {bad_before} bad deliveries, answered {}",
-            super::judge::took(a)
+            crate::wire::took(a)
         ))
     } else {
         Finding::Bad(format!(

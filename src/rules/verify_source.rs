@@ -1,7 +1,8 @@
 //! `verify-source`: forged callbacks are refused and change nothing; the genuine one is accepted.
 
-use super::judge::{Context, Finding, Judged, describe};
+use super::judge::{Context, Finding, Judged};
 use super::{Explain, Level, Rule};
+use crate::wire::describe;
 
 pub const ID: &str = "verify-source";
 

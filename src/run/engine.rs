@@ -257,7 +257,7 @@ fn label(step: &Step) -> String {
                     l.push_str(" concurrent");
                 }
             }
-            if d.auth() != crate::scenario::Auth::Genuine {
+            if d.auth() != crate::wire::Auth::Genuine {
                 l.push_str(&format!(" auth {}", d.auth().name()));
             }
             l

@@ -8,6 +8,7 @@ pub mod serve_plan;
 mod walker;
 pub mod yaml;
 
+pub use crate::wire::{Auth, Input, VideoMode};
 pub use diagnostic::Diagnostic;
 pub use load::{LoadError, LoadedScenario, load_paths};
 pub use model::*;

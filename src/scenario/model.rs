@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::duration::Dur;
-use crate::sender::status::StatusMatch;
+use crate::wire::{Auth, Input, StatusMatch, VideoMode};
 
 /// One scenario: a name, optional rule it gives evidence for, and steps run in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -47,24 +47,6 @@ pub struct SenderOverrides {
     pub accept: Option<StatusMatch>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum VideoMode {
-    /// The file is served at once.
-    #[default]
-    Normal,
-    /// The file trickles out over longer than the deadline in force.
-    Slow,
-    /// The link no longer serves the file (410), as after the 14 days.
-    Expired,
-    /// The connection closes halfway through the file.
-    Truncated,
-    /// A file of many megabytes, streamed.
-    Large,
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskSpec {
@@ -89,47 +71,6 @@ pub enum Template {
     Failure,
     /// No template: the body comes from `json` or `body`.
     Custom,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Auth {
-    /// Exactly as the provider sends it: signed when a key is configured, token intact.
-    #[default]
-    Genuine,
-    /// No signature headers.
-    Unsigned,
-    /// Signed with a key that is not the receiver's.
-    WrongKey,
-    /// Correctly signed, with a timestamp 10 minutes old.
-    StaleTimestamp,
-    /// The token query parameter removed from the URL.
-    NoToken,
-    /// The token query parameter replaced by a wrong value.
-    WrongToken,
-}
-
-impl Auth {
-    /// The name scenario files use.
-    pub fn name(self) -> &'static str {
-        match self {
-            Auth::Genuine => "genuine",
-            Auth::Unsigned => "unsigned",
-            Auth::WrongKey => "wrong-key",
-            Auth::StaleTimestamp => "stale-timestamp",
-            Auth::NoToken => "no-token",
-            Auth::WrongToken => "wrong-token",
-        }
-    }
-}
-
-/// Whether a delivery is one the provider could send. Bad input is judged by other rules and
-/// never counts towards latency or acknowledgement rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Input {
-    WellFormed,
-    Bad,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

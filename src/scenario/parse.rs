@@ -7,9 +7,9 @@ use super::diagnostic::{Diagnostic, did_you_mean};
 use super::model::*;
 use super::walker::{Walker, field_node, load};
 use super::yaml::{Node, Value};
-use crate::payload::json_path;
-use crate::sender::error_class::ErrorClass;
-use crate::sender::status::valid_code;
+use crate::wire::json_path;
+use crate::wire::status::valid_code;
+use crate::wire::{Auth, ErrorClass, Input};
 
 const SCENARIO_KEYS: &[&str] = &["name", "rule", "description", "sender", "tasks", "steps"];
 const DELIVER_KEYS: &[&str] = &[
@@ -84,10 +84,9 @@ impl Walker<'_> {
         let name = self
             .required(&f, "name", "the scenario", "what this scenario shows")
             .and_then(|n| self.string(n, "`name`"));
-        let rule = f.get("rule").and_then(|n| {
-            let ids: Vec<&str> = crate::rules::ids().collect();
-            self.choice(n, "rule", &ids)
-        });
+        let rule = f
+            .get("rule")
+            .and_then(|n| self.choice(n, "rule", crate::wire::RULE_IDS));
         let description = f
             .get("description")
             .and_then(|n| self.string(n, "`description`"));

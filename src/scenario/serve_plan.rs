@@ -6,12 +6,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::diagnostic::Diagnostic;
-use super::model::VideoMode;
 use super::parse::MAX_COPIES;
 use super::walker::{Walker, load};
 use super::yaml::{Node, Value};
 use crate::duration::Dur;
-use crate::sender::status::valid_code;
+use crate::wire::VideoMode;
+use crate::wire::status::valid_code;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]

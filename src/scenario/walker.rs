@@ -3,10 +3,10 @@
 //! at once. `parse.rs` (scenarios) and `serve_plan.rs` (serve plans) build on it.
 
 use super::diagnostic::{Diagnostic, did_you_mean};
-use super::model::VideoMode;
 use super::yaml::{self, Node, Value};
 use crate::duration::{self, Dur};
-use crate::sender::status::{StatusMatch, valid_code};
+use crate::wire::VideoMode;
+use crate::wire::status::{StatusMatch, valid_code};
 
 pub(super) const VIDEO_MODES: &[&str] = &["normal", "slow", "expired", "truncated", "large"];
 

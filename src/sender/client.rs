@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION};
 
-use super::error_class::{ErrorClass, classify};
 use super::policy::Policy;
-use super::signing::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use crate::outcome::Attempt;
-use crate::scenario::Auth;
+use crate::wire::Auth;
+use crate::wire::signing::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use crate::wire::{ErrorClass, classify, judge_answer};
 
 /// Told about every attempt as it ends: `(copy, attempt)`.
 pub type AttemptHook = std::sync::Arc<dyn Fn(u32, &Attempt) + Send + Sync>;
@@ -224,27 +224,16 @@ impl Sender {
                     let shown = &body[..body.len().min(BODY_EXCERPT)];
                     attempt.body = Some(String::from_utf8_lossy(shown).into_owned());
                 }
-                if too_large {
-                    attempt.error = Some(ErrorClass::BodyTooLarge);
-                    attempt.message = Some(format!(
-                        "answered {status} with a body over {} bytes; reading stopped there",
-                        policy.body_cap
-                    ));
-                } else if (300..400).contains(&status) {
-                    attempt.error = Some(ErrorClass::Redirect);
-                    attempt.message = Some(format!(
-                        "answered {status} redirecting to {}; redirects are never followed",
-                        location.as_deref().unwrap_or("(no Location)")
-                    ));
-                    attempt.location = location;
-                } else if policy.accept.matches(status) {
-                    attempt.accepted = true;
-                } else {
-                    attempt.error = Some(ErrorClass::Status);
-                    attempt.message = Some(format!(
-                        "answered {status}; the sender accepts {}",
-                        policy.accept
-                    ));
+                let over = too_large.then_some(policy.body_cap);
+                match judge_answer(status, location.as_deref(), over, &policy.accept) {
+                    Ok(()) => attempt.accepted = true,
+                    Err(r) => {
+                        if r.class == ErrorClass::Redirect {
+                            attempt.location = location;
+                        }
+                        attempt.error = Some(r.class);
+                        attempt.message = Some(r.message);
+                    }
                 }
             }
         }

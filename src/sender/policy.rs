@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use super::status::StatusMatch;
 use crate::scenario::SenderOverrides;
+use crate::wire::StatusMatch;
 
 /// The provider's documented deadline per attempt.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);

@@ -4,7 +4,7 @@ use std::io::Cursor;
 use std::time::{Duration, Instant};
 
 use suno_mock::artifacts::{LARGE_BYTES, SAMPLE_MP4, VideoHost};
-use suno_mock::scenario::VideoMode;
+use suno_mock::wire::VideoMode;
 
 async fn host() -> VideoHost {
     VideoHost::start(([127, 0, 0, 1], 0).into(), None)

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use suno_mock::exit;
-use suno_mock::sender::{ClientOptions, ErrorClass, Sender};
+use suno_mock::sender::{ClientOptions, Sender};
+use suno_mock::wire::ErrorClass;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 

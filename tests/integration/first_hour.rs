@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 use suno_mock::exit;
 use suno_mock::receiver::{self, ReceiverConfig};
-use suno_mock::sender::signing;
+use suno_mock::wire::signing;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use suno_mock::scenario::Auth;
 use suno_mock::sender::{ClientOptions, Policy, Prepared, Sender};
+use suno_mock::wire::Auth;
 
 pub struct Out {
     pub code: i32,

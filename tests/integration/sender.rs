@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use suno_mock::sender::{ErrorClass, signing};
+use suno_mock::wire::{ErrorClass, signing};
 use wiremock::matchers::{header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -233,7 +233,7 @@ async fn unsigned_variant_sends_no_signature() {
     })
     .unwrap();
     let mut p = prepared(&server.uri(), "{}");
-    p.auth = suno_mock::scenario::Auth::Unsigned;
+    p.auth = suno_mock::wire::Auth::Unsigned;
     let attempts = s.deliver(&p, &policy(2000, 0, 1)).await;
     assert_eq!(
         attempts[0].status,

@@ -1,0 +1,22 @@
+//! How the media host serves one task's files: the per-task modes scenarios and `serve` pick.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum VideoMode {
+    /// The file is served at once.
+    #[default]
+    Normal,
+    /// The file trickles out over longer than the deadline in force.
+    Slow,
+    /// The link no longer serves the file (410), as after the 14 days.
+    Expired,
+    /// The connection closes halfway through the file.
+    Truncated,
+    /// A file of many megabytes, streamed.
+    Large,
+}

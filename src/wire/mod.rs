@@ -1,0 +1,22 @@
+//! The vocabulary every layer shares, at the bottom: auth variants and input kinds, attempts
+//! and their words, error classes and their classification, status matching, the accept
+//! decision, signing, JSON paths, media modes, rule ids. Nothing here imports from a layer
+//! above it.
+
+mod accept;
+mod attempt;
+mod auth;
+pub mod error_class;
+pub mod json_path;
+mod media_mode;
+mod rule_ids;
+pub mod signing;
+pub mod status;
+
+pub use accept::{Refusal, is_json_content_type, judge_answer};
+pub use attempt::{Attempt, Downloads, describe, took};
+pub use auth::{Auth, Input};
+pub use error_class::{ErrorClass, classify};
+pub use media_mode::VideoMode;
+pub use rule_ids::RULE_IDS;
+pub use status::StatusMatch;
