@@ -6,6 +6,7 @@ pub mod cli;
 mod console;
 pub mod duration;
 pub mod exit;
+pub mod family;
 pub mod http_server;
 pub mod load;
 pub mod mock_api;

@@ -1,6 +1,7 @@
-//! The video host: every `video_url` the harness sends points here. Serves a real MP4, counts
-//! per task the requests and the completed downloads, and per task behaves as the scenario
-//! asks: normal, slow, expired, truncated or large.
+//! The media host: every media URL the harness sends points here. Serves a real file of each
+//! kind the families point at (MP4, MP3, JPEG, PNG, WAV), counts per task the requests and the
+//! completed downloads of all its files, and per task behaves as the scenario asks: normal,
+//! slow, expired, truncated or large.
 
 mod stream;
 
@@ -16,12 +17,32 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use crate::family::MediaKind;
 use crate::http_server::{self, ServerHandle};
 use crate::wire::Downloads;
 use crate::wire::VideoMode;
 
 /// A small, playable MP4 (1 s, 160x90, H.264 + AAC) made once with ffmpeg; see assets/README.md.
 pub static SAMPLE_MP4: &[u8] = include_bytes!("../../assets/sample.mp4");
+/// 1 s of a 440 Hz tone, MP3 (LAME), mono 22.05 kHz.
+pub static SAMPLE_MP3: &[u8] = include_bytes!("../../assets/sample.mp3");
+/// A 160x160 test card, baseline JPEG.
+pub static SAMPLE_JPEG: &[u8] = include_bytes!("../../assets/sample.jpg");
+/// A 64x64 test card, PNG.
+pub static SAMPLE_PNG: &[u8] = include_bytes!("../../assets/sample.png");
+/// 0.5 s of a 440 Hz tone, 16-bit PCM WAV, mono 8 kHz.
+pub static SAMPLE_WAV: &[u8] = include_bytes!("../../assets/sample.wav");
+
+/// The file served for a kind of media.
+pub fn sample(kind: MediaKind) -> &'static [u8] {
+    match kind {
+        MediaKind::Mp4 => SAMPLE_MP4,
+        MediaKind::Mp3 => SAMPLE_MP3,
+        MediaKind::Jpeg => SAMPLE_JPEG,
+        MediaKind::Png => SAMPLE_PNG,
+        MediaKind::Wav => SAMPLE_WAV,
+    }
+}
 /// How big the `large` mode's file is.
 pub const LARGE_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -145,6 +166,7 @@ impl VideoHost {
         });
         let router = Router::new()
             .route("/videos/{file}", get(serve_video))
+            .route("/media/{task}/{file}", get(serve_media))
             .with_state(state.clone());
         let host = VideoHost {
             state,
@@ -160,6 +182,14 @@ impl VideoHost {
 
     pub fn url_for(&self, task_id: &str) -> String {
         format!("{}/videos/{task_id}.mp4", self.base_url)
+    }
+
+    /// The URL of one media slot of a task: the video family's MP4 keeps its `/videos/` path.
+    pub fn media_url(&self, task_id: &str, kind: MediaKind, slot: &str) -> String {
+        if kind == MediaKind::Mp4 && slot == "video" {
+            return self.url_for(task_id);
+        }
+        format!("{}/media/{task_id}/{slot}.{}", self.base_url, kind.ext())
     }
 
     /// Registers a task (counts start at zero) or changes its mode.
@@ -222,6 +252,25 @@ async fn serve_video(State(state): State<Arc<HostState>>, Path(file): Path<Strin
     let Some(task_id) = file.strip_suffix(".mp4") else {
         return (StatusCode::NOT_FOUND, "not a video\n").into_response();
     };
+    serve(state, task_id, MediaKind::Mp4)
+}
+
+async fn serve_media(
+    State(state): State<Arc<HostState>>,
+    Path((task_id, file)): Path<(String, String)>,
+) -> Response {
+    let kind = file
+        .rsplit_once('.')
+        .and_then(|(_, ext)| MediaKind::from_ext(ext));
+    match kind {
+        Some(kind) => serve(state, &task_id, kind),
+        None => (StatusCode::NOT_FOUND, "no such media\n").into_response(),
+    }
+}
+
+/// One download of one of a task's files, in the task's mode, counted.
+fn serve(state: Arc<HostState>, task_id: &str, kind: MediaKind) -> Response {
+    let data = sample(kind);
     let mode = state.with(|t| {
         t.get_mut(task_id).map(|e| {
             e.counts.requests += 1;
@@ -244,7 +293,7 @@ async fn serve_video(State(state): State<Arc<HostState>>, Path(file): Path<Strin
                 .requests += 1;
             VideoMode::Normal
         }
-        None => return (StatusCode::NOT_FOUND, "no such video\n").into_response(),
+        None => return (StatusCode::NOT_FOUND, "no such media\n").into_response(),
     };
     let slow_over = *state
         .slow_over
@@ -256,26 +305,28 @@ async fn serve_video(State(state): State<Arc<HostState>>, Path(file): Path<Strin
             return (StatusCode::FORBIDDEN, "Request has expired\n").into_response();
         }
         VideoMode::Normal => (
-            SAMPLE_MP4.len() as u64,
-            Body::from_stream(stream::whole(state.clone(), task_id.to_string())),
+            data.len() as u64,
+            Body::from_stream(stream::whole(state.clone(), task_id.to_string(), data)),
         ),
         VideoMode::Slow => (
-            SAMPLE_MP4.len() as u64,
+            data.len() as u64,
             Body::from_stream(stream::trickle(
                 state.clone(),
                 task_id.to_string(),
+                data,
                 slow_over,
             )),
         ),
         VideoMode::Truncated => (
-            SAMPLE_MP4.len() as u64,
-            Body::from_stream(stream::truncated()),
+            data.len() as u64,
+            Body::from_stream(stream::truncated(data)),
         ),
         VideoMode::Large => (
             LARGE_BYTES,
             Body::from_stream(stream::large(
                 state.clone(),
                 task_id.to_string(),
+                kind,
                 LARGE_BYTES,
             )),
         ),
@@ -292,7 +343,10 @@ async fn serve_video(State(state): State<Arc<HostState>>, Path(file): Path<Strin
     };
     let mut resp = Response::new(body);
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("video/mp4"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(kind.content_type()),
+    );
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     resp
 }

@@ -8,7 +8,8 @@ use bytes::Bytes;
 use futures_util::Stream;
 use futures_util::stream;
 
-use super::{HostState, SAMPLE_MP4};
+use super::HostState;
+use crate::family::MediaKind;
 
 type Chunk = Result<Bytes, std::io::Error>;
 const CHUNK: usize = 64 * 1024;
@@ -36,11 +37,15 @@ fn counted(
     })
 }
 
-pub(super) fn whole(state: Arc<HostState>, task_id: String) -> impl Stream<Item = Chunk> + Send {
+pub(super) fn whole(
+    state: Arc<HostState>,
+    task_id: String,
+    data: &'static [u8],
+) -> impl Stream<Item = Chunk> + Send {
     counted(
         state,
         task_id,
-        vec![Bytes::from_static(SAMPLE_MP4)],
+        vec![Bytes::from_static(data)],
         Duration::ZERO,
     )
 }
@@ -49,19 +54,20 @@ pub(super) fn whole(state: Arc<HostState>, task_id: String) -> impl Stream<Item 
 pub(super) fn trickle(
     state: Arc<HostState>,
     task_id: String,
+    data: &'static [u8],
     over: Duration,
 ) -> impl Stream<Item = Chunk> + Send {
     let pieces = 20;
-    let size = SAMPLE_MP4.len().div_ceil(pieces);
-    let chunks: Vec<Bytes> = SAMPLE_MP4.chunks(size).map(Bytes::from_static).collect();
+    let size = data.len().div_ceil(pieces);
+    let chunks: Vec<Bytes> = data.chunks(size).map(Bytes::from_static).collect();
     let pause = over / chunks.len().max(1) as u32;
     counted(state, task_id, chunks, pause)
 }
 
 /// Half the file, then the connection is cut (the announced length is the whole file). The
 /// pause lets the first half reach the client before the cut, as on a real dropped link.
-pub(super) fn truncated() -> impl Stream<Item = Chunk> + Send {
-    let half = Bytes::from_static(&SAMPLE_MP4[..SAMPLE_MP4.len() / 2]);
+pub(super) fn truncated(data: &'static [u8]) -> impl Stream<Item = Chunk> + Send {
+    let half = Bytes::from_static(&data[..data.len() / 2]);
     let cut = async {
         tokio::time::sleep(Duration::from_millis(100)).await;
         Err(std::io::Error::new(
@@ -72,20 +78,27 @@ pub(super) fn truncated() -> impl Stream<Item = Chunk> + Send {
     futures_util::StreamExt::chain(stream::iter([Ok(half)]), stream::once(cut))
 }
 
-/// The sample file followed by an MP4 `free` box that pads it to `total` bytes: still a valid
-/// MP4, generated chunk by chunk.
+/// The sample file padded to `total` bytes, generated chunk by chunk. An MP4 is padded with a
+/// `free` box, so it stays a valid MP4; other kinds with zeros after the file's end, which
+/// their decoders skip as trailing data.
 pub(super) fn large(
     state: Arc<HostState>,
     task_id: String,
+    kind: MediaKind,
     total: u64,
 ) -> impl Stream<Item = Chunk> + Send {
-    let pad = total - SAMPLE_MP4.len() as u64;
+    let data = super::sample(kind);
+    let pad = total - data.len() as u64;
     let mut header = Vec::with_capacity(8);
-    header.extend_from_slice(&(pad as u32).to_be_bytes());
-    header.extend_from_slice(b"free");
+    if kind == MediaKind::Mp4 {
+        header.extend_from_slice(&(pad as u32).to_be_bytes());
+        header.extend_from_slice(b"free");
+    } else {
+        header.extend_from_slice(&[0u8; 8]);
+    }
     let zeros = Bytes::from(vec![0u8; CHUNK]);
     let remaining = pad - 8;
-    let head = stream::iter([Ok(Bytes::from_static(SAMPLE_MP4)), Ok(Bytes::from(header))]);
+    let head = stream::iter([Ok(Bytes::from_static(data)), Ok(Bytes::from(header))]);
     let tail = stream::unfold(remaining, move |remaining| {
         let (zeros, state, task_id) = (zeros.clone(), state.clone(), task_id.clone());
         async move {

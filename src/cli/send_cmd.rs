@@ -52,6 +52,7 @@ fn scenario(args: &SendArgs) -> Result<LoadedScenario, String> {
                 }
             ),
             rule: None,
+            family: None,
             description: None,
             sender: None,
             tasks: Default::default(),
@@ -59,6 +60,7 @@ fn scenario(args: &SendArgs) -> Result<LoadedScenario, String> {
         },
         step_lines: vec![0],
         warnings: Vec::new(),
+        family: crate::family::video(),
     })
 }
 
@@ -68,7 +70,7 @@ pub fn run(args: SendArgs) -> i32 {
         return exit::USAGE;
     }
     if let (SendKind::Failure, Some(code)) = (args.kind, args.code) {
-        match crate::payload::check_failure_code(code) {
+        match crate::family::video().check_failure_code(code) {
             Err(m) => {
                 crate::console::errln!("error: --code {code}: {m}");
                 return exit::USAGE;

@@ -26,7 +26,7 @@ fn load_plan(path: &std::path::Path) -> Result<ServePlan, i32> {
 }
 
 pub fn run(a: ServeArgs) -> i32 {
-    match crate::payload::check_failure_code(a.failure_code) {
+    match crate::family::video().check_failure_code(a.failure_code) {
         Err(m) => {
             crate::console::errln!("error: --failure-code {}: {m}", a.failure_code);
             return exit::USAGE;

@@ -7,7 +7,7 @@ use crate::exit;
 use crate::scenario::{Scenario, load_paths};
 
 pub fn validate(paths: &[PathBuf]) -> i32 {
-    match load_paths(paths) {
+    match load_paths(paths, crate::family::video()) {
         Ok(s) => {
             for l in &s {
                 for w in &l.warnings {

@@ -8,8 +8,8 @@ use super::store::{
     AttemptRecord, CALLBACK_EXCEPTION, GENERATE_FAILED, SUCCESS, VideoResponse, now_ms,
 };
 use crate::outcome::Attempt;
-use crate::payload::{failure_msg, ids};
-use crate::run::deliver::{Target, deliver};
+use crate::payload::ids;
+use crate::run::deliver::{Target, TaskRef, deliver};
 use crate::scenario::{DeliverStep, Outcome, ServeTask, Template};
 use crate::sender::AttemptHook;
 use crate::wire::took;
@@ -53,6 +53,7 @@ pub(super) async fn run(api: Api, index: usize, task_id: String) {
     };
     api.host.set_mode(&task_id, f.video);
     let video_url = api.host.url_for(&task_id);
+    let family = crate::family::video();
     let mut step = DeliverStep::new(
         if f.outcome == Outcome::Success {
             Template::Success
@@ -81,7 +82,7 @@ pub(super) async fn run(api: Api, index: usize, task_id: String) {
                 t.error_message = Some(
                     f.msg
                         .clone()
-                        .unwrap_or_else(|| failure_msg(code).to_string()),
+                        .unwrap_or_else(|| family.failure_msg(code).to_string()),
                 );
             }
         }
@@ -121,8 +122,11 @@ pub(super) async fn run(api: Api, index: usize, task_id: String) {
         &api.sender,
         &target,
         &step,
-        &task_id,
-        &video_url,
+        &TaskRef {
+            family,
+            id: &task_id,
+            media: &|kind, slot: &str| api.host.media_url(&task_id, kind, slot),
+        },
         &api.cfg.policy,
         Some(hook),
     )

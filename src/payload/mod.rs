@@ -1,7 +1,7 @@
-//! Callback bodies: the documented templates, JSON-path overrides, and seeded task ids.
+//! Callback bodies: rendered from the family catalogue, with the step's overrides; seeded ids.
 
 pub mod ids;
 pub mod template;
 
 pub use ids::TaskIds;
-pub use template::{Body, FAILURE_CODES, build_body, check_failure_code, failure_msg};
+pub use template::{Body, MediaUrl, build_body};

@@ -1,38 +1,11 @@
-//! The documented callback bodies (CONTRACT.md S1, S2) and the step's changes to them.
+//! Callback bodies: a family's template for the step's stage (or its failure), the documented
+//! variant it names, and the step's changes to it (`code`, `msg`, `set`, `remove`).
 
 use serde_json::{Value, json};
 
-use crate::scenario::{DeliverStep, Template};
+use crate::family::{self, Family, Fill, MediaKind};
+use crate::scenario::{DeliverStep, Resolved};
 use crate::wire::json_path;
-
-/// The `code`s the provider documents for a failed music-video task.
-pub const FAILURE_CODES: [i64; 3] = [500, 400, 451];
-
-/// Whether a failure callback may carry `code`: never 200 (that is a success), and a warning
-/// (not a refusal: other senders exist) for a code the provider does not document.
-pub fn check_failure_code(code: i64) -> Result<Option<String>, String> {
-    if code == 200 {
-        return Err(
-            "a failure callback with code 200 is a success callback; use success, or a failure code: 500, 400, 451".into(),
-        );
-    }
-    if FAILURE_CODES.contains(&code) {
-        Ok(None)
-    } else {
-        Ok(Some(format!(
-            "code {code} is not a failure code the provider documents (500, 400, 451); it is sent as written"
-        )))
-    }
-}
-
-/// The provider's `msg` for each failure code it documents.
-pub fn failure_msg(code: i64) -> &'static str {
-    match code {
-        400 => "Music video generation failed",
-        451 => "Failed to download the source audio",
-        _ => "Internal Error - Please try again later",
-    }
-}
 
 /// A request body ready to send.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,38 +15,66 @@ pub struct Body {
     pub json: Option<Value>,
 }
 
-/// The template filled in for `task_id`, with the step's `code`, `msg`, `set` and `remove`.
-pub fn build_body(step: &DeliverStep, task_id: &str, video_url: &str) -> Result<Body, String> {
+/// Where a task's media live: the URL of a slot of a kind.
+pub type MediaUrl<'a> = &'a (dyn Fn(MediaKind, &str) -> String + Sync);
+
+/// The step's body for `task_id` in `family`, its media pointing where `media_url` says.
+pub fn build_body(
+    step: &DeliverStep,
+    family: &Family,
+    task_id: &str,
+    media_url: MediaUrl<'_>,
+) -> Result<Body, String> {
     if let Some(raw) = &step.body {
         return Ok(Body {
             bytes: raw.as_bytes().to_vec(),
             json: serde_json::from_str(raw).ok(),
         });
     }
-    let mut v = match step.deliver {
-        Template::Success => json!({
-            "code": step.code.unwrap_or(200),
-            "msg": step.msg.as_deref().unwrap_or("success"),
-            "data": {"task_id": task_id, "video_url": video_url},
-        }),
-        Template::Failure => {
-            let code = step.code.unwrap_or(500);
-            json!({
-                "code": code,
-                "msg": step.msg.as_deref().unwrap_or(failure_msg(code)),
-                "data": {"task_id": task_id, "video_url": null},
-            })
-        }
-        Template::Custom => step.json.clone().unwrap_or(Value::Null),
+    let fill = Fill {
+        task_id,
+        media_url,
+        failure: None,
     };
+    let resolved = step.deliver.resolve(family)?;
+    let mut v = match resolved {
+        Resolved::Stage(stage) => {
+            let variant = match &step.variant {
+                Some(name) => Some(
+                    family
+                        .variants
+                        .iter()
+                        .find(|v| v.stage == stage.name && v.name == name)
+                        .ok_or_else(|| {
+                            format!("the {} family has no variant `{name}`", family.id)
+                        })?,
+                ),
+                None => None,
+            };
+            let mut v = family::body(family, Ok(stage), variant, &fill)?;
+            if let Some(code) = step.code {
+                json_path::set(&mut v, "code", json!(code))?;
+            }
+            v
+        }
+        Resolved::Failure => {
+            let code = step.code.unwrap_or(family.default_failure_code());
+            family::body(family, Err((code, family.failure_msg(code))), None, &fill)?
+        }
+        Resolved::Custom => step.json.clone().unwrap_or(Value::Null),
+    };
+    if let Some(msg) = &step.msg {
+        json_path::set(&mut v, "msg", json!(msg))?;
+    }
+    let legacy_video_url = media_url(MediaKind::Mp4, "video");
     for (path, value) in &step.set {
-        json_path::set(&mut v, path, substitute(value, task_id, video_url))?;
+        json_path::set(&mut v, path, substitute(value, task_id, &legacy_video_url))?;
     }
     for path in &step.remove {
         json_path::remove(&mut v, path)?;
     }
-    if step.deliver == Template::Custom {
-        v = substitute(&v, task_id, video_url);
+    if matches!(resolved, Resolved::Custom) {
+        v = substitute(&v, task_id, &legacy_video_url);
     }
     let bytes = serde_json::to_vec(&v).map_err(|e| e.to_string())?;
     Ok(Body {

@@ -31,7 +31,7 @@ pub static SUITE: &[(&str, &str)] = suite![
 /// The suite as `check` runs it: only the selected rules, and for `verify-source` only the
 /// forged variants the run's auth declaration makes meaningful (none: the scenario is left out).
 pub fn plan(only: &[String], hmac: bool, token: bool) -> Result<Vec<LoadedScenario>, String> {
-    let all = load_embedded(SUITE).map_err(|e| match e {
+    let all = load_embedded(SUITE, crate::family::video()).map_err(|e| match e {
         crate::scenario::LoadError::Invalid(ds) => {
             let first = ds.first().map(|(d, _)| d.short()).unwrap_or_default();
             format!("the built-in suite does not parse (a bug in suno-mock): {first}")

@@ -6,14 +6,22 @@ use std::sync::Arc;
 use bytes::Bytes;
 use tokio::sync::Barrier;
 
+use crate::family::Family;
 use crate::outcome::{Delivery, RequestRecord};
-use crate::payload::build_body;
-use crate::scenario::{Auth, DeliverStep, Template};
+use crate::payload::{MediaUrl, build_body};
+use crate::scenario::{Auth, DeliverStep, Resolved};
 use crate::secrets::mask_query_param;
 use crate::sender::{AttemptHook, Policy, Prepared, Sender};
 
 /// Requests bodies longer than this are shortened in reports (never on the wire).
 const BODY_IN_REPORT: usize = 2048;
+
+/// The task a delivery is for: its family, its id, where its media live.
+pub(crate) struct TaskRef<'a> {
+    pub family: &'a Family,
+    pub id: &'a str,
+    pub media: MediaUrl<'a>,
+}
 
 pub(crate) struct Target<'a> {
     pub receiver: &'a url::Url,
@@ -58,30 +66,43 @@ fn headers_for(step: &DeliverStep) -> Vec<(String, String)> {
     headers
 }
 
-pub(super) fn template_name(step: &DeliverStep) -> String {
-    match step.deliver {
-        Template::Success => "success".into(),
-        Template::Failure => format!("failure {}", step.code.unwrap_or(500)),
-        Template::Custom => "custom".into(),
+/// The delivery's name in reports: `success`, `failure 451`; for staged families the stage,
+/// `complete`, `error 400`; a variant follows in brackets.
+pub(crate) fn template_name(step: &DeliverStep, family: &Family) -> String {
+    let failure = |word: &str| {
+        format!(
+            "{word} {}",
+            step.code.unwrap_or(family.default_failure_code())
+        )
+    };
+    let mut name = match step.deliver.resolve(family) {
+        Ok(Resolved::Stage(s)) => s.name.to_string(),
+        Ok(Resolved::Failure) if family.error_stage => failure("error"),
+        Ok(Resolved::Failure) => failure("failure"),
+        Ok(Resolved::Custom) | Err(_) => step.deliver.name().to_string(),
+    };
+    if let Some(v) = &step.variant {
+        name.push_str(&format!(" [{v}]"));
     }
+    name
 }
 
 pub(crate) async fn deliver(
     sender: &Sender,
     target: &Target<'_>,
     step: &DeliverStep,
-    task_id: &str,
-    video_url: &str,
+    task: &TaskRef<'_>,
     policy: &Policy,
     hook: Option<AttemptHook>,
 ) -> Result<Vec<Delivery>, String> {
-    let body = build_body(step, task_id, video_url)?;
+    let (family, task_id) = (task.family, task.id);
+    let body = build_body(step, family, task_id, task.media)?;
     // A body that names its own task (a custom one, or `set: data.task_id`) is signed and
     // reported under that id, as the provider would sign it.
     let carried = body
         .json
         .as_ref()
-        .and_then(|j| j.pointer("/data/task_id"))
+        .and_then(|j| j.pointer(&format!("/{}", family.task_id_path.replace('.', "/"))))
         .and_then(|v| v.as_str())
         .map(str::to_string);
     let task_id = carried.as_deref().unwrap_or(task_id);
@@ -144,7 +165,7 @@ pub(crate) async fn deliver(
             task: step.task_alias().to_string(),
             task_id: task_id.to_string(),
             copy: i as u32 + 1,
-            template: template_name(step),
+            template: template_name(step, family),
             input: step.input(),
             auth: step.auth(),
             request: RequestRecord {

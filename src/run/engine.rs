@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::checks::{delivery_checks, observation_checks};
-use super::deliver::{Target, deliver, template_name};
+use super::deliver::{Target, TaskRef, deliver, template_name};
 use super::preflight::preflight;
 use crate::artifacts::VideoHost;
 use crate::duration::Dur;
@@ -131,7 +131,7 @@ impl Engine {
             let mut o = StepOutcome {
                 index: i + 1,
                 line: ls.step_lines.get(i).copied().unwrap_or(0),
-                label: label(step),
+                label: label(step, ls.family),
                 status: StepStatus::Passed,
                 deliveries: Vec::new(),
                 observation: None,
@@ -231,13 +231,18 @@ impl Engine {
         self.host
             .set_slow_over(policy.timeout * 2 + Duration::from_secs(1));
         self.host.set_mode(&task_id, mode);
-        let video_url = self.host.url_for(&task_id);
+        let media = |kind, slot: &str| self.host.media_url(&task_id, kind, slot);
+        let task = TaskRef {
+            family: ls.family,
+            id: &task_id,
+            media: &media,
+        };
         let target = Target {
             receiver: &self.cfg.receiver,
             token_param: self.cfg.token_param.as_deref(),
         };
         tokio::select! {
-            r = deliver(&self.sender, &target, d, &task_id, &video_url, policy, None) => r,
+            r = deliver(&self.sender, &target, d, &task, policy, None) => r,
             // Attempts in flight get one deadline to finish; then the step is recorded as cut.
             () = async {
                 self.cancel.cancelled().await;
@@ -247,10 +252,14 @@ impl Engine {
     }
 }
 
-fn label(step: &Step) -> String {
+fn label(step: &Step, family: &crate::family::Family) -> String {
     match step {
         Step::Deliver(d) => {
-            let mut l = format!("deliver {} (task {})", template_name(d), d.task_alias());
+            let mut l = format!(
+                "deliver {} (task {})",
+                template_name(d, family),
+                d.task_alias()
+            );
             if d.copies() > 1 {
                 l.push_str(&format!(" x{}", d.copies()));
                 if d.concurrent {

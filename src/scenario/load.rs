@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::diagnostic::Diagnostic;
 use super::model::Scenario;
 use super::parse::parse_located;
+use crate::family::Family;
 
 #[derive(Debug, Clone)]
 pub struct LoadedScenario {
@@ -16,6 +17,8 @@ pub struct LoadedScenario {
     pub step_lines: Vec<usize>,
     /// Warnings about the file, rendered with its text (a valid file may have some).
     pub warnings: Vec<String>,
+    /// The family its deliveries are rendered in: its `family:`, else the run's.
+    pub family: &'static Family,
 }
 
 #[derive(Debug)]
@@ -55,8 +58,19 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
+/// The scenario's own `family:`, else the run's.
+fn effective(s: &super::Scenario, run: &'static Family) -> &'static Family {
+    s.family
+        .as_deref()
+        .and_then(crate::family::find)
+        .unwrap_or(run)
+}
+
 /// Reads and parses every scenario under `paths`. All invalid files are reported together.
-pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<LoadedScenario>, LoadError> {
+pub fn load_paths(
+    paths: &[PathBuf],
+    family: &'static Family,
+) -> Result<Vec<LoadedScenario>, LoadError> {
     let mut files = Vec::new();
     for p in paths {
         collect(p, &mut files).map_err(LoadError::Path)?;
@@ -95,8 +109,9 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<LoadedScenario>, LoadError> {
             },
             Err(e) => return Err(LoadError::Path(format!("cannot read `{name}`: {e}"))),
         };
-        match parse_located(&name, &text) {
+        match parse_located(&name, &text, family) {
             Ok((scenario, step_lines, warnings)) => loaded.push(LoadedScenario {
+                family: effective(&scenario, family),
                 file: name,
                 scenario,
                 step_lines,
@@ -113,12 +128,16 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<LoadedScenario>, LoadError> {
 }
 
 /// Parses scenarios compiled into the binary (the contract suite), named as `suite:NAME`.
-pub fn load_embedded(files: &[(&str, &str)]) -> Result<Vec<LoadedScenario>, LoadError> {
+pub fn load_embedded(
+    files: &[(&str, &str)],
+    family: &'static Family,
+) -> Result<Vec<LoadedScenario>, LoadError> {
     let mut loaded = Vec::new();
     let mut invalid = Vec::new();
     for (name, text) in files {
-        match parse_located(name, text) {
+        match parse_located(name, text, family) {
             Ok((scenario, step_lines, warnings)) => loaded.push(LoadedScenario {
+                family: effective(&scenario, family),
                 file: (*name).to_string(),
                 scenario,
                 step_lines,

@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::duration::Dur;
+use crate::family::Family;
 use crate::wire::{Auth, Input, StatusMatch, VideoMode};
 
 /// One scenario: a name, optional rule it gives evidence for, and steps run in order.
@@ -19,6 +20,10 @@ pub struct Scenario {
     /// The contract rule this scenario gives evidence for (see `suno-mock rules`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// The callback family its deliveries belong to (`video`, `music`, ...; see
+    /// `suno-mock rules`). Left out: the run's `--family`, `video` by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Sender settings for every step of this scenario (a step's own `sender` wins).
@@ -65,11 +70,84 @@ pub enum Step {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Template {
-    /// `code` 200, `msg` "success", `video_url` a URL on the harness's video host.
+    /// The family's final success callback (`complete` for music), media on the harness's host.
     Success,
-    /// `code` 500 (or 400, 451 with `code:`), the documented `msg`, `video_url` null.
+    /// The family's failure callback (the `error` stage for staged families), with its first
+    /// documented `code` or the one given.
     Failure,
     /// No template: the body comes from `json` or `body`.
+    Custom,
+    /// Music's first stage: the lyrics are done.
+    Text,
+    /// Music's second stage: the first track is done.
+    First,
+    /// The last stage of a staged family: every track is done.
+    Complete,
+    /// The `error` stage of a staged family (same as `failure`).
+    Error,
+}
+
+impl Template {
+    pub fn name(self) -> &'static str {
+        match self {
+            Template::Success => "success",
+            Template::Failure => "failure",
+            Template::Custom => "custom",
+            Template::Text => "text",
+            Template::First => "first",
+            Template::Complete => "complete",
+            Template::Error => "error",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Template> {
+        [
+            Template::Success,
+            Template::Failure,
+            Template::Custom,
+            Template::Text,
+            Template::First,
+            Template::Complete,
+            Template::Error,
+        ]
+        .into_iter()
+        .find(|t| t.name() == name)
+    }
+
+    /// What this template is in `family`: a stage, the failure, or a custom body; an error
+    /// naming the family's stages when it has no such stage.
+    pub fn resolve(self, family: &Family) -> Result<Resolved, String> {
+        let stage = |name: &str| {
+            family.stage(name).map(Resolved::Stage).ok_or_else(|| {
+                format!(
+                    "the {} family has no `{name}` stage; its deliveries: {}",
+                    family.id,
+                    family.stage_names().join(", ")
+                )
+            })
+        };
+        match self {
+            Template::Success => Ok(Resolved::Stage(family.final_stage())),
+            Template::Failure => Ok(Resolved::Failure),
+            Template::Error if family.error_stage => Ok(Resolved::Failure),
+            Template::Error => Err(format!(
+                "the {} family has no `error` stage; its deliveries: {}",
+                family.id,
+                family.stage_names().join(", ")
+            )),
+            Template::Custom => Ok(Resolved::Custom),
+            Template::Text => stage("text"),
+            Template::First => stage("first"),
+            Template::Complete => stage("complete"),
+        }
+    }
+}
+
+/// A template read in a family.
+#[derive(Debug, Clone, Copy)]
+pub enum Resolved {
+    Stage(&'static crate::family::Stage),
+    Failure,
     Custom,
 }
 
@@ -81,9 +159,12 @@ pub struct DeliverStep {
     /// Task alias; the run gives each alias one seeded `task_id`. Default: `main`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<String>,
-    /// Callback `code` (failure: 500, 400 or 451).
+    /// Callback `code` (failure: one the family documents, 500, 400 or 451 for video).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
+    /// One of the family's documented variants of this stage's body, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
     /// Callback `msg`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
@@ -181,6 +262,7 @@ impl DeliverStep {
             deliver: template,
             task: Some(task.to_string()),
             code: None,
+            variant: None,
             msg: None,
             set: serde_json::Map::new(),
             remove: Vec::new(),

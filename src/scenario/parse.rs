@@ -11,11 +11,20 @@ use crate::wire::json_path;
 use crate::wire::status::valid_code;
 use crate::wire::{Auth, ErrorClass, Input};
 
-const SCENARIO_KEYS: &[&str] = &["name", "rule", "description", "sender", "tasks", "steps"];
+const SCENARIO_KEYS: &[&str] = &[
+    "name",
+    "rule",
+    "family",
+    "description",
+    "sender",
+    "tasks",
+    "steps",
+];
 const DELIVER_KEYS: &[&str] = &[
     "deliver",
     "task",
     "code",
+    "variant",
     "msg",
     "set",
     "remove",
@@ -42,7 +51,6 @@ const OBSERVE_KEYS: &[&str] = &[
 const SENDER_KEYS: &[&str] = &["timeout", "retries", "retry_delays", "accept"];
 const EXPECT_KEYS: &[&str] = &["status", "within", "attempts", "error", "acknowledged"];
 const TASK_KEYS: &[&str] = &["video"];
-const TEMPLATES: &[&str] = &["success", "failure", "custom"];
 const AUTHS: &[&str] = &[
     "genuine",
     "unsigned",
@@ -56,18 +64,21 @@ const INPUTS: &[&str] = &["well-formed", "bad"];
 pub const MAX_COPIES: u32 = 1000;
 pub const MAX_RETRIES: u32 = 20;
 
-/// Parses one scenario file. `file` is the name used in messages.
+/// Parses one scenario file of the default family. `file` is the name used in messages.
 pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
-    parse_located(file, text).map(|(s, _, _)| s)
+    parse_located(file, text, crate::family::video()).map(|(s, _, _)| s)
 }
 
 /// Like [`parse_scenario`], with the line each step starts on (for reports) and the warnings.
+/// `family` is the run's (`--family`); a `family:` in the file wins.
 pub fn parse_located(
     file: &str,
     text: &str,
+    family: &'static crate::family::Family,
 ) -> Result<(Scenario, Vec<usize>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let root = load(file, text)?;
     let mut w = Walker::new(file);
+    w.family = family;
     let scenario = w.scenario(&root);
     let lines = field_node(&root, "steps")
         .map(|n| match &n.value {
@@ -87,6 +98,13 @@ impl Walker<'_> {
         let rule = f
             .get("rule")
             .and_then(|n| self.choice(n, "rule", crate::wire::RULE_IDS));
+        let family_ids = crate::family::ids();
+        let family = f.get("family").and_then(|n| {
+            let id = self.choice(n, "family", &family_ids)?;
+            // Read before the steps: their stages are checked against it.
+            self.family = crate::family::find(&id)?;
+            Some(id)
+        });
         let description = f
             .get("description")
             .and_then(|n| self.string(n, "`description`"));
@@ -101,6 +119,7 @@ impl Walker<'_> {
         Some(Scenario {
             name: name?,
             rule,
+            family,
             description,
             sender,
             tasks,
@@ -251,12 +270,54 @@ impl Walker<'_> {
     fn deliver(&mut self, node: &Node) -> Option<DeliverStep> {
         let f = self.fields(node, "a deliver step", DELIVER_KEYS)?;
         let template_node = f.get("deliver")?;
-        let template = match self.choice(template_node, "template", TEMPLATES).as_deref() {
-            Some("success") => Some(Template::Success),
-            Some("failure") => Some(Template::Failure),
-            Some("custom") => Some(Template::Custom),
-            _ => None,
+        // A name no family knows gets the family's own list and a did-you-mean; a stage of
+        // another family says which family has which.
+        let mut names = self.family.stage_names();
+        names.push("custom");
+        let chosen = match Template::from_name(&template_node.scalar_text()) {
+            Some(t) => Some(t),
+            None => self
+                .choice(template_node, "template", &names)
+                .as_deref()
+                .and_then(Template::from_name),
         };
+        let template = chosen
+            .and_then(|t| match t.resolve(self.family) {
+                Ok(_) => Some(t),
+                Err(m) => {
+                    self.error(
+                        template_node,
+                        m,
+                        "use one of the family's deliveries, or set `family:` to the family this scenario is for",
+                    );
+                    None
+                }
+            });
+        let variant = f.get("variant").and_then(|n| {
+            let stage = template.and_then(|t| match t.resolve(self.family) {
+                Ok(Resolved::Stage(s)) => Some(s.name),
+                _ => None,
+            })?;
+            let names: Vec<&str> = self
+                .family
+                .variants
+                .iter()
+                .filter(|v| v.stage == stage)
+                .map(|v| v.name)
+                .collect();
+            if names.is_empty() {
+                self.error(
+                    n,
+                    format!(
+                        "the {} family documents no variant of its `{stage}` stage",
+                        self.family.id
+                    ),
+                    "remove `variant:`",
+                );
+                return None;
+            }
+            self.choice(n, "variant", &names)
+        });
         let task = f.get("task").map(|n| n.scalar_text());
         let code = f.get("code").and_then(|n| match n.value {
             Value::Int(i) => Some(i),
@@ -269,10 +330,16 @@ impl Walker<'_> {
                 None
             }
         });
-        if let (Some(Template::Failure), Some(c), Some(n)) = (template, code, f.get("code")) {
-            match crate::payload::check_failure_code(c) {
-                Err(m) => self.error(n, m, "write `deliver: success`, or `code: 500`, 400 or 451"),
-                Ok(Some(m)) => self.warn(n, m, "the documented codes are 500, 400 and 451"),
+        if let (Some(Template::Failure | Template::Error), Some(c), Some(n)) =
+            (template, code, f.get("code"))
+        {
+            match self.family.check_failure_code(c) {
+                Err(m) => self.error(n, m, "write `deliver: success`, or a documented code"),
+                Ok(Some(m)) => self.warn(
+                    n,
+                    m,
+                    "`suno-mock rules --family ID` lists the documented codes",
+                ),
                 Ok(None) => {}
             }
         }
@@ -438,7 +505,8 @@ impl Walker<'_> {
                 "add `copies: 2` or more",
             );
         }
-        if let (Some(Template::Success | Template::Failure), Some(c)) = (template, code)
+        if let (Some(t), Some(c)) = (template, code)
+            && t != Template::Custom
             && let Err(e) = valid_code(c)
         {
             self.error(
@@ -449,6 +517,7 @@ impl Walker<'_> {
         }
         Some(DeliverStep {
             deliver: template?,
+            variant,
             task,
             code,
             msg,

@@ -119,7 +119,7 @@ impl Walker<'_> {
             }
         });
         if let (Some(Outcome::Failure), Some(c), Some(n)) = (outcome, code, f.get("code")) {
-            match crate::payload::check_failure_code(c) {
+            match crate::family::video().check_failure_code(c) {
                 Err(m) => self.error(n, m, "write `outcome: success`, or `code: 500`, 400 or 451"),
                 Ok(Some(m)) => self.warn(n, m, "the documented codes are 500, 400 and 451"),
                 Ok(None) => {}

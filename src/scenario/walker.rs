@@ -41,6 +41,8 @@ pub(super) struct Walker<'f> {
     pub errors: Vec<Diagnostic>,
     /// Reported with the errors, or on their own when there are none; never make a file invalid.
     pub warnings: Vec<Diagnostic>,
+    /// The family deliveries are checked against: the file's `family:`, else the run's.
+    pub family: &'static crate::family::Family,
 }
 
 impl<'f> Walker<'f> {
@@ -49,6 +51,7 @@ impl<'f> Walker<'f> {
             file,
             errors: Vec::new(),
             warnings: Vec::new(),
+            family: crate::family::video(),
         }
     }
 

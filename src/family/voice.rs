@@ -1,0 +1,48 @@
+//! `voice`: a custom voice, one callback whose `data.status` says success or fail.
+
+use std::time::Duration;
+
+use super::{FailureCode, Family, Polling, Stage, Variant};
+
+pub const FAMILY: Family = Family {
+    id: "voice",
+    title: "custom voice (POST /api/v1/voice/generate)",
+    task_id_path: "data.taskId",
+    stages: &[Stage {
+        name: "success",
+        body: r#"{"code":200,"msg":"success","data":{"taskId":"{task_id}","voiceId":"{id:voice}","status":"success","errorCode":0,"errorMessage":""}}"#,
+    }],
+    error_stage: false,
+    failure_body: r#"{"code":"{code}","msg":"{msg}","data":{"taskId":"{task_id}","voiceId":"","status":"fail","errorCode":500,"errorMessage":"{msg}"}}"#,
+    failure_codes: &[
+        FailureCode {
+            code: 400,
+            msg: "Voice generation failed",
+        },
+        FailureCode {
+            code: 500,
+            msg: "Internal Error - Please try again later",
+        },
+    ],
+    variants: &[Variant {
+        name: "validation phrase callback (status wait_validating)",
+        stage: "success",
+        set: &[
+            ("data.status", r#""wait_validating""#),
+            ("data.validateInfo", r#""the quick brown fox""#),
+        ],
+        remove: &["data.voiceId"],
+    }],
+    polling: Polling {
+        path: "/api/v1/voice/record-info",
+        statuses: &[
+            "wait_validating",
+            "success",
+            "processing_validate_fail",
+            "fail",
+        ],
+    },
+    deadline: Duration::from_secs(15),
+    retention_days: 14,
+    checks_also: "the task id at data.taskId; a fail status is a failure callback to record",
+};
