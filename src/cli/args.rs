@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::duration::Dur;
+use crate::family::Family;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,12 +27,16 @@ pub enum Command {
     Check(CheckArgs),
     /// Run scenario files or folders.
     Run(RunArgs),
-    /// One delivery, printed as an exchange.
+    /// One delivery (a stage of the family), printed as an exchange.
     Send(SendArgs),
     /// Start a correct and a flawed built-in receiver and check both.
     Demo(DemoArgs),
-    /// List the rule catalogue.
-    Rules,
+    /// List the rule catalogue (and the families).
+    Rules {
+        /// Only the rules that apply to this family, with its stages and failure codes.
+        #[arg(long, value_name = "ID", value_parser = parse_family)]
+        family: Option<&'static Family>,
+    },
     /// Why a rule exists and how to fix a failure.
     Explain {
         /// A rule id from `suno-mock rules`.
@@ -41,6 +46,9 @@ pub enum Command {
     Validate {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// The family of scenarios that do not say `family:`.
+        #[arg(long, value_name = "ID", default_value = "video", value_parser = parse_family)]
+        family: &'static Family,
     },
     /// Print the JSON Schema of the scenario format.
     Schema,
@@ -91,6 +99,11 @@ fn parse_delays(s: &str) -> Result<Delays, String> {
         .map(Delays)
 }
 
+/// `--family ID`: a family of the catalogue; an unknown id is a usage error that lists them.
+pub fn parse_family(s: &str) -> Result<&'static Family, String> {
+    crate::family::find(s).ok_or_else(|| crate::family::unknown_message(s))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
@@ -100,9 +113,10 @@ pub enum Format {
 /// How the emulated provider sends: shared by every command that delivers callbacks.
 #[derive(Debug, Clone, Args)]
 pub struct PolicyArgs {
-    /// Deadline of one attempt: connect, request and the whole response.
-    #[arg(long, default_value = "15s", value_name = "DUR")]
-    pub timeout: Dur,
+    /// Deadline of one attempt: connect, request and the whole response [default: the
+    /// family's, 15s; 10s for replace-section].
+    #[arg(long, value_name = "DUR")]
+    pub timeout: Option<Dur>,
     /// Retries after a failed attempt.
     #[arg(long, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: u32,
@@ -128,6 +142,9 @@ pub struct SenderArgs {
     /// The receiver's callback URL (`builtin`: the built-in reference receiver).
     #[arg(long, value_name = "URL", value_parser = parse_receiver)]
     pub receiver: ReceiverArg,
+    /// The callback family: video, music, replace-section, lyrics, wav, stems, midi, cover, voice.
+    #[arg(long, value_name = "ID", default_value = "video", value_parser = parse_family)]
+    pub family: &'static Family,
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// The receiver URL's query parameter that carries its secret token.
@@ -201,22 +218,21 @@ pub struct RunArgs {
     pub verbose: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SendKind {
-    Success,
-    Failure,
-}
-
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    #[arg(value_enum)]
-    pub kind: SendKind,
+    /// What to send: success or failure, or a stage of the family (text, first, complete,
+    /// error for music).
+    #[arg(value_name = "STAGE")]
+    pub kind: String,
     /// The task_id to send (default: a seeded id).
     #[arg(long, value_name = "ID")]
     pub task: Option<String>,
-    /// Callback `code` (failure: 500, 400 or 451).
+    /// Callback `code` (failure: one the family documents; video: 500, 400 or 451).
     #[arg(long)]
     pub code: Option<i64>,
+    /// One of the family's documented variants of the stage's body (`suno-mock rules --family`).
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
     /// Put JSON at a path of the body: `--set data.extra=1`, `--set 'msg="hi"'`.
     #[arg(long = "set", value_name = "PATH=JSON")]
     pub set: Vec<String>,
@@ -262,6 +278,9 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
+    /// The callback family both receivers take and the suite checks.
+    #[arg(long, value_name = "ID", default_value = "video", value_parser = parse_family)]
+    pub family: &'static Family,
     /// Deadline per attempt in the demo (the documented 15 s would make it slow).
     #[arg(long, default_value = "2s", value_name = "DUR")]
     pub timeout: Dur,
@@ -273,7 +292,10 @@ pub struct DemoArgs {
 pub struct ReceiverArgs {
     #[arg(long, default_value = "127.0.0.1:3000")]
     pub listen: SocketAddr,
-    /// Plant defects (comma-separated): fail-on-failure, answer-202, blocking-download, no-dedup, racy-dedup, crash-on-bad-input, strict-fields, strict-content-type, no-verify, never-download, slow-ack.
+    /// The callback family it receives.
+    #[arg(long, value_name = "ID", default_value = "video", value_parser = parse_family)]
+    pub family: &'static Family,
+    /// Plant defects (comma-separated): fail-on-failure, answer-202, blocking-download, no-dedup, racy-dedup, crash-on-bad-input, strict-fields, strict-content-type, no-verify, never-download, slow-ack, dedup-by-task, late-stage-overwrites, refuse-variants, drop-failures.
     #[arg(long, value_delimiter = ',', value_name = "FLAW,...")]
     pub flaw: Vec<crate::receiver::Flaw>,
     /// Verify signatures with this key (also SUNO_MOCK_HMAC_KEY).

@@ -48,6 +48,7 @@ pub fn check_exit(run: &RunOutcome, rules: &[RuleResult], strict: bool) -> i32 {
 fn context<'a>(s: &Session, run: &'a RunOutcome, hmac: bool, opts: &CheckOptions) -> Context<'a> {
     Context {
         run,
+        family: s.family,
         hmac,
         token: s.engine.cfg.token_param.is_some(),
         probe: s.engine.observer.config().has_probe(),
@@ -63,7 +64,8 @@ pub async fn run_check(
     opts: &CheckOptions,
 ) -> Result<(RunOutcome, Vec<RuleResult>), Fatal> {
     let token = s.engine.cfg.token_param.is_some();
-    let plan = suite::plan(&opts.only, hmac, token).map_err(|m| Fatal(exit::HARNESS, m))?;
+    let plan =
+        suite::plan(&opts.only, hmac, token, s.family).map_err(|m| Fatal(exit::HARNESS, m))?;
     let run = s
         .engine
         .run(&plan)
@@ -83,8 +85,14 @@ pub fn header(run_receiver: &str, seed: u64, s: &Session) -> String {
         0 => "no retries".to_string(),
         n => format!("{n} retries after {}", delays.join(", ")),
     };
+    // The default family goes unsaid, so video's header reads as it always has.
+    let family = if s.family.id == crate::family::DEFAULT {
+        String::new()
+    } else {
+        format!(" · family {}", s.family.id)
+    };
     format!(
-        "suno-mock check · receiver {run_receiver} · seed {seed} · deadline {}, {retries}\n",
+        "suno-mock check · receiver {run_receiver}{family} · seed {seed} · deadline {}, {retries}\n",
         crate::duration::Dur(p.timeout),
     )
 }
@@ -205,6 +213,7 @@ fn streamer(
     let deadline = s.engine.cfg.policy.timeout;
     let seed = s.engine.cfg.seed;
     let receiver = s.engine.receiver_display();
+    let family = s.family;
     let lock = Mutex::new(());
     Arc::new(move |e: Event<'_>| {
         let _one_at_a_time = lock.lock().unwrap_or_else(PoisonError::into_inner);
@@ -240,6 +249,7 @@ fn streamer(
                 };
                 let ctx = Context {
                     run: &part,
+                    family,
                     hmac,
                     token,
                     probe,

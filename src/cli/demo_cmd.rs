@@ -10,18 +10,33 @@ use super::check_cmd::{CheckOptions, header, run_check};
 use super::session::{Fatal, runtime, setup};
 use crate::duration::Dur;
 use crate::exit;
+use crate::family::Family;
 use crate::receiver::{self, Flaw, Flaws, ReceiverConfig, RunningReceiver};
 use crate::report::check;
 use crate::rules::{RuleResult, Verdict};
 
-/// Flaws whose effects are confined to the rules they break, so the verdict is exact.
-pub const DEMO_FLAWS: [Flaw; 5] = [
-    Flaw::FailOnFailure,
-    Flaw::RacyDedup,
-    Flaw::StrictContentType,
-    Flaw::CrashOnBadInput,
-    Flaw::NoVerify,
-];
+/// Flaws whose effects are confined to the rules they break, so the verdict is exact. A
+/// staged family gets the stage flaws (dedup-by-task and late-stage-overwrites cannot share
+/// a receiver: the first hides the second).
+pub fn demo_flaws(family: &Family) -> Vec<Flaw> {
+    if family.staged() {
+        vec![
+            Flaw::DedupByTask,
+            Flaw::RefuseVariants,
+            Flaw::DropFailures,
+            Flaw::CrashOnBadInput,
+            Flaw::NoVerify,
+        ]
+    } else {
+        vec![
+            Flaw::FailOnFailure,
+            Flaw::RacyDedup,
+            Flaw::StrictContentType,
+            Flaw::CrashOnBadInput,
+            Flaw::NoVerify,
+        ]
+    }
+}
 const DEMO_KEY: &str = "suno-mock-demo-key";
 
 fn sender_args(
@@ -34,8 +49,9 @@ fn sender_args(
         url::Url::parse(&r.callback_url(cfg)).map_err(|e| Fatal(exit::HARNESS, e.to_string()))?;
     Ok(SenderArgs {
         receiver: ReceiverArg::Url(url),
+        family: a.family,
         policy: PolicyArgs {
-            timeout: a.timeout,
+            timeout: Some(a.timeout),
             retries: 3,
             retry_delays: Delays(vec![
                 Dur::from_millis(100),
@@ -78,13 +94,16 @@ pub fn run(a: DemoArgs) -> i32 {
 async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
     let seed = a.seed.unwrap_or_else(rand::random);
     let loopback = ([127, 0, 0, 1], 0).into();
+    let planted = demo_flaws(a.family);
     let ref_cfg = ReceiverConfig {
+        family: a.family,
         hmac_key: Some(DEMO_KEY.into()),
         ..ReceiverConfig::default()
     };
     let bad_cfg = ReceiverConfig {
+        family: a.family,
         hmac_key: Some(DEMO_KEY.into()),
-        flaws: Flaws(DEMO_FLAWS.to_vec()),
+        flaws: Flaws(planted.clone()),
         ..ReceiverConfig::default()
     };
     let reference = receiver::start(ref_cfg.clone(), loopback)
@@ -119,7 +138,7 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
     let (run_ref, rules_ref) = r_ref?;
     let (run_bad, rules_bad) = r_bad?;
     let st = s_ref.style;
-    let planted: Vec<&str> = DEMO_FLAWS.iter().map(|f| f.name()).collect();
+    let planted_names: Vec<&str> = planted.iter().map(|f| f.name()).collect();
     crate::console::out!(
         "{}\n{}{}",
         st.bold("== reference receiver (no flaws)"),
@@ -134,7 +153,7 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
         "\n{}\n{}{}",
         st.bold(&format!(
             "== flawed receiver (planted: {})",
-            planted.join(", ")
+            planted_names.join(", ")
         )),
         s_bad
             .secrets
@@ -143,7 +162,7 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
             .secrets
             .redact(&check::report(&run_bad, &rules_bad, &st))
     );
-    let expected: BTreeSet<&str> = DEMO_FLAWS
+    let expected: BTreeSet<&str> = planted
         .iter()
         .flat_map(|f| f.breaks().iter().copied())
         .collect();
@@ -158,7 +177,7 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
             "{} the reference receiver passed every rule, and on the flawed one the harness flagged exactly the {} rules its {} planted flaws break: {}",
             st.good("ok:"),
             expected.len(),
-            DEMO_FLAWS.len(),
+            planted.len(),
             expected.iter().copied().collect::<Vec<_>>().join(", ")
         );
         Ok(exit::SUCCESS)

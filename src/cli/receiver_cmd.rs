@@ -26,6 +26,7 @@ pub fn run(a: ReceiverArgs) -> i32 {
         }
     };
     let cfg = ReceiverConfig {
+        family: a.family,
         hmac_key: a.hmac_key,
         token,
         flaws: Flaws(a.flaw),
@@ -37,12 +38,13 @@ pub fn run(a: ReceiverArgs) -> i32 {
                 .map_err(|e| Fatal(exit::HARNESS, e))?;
             let flaws: Vec<_> = cfg.flaws.0.iter().map(|f| f.name()).collect();
             crate::console::outln!(
-                "built-in receiver ({}) listening\n  callbacks: POST {}\n  state:     GET  {}",
+                "built-in receiver ({}, family {}) listening\n  callbacks: POST {}\n  state:     GET  {}",
                 if flaws.is_empty() {
                     "reference".to_string()
                 } else {
                     format!("flaws: {}", flaws.join(", "))
                 },
+                cfg.family.id,
                 masked_url(&r, &cfg),
                 r.probe_url()
             );

@@ -42,7 +42,7 @@ pub fn run_exit(run: &RunOutcome) -> i32 {
 }
 
 pub fn run(args: RunArgs) -> i32 {
-    let scenarios = match load_paths(&args.paths, crate::family::video()) {
+    let scenarios = match load_paths(&args.paths, args.sender.family) {
         Ok(s) => s,
         Err(e) => return report_load_error(e),
     };

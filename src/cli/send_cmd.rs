@@ -1,11 +1,12 @@
-//! `suno-mock send success|failure`: one delivery (or N copies), printed as an exchange.
+//! `suno-mock send STAGE`: one delivery (or N copies) of a stage of the family, printed as an
+//! exchange.
 
-use super::args::{SendArgs, SendKind};
+use super::args::SendArgs;
 use super::run_cmd::run_exit;
 use super::session::{Fatal, Output, emit, runtime, setup};
 use crate::exit;
 use crate::report::{human, junit};
-use crate::scenario::{DeliverStep, Expect, LoadedScenario, Scenario, Step, Template};
+use crate::scenario::{DeliverStep, Expect, LoadedScenario, Resolved, Scenario, Step, Template};
 use crate::wire::StatusMatch;
 
 fn parse_set(items: &[String]) -> Result<serde_json::Map<String, serde_json::Value>, String> {
@@ -24,13 +25,34 @@ fn parse_set(items: &[String]) -> Result<serde_json::Map<String, serde_json::Val
 }
 
 /// The delivery as a one-step scenario, so `send` shares the engine and reports of `run`.
-fn scenario(args: &SendArgs) -> Result<LoadedScenario, String> {
-    let template = match args.kind {
-        SendKind::Success => Template::Success,
-        SendKind::Failure => Template::Failure,
-    };
+fn scenario(args: &SendArgs, template: Template) -> Result<LoadedScenario, String> {
+    let family = args.sender.family;
     let mut step = DeliverStep::new(template, "sent");
     step.code = args.code;
+    if let Some(name) = &args.variant {
+        let stage = match template.resolve(family) {
+            Ok(Resolved::Stage(s)) => s.name,
+            _ => return Err(format!("--variant: a {} has no variants", template.name())),
+        };
+        let names: Vec<&str> = family
+            .variants
+            .iter()
+            .filter(|v| v.stage == stage)
+            .map(|v| v.name)
+            .collect();
+        if !names.contains(&name.as_str()) {
+            return Err(format!(
+                "--variant: the {} family's `{stage}` stage has no variant `{name}`; its variants: {}",
+                family.id,
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join("; ")
+                }
+            ));
+        }
+        step.variant = Some(name.clone());
+    }
     step.set = parse_set(&args.set)?;
     step.copies = Some(args.copies);
     step.concurrent = args.concurrent;
@@ -43,16 +65,9 @@ fn scenario(args: &SendArgs) -> Result<LoadedScenario, String> {
     Ok(LoadedScenario {
         file: "send".into(),
         scenario: Scenario {
-            name: format!(
-                "send {}",
-                if args.kind == SendKind::Success {
-                    "success"
-                } else {
-                    "failure"
-                }
-            ),
+            name: format!("send {}", template.name()),
             rule: None,
-            family: None,
+            family: Some(family.id.to_string()),
             description: None,
             sender: None,
             tasks: Default::default(),
@@ -60,7 +75,7 @@ fn scenario(args: &SendArgs) -> Result<LoadedScenario, String> {
         },
         step_lines: vec![0],
         warnings: Vec::new(),
-        family: crate::family::video(),
+        family,
     })
 }
 
@@ -69,8 +84,28 @@ pub fn run(args: SendArgs) -> i32 {
         crate::console::errln!("error: --concurrent needs --copies 2 or more");
         return exit::USAGE;
     }
-    if let (SendKind::Failure, Some(code)) = (args.kind, args.code) {
-        match crate::family::video().check_failure_code(code) {
+    let family = args.sender.family;
+    // A stage the family lacks is a usage error that names the family's stages.
+    let template = match Template::from_name(&args.kind)
+        .filter(|t| *t != Template::Custom)
+        .ok_or_else(|| {
+            format!(
+                "`{}` is not something to send; the {} family's deliveries: {}",
+                args.kind,
+                family.id,
+                family.stage_names().join(", ")
+            )
+        })
+        .and_then(|t| t.resolve(family).map(|_| t))
+    {
+        Ok(t) => t,
+        Err(m) => {
+            crate::console::errln!("error: {m}");
+            return exit::USAGE;
+        }
+    };
+    if let (Ok(Resolved::Failure), Some(code)) = (template.resolve(family), args.code) {
+        match family.check_failure_code(code) {
             Err(m) => {
                 crate::console::errln!("error: --code {code}: {m}");
                 return exit::USAGE;
@@ -79,7 +114,7 @@ pub fn run(args: SendArgs) -> i32 {
             Ok(None) => {}
         }
     }
-    let sc = match scenario(&args) {
+    let sc = match scenario(&args, template) {
         Ok(s) => s,
         Err(m) => {
             crate::console::errln!("error: {m}");

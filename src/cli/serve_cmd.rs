@@ -65,13 +65,13 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
         video: a.video,
         plan,
         seed,
-        policy: policy(&a.policy),
+        policy: policy(&a.policy, crate::family::video()),
         mirror_status: !a.always_http_200,
         log: !a.quiet,
     };
     let running = mock_api::start(
         cfg.clone(),
-        sender(&a.policy)?,
+        sender(&a.policy, crate::family::video())?,
         a.listen,
         a.public_url.clone(),
     )

@@ -8,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 use super::args::{Format, ObserveArgs, PolicyArgs, ReceiverArg, ReportArgs, SenderArgs};
 use crate::artifacts::VideoHost;
 use crate::exit;
+use crate::family::Family;
 use crate::observe::{ObserveConfig, Observer};
 use crate::outcome::RunOutcome;
 use crate::receiver::{self, ReceiverConfig, RunningReceiver};
@@ -22,6 +23,8 @@ pub struct Fatal(pub i32, pub String);
 
 pub struct Session {
     pub engine: Engine,
+    /// The family `--family` chose.
+    pub family: &'static Family,
     pub secrets: Secrets,
     pub style: Style,
     /// The built-in receiver, when `--receiver builtin` started one.
@@ -40,10 +43,15 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Fatal> {
         })
 }
 
-/// The policy the flags describe.
-pub fn policy(a: &PolicyArgs) -> Policy {
+/// The deadline in force: `--timeout`, else the family's.
+pub fn deadline(a: &PolicyArgs, family: &Family) -> std::time::Duration {
+    a.timeout.map(|d| d.0).unwrap_or(family.deadline)
+}
+
+/// The policy the flags describe, for a family.
+pub fn policy(a: &PolicyArgs, family: &Family) -> Policy {
     Policy {
-        timeout: a.timeout.0,
+        timeout: deadline(a, family),
         retries: a.retries,
         retry_delays: a.retry_delays.0.iter().map(|d| d.0).collect(),
         ..Policy::default()
@@ -51,8 +59,8 @@ pub fn policy(a: &PolicyArgs) -> Policy {
 }
 
 /// The emulated provider's client as the flags describe it (loud when `--insecure`).
-pub fn sender(a: &PolicyArgs) -> Result<Sender, Fatal> {
-    if a.timeout.0.is_zero() {
+pub fn sender(a: &PolicyArgs, family: &Family) -> Result<Sender, Fatal> {
+    if deadline(a, family).is_zero() {
         return Err(Fatal(
             exit::USAGE,
             "--timeout must be more than zero".into(),
@@ -66,13 +74,13 @@ pub fn sender(a: &PolicyArgs) -> Result<Sender, Fatal> {
     Sender::new(&ClientOptions {
         insecure: a.insecure,
         hmac_key: a.hmac_key.clone(),
-        connect_timeout: Some(a.timeout.0),
+        connect_timeout: Some(deadline(a, family)),
     })
     .map_err(|e| Fatal(exit::HARNESS, e))
 }
 
 pub async fn setup(a: &SenderArgs, ob: &ObserveArgs) -> Result<Session, Fatal> {
-    if a.policy.timeout.0.is_zero() {
+    if deadline(&a.policy, a.family).is_zero() {
         return Err(Fatal(
             exit::USAGE,
             "--timeout must be more than zero".into(),
@@ -87,6 +95,7 @@ pub async fn setup(a: &SenderArgs, ob: &ObserveArgs) -> Result<Session, Fatal> {
         ReceiverArg::Url(u) => (u.clone(), None),
         ReceiverArg::Builtin => {
             let cfg = ReceiverConfig {
+                family: a.family,
                 hmac_key: a.policy.hmac_key.clone(),
                 ..ReceiverConfig::default()
             };
@@ -131,7 +140,7 @@ pub async fn setup(a: &SenderArgs, ob: &ObserveArgs) -> Result<Session, Fatal> {
         host.clone(),
     )
     .map_err(|e| Fatal(exit::HARNESS, e))?;
-    let sender = sender(&a.policy)?;
+    let sender = sender(&a.policy, a.family)?;
     let cancel = CancellationToken::new();
     watch_ctrl_c(cancel.clone());
     Ok(Session {
@@ -139,7 +148,7 @@ pub async fn setup(a: &SenderArgs, ob: &ObserveArgs) -> Result<Session, Fatal> {
             cfg: RunConfig {
                 receiver: receiver_url,
                 token_param: a.token_param.clone(),
-                policy: policy(&a.policy),
+                policy: policy(&a.policy, a.family),
                 seed,
             },
             sender,
@@ -149,6 +158,7 @@ pub async fn setup(a: &SenderArgs, ob: &ObserveArgs) -> Result<Session, Fatal> {
             pinned: Vec::new(),
             events: None,
         },
+        family: a.family,
         secrets,
         style: Style::detect(),
         _builtin: builtin,

@@ -6,8 +6,8 @@ use super::run_cmd::report_load_error;
 use crate::exit;
 use crate::scenario::{Scenario, load_paths};
 
-pub fn validate(paths: &[PathBuf]) -> i32 {
-    match load_paths(paths, crate::family::video()) {
+pub fn validate(paths: &[PathBuf], family: &'static crate::family::Family) -> i32 {
+    match load_paths(paths, family) {
         Ok(s) => {
             for l in &s {
                 for w in &l.warnings {

@@ -27,10 +27,19 @@ pub enum Flaw {
     NeverDownload,
     /// Waits 1.2 s before answering.
     SlowAck,
+    /// Deduplicates by task id alone: a task's `complete` after its `text` looks like a copy.
+    DedupByTask,
+    /// Processes a stage it has not seen even after a later one: a late `first` overwrites
+    /// `complete`.
+    LateStageOverwrites,
+    /// Reads one example of the docs as a schema: refuses the variants the docs allow.
+    RefuseVariants,
+    /// Answers 200 to failure callbacks and records nothing.
+    DropFailures,
 }
 
 impl Flaw {
-    pub const ALL: [Flaw; 11] = [
+    pub const ALL: [Flaw; 15] = [
         Flaw::FailOnFailure,
         Flaw::Answer202,
         Flaw::BlockingDownload,
@@ -42,6 +51,10 @@ impl Flaw {
         Flaw::NoVerify,
         Flaw::NeverDownload,
         Flaw::SlowAck,
+        Flaw::DedupByTask,
+        Flaw::LateStageOverwrites,
+        Flaw::RefuseVariants,
+        Flaw::DropFailures,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +70,10 @@ impl Flaw {
             Flaw::NoVerify => "no-verify",
             Flaw::NeverDownload => "never-download",
             Flaw::SlowAck => "slow-ack",
+            Flaw::DedupByTask => "dedup-by-task",
+            Flaw::LateStageOverwrites => "late-stage-overwrites",
+            Flaw::RefuseVariants => "refuse-variants",
+            Flaw::DropFailures => "drop-failures",
         }
     }
 }
@@ -66,7 +83,7 @@ impl Flaw {
     /// unchanged, and the run declaring --hmac-key and a probe, as `demo` does).
     pub fn breaks(self) -> &'static [&'static str] {
         match self {
-            Flaw::FailOnFailure => &["ack-failure"],
+            Flaw::FailOnFailure => &["ack-failure", "record-failure"],
             Flaw::Answer202 => &["ack-success"],
             Flaw::BlockingDownload => &["async-processing", "ack-deadline"],
             Flaw::NoDedup => &["idempotent-duplicate", "idempotent-concurrent"],
@@ -75,8 +92,12 @@ impl Flaw {
             Flaw::StrictFields => &["tolerate-extra-fields"],
             Flaw::StrictContentType => &["accept-json-charset"],
             Flaw::NoVerify => &["verify-source"],
-            Flaw::NeverDownload => &["download-video"],
+            Flaw::NeverDownload => &["download-media"],
             Flaw::SlowAck => &["fast-ack"],
+            Flaw::DedupByTask => &["stages-not-duplicates"],
+            Flaw::LateStageOverwrites => &["stale-stage"],
+            Flaw::RefuseVariants => &["accept-documented-variants"],
+            Flaw::DropFailures => &["record-failure"],
         }
     }
 }

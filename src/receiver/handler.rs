@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::validate::{Callback, validate};
+use super::validate::{Callback, exactly_as_documented, only_known_fields, rank, validate};
 use super::{Flaw, ReceiverConfig, Shared, TaskRecord};
 use crate::wire::signing::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
@@ -74,8 +74,9 @@ pub(super) async fn callback(
     if !ct_ok {
         return refuse(415, "expected application/json");
     }
-    let cb = match validate(&body, flaws.has(Flaw::StrictFields)) {
-        Ok(cb) => cb,
+    let family = app.cfg.family;
+    let (cb, v) = match validate(&body, family) {
+        Ok(x) => x,
         Err((status, reason)) => {
             if flaws.has(Flaw::CrashOnBadInput) {
                 app.shared.dead.store(true, Ordering::SeqCst);
@@ -84,45 +85,53 @@ pub(super) async fn callback(
             return refuse(status, &reason);
         }
     };
+    if flaws.has(Flaw::StrictFields) && !only_known_fields(&v, family) {
+        return refuse(400, "unexpected field");
+    }
+    if flaws.has(Flaw::RefuseVariants)
+        && !cb.failed
+        && !exactly_as_documented(&v, family, &cb.stage)
+    {
+        return refuse(422, "the body does not match the documented example");
+    }
     if !flaws.has(Flaw::NoVerify)
         && let Err(reason) = verify(&app.cfg, &query, &headers, &cb.task_id)
     {
         return refuse(401, reason);
     }
-    if cb.code != 200 && flaws.has(Flaw::FailOnFailure) {
+    if cb.failed && flaws.has(Flaw::FailOnFailure) {
         return refuse(500, "task failed");
     }
+    if cb.failed && flaws.has(Flaw::DropFailures) {
+        return answer(200, json!({"status": "received"}));
+    }
     let first = claim(&app, &cb).await;
-    if first
-        && cb.code == 200
-        && let Some(url) = cb
-            .video_url
-            .clone()
-            .filter(|_| !flaws.has(Flaw::NeverDownload))
-    {
-        let job = download(app.clone(), cb.task_id.clone(), url);
+    if first && !cb.failed && !cb.media.is_empty() && !flaws.has(Flaw::NeverDownload) {
+        let job = download(app.clone(), cb.task_id.clone(), cb.media.clone());
         if flaws.has(Flaw::BlockingDownload) {
             job.await;
         } else {
             tokio::spawn(job);
         }
     }
-    if cb.code == 200 && flaws.has(Flaw::Answer202) {
+    if !cb.failed && flaws.has(Flaw::Answer202) {
         return answer(202, json!({"status": "accepted"}));
     }
     answer(200, json!({"status": "received"}))
 }
 
-/// Records the task; true when this copy is the one to process.
+/// Records the callback; true when this copy is the one to process: one piece of work per task
+/// and stage, stages in order, a stage never undoing a later one.
 async fn claim(app: &App, cb: &Callback) -> bool {
     let flaws = &app.cfg.flaws;
+    let incoming = rank(&cb.stage);
     let seen = |app: &App| {
         app.shared
             .tasks
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&cb.task_id)
-            .is_some_and(|r| r.processed > 0)
+            .is_some_and(|r| r.rank >= incoming)
     };
     if flaws.has(Flaw::RacyDedup) {
         // The classic race: look, wait on a slow store, then write.
@@ -143,11 +152,29 @@ async fn claim(app: &App, cb: &Callback) -> bool {
             code: cb.code,
             ..TaskRecord::default()
         });
-    let correct_dedup = !flaws.has(Flaw::NoDedup) && !flaws.has(Flaw::RacyDedup);
-    if correct_dedup && rec.processed > 0 {
+    let skip = if flaws.has(Flaw::NoDedup) || flaws.has(Flaw::RacyDedup) {
+        false
+    } else if flaws.has(Flaw::DedupByTask) {
+        rec.processed > 0
+    } else if flaws.has(Flaw::LateStageOverwrites) {
+        rec.seen.contains(&cb.stage)
+    } else {
+        rec.rank >= incoming
+    };
+    if skip {
         return false;
     }
     rec.processed += 1;
+    rec.code = cb.code;
+    rec.rank = if flaws.has(Flaw::LateStageOverwrites) {
+        incoming
+    } else {
+        rec.rank.max(incoming)
+    };
+    rec.seen.push(cb.stage.clone());
+    if app.cfg.family.staged() || app.cfg.family.error_stage {
+        rec.stage = Some(cb.stage.clone());
+    }
     true
 }
 
@@ -179,19 +206,22 @@ fn verify(
     Ok(())
 }
 
-async fn download(app: App, task_id: String, url: String) {
+/// Fetches every media URL of a callback, one after another.
+async fn download(app: App, task_id: String, urls: Vec<String>) {
     let result = async {
-        let mut resp = app
-            .client
-            .get(&url)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .error_for_status()
-            .map_err(|e| e.to_string())?;
         let mut n = 0u64;
-        while let Some(chunk) = resp.chunk().await.map_err(|e| e.to_string())? {
-            n += chunk.len() as u64;
+        for url in &urls {
+            let mut resp = app
+                .client
+                .get(url)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?
+                .error_for_status()
+                .map_err(|e| e.to_string())?;
+            while let Some(chunk) = resp.chunk().await.map_err(|e| e.to_string())? {
+                n += chunk.len() as u64;
+            }
         }
         Ok::<u64, String>(n)
     }

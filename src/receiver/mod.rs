@@ -16,8 +16,10 @@ pub use flaws::{Flaw, Flaws};
 
 use crate::http_server::{self, ServerHandle};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ReceiverConfig {
+    /// The callback family it receives.
+    pub family: &'static crate::family::Family,
     /// Verify `X-Webhook-Signature` with this key.
     pub hmac_key: Option<String>,
     /// Require query parameter `.0` to equal `.1`.
@@ -25,16 +27,39 @@ pub struct ReceiverConfig {
     pub flaws: Flaws,
 }
 
+impl Default for ReceiverConfig {
+    fn default() -> Self {
+        ReceiverConfig {
+            family: crate::family::video(),
+            hmac_key: None,
+            token: None,
+            flaws: Flaws::default(),
+        }
+    }
+}
+
 /// What the receiver did for one task; served at `/state/{task_id}` for `--probe-url`.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct TaskRecord {
     pub task_id: String,
+    /// The `code` of the last callback processed.
     pub code: i64,
-    /// How many times the task was processed: 1 for a correct receiver, however many copies came.
+    /// How many callbacks were processed: one per stage for a correct receiver, however many
+    /// copies came.
     pub processed: u64,
+    /// Bytes of media downloaded (the name is from the video family, kept for its probes).
     pub video_bytes: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub download_error: Option<String>,
+    /// The stage the task is at (staged families only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// How far along the task is (see `validate::rank`).
+    #[serde(skip)]
+    pub rank: u8,
+    /// Stages processed so far.
+    #[serde(skip)]
+    pub seen: Vec<String>,
 }
 
 #[derive(Debug, Default)]

@@ -1,17 +1,66 @@
-//! What the reference receiver accepts: the documented body and nothing less. Shaped as a
-//! receiver author would write it, with the reason for every refusal.
+//! What the reference receiver accepts: its family's documented body and nothing less, in every
+//! variant the docs allow. Shaped as a receiver author would write it, with the reason for
+//! every refusal.
 
 use serde_json::Value;
+
+use crate::family::Family;
 
 /// A callback that passed validation.
 pub struct Callback {
     pub code: i64,
     pub task_id: String,
-    pub video_url: Option<String>,
+    /// `text`, `first`, `complete`, `error` for staged families; `success` or `failure` else.
+    pub stage: String,
+    /// The task failed (a failure code, the `error` stage, a voice `status` of fail).
+    pub failed: bool,
+    /// Every media URL the body carries, in order, without repeats.
+    pub media: Vec<String>,
+}
+
+/// How far along a task a stage is: a stage never undoes one of a higher rank.
+pub fn rank(stage: &str) -> u8 {
+    match stage {
+        "text" => 1,
+        "first" => 2,
+        "error" => 4,
+        _ => 3,
+    }
+}
+
+fn at<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    v.pointer(&format!("/{}", path.replace('.', "/")))
+}
+
+/// The JSON paths where this family's task id may sit: its own, and where a documented
+/// variant moves it (MIDI's `data.taskId`).
+fn task_id_paths(family: &Family) -> Vec<&'static str> {
+    let mut paths = vec![family.task_id_path];
+    for v in family.variants {
+        for (path, value) in v.set {
+            if *value == r#""{task_id}""# && !paths.contains(path) {
+                paths.push(path);
+            }
+        }
+    }
+    paths
+}
+
+fn urls(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s)
+            if (s.starts_with("http://") || s.starts_with("https://")) && !out.contains(s) =>
+        {
+            out.push(s.clone());
+        }
+        Value::Array(items) => items.iter().for_each(|x| urls(x, out)),
+        Value::Object(map) => map.values().for_each(|x| urls(x, out)),
+        _ => {}
+    }
 }
 
 /// `Err((status, reason))` for a body to refuse.
-pub fn validate(body: &[u8], strict_fields: bool) -> Result<Callback, (u16, String)> {
+pub fn validate(body: &[u8], family: &Family) -> Result<(Callback, Value), (u16, String)> {
     let v: Value =
         serde_json::from_slice(body).map_err(|e| (400, format!("body is not JSON: {e}")))?;
     let obj = v
@@ -24,34 +73,110 @@ pub fn validate(body: &[u8], strict_fields: bool) -> Result<Callback, (u16, Stri
     obj.get("msg")
         .and_then(Value::as_str)
         .ok_or((422, "`msg` missing or not a string".to_string()))?;
-    let data = obj
-        .get("data")
-        .and_then(Value::as_object)
-        .ok_or((422, "`data` missing or not an object".to_string()))?;
-    let task_id = data
-        .get("task_id")
-        .and_then(Value::as_str)
+    match obj.get("data") {
+        Some(Value::Object(_)) => {}
+        // MIDI's failure carries `data: null`; everywhere else `data` is an object.
+        Some(Value::Null) if code != 200 && family.task_id_path == "task_id" => {}
+        _ => return Err((422, "`data` missing or not an object".into())),
+    }
+    let paths = task_id_paths(family);
+    let task_id = paths
+        .iter()
+        .find_map(|p| at(&v, p).and_then(Value::as_str))
         .filter(|t| !t.is_empty())
-        .ok_or((422, "`data.task_id` missing or not a string".to_string()))?;
-    let video_url = match data.get("video_url") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => return Err((422, "`data.video_url` is not a string".into())),
+        .ok_or_else(|| {
+            (
+                422,
+                format!("`{}` missing or not a string", family.task_id_path),
+            )
+        })?
+        .to_string();
+    let declared = at(&v, "data.callbackType").and_then(Value::as_str);
+    let stage = match declared {
+        Some(s) if family.stage(s).is_some() || (s == "error" && family.error_stage) => {
+            s.to_string()
+        }
+        Some(s) => return Err((422, format!("unknown `data.callbackType` `{s}`"))),
+        None if family.staged() || family.error_stage => {
+            return Err((422, "`data.callbackType` missing".into()));
+        }
+        None if code == 200 => family.final_stage().name.to_string(),
+        None => "failure".to_string(),
     };
-    if strict_fields {
-        let extra = obj
-            .keys()
-            .any(|k| !matches!(k.as_str(), "code" | "msg" | "data"))
-            || data
-                .keys()
-                .any(|k| !matches!(k.as_str(), "task_id" | "video_url"));
-        if extra {
-            return Err((400, "unexpected field".into()));
+    let status = at(&v, "data.status").and_then(Value::as_str);
+    let failed = code != 200
+        || stage == "error"
+        || matches!(status, Some("fail" | "processing_validate_fail"));
+    let mut media = Vec::new();
+    if !failed && let Some(data) = obj.get("data") {
+        urls(data, &mut media);
+    }
+    Ok((
+        Callback {
+            code,
+            task_id,
+            stage,
+            failed,
+            media,
+        },
+        v,
+    ))
+}
+
+/// The body has no field the family's documented bodies lack (the `strict-fields` flaw).
+pub fn only_known_fields(v: &Value, family: &Family) -> bool {
+    let mut known_top = Vec::new();
+    let mut known_data = Vec::new();
+    let templates = family
+        .stages
+        .iter()
+        .map(|s| s.body)
+        .chain([family.failure_body]);
+    for t in templates {
+        if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(t) {
+            known_top.extend(m.keys().cloned());
+            if let Some(Value::Object(d)) = m.get("data") {
+                known_data.extend(d.keys().cloned());
+            }
         }
     }
-    Ok(Callback {
-        code,
-        task_id: task_id.to_string(),
-        video_url,
-    })
+    let top_ok = v
+        .as_object()
+        .is_some_and(|m| m.keys().all(|k| known_top.contains(k)));
+    let data_ok = match v.get("data") {
+        Some(Value::Object(d)) => d.keys().all(|k| known_data.contains(k)),
+        _ => true,
+    };
+    top_ok && data_ok
+}
+
+/// The body has exactly the shape of the family's template for its stage: every field there,
+/// of the same JSON type, the same `msg` (the `refuse-variants` flaw: a receiver that reads
+/// one example of the docs as a schema).
+pub fn exactly_as_documented(v: &Value, family: &Family, stage: &str) -> bool {
+    let template = match family.stage(stage) {
+        Some(s) => s.body,
+        None => return true,
+    };
+    let Ok(t) = serde_json::from_str::<Value>(template) else {
+        return true;
+    };
+    fn same_shape(t: &Value, v: &Value) -> bool {
+        match (t, v) {
+            (Value::Object(a), Value::Object(b)) => a
+                .iter()
+                .all(|(k, x)| b.get(k).is_some_and(|y| same_shape(x, y))),
+            (Value::Array(a), Value::Array(b)) => match (a.first(), b.first()) {
+                (Some(x), Some(y)) => same_shape(x, y),
+                (Some(_), None) => false,
+                _ => true,
+            },
+            (Value::Number(_), Value::Number(_)) | (Value::Bool(_), Value::Bool(_)) => true,
+            (Value::String(_), Value::String(_)) | (Value::Null, Value::Null) => true,
+            // `duration: null` in a template takes a number later.
+            (Value::Null, Value::Number(_)) => true,
+            _ => false,
+        }
+    }
+    same_shape(&t, v) && t.get("msg") == v.get("msg")
 }

@@ -31,12 +31,24 @@ fn judge(ctx: &Context<'_>) -> Judged {
     }
     let bad = not_200(&ds);
     let finding = if bad.is_empty() {
+        // `failure 451`, or `error 400` for a staged family: the code is the last word.
         let codes: Vec<_> = ds
             .iter()
-            .map(|d| d.template.trim_start_matches("failure ").to_string())
+            .map(|d| {
+                d.template
+                    .rsplit(' ')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
             .collect();
+        let kind = if ctx.family.error_stage {
+            "error callbacks"
+        } else {
+            "failure callbacks"
+        };
         Finding::Ok(format!(
-            "answered 200 to failure callbacks with code {}",
+            "answered 200 to {kind} with code {}",
             codes.join(", ")
         ))
     } else {

@@ -22,6 +22,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn judge(ctx: &Context<'_>) -> Judged {
+    if !ctx.family.has_media() {
+        return Judged::new(Finding::Skip(format!(
+            "the {} family's callbacks carry no media to serve slowly",
+            ctx.family.id
+        )));
+    }
     if ctx.scenario(ID).is_none() {
         return Judged::new(Context::not_run(ID));
     }
@@ -32,8 +38,13 @@ fn judge(ctx: &Context<'_>) -> Judged {
     let a = &d.attempts[0];
     let finding = if a.status == Some(200) {
         Finding::Ok(format!(
-            "answered {} while the video was still trickling out",
-            crate::wire::took(a)
+            "answered {} while the {} was still trickling out",
+            crate::wire::took(a),
+            if ctx.family.id == "video" {
+                "video"
+            } else {
+                "media"
+            }
         ))
     } else if a.status.is_none() {
         Finding::Bad(format!(

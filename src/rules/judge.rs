@@ -44,6 +44,8 @@ impl Judged {
 #[derive(Debug, Clone)]
 pub struct Context<'a> {
     pub run: &'a RunOutcome,
+    /// The family the run delivered.
+    pub family: &'static crate::family::Family,
     /// The run signs genuine deliveries (`--hmac-key`).
     pub hmac: bool,
     /// The receiver URL carries a token (`--token-param`).

@@ -1,18 +1,22 @@
 //! The rule catalogue of CONTRACT.md §2: one file per rule, each holding its `explain` text next
 //! to the logic that judges it. Rules see only outcome data, never HTTP library types.
 
+mod accept_documented_variants;
 mod accept_json_charset;
 mod ack_deadline;
 mod ack_failure;
 mod ack_success;
 mod async_processing;
-mod download_video;
+mod download_media;
 mod fast_ack;
 mod idempotent_concurrent;
 mod idempotent_duplicate;
 mod judge;
+mod record_failure;
 mod reject_invalid;
 mod reject_malformed;
+mod stages_not_duplicates;
+mod stale_stage;
 pub mod suite;
 mod survive_bad_input;
 mod tolerate_extra_fields;
@@ -151,7 +155,11 @@ pub static CATALOGUE: &[Rule] = &[
     reject_invalid::RULE,
     survive_bad_input::RULE,
     verify_source::RULE,
-    download_video::RULE,
+    download_media::RULE,
+    stages_not_duplicates::RULE,
+    stale_stage::RULE,
+    accept_documented_variants::RULE,
+    record_failure::RULE,
 ];
 
 pub fn ids() -> impl Iterator<Item = &'static str> {
@@ -164,9 +172,15 @@ pub fn find(id: &str) -> Option<&'static Rule> {
     CATALOGUE.iter().find(|r| r.id == id)
 }
 
-/// An id as users type it, in the catalogue's spelling: lowercase, `-` between words.
+/// An id as users type it, in the catalogue's spelling: lowercase, `-` between words, and
+/// the old name `download-video` for `download-media`.
 pub fn normalize(id: &str) -> String {
-    id.trim().to_ascii_lowercase().replace('_', "-")
+    let id = id.trim().to_ascii_lowercase().replace('_', "-");
+    if id == "download-video" {
+        "download-media".into()
+    } else {
+        id
+    }
 }
 
 /// `unknown rule `x`; did you mean `y`? rules: ...`, for every place that takes a rule id.

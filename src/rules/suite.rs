@@ -2,8 +2,10 @@
 //! in the order they run (bad input after the well-formed callbacks, `survive-bad-input` last).
 
 use super::verify_source::{SIGNATURE_VARIANTS, TOKEN_VARIANTS};
+use crate::family::Family;
 use crate::scenario::load::load_embedded;
-use crate::scenario::{LoadedScenario, Step};
+use crate::scenario::{DeliverStep, Expect, LoadedScenario, Step, Template};
+use crate::wire::StatusMatch;
 
 macro_rules! suite {
     ($($file:literal),* $(,)?) => {
@@ -21,60 +23,167 @@ pub static SUITE: &[(&str, &str)] = suite![
     "07-accept-json-charset.yaml",
     "08-fast-ack.yaml",
     "09-ack-deadline.yaml",
-    "10-download-video.yaml",
+    "10-download-media.yaml",
     "11-verify-source.yaml",
+    // Added with the families; listed before the bad input, which must come last.
+    "15-stages-not-duplicates.yaml",
+    "16-stale-stage.yaml",
+    "17-record-failure.yaml",
+    "18-accept-documented-variants.yaml",
     "12-reject-malformed.yaml",
     "13-reject-invalid.yaml",
     "14-survive-bad-input.yaml",
 ];
 
-/// The suite as `check` runs it: only the selected rules, and for `verify-source` only the
-/// forged variants the run's auth declaration makes meaningful (none: the scenario is left out).
-pub fn plan(only: &[String], hmac: bool, token: bool) -> Result<Vec<LoadedScenario>, String> {
-    let all = load_embedded(SUITE, crate::family::video()).map_err(|e| match e {
+/// The rule a suite file is for, from its name: `04-idempotent-duplicate.yaml`.
+fn rule_of(file: &str) -> &str {
+    let base = file.rsplit('/').next().unwrap_or(file);
+    let base = base.strip_suffix(".yaml").unwrap_or(base);
+    base.split_once('-').map_or(base, |(_, r)| r)
+}
+
+/// Whether a rule has anything to deliver for this family and run: the stage rules need
+/// stages, the media rules media, `verify-source` an auth declaration. A rule left out is
+/// judged `skip` with the reason.
+pub fn applies(rule: &str, family: &Family, hmac: bool, token: bool) -> bool {
+    match rule {
+        "stages-not-duplicates" | "stale-stage" => family.staged(),
+        "async-processing" | "download-media" => family.has_media(),
+        "verify-source" => hmac || token,
+        _ => true,
+    }
+}
+
+/// The suite as `check` runs it for `family`: only the selected rules that apply, with the
+/// family's own failure codes, task-id path and documented variants, and for `verify-source`
+/// only the forged variants the run's auth declaration makes meaningful.
+pub fn plan(
+    only: &[String],
+    hmac: bool,
+    token: bool,
+    family: &'static Family,
+) -> Result<Vec<LoadedScenario>, String> {
+    let files: Vec<(&str, &str)> = SUITE
+        .iter()
+        .filter(|(f, _)| {
+            let rule = rule_of(f);
+            (only.is_empty() || only.iter().any(|o| o == rule))
+                && applies(rule, family, hmac, token)
+        })
+        .copied()
+        .collect();
+    let all = load_embedded(&files, family).map_err(|e| match e {
         crate::scenario::LoadError::Invalid(ds) => {
             let first = ds.first().map(|(d, _)| d.short()).unwrap_or_default();
-            format!("the built-in suite does not parse (a bug in suno-mock): {first}")
+            format!(
+                "the built-in suite does not parse for the {} family (a bug in suno-mock): {first}",
+                family.id
+            )
         }
         crate::scenario::LoadError::Path(m) => m,
     })?;
     let mut out = Vec::new();
     for mut s in all {
         let rule = s.scenario.rule.clone().unwrap_or_default();
-        if !only.is_empty() && !only.contains(&rule) {
-            continue;
-        }
-        if rule == super::verify_source::ID {
-            if !hmac && !token {
-                continue;
-            }
-            let dropped: Vec<&str> = SIGNATURE_VARIANTS
-                .iter()
-                .filter(|_| !hmac)
-                .chain(TOKEN_VARIANTS.iter().filter(|_| !token))
-                .copied()
-                .collect();
-            let keep: Vec<bool> = s
-                .scenario
-                .steps
-                .iter()
-                .map(|st| {
-                    let alias = match st {
-                        Step::Deliver(d) => d.task_alias(),
-                        Step::Observe(o) => o.observe.as_str(),
-                        Step::Wait(_) => "",
-                    };
-                    !dropped.contains(&alias)
-                })
-                .collect();
-            let mut k = keep.iter();
-            s.scenario.steps.retain(|_| *k.next().unwrap_or(&true));
-            let mut k = keep.iter();
-            s.step_lines.retain(|_| *k.next().unwrap_or(&true));
+        match rule.as_str() {
+            "verify-source" => keep_declared_variants(&mut s, hmac, token),
+            "ack-failure" => one_step_each(&mut s, failure_steps(family)),
+            "accept-documented-variants" => one_step_each(&mut s, variant_steps(family)),
+            "reject-invalid" => remove_task_id_where_the_family_keeps_it(&mut s, family),
+            _ => {}
         }
         out.push(s);
     }
     Ok(out)
+}
+
+/// A failure callback for every code the family documents, each answered 200.
+fn failure_steps(family: &Family) -> Vec<DeliverStep> {
+    family
+        .failure_codes
+        .iter()
+        .map(|f| {
+            let mut d = DeliverStep::new(Template::Failure, &format!("failed-{}", f.code));
+            d.code = Some(f.code);
+            d.expect = Some(ok());
+            d
+        })
+        .collect()
+}
+
+/// A delivery of every documented variant, each for a task of its own.
+fn variant_steps(family: &Family) -> Vec<DeliverStep> {
+    family
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let template = Template::from_name(v.stage).unwrap_or(Template::Success);
+            let mut d = DeliverStep::new(template, &format!("variant-{}", i + 1));
+            d.variant = Some(v.name.to_string());
+            d.expect = Some(ok());
+            d
+        })
+        .collect()
+}
+
+fn ok() -> Expect {
+    Expect {
+        status: Some(StatusMatch::Code(200)),
+        ..Expect::default()
+    }
+}
+
+/// Replaces a scenario's steps with `steps`; the file's step lines stay where there are as
+/// many, the rest point at the first step.
+fn one_step_each(s: &mut LoadedScenario, steps: Vec<DeliverStep>) {
+    let first = s.step_lines.first().copied().unwrap_or(0);
+    s.step_lines = (0..steps.len())
+        .map(|i| s.step_lines.get(i).copied().unwrap_or(first))
+        .collect();
+    s.scenario.steps = steps
+        .into_iter()
+        .map(|d| Step::Deliver(Box::new(d)))
+        .collect();
+}
+
+/// `reject-invalid` sends a body without the task id: where this family keeps it.
+fn remove_task_id_where_the_family_keeps_it(s: &mut LoadedScenario, family: &Family) {
+    for step in &mut s.scenario.steps {
+        if let Step::Deliver(d) = step {
+            for path in &mut d.remove {
+                if path == "data.task_id" {
+                    *path = family.task_id_path.to_string();
+                }
+            }
+        }
+    }
+}
+
+fn keep_declared_variants(s: &mut LoadedScenario, hmac: bool, token: bool) {
+    let dropped: Vec<&str> = SIGNATURE_VARIANTS
+        .iter()
+        .filter(|_| !hmac)
+        .chain(TOKEN_VARIANTS.iter().filter(|_| !token))
+        .copied()
+        .collect();
+    let keep: Vec<bool> = s
+        .scenario
+        .steps
+        .iter()
+        .map(|st| {
+            let alias = match st {
+                Step::Deliver(d) => d.task_alias(),
+                Step::Observe(o) => o.observe.as_str(),
+                Step::Wait(_) => "",
+            };
+            !dropped.contains(&alias)
+        })
+        .collect();
+    let mut k = keep.iter();
+    s.scenario.steps.retain(|_| *k.next().unwrap_or(&true));
+    let mut k = keep.iter();
+    s.step_lines.retain(|_| *k.next().unwrap_or(&true));
 }
 
 #[cfg(test)]
@@ -83,7 +192,7 @@ mod tests {
 
     #[test]
     fn every_rule_has_exactly_one_scenario_and_every_file_is_listed() {
-        let suite = plan(&[], true, true).unwrap();
+        let suite = plan(&[], true, true, crate::family::find("music").unwrap()).unwrap();
         for id in crate::rules::ids() {
             let n = suite
                 .iter()
@@ -108,8 +217,9 @@ mod tests {
     #[test]
     fn verify_source_keeps_only_declared_variants() {
         let only = vec!["verify-source".to_string()];
-        assert!(plan(&only, false, false).unwrap().is_empty());
-        let hmac = plan(&only, true, false).unwrap();
+        let video = crate::family::video();
+        assert!(plan(&only, false, false, video).unwrap().is_empty());
+        let hmac = plan(&only, true, false, video).unwrap();
         let tasks: Vec<String> = hmac[0]
             .scenario
             .steps

@@ -95,9 +95,11 @@ impl Walker<'_> {
         let name = self
             .required(&f, "name", "the scenario", "what this scenario shows")
             .and_then(|n| self.string(n, "`name`"));
-        let rule = f
-            .get("rule")
-            .and_then(|n| self.choice(n, "rule", crate::wire::RULE_IDS));
+        let rule = f.get("rule").and_then(|n| match n.scalar_text().as_str() {
+            // The old name of download-media.
+            "download-video" => Some("download-media".to_string()),
+            _ => self.choice(n, "rule", crate::wire::RULE_IDS),
+        });
         let family_ids = crate::family::ids();
         let family = f.get("family").and_then(|n| {
             let id = self.choice(n, "family", &family_ids)?;

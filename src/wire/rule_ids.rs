@@ -1,7 +1,8 @@
 //! The ids of the rule catalogue, here so a scenario file's `rule:` can be checked without the
 //! parser asking the rules layer above it (a test in `rules` holds the two lists together).
 
-/// Every rule id, in catalogue order; `download-video` is an old name of `download-media`.
+/// Every rule id, in catalogue order (`download-video`, the old name of `download-media`, is
+/// accepted where ids are read).
 pub const RULE_IDS: &[&str] = &[
     "ack-success",
     "ack-failure",
@@ -16,5 +17,9 @@ pub const RULE_IDS: &[&str] = &[
     "reject-invalid",
     "survive-bad-input",
     "verify-source",
-    "download-video",
+    "download-media",
+    "stages-not-duplicates",
+    "stale-stage",
+    "accept-documented-variants",
+    "record-failure",
 ];

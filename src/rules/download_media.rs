@@ -1,0 +1,70 @@
+//! `download-media` (info; `download-video` is its old name): the receiver fetches the
+//! callback's media promptly.
+
+use super::judge::{Context, Finding, Judged};
+use super::{Explain, Level, Rule};
+
+pub const ID: &str = "download-media";
+
+pub const RULE: Rule = Rule {
+    id: ID,
+    level: Level::Info,
+    summary: "the callback's media are downloaded promptly",
+    explain: Explain {
+        does: "delivers a success callback and watches the harness's media host for up to --max-wait (60 s)",
+        passes: "the receiver completed a download of a media URL of the callback (video_url, audio_url, audioWavUrl, the stems, the images)",
+        why: "the provider keeps files for a limited time (videos 14 days, music 15): \"please download and save to local storage promptly\". A receiver that only stores the link loses the file when it expires",
+        fix: "download the files in the background after answering, and store them where you keep your media",
+    },
+    whole_run: false,
+    judge,
+};
+
+fn judge(ctx: &Context<'_>) -> Judged {
+    if !ctx.family.has_media() {
+        return Judged::new(Finding::Skip(format!(
+            "the {} family's callbacks carry no media to download",
+            ctx.family.id
+        )));
+    }
+    if ctx.scenario(ID).is_none() {
+        return Judged::new(Context::not_run(ID));
+    }
+    let ds = ctx.deliveries(ID);
+    let Some(o) = ctx.observation(ID, "downloaded") else {
+        return Judged::new(Finding::Inconclusive(
+            "the scenario kept no observation `downloaded`".into(),
+        ));
+    };
+    let finding = if o.downloads.completed > 0 {
+        Finding::Ok(format!(
+            "completed a download of {} (observed {:.1}s after the callback)",
+            if ctx.family.id == "video" {
+                "video_url"
+            } else {
+                "the media"
+            },
+            o.waited_ms / 1000.0
+        ))
+    } else if o.downloads.requests > 0 {
+        Finding::Bad(format!(
+            "requested the media {} times but never completed a download",
+            o.downloads.requests
+        ))
+    } else {
+        Finding::Bad(format!(
+            "did not fetch {} within {:.0}s",
+            if ctx.family.id == "video" {
+                "video_url"
+            } else {
+                "any media URL"
+            },
+            o.waited_ms / 1000.0
+        ))
+    };
+    Judged {
+        finding,
+        deliveries: ds,
+        observations: vec![o],
+    }
+}

@@ -1,0 +1,71 @@
+//! `stages-not-duplicates`: a task's `complete` after its `text` and `first` is processed,
+//! not taken for a copy of them.
+
+use super::judge::{Context, Finding, Judged, OBSERVE_HINT, first_and_more, not_200};
+use super::{Explain, Level, Rule};
+
+pub const ID: &str = "stages-not-duplicates";
+
+pub const RULE: Rule = Rule {
+    id: ID,
+    level: Level::Must,
+    summary: "a task's later stages are not mistaken for duplicates of its earlier ones",
+    explain: Explain {
+        does: "delivers `complete` alone for a control task; delivers `text`, `first`, then `complete` for another task, observing before and after its `complete`",
+        passes: "the staged task's `complete` changes what the receiver shows, as the control's did. Inconclusive when the control's `complete` changes nothing observable",
+        why: "one music task sends up to three success callbacks with the same task_id (`data.callbackType` text, first, complete). A receiver that deduplicates by task_id alone processes `text` and drops the `complete` that carries the tracks",
+        fix: "deduplicate by task_id and callbackType (a unique key on both), and let a later stage update the task",
+    },
+    whole_run: false,
+    judge,
+};
+
+fn judge(ctx: &Context<'_>) -> Judged {
+    if !ctx.family.staged() {
+        return Judged::new(Finding::Skip(format!(
+            "the {} family sends one callback per task",
+            ctx.family.id
+        )));
+    }
+    if ctx.scenario(ID).is_none() {
+        return Judged::new(Context::not_run(ID));
+    }
+    let ds = ctx.deliveries(ID);
+    let obs = |n| ctx.observation(ID, n);
+    let (Some(cb), Some(ca), Some(sb), Some(sa)) = (
+        obs("control_before"),
+        obs("control_after"),
+        obs("staged_before"),
+        obs("staged_after"),
+    ) else {
+        return Judged::new(Finding::Inconclusive(
+            "the scenario did not keep its four observations".into(),
+        ));
+    };
+    let observations = vec![cb.clone(), ca.clone(), sb.clone(), sa.clone()];
+    let bad = not_200(&ds);
+    let finding = if !bad.is_empty() {
+        Finding::Bad(first_and_more(&bad))
+    } else if ca.same_effects(&cb) {
+        Finding::Inconclusive(format!(
+            "the control task's complete changed nothing the harness can observe ({}); {OBSERVE_HINT}",
+            ca.summary()
+        ))
+    } else if sa.same_effects(&sb) {
+        Finding::Bad(format!(
+            "the staged task's complete changed nothing ({}), while the control's did ({}): after text and first, complete was taken for a duplicate",
+            sa.summary(),
+            ca.summary()
+        ))
+    } else {
+        Finding::Ok(format!(
+            "complete after text and first was processed ({})",
+            sa.summary()
+        ))
+    };
+    Judged {
+        finding,
+        deliveries: ds,
+        observations,
+    }
+}
