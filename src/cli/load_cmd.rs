@@ -67,6 +67,7 @@ async fn execute(a: &LoadArgs) -> Result<i32, Fatal> {
         duration: a.duration.map(|d| d.0),
         rate: a.rate,
         concurrency: usize::from(a.concurrency),
+        family: a.sender.family,
         shares: Shares {
             duplicates: a.duplicates,
             failures: a.failures,
@@ -87,8 +88,13 @@ async fn execute(a: &LoadArgs) -> Result<i32, Fatal> {
         .rate
         .map(|r| format!("at {r}/s"))
         .unwrap_or_else(|| "as fast as possible".into());
+    let family = if cfg.family.id == crate::family::DEFAULT {
+        String::new()
+    } else {
+        format!(" · family {}", cfg.family.id)
+    };
     let head = format!(
-        "suno-mock load · receiver {} · seed {} · {plan} {pace}, concurrency {} · deadline {}, {} retries\n",
+        "suno-mock load · receiver {}{family} · seed {} · {plan} {pace}, concurrency {} · deadline {}, {} retries\n",
         cfg.display,
         cfg.seed,
         a.concurrency,

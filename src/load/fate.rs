@@ -43,7 +43,8 @@ pub fn prefix(seed: u64) -> String {
 }
 
 /// Writes the task id: the prefix and the index, zero-padded to 8 digits.
-fn write_id(out: &mut Vec<u8>, prefix: &str, index: u64) {
+pub(super) fn write_id(out: &mut Vec<u8>, prefix: &str, index: u64) {
+    out.clear();
     out.extend_from_slice(prefix.as_bytes());
     let mut digits = [b'0'; 20];
     let (mut n, mut at) = (index, digits.len());
@@ -56,27 +57,6 @@ fn write_id(out: &mut Vec<u8>, prefix: &str, index: u64) {
         }
     }
     out.extend_from_slice(&digits[at.min(digits.len() - 8)..]);
-}
-
-/// The callback body of task `index`, written into a reused buffer: the load mode's hot path
-/// builds one per delivery, and `format!` showed in its profile.
-pub fn body_into(out: &mut Vec<u8>, prefix: &str, index: u64, failure: bool, video_base: &str) {
-    out.clear();
-    if failure {
-        out.extend_from_slice(
-            br#"{"code":500,"msg":"Internal Error - Please try again later","data":{"task_id":""#,
-        );
-        write_id(out, prefix, index);
-        out.extend_from_slice(br#"","video_url":null}}"#);
-    } else {
-        out.extend_from_slice(br#"{"code":200,"msg":"success","data":{"task_id":""#);
-        write_id(out, prefix, index);
-        out.extend_from_slice(br#"","video_url":""#);
-        out.extend_from_slice(video_base.as_bytes());
-        out.extend_from_slice(b"/videos/");
-        write_id(out, prefix, index);
-        out.extend_from_slice(br#".mp4"}}"#);
-    }
 }
 
 #[cfg(test)]
@@ -99,27 +79,12 @@ mod tests {
     }
 
     #[test]
-    fn ids_are_zero_padded_and_bodies_match_the_slow_path() {
+    fn ids_are_zero_padded() {
         let p = prefix(3);
         assert_eq!(task_id(&p, 42), format!("{p}00000042"));
         assert_eq!(task_id(&p, 1_234_567_890), format!("{p}1234567890"));
-        let mut buf = Vec::new();
-        body_into(&mut buf, &p, 42, false, "http://h");
-        let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
-        assert_eq!(v["data"]["task_id"], task_id(&p, 42));
-        assert_eq!(
-            v["data"]["video_url"],
-            format!("http://h/videos/{}.mp4", task_id(&p, 42))
-        );
-    }
-
-    #[test]
-    fn bodies_are_the_documented_json() {
-        let mut buf = Vec::new();
-        body_into(&mut buf, "p_", 1, true, "http://h");
-        let f: serde_json::Value = serde_json::from_slice(&buf).unwrap();
-        assert_eq!(f["code"], 500);
-        assert_eq!(f["data"]["task_id"], "p_00000001");
-        assert!(f["data"]["video_url"].is_null());
+        let mut buf = b"junk".to_vec();
+        write_id(&mut buf, &p, 42);
+        assert_eq!(buf, task_id(&p, 42).as_bytes());
     }
 }

@@ -4,6 +4,7 @@
 //! counters and histograms, fates recomputed from the seed, nothing kept per delivery unless
 //! `--record` streams it to disk.
 
+mod bodies;
 mod fate;
 mod record;
 mod stats;
@@ -30,6 +31,8 @@ use transport::{Answer, Conn, Target};
 thread_local! {
     /// The body buffer of this thread's workers, reused for every delivery.
     static BODY: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(256));
+    /// The task id being written, reused likewise.
+    static TASK_ID: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(32));
 }
 
 /// How long after the first copy a non-concurrent duplicate follows.
@@ -46,6 +49,8 @@ pub struct LoadConfig {
     pub rate: Option<f64>,
     pub concurrency: usize,
     pub shares: Shares,
+    /// The family whose callbacks are sent: a staged one sends each task's stages in order.
+    pub family: &'static crate::family::Family,
     pub policy: Policy,
     pub hmac_key: Option<String>,
     pub insecure: bool,
@@ -64,6 +69,8 @@ struct Job {
     /// Why the previous attempt failed, for a retry.
     last_error: Option<ErrorClass>,
     fate: Fate,
+    /// Index of the stage in the family's stages (a failure task sends its failure alone).
+    stage: u8,
 }
 
 /// Keeps a counter that every worker touches on a cache line of its own: on a small machine
@@ -92,11 +99,15 @@ struct Shared {
     done: Padded<AtomicU64>,
     cancel: CancellationToken,
     prefix: String,
-    video_base: String,
+    bodies: bodies::Bodies,
     record: Option<mpsc::Sender<String>>,
 }
 
 impl Shared {
+    fn last_stage(&self) -> u8 {
+        u8::try_from(self.cfg.family.stages.len().saturating_sub(1)).unwrap_or(0)
+    }
+
     /// The next task of the schedule, with its intended send time.
     /// Indices handed out are contiguous from 0: every refusal comes after every acceptance
     /// (the time is checked before taking an index when unpaced; paced times grow with the
@@ -127,6 +138,7 @@ impl Shared {
             ambiguous: false,
             last_error: None,
             fate: fate::fate(self.cfg.seed, i, &self.cfg.shares),
+            stage: 0,
         })
     }
 
@@ -182,16 +194,18 @@ impl Shared {
 
 /// Counts a delivery whose outcome is final. Tasks and duplicates are counted here, when they
 /// went out, not when scheduled: an interrupted run counts only what was sent (issue 9).
-fn finish(st: &mut Stats, job: &Job, class: Option<ErrorClass>) {
+fn finish(st: &mut Stats, job: &Job, last_stage: u8, class: Option<ErrorClass>) {
     st.counts.sent += 1;
-    if job.copy == 1 {
+    if job.copy > 1 {
+        st.counts.duplicates += 1;
+    } else if job.stage == 0 {
         st.counts.tasks += 1;
     } else {
-        st.counts.duplicates += 1;
+        st.counts.later_stages += 1;
     }
     if job.fate.failure {
         st.counts.failure_callbacks += 1;
-    } else if job.copy == 1 {
+    } else if job.copy == 1 && job.stage == last_stage {
         st.counts.success_tasks += 1;
     }
     match class {
@@ -218,7 +232,10 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
             }
         }
     }
-    if job.copy == 1 && job.attempt == 1 && job.fate.duplicate {
+    let last_stage = sh.last_stage();
+    // The final callback is the one duplicated: a stage's copy is not what the provider repeats.
+    let final_one = job.fate.failure || job.stage == last_stage;
+    if job.copy == 1 && job.attempt == 1 && job.fate.duplicate && final_one {
         let (delay, intended) = if job.fate.concurrent {
             (Duration::ZERO, job.intended)
         } else {
@@ -233,8 +250,16 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
             delay,
         );
     }
+    let cut = if job.fate.failure {
+        &sh.bodies.failure
+    } else {
+        &sh.bodies.stages[usize::from(job.stage)]
+    };
     let body = BODY.with_borrow_mut(|buf| {
-        fate::body_into(buf, &sh.prefix, job.task, job.fate.failure, &sh.video_base);
+        TASK_ID.with_borrow_mut(|id| {
+            fate::write_id(id, &sh.prefix, job.task);
+            cut.write(buf, id);
+        });
         Bytes::copy_from_slice(buf)
     });
     // The id as text only where it is needed: signing and the record.
@@ -282,7 +307,7 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
     };
     let (line, finished) = match class {
         None => {
-            finish(st, &job, None);
+            finish(st, &job, last_stage, None);
             (record_line("acknowledged", None), true)
         }
         Some(c) => {
@@ -304,7 +329,7 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
                 );
                 (record_line("retry", Some(c)), false)
             } else {
-                finish(st, &job, Some(c));
+                finish(st, &job, last_stage, Some(c));
                 let outcome = if job.ambiguous { "ambiguous" } else { "failed" };
                 (record_line(outcome, Some(c)), true)
             }
@@ -312,6 +337,20 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
     };
     if finished && sh.cfg.progress {
         sh.done.fetch_add(1, Ordering::Relaxed);
+    }
+    // The task's next stage goes out once this one is done with, as the provider's do.
+    if finished && job.copy == 1 && !final_one {
+        sh.later(
+            Job {
+                stage: job.stage + 1,
+                attempt: 1,
+                intended: Instant::now(),
+                ambiguous: false,
+                last_error: None,
+                ..job
+            },
+            Duration::ZERO,
+        );
     }
     if let (Some(tx), Some(line)) = (&sh.record, line) {
         let _ = tx.send(line).await;
@@ -352,16 +391,22 @@ pub async fn run(
         pending: Padded(AtomicU64::new(0)),
         done: Padded(AtomicU64::new(0)),
         cancel: cancel.clone(),
+        bodies: bodies::Bodies::render(cfg.family, &|task, kind, slot| {
+            host.media_url(task, kind, slot)
+        })?,
         prefix,
-        video_base: host.base_url().to_string(),
         record,
         cfg,
     });
     let progress = sh.cfg.progress.then(|| {
         // The bar counts deliveries, so its length is the tasks and their duplicates.
+        let stages = sh.cfg.family.stages.len() as u64;
         let deliveries = sh.cfg.tasks.map(|n| {
             (0..n)
-                .map(|i| 1 + u64::from(fate::fate(sh.cfg.seed, i, &sh.cfg.shares).duplicate))
+                .map(|i| {
+                    let f = fate::fate(sh.cfg.seed, i, &sh.cfg.shares);
+                    (if f.failure { 1 } else { stages }) + u64::from(f.duplicate)
+                })
                 .sum()
         });
         record::progress(deliveries)
@@ -397,10 +442,10 @@ pub async fn run(
                 Ok(Some(job)) => {
                     sh.pending.fetch_sub(1, Ordering::SeqCst);
                     match job.last_error {
-                        Some(c) => finish(&mut total, &job, Some(c)),
+                        Some(c) => finish(&mut total, &job, sh.last_stage(), Some(c)),
                         None => {
                             total.counts.unsent += 1;
-                            if job.copy == 1 {
+                            if job.copy == 1 && job.stage == 0 {
                                 unsent_tasks.insert(job.task);
                             }
                         }
@@ -420,6 +465,8 @@ pub async fn run(
     let display = sh.cfg.display.clone();
     let seed = sh.cfg.seed;
     let shares = sh.cfg.shares;
+    let sh_media_per_task = sh.bodies.media_per_task;
+    let family_id = sh.cfg.family.id;
     drop(sh);
     if let Some(w) = writer {
         w.await.map_err(|e| e.to_string())??;
@@ -429,16 +476,21 @@ pub async fn run(
         settle_downloads(host).await;
     }
     let d = host.open_downloads();
+    result.media_per_task = sh_media_per_task;
+    result.family = family_id.to_string();
     result.video_requests = d.requests;
     result.video_downloads = d.completed;
     for i in 0..taken {
         if fate::fate(seed, i, &shares).failure || unsent_tasks.contains(&i) {
             continue;
         }
-        match host.open_task_downloads(i as usize) {
+        // A task processed once downloads each of its callbacks' media once.
+        let once = sh_media_per_task;
+        match u64::from(host.open_task_downloads(i as usize)) {
             0 => result.tasks_downloaded_never += 1,
-            1 => result.tasks_downloaded_once += 1,
-            _ => result.tasks_downloaded_more += 1,
+            n if n == once => result.tasks_downloaded_once += 1,
+            n if n > once => result.tasks_downloaded_more += 1,
+            _ => result.tasks_downloaded_partly += 1,
         }
     }
     Ok(result)

@@ -18,8 +18,10 @@ fn histogram() -> Histogram<u64> {
 pub struct Counts {
     /// Deliveries (a task's callback or one of its duplicates) whose outcome is final.
     pub sent: u64,
-    /// First copies among them: tasks sent (`sent` = `tasks` + `duplicates`).
+    /// First deliveries of a task (`sent` = `tasks` + `later_stages` + `duplicates`).
     pub tasks: u64,
+    /// Deliveries of a staged family's later stages (`first`, `complete` for music).
+    pub later_stages: u64,
     pub acknowledged: u64,
     pub failed: u64,
     pub ambiguous: u64,
@@ -38,6 +40,7 @@ impl Counts {
     fn add(&mut self, o: &Counts) {
         self.sent += o.sent;
         self.tasks += o.tasks;
+        self.later_stages += o.later_stages;
         self.acknowledged += o.acknowledged;
         self.failed += o.failed;
         self.ambiguous += o.ambiguous;
@@ -109,6 +112,7 @@ pub struct Percentiles {
 #[derive(Debug, Clone, Serialize)]
 pub struct LoadResult {
     pub seed: u64,
+    pub family: String,
     pub receiver: String,
     #[serde(flatten)]
     pub counts: Counts,
@@ -126,6 +130,10 @@ pub struct LoadResult {
     pub tasks_downloaded_never: u64,
     pub tasks_downloaded_once: u64,
     pub tasks_downloaded_more: u64,
+    /// Some of the task's media downloaded, not all.
+    pub tasks_downloaded_partly: u64,
+    /// Downloads that mean a task was processed once (the media of each of its callbacks).
+    pub media_per_task: u64,
     pub interrupted: bool,
 }
 
@@ -140,6 +148,7 @@ impl LoadResult {
         let ms = |q: f64| s.latency.value_at_quantile(q) as f64 / 1000.0;
         LoadResult {
             seed,
+            family: crate::family::DEFAULT.to_string(),
             receiver,
             counts: s.counts,
             failed_by_class: ErrorClass::ALL
@@ -167,6 +176,8 @@ impl LoadResult {
             tasks_downloaded_never: 0,
             tasks_downloaded_once: 0,
             tasks_downloaded_more: 0,
+            tasks_downloaded_partly: 0,
+            media_per_task: 1,
             interrupted,
         }
     }

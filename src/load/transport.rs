@@ -13,7 +13,7 @@ use hyper::client::conn::http1::{Connection, SendRequest};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-use crate::wire::ErrorClass;
+use crate::wire::{ErrorClass, classify_hyper, classify_io, host_and_port};
 
 /// How one attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,11 +34,7 @@ pub struct Target {
 impl Target {
     pub async fn resolve(url: &url::Url) -> Result<Target, String> {
         let host = url.host_str().unwrap_or_default().to_string();
-        let port = url.port_or_known_default().unwrap_or(80);
-        let bare = host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_string();
+        let (bare, port) = host_and_port(url);
         let addr = tokio::net::lookup_host((bare.as_str(), port))
             .await
             .map_err(|e| format!("cannot resolve {host}: {e}"))?
@@ -83,30 +79,6 @@ pub struct Conn {
     body_cap: usize,
 }
 
-fn classify_io(e: &std::io::Error) -> ErrorClass {
-    use std::io::ErrorKind as K;
-    match e.kind() {
-        K::ConnectionRefused => ErrorClass::Refused,
-        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => ErrorClass::Reset,
-        K::UnexpectedEof => ErrorClass::Closed,
-        _ => ErrorClass::Connect,
-    }
-}
-
-fn classify_hyper(e: &hyper::Error) -> ErrorClass {
-    if e.is_incomplete_message() || e.is_closed() || e.is_canceled() {
-        ErrorClass::Closed
-    } else if e.is_parse() || e.is_parse_status() {
-        ErrorClass::Protocol
-    } else if let Some(io) =
-        std::error::Error::source(e).and_then(|s| s.downcast_ref::<std::io::Error>())
-    {
-        classify_io(io)
-    } else {
-        ErrorClass::Other
-    }
-}
-
 impl Conn {
     pub fn new(target: Target, insecure: bool, body_cap: usize) -> Result<Conn, String> {
         let fallback = match target.https {
@@ -139,7 +111,7 @@ impl Conn {
         if self.live.as_ref().is_none_or(|l| l.sender.is_closed()) {
             let stream = TcpStream::connect(self.target.addr)
                 .await
-                .map_err(|e| classify_io(&e))?;
+                .map_err(|e| classify_io(e.kind()))?;
             let _ = stream.set_nodelay(true);
             let (sender, conn) = hyper::client::conn::http1::Builder::new()
                 // One small buffer per request: flattening it cost nothing measurable and

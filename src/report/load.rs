@@ -19,9 +19,14 @@ pub fn report(r: &LoadResult, verdicts: &[(String, bool, String)], st: &Style) -
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "deliveries: {} sent ({} tasks, {} duplicates, {} failure callbacks) · {} acknowledged · {} failed · {} ambiguous · {} retries",
+        "deliveries: {} sent ({} tasks, {}{} duplicates, {} failure callbacks) · {} acknowledged · {} failed · {} ambiguous · {} retries",
         r.counts.sent,
         r.counts.tasks,
+        if r.counts.later_stages > 0 {
+            format!("{} later stages, ", r.counts.later_stages)
+        } else {
+            String::new()
+        },
         r.counts.duplicates,
         r.counts.failure_callbacks,
         st.good(&r.counts.acknowledged.to_string()),
@@ -85,7 +90,13 @@ pub fn report(r: &LoadResult, verdicts: &[(String, bool, String)], st: &Style) -
     );
     let _ = writeln!(
         out,
-        "video: {} requests, {} completed downloads · of {} tasks that ended in a success callback: {} downloaded once, {} more than once, {} never",
+        "{}: {} requests, {} completed downloads · of {} tasks that ended in a success callback: {} downloaded once, {} more than once, {}{} never",
+        // The video family's word, so its report reads as it always has.
+        if r.family == crate::family::DEFAULT {
+            "video"
+        } else {
+            "media"
+        },
         r.video_requests,
         r.video_downloads,
         r.counts.success_tasks,
@@ -94,6 +105,11 @@ pub fn report(r: &LoadResult, verdicts: &[(String, bool, String)], st: &Style) -
             st.warn(&r.tasks_downloaded_more.to_string())
         } else {
             "0".into()
+        },
+        if r.tasks_downloaded_partly > 0 {
+            st.warn(&format!("{} partly, ", r.tasks_downloaded_partly))
+        } else {
+            String::new()
         },
         r.tasks_downloaded_never
     );

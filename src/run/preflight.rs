@@ -7,12 +7,7 @@ use tokio::net::TcpStream;
 
 /// Connects once to the receiver's host and port.
 pub async fn preflight(url: &url::Url, timeout: Duration) -> Result<(), String> {
-    let host = url.host_str().unwrap_or_default().to_string();
-    let port = url.port_or_known_default().unwrap_or(80);
-    let host = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
+    let (host, port) = crate::wire::host_and_port(url);
     let connect = TcpStream::connect((host.as_str(), port));
     match tokio::time::timeout(timeout, connect).await {
         Ok(Ok(_)) => Ok(()),

@@ -106,6 +106,43 @@ pub fn chain_message(e: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// The class of an I/O error on a connection to the receiver.
+pub fn classify_io(kind: std::io::ErrorKind) -> ErrorClass {
+    use std::io::ErrorKind as K;
+    match kind {
+        K::ConnectionRefused => ErrorClass::Refused,
+        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => ErrorClass::Reset,
+        K::UnexpectedEof => ErrorClass::Closed,
+        _ => ErrorClass::Connect,
+    }
+}
+
+/// Classifies an error of a hyper connection (`load`'s hot path talks hyper directly).
+pub fn classify_hyper(e: &hyper::Error) -> ErrorClass {
+    if e.is_incomplete_message() || e.is_closed() || e.is_canceled() {
+        ErrorClass::Closed
+    } else if e.is_parse() || e.is_parse_status() {
+        ErrorClass::Protocol
+    } else if let Some(io) =
+        std::error::Error::source(e).and_then(|s| s.downcast_ref::<std::io::Error>())
+    {
+        classify_io(io.kind())
+    } else {
+        ErrorClass::Other
+    }
+}
+
+/// The host to connect to (IPv6 brackets removed) and the port, of a receiver URL.
+pub fn host_and_port(url: &url::Url) -> (String, u16) {
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    (host, url.port_or_known_default().unwrap_or(80))
+}
+
 /// Classifies a failed request of the HTTP client.
 pub fn classify(e: &reqwest::Error) -> (ErrorClass, String) {
     let message = chain_message(e);
@@ -118,7 +155,6 @@ pub fn classify(e: &reqwest::Error) -> (ErrorClass, String) {
         }
         cur = s.source();
     }
-    use std::io::ErrorKind as K;
     // rustls's words for a first record that is not TLS: an https:// URL to a port that
     // speaks plain HTTP (issue 9). Say that, not the parser's complaint.
     if lower.contains("invalidcontenttype") || lower.contains("corrupt message") {
@@ -136,7 +172,9 @@ pub fn classify(e: &reqwest::Error) -> (ErrorClass, String) {
         }
     } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
         ErrorClass::Dns
-    } else if io_kind == Some(K::ConnectionRefused) || lower.contains("connection refused") {
+    } else if io_kind.map(classify_io) == Some(ErrorClass::Refused)
+        || lower.contains("connection refused")
+    {
         ErrorClass::Refused
     } else if lower.contains("certificate")
         || lower.contains("tls")
@@ -146,17 +184,15 @@ pub fn classify(e: &reqwest::Error) -> (ErrorClass, String) {
         ErrorClass::Tls
     } else if e.is_connect() {
         ErrorClass::Connect
-    } else if matches!(
-        io_kind,
-        Some(K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe)
-    ) || lower.contains("connection reset")
+    } else if io_kind.map(classify_io) == Some(ErrorClass::Reset)
+        || lower.contains("connection reset")
     {
         ErrorClass::Reset
     } else if lower.contains("closed before message completed")
         || lower.contains("unexpected eof")
         || lower.contains("end of file")
         || lower.contains("incomplete")
-        || io_kind == Some(K::UnexpectedEof)
+        || io_kind.map(classify_io) == Some(ErrorClass::Closed)
     {
         ErrorClass::Closed
     } else if lower.contains("invalid http")

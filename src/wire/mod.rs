@@ -16,7 +16,7 @@ pub mod status;
 pub use accept::{Refusal, is_json_content_type, judge_answer};
 pub use attempt::{Attempt, Downloads, describe, took};
 pub use auth::{Auth, Input};
-pub use error_class::{ErrorClass, classify};
+pub use error_class::{ErrorClass, classify, classify_hyper, classify_io, host_and_port};
 pub use media_mode::VideoMode;
 pub use rule_ids::RULE_IDS;
 pub use status::StatusMatch;

@@ -9,6 +9,8 @@ use suno_mock::artifacts::VideoHost;
 use suno_mock::exit;
 use suno_mock::load::{self, LoadConfig, Shares};
 use tokio_util::sync::CancellationToken;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::harness::{policy, suno};
 
@@ -45,6 +47,7 @@ fn config(url: &str) -> LoadConfig {
         duration: None,
         rate: None,
         concurrency: 4,
+        family: suno_mock::family::video(),
         shares: Shares {
             duplicates: 0.0,
             failures: 0.0,
@@ -260,5 +263,50 @@ async fn a_duration_run_counts_exactly_the_tasks_it_sent() {
         if rate.is_some() {
             assert_eq!(r.counts.tasks, 100, "250 ms at 400/s");
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn music_tasks_send_their_stages_in_order_and_duplicate_the_last() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let host = VideoHost::start(([127, 0, 0, 1], 0).into(), None)
+        .await
+        .unwrap();
+    let mut cfg = config(&server.uri());
+    cfg.family = suno_mock::family::find("music").unwrap();
+    cfg.tasks = Some(50);
+    cfg.shares.duplicates = 0.5;
+    let r = load::run(cfg, &host, CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(r.counts.tasks, 50);
+    assert_eq!(
+        r.counts.later_stages, 100,
+        "first and complete of every task"
+    );
+    assert_eq!(
+        r.counts.sent,
+        r.counts.tasks + r.counts.later_stages + r.counts.duplicates
+    );
+    // Per task: text, first, complete in that order; copies only of complete.
+    let mut stages: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for req in server.received_requests().await.unwrap() {
+        let v: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
+        stages
+            .entry(v["data"]["task_id"].as_str().unwrap().to_string())
+            .or_default()
+            .push(v["data"]["callbackType"].as_str().unwrap().to_string());
+    }
+    assert_eq!(stages.len(), 50);
+    for (task, seen) in stages {
+        assert_eq!(&seen[..3], ["text", "first", "complete"], "{task}");
+        assert!(
+            seen[3..].iter().all(|s| s == "complete"),
+            "{task}: {seen:?}"
+        );
     }
 }
