@@ -6,6 +6,7 @@
 mod artifacts;
 mod check_rules;
 mod cli;
+mod families;
 mod faults;
 mod first_hour;
 mod harness;
