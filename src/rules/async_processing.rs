@@ -1,6 +1,6 @@
 //! `async-processing`: a video that downloads slowly does not hold up the answer.
 
-use super::judge::{Context, Finding, Judged, what};
+use super::judge::{Context, Finding, Judged, before_judging, what};
 use super::{Explain, Level, Rule};
 use crate::duration::Dur;
 use crate::wire::describe;
@@ -22,14 +22,13 @@ pub const RULE: Rule = Rule {
 };
 
 fn judge(ctx: &Context<'_>) -> Judged {
-    if !ctx.family.has_media() {
-        return Judged::new(Finding::Skip(format!(
-            "the {} family's callbacks carry no media to serve slowly",
-            ctx.family.id
-        )));
-    }
-    if ctx.scenario(ID).is_none() {
-        return Judged::new(Context::not_run(ID));
+    if let Some(j) = before_judging(
+        ctx,
+        ID,
+        ctx.family.has_media(),
+        "sends no media to serve slowly",
+    ) {
+        return j;
     }
     let ds = ctx.deliveries(ID);
     let Some(d) = ds.first() else {

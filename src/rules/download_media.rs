@@ -1,7 +1,7 @@
 //! `download-media` (info; `download-video` is its old name): the receiver fetches the
 //! callback's media promptly.
 
-use super::judge::{Context, Finding, Judged};
+use super::judge::{Context, Finding, Judged, before_judging};
 use super::{Explain, Level, Rule};
 
 pub const ID: &str = "download-media";
@@ -21,14 +21,13 @@ pub const RULE: Rule = Rule {
 };
 
 fn judge(ctx: &Context<'_>) -> Judged {
-    if !ctx.family.has_media() {
-        return Judged::new(Finding::Skip(format!(
-            "the {} family's callbacks carry no media to download",
-            ctx.family.id
-        )));
-    }
-    if ctx.scenario(ID).is_none() {
-        return Judged::new(Context::not_run(ID));
+    if let Some(j) = before_judging(
+        ctx,
+        ID,
+        ctx.family.has_media(),
+        "sends no media to download",
+    ) {
+        return j;
     }
     let ds = ctx.deliveries(ID);
     let Some(o) = ctx.observation(ID, "downloaded") else {

@@ -149,6 +149,20 @@ pub fn first_and_more(items: &[(&Delivery, String)]) -> String {
     format!("{} {why}{more}", what(d))
 }
 
+/// What a rule reports before it looks at its evidence: `skip` when the family gives it nothing
+/// to judge (`applies` false, saying `why`), `skip` when its scenario was not run.
+pub fn before_judging(ctx: &Context<'_>, id: &str, applies: bool, why: &str) -> Option<Judged> {
+    if !applies {
+        return Some(Judged::new(Finding::Skip(format!(
+            "the {} family {why}",
+            ctx.family.id
+        ))));
+    }
+    ctx.scenario(id)
+        .is_none()
+        .then(|| Judged::new(Context::not_run(id)))
+}
+
 /// Replaces the task id in an observation so those of two tasks can be compared.
 pub fn normalized(o: &Observation) -> (u64, Option<String>, Option<String>) {
     let strip = |s: String| s.replace(&o.task_id, "{task_id}");

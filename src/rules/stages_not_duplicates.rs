@@ -1,7 +1,9 @@
 //! `stages-not-duplicates`: a task's `complete` after its `text` and `first` is processed,
 //! not taken for a copy of them.
 
-use super::judge::{Context, Finding, Judged, OBSERVE_HINT, first_and_more, not_200};
+use super::judge::{
+    Context, Finding, Judged, OBSERVE_HINT, before_judging, first_and_more, not_200,
+};
 use super::{Explain, Level, Rule};
 
 pub const ID: &str = "stages-not-duplicates";
@@ -21,14 +23,8 @@ pub const RULE: Rule = Rule {
 };
 
 fn judge(ctx: &Context<'_>) -> Judged {
-    if !ctx.family.staged() {
-        return Judged::new(Finding::Skip(format!(
-            "the {} family sends one callback per task",
-            ctx.family.id
-        )));
-    }
-    if ctx.scenario(ID).is_none() {
-        return Judged::new(Context::not_run(ID));
+    if let Some(j) = before_judging(ctx, ID, ctx.family.staged(), "sends one callback per task") {
+        return j;
     }
     let ds = ctx.deliveries(ID);
     let obs = |n| ctx.observation(ID, n);

@@ -1,6 +1,8 @@
 //! `stale-stage`: a stage that arrives after `complete` (a late retry) changes nothing.
 
-use super::judge::{Context, Finding, Judged, OBSERVE_HINT, first_and_more, not_200};
+use super::judge::{
+    Context, Finding, Judged, OBSERVE_HINT, before_judging, first_and_more, not_200,
+};
 use super::{Explain, Level, Rule};
 
 pub const ID: &str = "stale-stage";
@@ -20,14 +22,8 @@ pub const RULE: Rule = Rule {
 };
 
 fn judge(ctx: &Context<'_>) -> Judged {
-    if !ctx.family.staged() {
-        return Judged::new(Finding::Skip(format!(
-            "the {} family sends one callback per task",
-            ctx.family.id
-        )));
-    }
-    if ctx.scenario(ID).is_none() {
-        return Judged::new(Context::not_run(ID));
+    if let Some(j) = before_judging(ctx, ID, ctx.family.staged(), "sends one callback per task") {
+        return j;
     }
     let ds = ctx.deliveries(ID);
     let (Some(done), Some(after)) = (

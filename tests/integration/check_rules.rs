@@ -307,6 +307,17 @@ async fn demo_finds_exactly_the_planted_flaws() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn demo_finds_the_stage_flaws_of_a_staged_family() {
+    let out = suno(&["demo", "--family", "music", "--seed", "2"]).await;
+    assert_eq!(out.code, exit::SUCCESS, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("accept-documented-variants, record-failure, reject-invalid, reject-malformed, stages-not-duplicates, survive-bad-input, verify-source"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn rules_and_explain() {
     let out = suno(&["rules"]).await;
     assert_eq!(out.code, exit::SUCCESS);
