@@ -8,6 +8,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::FutureExt as _;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{Connection, SendRequest};
 use hyper_util::rt::TokioIo;
@@ -178,59 +179,111 @@ impl Conn {
             }
             return Ok(Answer::Status(status));
         }
-        let (uri, host, cap) = (self.uri.clone(), self.host.clone(), self.body_cap);
-        self.connect().await?;
-        let Some(Live { sender, link: conn }) = self.live.as_mut() else {
-            return Err(ErrorClass::Connect);
-        };
-        // Every wait below also drives the connection; its ending first means it closed.
-        tokio::select! {
-            biased;
-            r = sender.ready() => r.map_err(|e| classify_hyper(&e))?,
-            r = conn.as_mut() => return Err(r.err().map_or(ErrorClass::Closed, |e| classify_hyper(&e))),
-        }
-        let mut req = http::Request::new(Full::new(body));
-        *req.method_mut() = http::Method::POST;
-        *req.uri_mut() = uri;
-        let h = req.headers_mut();
-        h.insert(http::header::HOST, host);
-        h.insert(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/json"),
-        );
-        h.insert(
-            http::header::USER_AGENT,
-            http::HeaderValue::from_static(concat!("suno-mock/", env!("CARGO_PKG_VERSION"))),
-        );
-        for (k, v) in headers {
-            if let Ok(v) = http::HeaderValue::from_str(v) {
-                h.insert(*k, v);
-            }
-        }
-        let resp = tokio::select! {
-            biased;
-            r = sender.send_request(req) => r.map_err(|e| classify_hyper(&e))?,
-            r = conn.as_mut() => return Err(r.err().map_or(ErrorClass::Closed, |e| classify_hyper(&e))),
-        };
-        let status = resp.status().as_u16();
-        let mut body = resp.into_body();
-        let mut read = 0;
-        loop {
-            let frame = tokio::select! {
-                biased;
-                f = body.frame() => f,
-                r = conn.as_mut() => return Err(r.err().map_or(ErrorClass::Closed, |e| classify_hyper(&e))),
+        // A connection the receiver closed, or said it would close, is never used again: the
+        // delivery goes out on a fresh one and no attempt is counted against the receiver
+        // (issue 11: a stock nginx closes every kept-alive connection after 1000 answers).
+        // A close after the request went out is still an ambiguous attempt.
+        for fresh in [false, true] {
+            let (uri, host, cap) = (self.uri.clone(), self.host.clone(), self.body_cap);
+            self.connect().await?;
+            let Some(Live { sender, link: conn }) = self.live.as_mut() else {
+                return Err(ErrorClass::Connect);
             };
-            let Some(frame) = frame else { break };
-            let frame = frame.map_err(|e| classify_hyper(&e))?;
-            if let Some(d) = frame.data_ref() {
-                read += d.len();
-                if read > cap {
-                    self.live = None;
-                    return Ok(Answer::Error(ErrorClass::BodyTooLarge));
+            // Closed while idle: the end of the connection is already there to be seen.
+            if conn.as_mut().now_or_never().is_some() {
+                self.live = None;
+                continue;
+            }
+            let ready = tokio::select! {
+                biased;
+                r = sender.ready() => r.map_err(|e| classify_hyper(&e)),
+                _ = conn.as_mut() => Err(ErrorClass::Closed),
+            };
+            if let Err(c) = ready {
+                self.live = None;
+                if fresh {
+                    return Err(c);
+                }
+                continue;
+            }
+            let mut req = http::Request::new(Full::new(body.clone()));
+            *req.method_mut() = http::Method::POST;
+            *req.uri_mut() = uri;
+            let h = req.headers_mut();
+            h.insert(http::header::HOST, host);
+            h.insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/json"),
+            );
+            h.insert(
+                http::header::USER_AGENT,
+                http::HeaderValue::from_static(concat!("suno-mock/", env!("CARGO_PKG_VERSION"))),
+            );
+            for (k, v) in headers {
+                if let Ok(v) = http::HeaderValue::from_str(v) {
+                    h.insert(*k, v);
                 }
             }
+            let send = sender.try_send_request(req);
+            tokio::pin!(send);
+            let sent = tokio::select! {
+                biased;
+                r = &mut send => r,
+                // The connection ended first; the request's own future says whether it went out.
+                _ = conn.as_mut() => send.await,
+            };
+            let resp = match sent {
+                Ok(resp) => resp,
+                Err(mut e) => {
+                    self.live = None;
+                    if e.take_message().is_some() && !fresh {
+                        continue;
+                    }
+                    return Err(classify_hyper(&e.into_error()));
+                }
+            };
+            let status = resp.status().as_u16();
+            let last_on_this_connection = closes_after(&resp);
+            let mut body = resp.into_body();
+            let mut read = 0;
+            loop {
+                let frame = tokio::select! {
+                    biased;
+                    f = body.frame() => f,
+                    r = conn.as_mut() => {
+                        self.live = None;
+                        return Err(r.err().map_or(ErrorClass::Closed, |e| classify_hyper(&e)));
+                    }
+                };
+                let Some(frame) = frame else { break };
+                let frame = frame.map_err(|e| classify_hyper(&e))?;
+                if let Some(d) = frame.data_ref() {
+                    read += d.len();
+                    if read > cap {
+                        self.live = None;
+                        return Ok(Answer::Error(ErrorClass::BodyTooLarge));
+                    }
+                }
+            }
+            if last_on_this_connection {
+                self.live = None;
+            }
+            return Ok(Answer::Status(status));
         }
-        Ok(Answer::Status(status))
+        Err(ErrorClass::Closed)
     }
+}
+
+/// The answer says the connection ends with it: `Connection: close`, or HTTP/1.0 without
+/// `Connection: keep-alive`.
+fn closes_after<B>(resp: &http::Response<B>) -> bool {
+    let tokens = |word: &str| {
+        resp.headers()
+            .get_all(http::header::CONNECTION)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|t| t.trim().eq_ignore_ascii_case(word))
+    };
+    tokens("close") || (resp.version() == http::Version::HTTP_10 && !tokens("keep-alive"))
 }

@@ -310,3 +310,93 @@ async fn music_tasks_send_their_stages_in_order_and_duplicate_the_last() {
         );
     }
 }
+
+/// A receiver that, like a stock nginx after `keepalive_requests`, answers `every` requests on
+/// a connection, says `Connection: close` on the last (or answers HTTP/1.0 without keep-alive)
+/// and closes it. Counts the requests it read.
+async fn closing_receiver(every: usize, http10: bool) -> (String, Arc<AtomicU64>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/cb", listener.local_addr().unwrap());
+    let seen = Arc::new(AtomicU64::new(0));
+    let counter = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                for answered in 1..=every {
+                    // Read one request: headers, then Content-Length bytes of body.
+                    let head_end = loop {
+                        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                        let mut chunk = [0u8; 4096];
+                        match sock.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    while buf.len() < head_end + len {
+                        let mut chunk = [0u8; 4096];
+                        match sock.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    buf.drain(..head_end + len);
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    let last = answered == every;
+                    let answer = match (http10, last) {
+                        (true, _) => "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok".to_string(),
+                        (false, true) => {
+                            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                                .to_string()
+                        }
+                        (false, false) => {
+                            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_string()
+                        }
+                    };
+                    if sock.write_all(answer.as_bytes()).await.is_err() || (http10 || last) {
+                        let _ = sock.shutdown().await;
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_connection_the_receiver_closes_is_never_reused_and_costs_no_attempt() {
+    for (every, http10) in [(5, false), (1, false), (3, true)] {
+        let (url, seen) = closing_receiver(every, http10).await;
+        let host = VideoHost::start(([127, 0, 0, 1], 0).into(), None)
+            .await
+            .unwrap();
+        let mut cfg = config(&url);
+        cfg.tasks = Some(300);
+        let r = load::run(cfg, &host, CancellationToken::new())
+            .await
+            .unwrap();
+        let label = format!("close after {every}, http/1.0 {http10}");
+        assert_eq!(r.counts.sent, 300, "{label}");
+        assert_eq!(r.counts.acknowledged, 300, "{label}: {r:?}");
+        assert_eq!(
+            r.counts.retried, 0,
+            "{label}: a normal close is not a failed attempt"
+        );
+        assert_eq!(r.counts.attempts, 300, "{label}");
+        assert_eq!(seen.load(Ordering::SeqCst), 300, "{label}");
+    }
+}
