@@ -50,14 +50,19 @@ pub enum Command {
         #[arg(long, value_name = "ID", default_value = "video", value_parser = parse_family)]
         family: &'static Family,
     },
-    /// Print the JSON Schema of the scenario format.
-    Schema,
+    /// Print a JSON Schema: of the scenario format (default) or of load's JSON report.
+    Schema {
+        #[arg(value_enum, default_value = "scenario")]
+        what: SchemaKind,
+    },
     /// Run a built-in receiver on its own (to try a scenario against, or to read its code's behaviour).
     Receiver(ReceiverArgs),
     /// The mock provider API: create music-video tasks, poll them, get their callbacks.
     Serve(ServeArgs),
     /// Many tasks at a set rate and concurrency; latency percentiles and every delivery accounted for.
     Load(LoadArgs),
+    /// Add the JSON reports of `load --shard K/N` runs into the report of the whole run.
+    Merge(MergeArgs),
 }
 
 /// Where callbacks go: a URL, or `builtin` for the built-in reference receiver on loopback.
@@ -102,6 +107,28 @@ fn parse_delays(s: &str) -> Result<Delays, String> {
 /// `--family ID`: a family of the catalogue; an unknown id is a usage error that lists them.
 pub fn parse_family(s: &str) -> Result<&'static Family, String> {
     crate::family::find(s).ok_or_else(|| crate::family::unknown_message(s))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// Scenario files.
+    Scenario,
+    /// The JSON report of `load` and `merge`.
+    LoadReport,
+}
+
+/// `--shard K/N`: the K-th of N parts of a load run, from 1.
+fn parse_shard(s: &str) -> Result<crate::load::Shard, String> {
+    let bad = || format!("`{s}` is not a shard; write K/N with 1 <= K <= N, like 2/4");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (index, count): (u32, u32) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if index == 0 || index > count {
+        return Err(bad());
+    }
+    Ok(crate::load::Shard { index, count })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -394,20 +421,42 @@ pub struct LoadArgs {
     /// Share of tasks whose callback is a failure (code 500).
     #[arg(long, default_value = "0", value_name = "SHARE", value_parser = parse_rate)]
     pub failures: f64,
-    /// Fail (exit 1) when p99 latency is above this.
-    #[arg(long, value_name = "DUR")]
-    pub max_p99: Option<Dur>,
-    /// Fail (exit 1) when more deliveries than this end failed or ambiguous.
-    #[arg(long, value_name = "N")]
-    pub max_failures: Option<u64>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Stream one JSON line per attempt to FILE.
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
     /// No progress bar even on a terminal.
     #[arg(long)]
     pub no_progress: bool,
+    /// Send only the K-th of N disjoint parts of the run (tasks, seeds and rate split so the N
+    /// parts together are the run one machine would send); `suno-mock merge` adds the reports.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<crate::load::Shard>,
     #[command(flatten)]
     pub sender: SenderArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// Thresholds that turn a load result into an exit status for CI.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Fail (exit 1) when p99 latency is above this.
+    #[arg(long, value_name = "DUR")]
+    pub max_p99: Option<Dur>,
+    /// Fail (exit 1) when more deliveries than this end failed or ambiguous.
+    #[arg(long, value_name = "N")]
+    pub max_failures: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The `--report-json` files of the shards of one run.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     #[command(flatten)]
     pub report: ReportArgs,
 }

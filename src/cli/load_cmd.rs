@@ -3,36 +3,84 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use super::args::LoadArgs;
+use super::args::{LimitArgs, LoadArgs};
 use super::session::{Fatal, runtime, setup, write_reports};
 use crate::duration::Dur;
 use crate::exit;
+use crate::load::report::{LoadReport, Threshold};
 use crate::load::{self, LoadConfig, LoadResult, Shares};
-use crate::outcome::SCHEMA_VERSION;
 use crate::report::junit::{self, Case, CaseKind};
 use crate::report::load::report;
 use crate::run::preflight;
 
-/// `(name, passed, text)` for each threshold given.
-fn thresholds(a: &LoadArgs, r: &LoadResult) -> Vec<(String, bool, String)> {
+/// Each threshold given, and whether the result holds it.
+pub fn thresholds(a: &LimitArgs, r: &LoadResult) -> Vec<Threshold> {
     let mut v = Vec::new();
     if let Some(max) = a.max_p99 {
         let limit = max.0.as_secs_f64() * 1000.0;
-        v.push((
-            "max-p99".to_string(),
-            r.latency.p99_ms <= limit,
-            format!("p99 {:.2}ms, limit {}", r.latency.p99_ms, max),
-        ));
+        v.push(Threshold {
+            name: "max-p99".into(),
+            passed: r.latency.p99_ms <= limit,
+            detail: format!("p99 {:.2}ms, limit {}", r.latency.p99_ms, max),
+        });
     }
     if let Some(max) = a.max_failures {
         let bad = r.counts.failed + r.counts.ambiguous;
-        v.push((
-            "max-failures".to_string(),
-            bad <= max,
-            format!("{bad} failed or ambiguous, limit {max}"),
-        ));
+        v.push(Threshold {
+            name: "max-failures".into(),
+            passed: bad <= max,
+            detail: format!("{bad} failed or ambiguous, limit {max}"),
+        });
     }
     v
+}
+
+/// The exit status, the human text, the JSON and the JUnit of a load result: shared by
+/// `load` and `merge`, which print the same report.
+pub fn outputs(
+    command: &str,
+    head: String,
+    r: LoadResult,
+    limits: &LimitArgs,
+    st: &crate::report::Style,
+) -> (i32, String, Result<String, String>, Result<String, String>) {
+    let checks = thresholds(limits, &r);
+    let code = if r.interrupted {
+        exit::INTERRUPTED
+    } else if checks.iter().any(|t| !t.passed) {
+        exit::FAILED
+    } else {
+        exit::SUCCESS
+    };
+    let human = head + &report(&r, &checks, st);
+    let total = Duration::from_secs_f64(r.duration_s);
+    let mut cases: Vec<Case> = checks
+        .iter()
+        .map(|t| Case {
+            name: t.name.clone(),
+            classname: format!("suno-mock.{command}"),
+            time: Duration::ZERO,
+            kind: if t.passed {
+                CaseKind::Pass
+            } else {
+                CaseKind::Failure {
+                    message: t.detail.clone(),
+                    text: t.detail.clone(),
+                }
+            },
+        })
+        .collect();
+    if cases.is_empty() {
+        cases.push(Case {
+            name: command.into(),
+            classname: format!("suno-mock.{command}"),
+            time: total,
+            kind: CaseKind::Pass,
+        });
+    }
+    let xml = junit::render(&format!("suno-mock {command}"), cases, total);
+    let json = LoadReport::new(command, r, checks, code).to_json();
+    (code, human, json, xml)
 }
 
 pub fn run(a: LoadArgs) -> i32 {
@@ -68,6 +116,7 @@ async fn execute(a: &LoadArgs) -> Result<i32, Fatal> {
         rate: a.rate,
         concurrency: usize::from(a.concurrency),
         family: a.sender.family,
+        shard: a.shard,
         shares: Shares {
             duplicates: a.duplicates,
             failures: a.failures,
@@ -88,11 +137,14 @@ async fn execute(a: &LoadArgs) -> Result<i32, Fatal> {
         .rate
         .map(|r| format!("at {r}/s"))
         .unwrap_or_else(|| "as fast as possible".into());
-    let family = if cfg.family.id == crate::family::DEFAULT {
+    let mut family = if cfg.family.id == crate::family::DEFAULT {
         String::new()
     } else {
         format!(" · family {}", cfg.family.id)
     };
+    if let Some(sh) = cfg.shard {
+        family.push_str(&format!(" · shard {}/{}", sh.index, sh.count));
+    }
     let head = format!(
         "suno-mock load · receiver {}{family} · seed {} · {plan} {pace}, concurrency {} · deadline {}, {} retries\n",
         cfg.display,
@@ -104,55 +156,8 @@ async fn execute(a: &LoadArgs) -> Result<i32, Fatal> {
     let result = load::run(cfg, &e.host, e.cancel.clone())
         .await
         .map_err(|m| Fatal(exit::HARNESS, m))?;
-    let checks = thresholds(a, &result);
-    let code = if result.interrupted {
-        exit::INTERRUPTED
-    } else if checks.iter().any(|(_, ok, _)| !ok) {
-        exit::FAILED
-    } else {
-        exit::SUCCESS
-    };
-    let human = head + &report(&result, &checks, &s.style);
-    let json = serde_json::to_string_pretty(&serde_json::json!({
-        "schema_version": SCHEMA_VERSION,
-        "tool": "suno-mock",
-        "version": env!("CARGO_PKG_VERSION"),
-        "command": "load",
-        "exit_code": code,
-        "result": result,
-        "thresholds": checks.iter().map(|(n, ok, t)| serde_json::json!({"name": n, "passed": ok, "detail": t})).collect::<Vec<_>>(),
-    }))
-    .unwrap_or_default()
-        + "\n";
-    let mut cases: Vec<Case> = checks
-        .iter()
-        .map(|(name, ok, text)| Case {
-            name: name.clone(),
-            classname: "suno-mock.load".into(),
-            time: Duration::ZERO,
-            kind: if *ok {
-                CaseKind::Pass
-            } else {
-                CaseKind::Failure {
-                    message: text.clone(),
-                    text: text.clone(),
-                }
-            },
-        })
-        .collect();
-    if cases.is_empty() {
-        cases.push(Case {
-            name: "load".into(),
-            classname: "suno-mock.load".into(),
-            time: Duration::from_secs_f64(result.duration_s),
-            kind: CaseKind::Pass,
-        });
-    }
-    let xml = junit::render(
-        "suno-mock load",
-        cases,
-        Duration::from_secs_f64(result.duration_s),
-    );
+    let (code, human, json, xml) = outputs("load", head, result, &a.limits, &s.style);
+    let json = json.map_err(|m| Fatal(exit::HARNESS, m))?;
     Ok(write_reports(
         &a.report, &s.secrets, &human, &json, xml, code,
     ))

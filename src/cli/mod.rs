@@ -5,6 +5,7 @@ mod check_cmd;
 mod demo_cmd;
 mod live;
 mod load_cmd;
+mod merge_cmd;
 mod receiver_cmd;
 mod rules_cmd;
 mod run_cmd;
@@ -41,9 +42,10 @@ pub fn main() -> i32 {
         args::Command::Rules { family } => rules_cmd::list(family),
         args::Command::Explain { rule } => rules_cmd::explain(&rule),
         args::Command::Validate { paths, family } => validate_cmd::validate(&paths, family),
-        args::Command::Schema => validate_cmd::schema(),
+        args::Command::Schema { what } => validate_cmd::schema(what),
         args::Command::Receiver(a) => receiver_cmd::run(a),
         args::Command::Serve(a) => serve_cmd::run(a),
         args::Command::Load(a) => load_cmd::run(a),
+        args::Command::Merge(a) => merge_cmd::run(a),
     }
 }

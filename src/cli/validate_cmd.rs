@@ -48,10 +48,14 @@ pub fn schema_json() -> serde_json::Value {
     schema
 }
 
-pub fn schema() -> i32 {
+pub fn schema(what: super::args::SchemaKind) -> i32 {
+    let schema = match what {
+        super::args::SchemaKind::Scenario => schema_json(),
+        super::args::SchemaKind::LoadReport => crate::load::report::schema(),
+    };
     crate::console::outln!(
         "{}",
-        serde_json::to_string_pretty(&schema_json()).unwrap_or_default()
+        serde_json::to_string_pretty(&schema).unwrap_or_default()
     );
     exit::SUCCESS
 }

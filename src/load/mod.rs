@@ -6,7 +6,10 @@
 
 mod bodies;
 mod fate;
+pub mod histogram;
+pub mod merge;
 mod record;
+pub mod report;
 mod stats;
 mod transport;
 
@@ -20,7 +23,7 @@ use tokio::sync::{Mutex, mpsc};
 use tokio_util::sync::CancellationToken;
 
 pub use fate::{Fate, Shares};
-pub use stats::{LoadResult, Percentiles, Stats};
+pub use stats::{Counts, LoadResult, Percentiles, RunPlan, Shard, Stats};
 
 use crate::artifacts::VideoHost;
 use crate::sender::Policy;
@@ -51,6 +54,9 @@ pub struct LoadConfig {
     pub shares: Shares,
     /// The family whose callbacks are sent: a staged one sends each task's stages in order.
     pub family: &'static crate::family::Family,
+    /// This process sends only the tasks of this shard (`index` of `count`): task indices
+    /// `index - 1`, `index - 1 + count`, ..., at the whole run's intended times.
+    pub shard: Option<Shard>,
     pub policy: Policy,
     pub hmac_key: Option<String>,
     pub insecure: bool,
@@ -116,7 +122,10 @@ impl Shared {
         if self.cfg.rate.is_none() && self.cfg.duration.is_some_and(|d| self.start.elapsed() >= d) {
             return None;
         }
-        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        // A shard takes every `count`-th task of the whole run: its indices, seeds (fates) and
+        // intended times are those a single machine would have used.
+        let i = global_index(self.cfg.shard, n);
         if self.cfg.tasks.is_some_and(|n| i >= n) {
             return None;
         }
@@ -401,8 +410,10 @@ pub async fn run(
     let progress = sh.cfg.progress.then(|| {
         // The bar counts deliveries, so its length is the tasks and their duplicates.
         let stages = sh.cfg.family.stages.len() as u64;
+        let shard = sh.cfg.shard;
         let deliveries = sh.cfg.tasks.map(|n| {
             (0..n)
+                .filter(|i| shard.is_none_or(|s| i % u64::from(s.count) == u64::from(s.index - 1)))
                 .map(|i| {
                     let f = fate::fate(sh.cfg.seed, i, &sh.cfg.shares);
                     (if f.failure { 1 } else { stages }) + u64::from(f.duplicate)
@@ -462,6 +473,15 @@ pub async fn run(
         bar.finish_and_clear();
     }
     let taken = sh.taken.load(Ordering::Relaxed);
+    let shard = sh.cfg.shard;
+    let plan = RunPlan {
+        tasks: sh.cfg.tasks,
+        duration_s: sh.cfg.duration.map(|d| d.as_secs_f64()),
+        rate_per_s: sh.cfg.rate,
+        concurrency: sh.cfg.concurrency as u64,
+        duplicates: sh.cfg.shares.duplicates,
+        failures: sh.cfg.shares.failures,
+    };
     let display = sh.cfg.display.clone();
     let seed = sh.cfg.seed;
     let shares = sh.cfg.shares;
@@ -471,7 +491,15 @@ pub async fn run(
     if let Some(w) = writer {
         w.await.map_err(|e| e.to_string())??;
     }
-    let mut result = LoadResult::from_stats(&total, seed, display, elapsed, cancel.is_cancelled());
+    let mut result = LoadResult::from_stats(
+        &total,
+        plan,
+        shard,
+        seed,
+        display,
+        elapsed,
+        cancel.is_cancelled(),
+    );
     if total.counts.success_tasks > 0 && !cancel.is_cancelled() {
         settle_downloads(host).await;
     }
@@ -480,7 +508,8 @@ pub async fn run(
     result.family = family_id.to_string();
     result.video_requests = d.requests;
     result.video_downloads = d.completed;
-    for i in 0..taken {
+    for n in 0..taken {
+        let i = global_index(shard, n);
         if fate::fate(seed, i, &shares).failure || unsent_tasks.contains(&i) {
             continue;
         }
@@ -494,6 +523,14 @@ pub async fn run(
         }
     }
     Ok(result)
+}
+
+/// The whole run's index of a shard's `n`-th task.
+fn global_index(shard: Option<Shard>, n: u64) -> u64 {
+    match shard {
+        Some(s) => n * u64::from(s.count) + u64::from(s.index - 1),
+        None => n,
+    }
 }
 
 /// Receivers download in the background: wait until the download count has not moved for

@@ -4,17 +4,15 @@
 use std::time::Duration;
 
 use hdrhistogram::Histogram;
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::histogram::Latencies;
 
 use crate::wire::ErrorClass;
 
-/// Latencies are recorded in microseconds, up to an hour, to 3 significant digits.
-fn histogram() -> Histogram<u64> {
-    Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid histogram bounds")
-}
-
 /// The counters of a load run: kept per worker, added together at the end, shown as they are.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Counts {
     /// Deliveries (a task's callback or one of its duplicates) whose outcome is final.
     pub sent: u64,
@@ -37,7 +35,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, o: &Counts) {
+    pub fn add(&mut self, o: &Counts) {
         self.sent += o.sent;
         self.tasks += o.tasks;
         self.later_stages += o.later_stages;
@@ -66,7 +64,7 @@ pub struct Stats {
 impl Default for Stats {
     fn default() -> Self {
         Stats {
-            latency: histogram(),
+            latency: Latencies::new().0,
             counts: Counts::default(),
             by_class: [0; ErrorClass::ALL.len()],
             statuses: Default::default(),
@@ -99,7 +97,7 @@ impl Stats {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Percentiles {
     pub p50_ms: f64,
     pub p90_ms: f64,
@@ -108,11 +106,50 @@ pub struct Percentiles {
     pub max_ms: f64,
 }
 
-/// The result of a load run, as reports show it.
-#[derive(Debug, Clone, Serialize)]
+impl Percentiles {
+    /// The percentiles of latencies recorded in microseconds.
+    pub fn of(h: &Histogram<u64>) -> Percentiles {
+        let ms = |q: f64| h.value_at_quantile(q) as f64 / 1000.0;
+        Percentiles {
+            p50_ms: ms(0.5),
+            p90_ms: ms(0.9),
+            p99_ms: ms(0.99),
+            p999_ms: ms(0.999),
+            max_ms: h.max() as f64 / 1000.0,
+        }
+    }
+}
+
+/// One part of a run split over several machines: `index` of `count`, from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+/// What was asked of the run (the whole run, not a shard's part): reports of one run agree on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RunPlan {
+    pub tasks: Option<u64>,
+    pub duration_s: Option<f64>,
+    pub rate_per_s: Option<f64>,
+    pub concurrency: u64,
+    pub duplicates: f64,
+    pub failures: f64,
+}
+
+/// The result of a load run (or a shard of one, or shards merged), as reports show it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct LoadResult {
     pub seed: u64,
     pub family: String,
+    pub plan: RunPlan,
+    /// Set on a shard's report; `merge` leaves it out and lists the shards it added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
+    /// The shards a merged report was made from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_shards: Vec<u32>,
     pub receiver: String,
     #[serde(flatten)]
     pub counts: Counts,
@@ -135,20 +172,26 @@ pub struct LoadResult {
     /// Downloads that mean a task was processed once (the media of each of its callbacks).
     pub media_per_task: u64,
     pub interrupted: bool,
+    /// Every latency, for `merge`: percentiles of merged shards are those of the whole run.
+    pub latency_histogram: Latencies,
 }
 
 impl LoadResult {
     pub fn from_stats(
         s: &Stats,
+        plan: RunPlan,
+        shard: Option<Shard>,
         seed: u64,
         receiver: String,
         elapsed: Duration,
         interrupted: bool,
     ) -> LoadResult {
-        let ms = |q: f64| s.latency.value_at_quantile(q) as f64 / 1000.0;
         LoadResult {
             seed,
             family: crate::family::DEFAULT.to_string(),
+            plan,
+            shard,
+            merged_shards: Vec::new(),
             receiver,
             counts: s.counts,
             failed_by_class: ErrorClass::ALL
@@ -158,13 +201,7 @@ impl LoadResult {
                 .map(|(c, n)| (c.name().to_string(), n))
                 .collect(),
             statuses: s.statuses.clone(),
-            latency: Percentiles {
-                p50_ms: ms(0.5),
-                p90_ms: ms(0.9),
-                p99_ms: ms(0.99),
-                p999_ms: ms(0.999),
-                max_ms: s.latency.max() as f64 / 1000.0,
-            },
+            latency: Percentiles::of(&s.latency),
             duration_s: elapsed.as_secs_f64(),
             rate_per_s: if elapsed.is_zero() {
                 0.0
@@ -179,6 +216,7 @@ impl LoadResult {
             tasks_downloaded_partly: 0,
             media_per_task: 1,
             interrupted,
+            latency_histogram: Latencies(s.latency.clone()),
         }
     }
 }

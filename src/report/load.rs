@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::style::Style;
 use crate::load::LoadResult;
+use crate::load::report::Threshold;
 
 fn ms(v: f64) -> String {
     if v < 10.0 {
@@ -15,7 +16,7 @@ fn ms(v: f64) -> String {
     }
 }
 
-pub fn report(r: &LoadResult, verdicts: &[(String, bool, String)], st: &Style) -> String {
+pub fn report(r: &LoadResult, verdicts: &[Threshold], st: &Style) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -113,9 +114,13 @@ pub fn report(r: &LoadResult, verdicts: &[(String, bool, String)], st: &Style) -
         },
         r.tasks_downloaded_never
     );
-    for (name, ok, text) in verdicts {
-        let tag = if *ok { st.good("pass") } else { st.bad("FAIL") };
-        let _ = writeln!(out, "{tag} {name}: {text}");
+    for t in verdicts {
+        let tag = if t.passed {
+            st.good("pass")
+        } else {
+            st.bad("FAIL")
+        };
+        let _ = writeln!(out, "{tag} {}: {}", t.name, t.detail);
     }
     if r.interrupted {
         out.push_str("interrupted: the result covers what was sent before Ctrl-C\n");

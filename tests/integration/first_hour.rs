@@ -12,6 +12,16 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::harness::{scenario_file, suno};
 
+/// A child process killed when the test ends, passed or failed.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 async fn answering(status: u16) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -211,21 +221,23 @@ async fn check_prints_each_verdict_while_it_runs() {
         .mount(&server)
         .await;
     let uri = server.uri();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"))
-        .args([
-            "check",
-            "--receiver",
-            &uri,
-            "--only",
-            "ack-success,ack-failure",
-        ])
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut child = Reaped(
+        std::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"))
+            .args([
+                "check",
+                "--receiver",
+                &uri,
+                "--only",
+                "ack-success,ack-failure",
+            ])
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
     let lines_task = tokio::task::spawn_blocking(move || {
         let header = lines.next().unwrap().unwrap();
         let first = lines.next().unwrap().unwrap();
@@ -234,8 +246,8 @@ async fn check_prints_each_verdict_while_it_runs() {
     let (header, first, _rest) = lines_task.await.unwrap();
     // ack-failure's three deliveries (2 s or more) are still running when ack-success's
     // verdict has been read.
-    let still_running = child.try_wait().unwrap().is_none();
-    let _ = child.wait();
+    let still_running = child.0.try_wait().unwrap().is_none();
+    let _ = child.0.wait();
     assert!(header.starts_with("suno-mock check · receiver"), "{header}");
     assert!(
         first.contains("pass") && first.contains("ack-success"),
@@ -295,15 +307,17 @@ async fn serve_outlives_a_closed_stdout() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     drop(listener);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"))
-        .args(["serve", "--listen", &addr, "--generation-time", "10ms"])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = Reaped(
+        std::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"))
+            .args(["serve", "--listen", &addr, "--generation-time", "10ms"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     // `serve | head -1`: read one line, then close the pipe.
-    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut out = BufReader::new(child.0.stdout.take().unwrap());
     let mut first = String::new();
     out.read_line(&mut first).unwrap();
     drop(out);
@@ -319,10 +333,12 @@ async fn serve_outlives_a_closed_stdout() {
             .unwrap();
         assert!(r.status().is_client_error(), "{}", r.status());
     }
-    assert!(child.try_wait().unwrap().is_none(), "serve died");
-    child.kill().unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(child.0.try_wait().unwrap().is_none(), "serve died");
+    child.0.kill().unwrap();
+    let mut stderr = String::new();
+    if let Some(mut e) = child.0.stderr.take() {
+        std::io::Read::read_to_string(&mut e, &mut stderr).unwrap();
+    }
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 

@@ -48,6 +48,7 @@ fn config(url: &str) -> LoadConfig {
         rate: None,
         concurrency: 4,
         family: suno_mock::family::video(),
+        shard: None,
         shares: Shares {
             duplicates: 0.0,
             failures: 0.0,
@@ -398,5 +399,212 @@ async fn a_connection_the_receiver_closes_is_never_reused_and_costs_no_attempt()
         );
         assert_eq!(r.counts.attempts, 300, "{label}");
         assert_eq!(seen.load(Ordering::SeqCst), 300, "{label}");
+    }
+}
+
+/// The commands the README's CI matrix and Kubernetes Indexed Job run, for shard `k` of 4.
+fn shard_args<'a>(url: &'a str, k: &'a str, json: &'a str) -> Vec<&'a str> {
+    vec![
+        "load",
+        "--receiver",
+        url,
+        "--tasks",
+        "400",
+        "--rate",
+        "2000",
+        "--seed",
+        "42",
+        "--duplicates",
+        "0.2",
+        "--shard",
+        k,
+        "--report-json",
+        json,
+        "--no-progress",
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn four_shards_send_every_task_once_and_merge_into_the_whole_run() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let url = server.uri();
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<String> = (1..=4)
+        .map(|k| {
+            dir.path()
+                .join(format!("shard-{k}.json"))
+                .display()
+                .to_string()
+        })
+        .collect();
+    let shards: Vec<String> = (1..=4).map(|k| format!("{k}/4")).collect();
+    let runs = futures_util::future::join_all((0..4).map(|i| {
+        let args = shard_args(&url, &shards[i], &files[i]);
+        async move { suno(&args).await }
+    }))
+    .await;
+    for (i, out) in runs.iter().enumerate() {
+        assert_eq!(
+            out.code,
+            exit::SUCCESS,
+            "shard {}: {}{}",
+            i + 1,
+            out.stdout,
+            out.stderr
+        );
+    }
+    // Every task id reached the receiver, each from exactly one shard.
+    let mut per_task: std::collections::HashMap<String, u32> = Default::default();
+    let requests = server.received_requests().await.unwrap();
+    for r in &requests {
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        *per_task
+            .entry(v["data"]["task_id"].as_str().unwrap().into())
+            .or_default() += 1;
+    }
+    assert_eq!(per_task.len(), 400, "every task of the run, once");
+    let parts: Vec<serde_json::Value> = files
+        .iter()
+        .map(|f| serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap())
+        .collect();
+    let sum = |k: &str| {
+        parts
+            .iter()
+            .map(|p| p["result"][k].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!(sum("tasks"), 400);
+    assert_eq!(sum("sent") as usize, requests.len());
+    // merge: the sum of its parts, percentiles from the merged histogram.
+    let merged_json = dir.path().join("merged.json").display().to_string();
+    let mut args = vec!["merge"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["--report-json", &merged_json]);
+    let out = suno(&args).await;
+    assert_eq!(out.code, exit::SUCCESS, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("4 shards of 4: 1, 2, 3, 4"),
+        "{}",
+        out.stdout
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&merged_json).unwrap()).unwrap();
+    for k in [
+        "sent",
+        "tasks",
+        "duplicates",
+        "acknowledged",
+        "attempts",
+        "video_downloads",
+    ] {
+        assert_eq!(m["result"][k].as_u64().unwrap(), sum(k), "{k}");
+    }
+    assert_eq!(m["command"], "merge");
+    let h = suno_mock::load::histogram::Latencies::decode(
+        m["result"]["latency_histogram"].as_str().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(h.0.len(), sum("attempts"));
+    assert_eq!(
+        m["result"]["latency"]["p99_ms"].as_f64().unwrap(),
+        h.0.value_at_quantile(0.99) as f64 / 1000.0
+    );
+    // The same run on one machine sends the same deliveries.
+    let single = suno(&[
+        "load",
+        "--receiver",
+        &url,
+        "--tasks",
+        "400",
+        "--rate",
+        "2000",
+        "--seed",
+        "42",
+        "--duplicates",
+        "0.2",
+        "--format",
+        "json",
+        "--no-progress",
+    ])
+    .await;
+    let s: serde_json::Value = serde_json::from_str(&single.stdout).unwrap();
+    assert_eq!(s["result"]["sent"], m["result"]["sent"]);
+    assert_eq!(s["result"]["duplicates"], m["result"]["duplicates"]);
+    // Reports of another run, or a shard twice, are refused.
+    let other = dir.path().join("other.json").display().to_string();
+    let out = suno(&[
+        "load",
+        "--receiver",
+        &url,
+        "--tasks",
+        "400",
+        "--seed",
+        "43",
+        "--shard",
+        "1/4",
+        "--report-json",
+        &other,
+        "--no-progress",
+    ])
+    .await;
+    assert_eq!(out.code, exit::SUCCESS);
+    let out = suno(&["merge", &files[1], &other]).await;
+    assert_eq!(out.code, exit::USAGE);
+    assert!(out.stderr.contains("another run"), "{}", out.stderr);
+    let out = suno(&["merge", &files[0], &files[0]]).await;
+    assert_eq!(out.code, exit::USAGE);
+    assert!(out.stderr.contains("given twice"), "{}", out.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_field_of_a_load_report_is_in_its_schema() {
+    let out = suno(&["schema", "load-report"]).await;
+    assert_eq!(out.code, exit::SUCCESS);
+    let schema: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(schema["properties"]["result"].is_object(), "{schema}");
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let report = suno(&[
+        "load",
+        "--receiver",
+        &server.uri(),
+        "--tasks",
+        "5",
+        "--retries",
+        "0",
+        "--format",
+        "json",
+        "--max-failures",
+        "0",
+        "--no-progress",
+    ])
+    .await;
+    let v: serde_json::Value = serde_json::from_str(&report.stdout).unwrap();
+    fn keys(v: &serde_json::Value, out: &mut Vec<String>) {
+        if let Some(m) = v.as_object() {
+            for (k, x) in m {
+                out.push(k.clone());
+                keys(x, out);
+            }
+        } else if let Some(a) = v.as_array() {
+            a.iter().for_each(|x| keys(x, out));
+        }
+    }
+    let mut fields = Vec::new();
+    keys(&v, &mut fields);
+    // Map keys (error classes, statuses) are data, not fields.
+    fields.retain(|f| !f.chars().all(|c| c.is_ascii_digit()) && f != "status");
+    for f in fields {
+        assert!(
+            out.stdout.contains(&format!("\"{f}\"")),
+            "`{f}` of a real report is not in the schema"
+        );
     }
 }

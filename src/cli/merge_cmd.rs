@@ -1,0 +1,72 @@
+//! `suno-mock merge FILE...`: the shard reports of one `load` run added into its report.
+
+use super::args::MergeArgs;
+use super::load_cmd::outputs;
+use super::session::write_reports;
+use crate::exit;
+use crate::load::merge::merge;
+use crate::load::report::LoadReport;
+use crate::report::Style;
+use crate::secrets::Secrets;
+
+pub fn run(a: MergeArgs) -> i32 {
+    if let Err(super::session::Fatal(code, m)) = a.report.check_paths() {
+        crate::console::errln!("error: {m}");
+        return code;
+    }
+    let mut parts = Vec::new();
+    for f in &a.files {
+        let name = f.display().to_string();
+        let read = std::fs::read_to_string(f)
+            .map_err(|e| format!("cannot read {name}: {e}"))
+            .and_then(|t| {
+                serde_json::from_str::<LoadReport>(&t).map_err(|e| {
+                    format!(
+                        "{name}:{}:{}: not a load report ({e}); give the files `load --report-json` wrote",
+                        e.line(),
+                        e.column()
+                    )
+                })
+            });
+        match read {
+            Ok(r) => parts.push((name, r.result)),
+            Err(m) => {
+                crate::console::errln!("error: {m}");
+                return exit::USAGE;
+            }
+        }
+    }
+    let merged = match merge(&parts) {
+        Ok(m) => m,
+        Err(m) => {
+            crate::console::errln!("error: {m}");
+            return exit::USAGE;
+        }
+    };
+    let head = format!(
+        "suno-mock merge · receiver {} · seed {} · {} shards of {}: {}\n",
+        merged.receiver,
+        merged.seed,
+        merged.merged_shards.len(),
+        parts
+            .first()
+            .and_then(|(_, r)| r.shard)
+            .map(|s| s.count)
+            .unwrap_or_default(),
+        merged
+            .merged_shards
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let (code, human, json, xml) = outputs("merge", head, merged, &a.limits, &Style::detect());
+    let json = match json {
+        Ok(j) => j,
+        Err(m) => {
+            crate::console::errln!("error: {m}");
+            return exit::HARNESS;
+        }
+    };
+    write_reports(&a.report, &Secrets::default(), &human, &json, xml, code)
+}

@@ -1,0 +1,101 @@
+//! Adds the reports of `load --shard K/N` runs into the report of the whole run: counts
+//! summed, latency histograms merged (so the percentiles are exactly the whole run's), the
+//! elapsed time that of the slowest shard. Reports of different runs are refused.
+
+use super::histogram::Latencies;
+use super::{LoadResult, Percentiles};
+
+/// What every shard of one run has in common, in words for the refusal.
+fn identity(r: &LoadResult) -> String {
+    format!(
+        "seed {}, family {}, receiver {}, {}",
+        r.seed,
+        r.family,
+        r.receiver,
+        serde_json::to_string(&r.plan).unwrap_or_default()
+    )
+}
+
+/// `(file, result)` of each report, merged.
+pub fn merge(parts: &[(String, LoadResult)]) -> Result<LoadResult, String> {
+    let Some((first_file, first)) = parts.first() else {
+        return Err("no reports to merge".into());
+    };
+    let mut seen: Vec<u32> = Vec::new();
+    let mut count = None;
+    for (file, r) in parts {
+        if identity(r) != identity(first) {
+            return Err(format!(
+                "{file} is a report of another run than {first_file}: {} against {}; merge only the shards of one run (same --seed, --family, --receiver, --tasks/--duration, --rate)",
+                identity(r),
+                identity(first)
+            ));
+        }
+        let Some(s) = r.shard else {
+            return Err(format!(
+                "{file} is not a shard's report (it was not run with --shard K/N)"
+            ));
+        };
+        if *count.get_or_insert(s.count) != s.count {
+            return Err(format!(
+                "{file} is shard {}/{} but the others are of {} shards",
+                s.index,
+                s.count,
+                count.unwrap_or_default()
+            ));
+        }
+        if seen.contains(&s.index) {
+            return Err(format!(
+                "{file}: shard {}/{} is given twice",
+                s.index, s.count
+            ));
+        }
+        seen.push(s.index);
+    }
+    seen.sort_unstable();
+    let mut out = first.clone();
+    out.shard = None;
+    out.merged_shards = seen;
+    let mut latencies = Latencies::new();
+    out.counts = Default::default();
+    out.failed_by_class.clear();
+    out.statuses.clear();
+    out.video_requests = 0;
+    out.video_downloads = 0;
+    out.tasks_downloaded_never = 0;
+    out.tasks_downloaded_once = 0;
+    out.tasks_downloaded_more = 0;
+    out.tasks_downloaded_partly = 0;
+    out.duration_s = 0.0;
+    out.interrupted = false;
+    for (_, r) in parts {
+        out.counts.add(&r.counts);
+        for (k, v) in &r.failed_by_class {
+            *out.failed_by_class.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &r.statuses {
+            *out.statuses.entry(*k).or_default() += v;
+        }
+        out.video_requests += r.video_requests;
+        out.video_downloads += r.video_downloads;
+        out.tasks_downloaded_never += r.tasks_downloaded_never;
+        out.tasks_downloaded_once += r.tasks_downloaded_once;
+        out.tasks_downloaded_more += r.tasks_downloaded_more;
+        out.tasks_downloaded_partly += r.tasks_downloaded_partly;
+        // Shards run side by side: the run took as long as its slowest part.
+        out.duration_s = out.duration_s.max(r.duration_s);
+        out.interrupted |= r.interrupted;
+        latencies
+            .0
+            .add(&r.latency_histogram.0)
+            .map_err(|e| format!("cannot merge the latency histograms: {e:?}"))?;
+    }
+    out.latency = Percentiles::of(&latencies.0);
+    out.latency_histogram = latencies;
+    out.rate_per_s = if out.duration_s > 0.0 {
+        out.counts.sent as f64 / out.duration_s
+    } else {
+        0.0
+    };
+    Ok(out)
+}
