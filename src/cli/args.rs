@@ -397,6 +397,16 @@ pub struct ServeArgs {
     /// No log line per request and per callback attempt.
     #[arg(long, short)]
     pub quiet: bool,
+    /// The account's balance at start; a create it cannot pay is refused with code 429.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub credits: u64,
+    /// What a create of a family costs (repeatable): video 2, music 12, replace-section 5,
+    /// lyrics 1, wav 1, stems 5, midi 2, cover 1, voice 5 unless given.
+    #[arg(long = "price", value_name = "FAMILY=N", value_parser = parse_price)]
+    pub prices: Vec<(String, u64)>,
+    /// At most N creates every DUR (the provider: 20 every 10 s), refused with code 430; `off`.
+    #[arg(long, default_value = "20/10s", value_name = "N/DUR|off", value_parser = parse_rate_limit)]
+    pub rate_limit: RateLimit,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }
@@ -459,6 +469,37 @@ pub struct MergeArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// `--rate-limit`: `N/DUR` or `off`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit(pub Option<(u32, std::time::Duration)>);
+
+fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {
+    if s == "off" {
+        return Ok(RateLimit(None));
+    }
+    let bad = || format!("`{s}` is not a rate limit; write N/DUR like 20/10s, or off");
+    let (n, d) = s.split_once('/').ok_or_else(bad)?;
+    let n: u32 = n.trim().parse().map_err(|_| bad())?;
+    let d = crate::duration::parse(d.trim()).map_err(|_| bad())?;
+    if n == 0 || d.0.is_zero() {
+        return Err(bad());
+    }
+    Ok(RateLimit(Some((n, d.0))))
+}
+
+/// `--price FAMILY=N`.
+fn parse_price(s: &str) -> Result<(String, u64), String> {
+    let (f, n) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}`: write FAMILY=N, like music=12"))?;
+    let family = parse_family(f.trim())?;
+    let n = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}`: the price is not a whole number"))?;
+    Ok((family.id.to_string(), n))
 }
 
 fn parse_positive(s: &str) -> Result<f64, String> {

@@ -68,6 +68,9 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
         policy: policy(&a.policy, crate::family::video()),
         mirror_status: !a.always_http_200,
         log: !a.quiet,
+        credits: a.credits,
+        prices: a.prices.clone(),
+        rate_limit: a.rate_limit.0,
     };
     let running = mock_api::start(
         cfg.clone(),
@@ -98,7 +101,16 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
     );
     crate::console::outln!("  GET  {url}/api/v1/mp4/record-info?taskId=  poll it");
     crate::console::outln!("  GET  {url}/videos/<taskId>.mp4             the video");
+    crate::console::outln!("  GET  {url}/api/v1/generate/credit           the balance");
     crate::console::outln!("  GET  {url}/_mock/tasks  {url}/_mock/deliveries");
+    crate::console::outln!(
+        "credits: {} · rate limit: {}",
+        a.credits,
+        match a.rate_limit.0 {
+            Some((n, d)) => format!("{n} creates every {}", Dur(d)),
+            None => "off".into(),
+        }
+    );
     if let Some(p) = &cfg.plan {
         crate::console::outln!("plan: {} ({} tasks), then the flags", p.name, p.tasks.len());
     }

@@ -149,6 +149,13 @@ pub(super) async fn generate(
             Some(_) => return bad(&api, 400, format!("{name} must be a string")),
         }
     }
+    // A refused create (409, the rate limit, the balance) leaves nothing behind.
+    if api.store.has_pair(&fields["taskId"], &fields["audioId"]) {
+        return bad(&api, 409, "Conflict - Mp4 record already exists".into());
+    }
+    if let Err((code, msg)) = api.admission.admit("video") {
+        return bad(&api, code, msg);
+    }
     if !api.store.claim_pair(&fields["taskId"], &fields["audioId"]) {
         return bad(&api, 409, "Conflict - Mp4 record already exists".into());
     }
@@ -213,6 +220,19 @@ pub(super) async fn record_info(
             )
         }
     }
+}
+
+/// `GET /api/v1/generate/credit`: the balance, as the provider answers it (`data` an integer).
+pub(super) async fn credit(State(api): State<Api>, headers: HeaderMap) -> Response {
+    if !authorized(&api, &headers) {
+        return unauthorized(&api, "GET /api/v1/generate/credit");
+    }
+    let balance = api.admission.balance();
+    log(
+        &api,
+        format!("GET /api/v1/generate/credit -> 200 {balance}"),
+    );
+    envelope(&api, 200, "success", json!(balance))
 }
 
 pub(super) async fn tasks(State(api): State<Api>) -> Response {

@@ -2,6 +2,7 @@
 //! callback, download its video, all on loopback with the provider's paths, fields and
 //! envelope (`reference/suno-api.md` §2-3).
 
+pub mod admission;
 mod handlers;
 pub mod store;
 mod worker;
@@ -40,6 +41,12 @@ pub struct ServeConfig {
     pub mirror_status: bool,
     /// Print one line per request and per callback attempt.
     pub log: bool,
+    /// The account's balance at start.
+    pub credits: u64,
+    /// What a create costs, per family (`admission::DEFAULT_PRICES` for the rest).
+    pub prices: Vec<(String, u64)>,
+    /// At most this many creates in this window; `None`: no limit.
+    pub rate_limit: Option<(u32, Duration)>,
 }
 
 impl Default for ServeConfig {
@@ -58,6 +65,9 @@ impl Default for ServeConfig {
             policy: Policy::default(),
             mirror_status: true,
             log: false,
+            credits: 1000,
+            prices: Vec::new(),
+            rate_limit: Some((20, Duration::from_secs(10))),
         }
     }
 }
@@ -65,6 +75,7 @@ impl Default for ServeConfig {
 #[derive(Clone)]
 pub(crate) struct Api {
     pub cfg: Arc<ServeConfig>,
+    pub admission: Arc<admission::Admission>,
     pub store: Arc<Store>,
     pub host: VideoHost,
     pub sender: Sender,
@@ -91,7 +102,18 @@ pub async fn start(
     let (host, videos) = VideoHost::embedded(base);
     host.set_slow_over(cfg.policy.timeout * 2 + Duration::from_secs(1));
     let store = Arc::new(Store::default());
+    let mut prices: Vec<(String, u64)> = cfg.prices.clone();
+    for (f, p) in admission::DEFAULT_PRICES {
+        if !prices.iter().any(|(g, _)| g == f) {
+            prices.push(((*f).to_string(), *p));
+        }
+    }
     let api = Api {
+        admission: Arc::new(admission::Admission::new(
+            cfg.credits,
+            prices,
+            cfg.rate_limit,
+        )),
         cfg: Arc::new(cfg),
         store: store.clone(),
         host,
@@ -100,6 +122,7 @@ pub async fn start(
     let router = Router::new()
         .route("/api/v1/mp4/generate", post(handlers::generate))
         .route("/api/v1/mp4/record-info", get(handlers::record_info))
+        .route("/api/v1/generate/credit", get(handlers::credit))
         .route("/_mock/tasks", get(handlers::tasks))
         .route("/_mock/deliveries", get(handlers::deliveries))
         .method_not_allowed_fallback(handlers::wrong_method)

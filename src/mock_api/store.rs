@@ -60,6 +60,14 @@ pub struct Store {
 }
 
 impl Store {
+    /// Whether a (music taskId, audioId) pair was created before.
+    pub fn has_pair(&self, music: &str, audio: &str) -> bool {
+        self.pairs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&(music.to_string(), audio.to_string()))
+    }
+
     /// Claims a (music taskId, audioId) pair; false when it was created before (409).
     pub fn claim_pair(&self, music: &str, audio: &str) -> bool {
         self.pairs

@@ -324,3 +324,91 @@ async fn bad_requests_get_the_documented_codes() {
         .unwrap();
     assert_eq!(r.json::<Value>().await.unwrap()["code"], 404);
 }
+
+async fn balance(base: &str) -> u64 {
+    let v: Value = client()
+        .get(format!("{base}/api/v1/generate/credit"))
+        .bearer_auth("test-key")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["code"], 200, "{v}");
+    v["data"].as_u64().unwrap()
+}
+
+async fn task_count(base: &str) -> usize {
+    let v: Value = client()
+        .get(format!("{base}/_mock/tasks"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v.as_array().unwrap().len()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn creates_cost_credits_and_a_create_the_balance_cannot_pay_is_refused() {
+    let server = receiver().await;
+    let cb = format!("{}/cb", server.uri());
+    let (_api, base) = serve(ServeConfig {
+        credits: 5,
+        prices: vec![("video".into(), 2)],
+        ..ServeConfig::default()
+    })
+    .await;
+    assert_eq!(balance(&base).await, 5);
+    assert_eq!(create(&base, task_body(&cb, "m1")).await.0, 200);
+    assert_eq!(create(&base, task_body(&cb, "m2")).await.0, 200);
+    assert_eq!(balance(&base).await, 1);
+    let (status, v) = create(&base, task_body(&cb, "m3")).await;
+    assert_eq!((status, v["code"].as_i64()), (429, Some(429)), "{v}");
+    assert!(
+        v["msg"].as_str().unwrap().contains("insufficient credits"),
+        "{v}"
+    );
+    assert_eq!(balance(&base).await, 1, "a refused create costs nothing");
+    assert_eq!(task_count(&base).await, 2, "and leaves no task behind");
+    // The pair of the refused create is still free.
+    let (_api2, base2) = serve(ServeConfig::default()).await;
+    assert_eq!(create(&base2, task_body(&cb, "m3")).await.0, 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn creates_beyond_the_rate_limit_are_refused_and_leave_nothing() {
+    let server = receiver().await;
+    let cb = format!("{}/cb", server.uri());
+    let (_api, base) = serve(ServeConfig {
+        rate_limit: Some((3, Duration::from_secs(60))),
+        ..ServeConfig::default()
+    })
+    .await;
+    for i in 0..3 {
+        assert_eq!(create(&base, task_body(&cb, &format!("r{i}"))).await.0, 200);
+    }
+    let before = balance(&base).await;
+    let (status, v) = create(&base, task_body(&cb, "r3")).await;
+    assert_eq!(status, 430, "{v}");
+    assert!(
+        v["msg"]
+            .as_str()
+            .unwrap()
+            .contains("at most 3 creates every 60s"),
+        "{v}"
+    );
+    assert_eq!(task_count(&base).await, 3);
+    assert_eq!(balance(&base).await, before);
+    // `off`: no limit.
+    let (_api, base) = serve(ServeConfig {
+        rate_limit: None,
+        ..ServeConfig::default()
+    })
+    .await;
+    for i in 0..25 {
+        assert_eq!(create(&base, task_body(&cb, &format!("o{i}"))).await.0, 200);
+    }
+}
