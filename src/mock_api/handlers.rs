@@ -17,7 +17,7 @@ use crate::payload::ids;
 /// The provider's limit on `author` and `domainName`.
 const MAX_FIELD: usize = 50;
 
-fn envelope(api: &Api, code: u16, msg: &str, data: Value) -> Response {
+pub(super) fn envelope(api: &Api, code: u16, msg: &str, data: Value) -> Response {
     let status = if api.cfg.mirror_status {
         StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
     } else {
@@ -30,7 +30,7 @@ fn envelope(api: &Api, code: u16, msg: &str, data: Value) -> Response {
         .into_response()
 }
 
-fn log(api: &Api, line: String) {
+pub(super) fn log(api: &Api, line: String) {
     if api.cfg.log {
         let t = api.sender.started().elapsed().as_secs_f64();
         crate::console::outln!("{t:>9.3}s  {line}");
@@ -38,7 +38,7 @@ fn log(api: &Api, line: String) {
 }
 
 /// `Authorization: Bearer KEY`: any non-empty key, or exactly `--api-key`.
-fn authorized(api: &Api, headers: &HeaderMap) -> bool {
+pub(super) fn authorized(api: &Api, headers: &HeaderMap) -> bool {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -52,7 +52,7 @@ fn authorized(api: &Api, headers: &HeaderMap) -> bool {
     }
 }
 
-fn unauthorized(api: &Api, path: &str) -> Response {
+pub(super) fn unauthorized(api: &Api, path: &str) -> Response {
     log(
         api,
         format!("{path} -> 401 (missing or wrong Authorization: Bearer)"),
@@ -66,8 +66,42 @@ fn unauthorized(api: &Api, path: &str) -> Response {
 }
 
 fn bad(api: &Api, code: u16, msg: String) -> Response {
-    log(api, format!("POST /api/v1/mp4/generate -> {code} {msg}"));
+    bad_at(api, "POST /api/v1/mp4/generate", code, msg)
+}
+
+/// A refused request in the provider's envelope, logged under `path`.
+pub(super) fn bad_at(api: &Api, path: &str, code: u16, msg: String) -> Response {
+    log(api, format!("{path} -> {code} {msg}"));
     envelope(api, code, &msg, Value::Null)
+}
+
+/// A create's body as JSON: the content type checked, an oversized or unreadable body and
+/// malformed JSON refused in the envelope (never axum's plain text).
+pub(super) fn read_json(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Value, (u16, String)> {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err((
+                413,
+                "the request body is too large (the limit is 2 MB)".into(),
+            ));
+        }
+        Err(e) => return Err((400, format!("the request body could not be read: {e}"))),
+    };
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !crate::wire::is_json_content_type(ct) {
+        return Err((
+            400,
+            format!("Content-Type must be application/json, got `{ct}`"),
+        ));
+    }
+    serde_json::from_slice(&body).map_err(|e| (400, format!("the body is not valid JSON: {e}")))
 }
 
 pub(super) async fn generate(
@@ -160,6 +194,7 @@ pub(super) async fn generate(
         return bad(&api, 409, "Conflict - Mp4 record already exists".into());
     }
     let (index, task_id) = api.store.create(|index| Task {
+        family: "video",
         task_id: ids::task_id(api.cfg.seed, "serve", &index.to_string()),
         music_id: fields["taskId"].clone(),
         audio_id: fields["audioId"].clone(),
@@ -235,8 +270,28 @@ pub(super) async fn credit(State(api): State<Api>, headers: HeaderMap) -> Respon
     envelope(&api, 200, "success", json!(balance))
 }
 
+/// Every task of every family, video first, each with its `family` (a field of the mock's,
+/// not of the provider's record-info).
 pub(super) async fn tasks(State(api): State<Api>) -> Response {
-    axum::Json(api.store.tasks()).into_response()
+    let with_family = |family: &str, mut v: Value| {
+        if let Some(o) = v.as_object_mut() {
+            o.insert("family".into(), family.into());
+        }
+        v
+    };
+    let mut all: Vec<Value> = api
+        .store
+        .tasks()
+        .iter()
+        .map(|t| with_family(t.family, json!(t)))
+        .collect();
+    all.extend(
+        api.music
+            .all()
+            .iter()
+            .map(|t| with_family(t.family, json!(t))),
+    );
+    axum::Json(all).into_response()
 }
 
 pub(super) async fn deliveries(State(api): State<Api>) -> Response {

@@ -4,6 +4,7 @@
 
 pub mod admission;
 mod handlers;
+pub mod music;
 pub mod store;
 mod worker;
 
@@ -76,6 +77,7 @@ impl Default for ServeConfig {
 pub(crate) struct Api {
     pub cfg: Arc<ServeConfig>,
     pub admission: Arc<admission::Admission>,
+    pub music: Arc<music::MusicStore>,
     pub store: Arc<Store>,
     pub host: VideoHost,
     pub sender: Sender,
@@ -114,6 +116,7 @@ pub async fn start(
             prices,
             cfg.rate_limit,
         )),
+        music: Arc::new(music::MusicStore::default()),
         cfg: Arc::new(cfg),
         store: store.clone(),
         host,
@@ -123,6 +126,8 @@ pub async fn start(
         .route("/api/v1/mp4/generate", post(handlers::generate))
         .route("/api/v1/mp4/record-info", get(handlers::record_info))
         .route("/api/v1/generate/credit", get(handlers::credit))
+        .route("/api/v1/generate", post(music::generate))
+        .route("/api/v1/generate/record-info", get(music::record_info))
         .route("/_mock/tasks", get(handlers::tasks))
         .route("/_mock/deliveries", get(handlers::deliveries))
         .method_not_allowed_fallback(handlers::wrong_method)

@@ -11,6 +11,10 @@ use crate::outcome::Attempt;
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Task {
+    /// Always `video` here; music tasks are `music::MusicTask`. Shown by `/_mock/tasks` only:
+    /// the provider's record-info has no such field.
+    #[serde(skip)]
+    pub family: &'static str,
     pub task_id: String,
     /// The music task the video was made from (the request's `taskId`).
     pub music_id: String,
@@ -46,6 +50,9 @@ pub const CALLBACK_EXCEPTION: &str = "CALLBACK_EXCEPTION";
 pub struct AttemptRecord {
     pub task_id: String,
     pub callback_url: String,
+    /// The stage of a staged family's callback (`text`, `first`, `complete`, `error`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
     /// 1 for the callback, 2 and up for its duplicates.
     pub copy: u32,
     #[serde(flatten)]

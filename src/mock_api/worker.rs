@@ -15,7 +15,7 @@ use crate::sender::AttemptHook;
 use crate::wire::took;
 
 /// What happens to the task created `index`-th: the plan's entry, else the flags.
-fn fate(api: &Api, index: usize) -> ServeTask {
+pub(super) fn fate(api: &Api, index: usize) -> ServeTask {
     let cfg = &api.cfg;
     if let Some(t) = cfg.plan.as_ref().and_then(|p| p.tasks.get(index)) {
         return t.clone();
@@ -87,8 +87,25 @@ pub(super) async fn run(api: Api, index: usize, task_id: String) {
             }
         }
     });
-    let Ok(url) = url::Url::parse(&task.callback_url) else {
-        return;
+    let acknowledged = send(&api, &task_id, &task.callback_url, &step, family, None).await;
+    if !acknowledged {
+        api.store
+            .update(&task_id, |t| t.success_flag = CALLBACK_EXCEPTION);
+    }
+}
+
+/// Delivers one callback of a task (and its copies) with the engine's sender, recording and
+/// logging every attempt; true when some copy was acknowledged.
+pub(super) async fn send(
+    api: &Api,
+    task_id: &str,
+    callback_url: &str,
+    step: &DeliverStep,
+    family: &crate::family::Family,
+    stage: Option<&'static str>,
+) -> bool {
+    let Ok(url) = url::Url::parse(callback_url) else {
+        return false;
     };
     let target = Target {
         receiver: &url,
@@ -98,13 +115,14 @@ pub(super) async fn run(api: Api, index: usize, task_id: String) {
         let (store, log, task_id, callback) = (
             api.store.clone(),
             api.cfg.log,
-            task_id.clone(),
-            task.callback_url.clone(),
+            task_id.to_string(),
+            callback_url.to_string(),
         );
         Arc::new(move |copy, a: &Attempt| {
             if log {
+                let what = stage.map(|s| format!(" {s}")).unwrap_or_default();
                 crate::console::outln!(
-                    "{:>9.3}s  callback {task_id} copy {copy} attempt {} -> {}",
+                    "{:>9.3}s  callback {task_id}{what} copy {copy} attempt {} -> {}",
                     (a.at_ms + a.duration_ms) / 1000.0,
                     a.number,
                     took(a)
@@ -113,6 +131,7 @@ pub(super) async fn run(api: Api, index: usize, task_id: String) {
             store.record(AttemptRecord {
                 task_id: task_id.clone(),
                 callback_url: callback.clone(),
+                stage: stage.map(str::to_string),
                 copy,
                 attempt: a.clone(),
             });
@@ -121,29 +140,24 @@ pub(super) async fn run(api: Api, index: usize, task_id: String) {
     let result = deliver(
         &api.sender,
         &target,
-        &step,
+        step,
         &TaskRef {
             family,
-            id: &task_id,
-            media: &|kind, slot: &str| api.host.media_url(&task_id, kind, slot),
+            id: task_id,
+            media: &|kind, slot: &str| api.host.media_url(task_id, kind, slot),
         },
         &api.cfg.policy,
         Some(hook),
     )
     .await;
     match result {
-        Ok(deliveries) if !deliveries.iter().any(|d| d.acknowledged) => {
-            api.store
-                .update(&task_id, |t| t.success_flag = CALLBACK_EXCEPTION);
-        }
-        Ok(_) => {}
+        Ok(deliveries) => deliveries.iter().any(|d| d.acknowledged),
         Err(e) => {
             // The callback could not even be built: the task's record says so.
-            api.store
-                .update(&task_id, |t| t.success_flag = CALLBACK_EXCEPTION);
             if api.cfg.log {
                 crate::console::outln!("callback {task_id}: not sent: {e}");
             }
+            false
         }
     }
 }

@@ -412,3 +412,275 @@ async fn creates_beyond_the_rate_limit_are_refused_and_leave_nothing() {
         assert_eq!(create(&base, task_body(&cb, &format!("o{i}"))).await.0, 200);
     }
 }
+
+async fn post_json(base: &str, path: &str, body: &Value) -> (u16, Value) {
+    let r = client()
+        .post(format!("{base}{path}"))
+        .bearer_auth("test-key")
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn music_creates_are_validated_as_documented() {
+    let (_api, base) = serve(ServeConfig::default()).await;
+    let cb = "http://127.0.0.1:9/cb";
+    for (body, code, word) in [
+        (
+            json!({"instrumental": false, "model": "V4", "callBackUrl": cb, "prompt": "x"}),
+            400,
+            "customMode",
+        ),
+        (
+            json!({"customMode": false, "instrumental": false, "callBackUrl": cb, "prompt": "x"}),
+            400,
+            "model",
+        ),
+        (
+            json!({"customMode": false, "instrumental": false, "model": "V9", "callBackUrl": cb, "prompt": "x"}),
+            400,
+            "V9",
+        ),
+        (
+            json!({"customMode": false, "instrumental": false, "model": "V4", "prompt": "x"}),
+            400,
+            "callBackUrl",
+        ),
+        (
+            json!({"customMode": true, "instrumental": false, "model": "V4", "callBackUrl": cb, "prompt": "x", "title": "t"}),
+            400,
+            "style",
+        ),
+        (
+            json!({"customMode": true, "instrumental": false, "model": "V4", "callBackUrl": cb, "style": "s", "title": "t"}),
+            400,
+            "prompt",
+        ),
+        (
+            json!({"customMode": false, "instrumental": false, "model": "V5", "callBackUrl": cb, "prompt": "p".repeat(501)}),
+            413,
+            "500",
+        ),
+        (
+            json!({"customMode": true, "instrumental": true, "model": "V4", "callBackUrl": cb, "style": "s".repeat(201), "title": "t"}),
+            413,
+            "style",
+        ),
+        (
+            json!({"customMode": true, "instrumental": true, "model": "V4_5ALL", "callBackUrl": cb, "style": "s", "title": "t".repeat(81)}),
+            413,
+            "title",
+        ),
+    ] {
+        let (status, v) = post_json(&base, "/api/v1/generate", &body).await;
+        assert_eq!(
+            (status, v["code"].as_i64()),
+            (code, Some(i64::from(code))),
+            "{body}: {v}"
+        );
+        assert!(v["msg"].as_str().unwrap().contains(word), "{body}: {v}");
+    }
+    // Instrumental custom mode needs no prompt; a malformed body is a 400 in the envelope.
+    let ok = json!({"customMode": true, "instrumental": true, "model": "V4", "callBackUrl": cb, "style": "s", "title": "t"});
+    assert_eq!(post_json(&base, "/api/v1/generate", &ok).await.0, 200);
+    let r = client()
+        .post(format!("{base}/api/v1/generate"))
+        .bearer_auth("test-key")
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert!(v["msg"].as_str().unwrap().contains("not valid JSON"), "{v}");
+}
+
+/// Polls music record-info until `status`, keeping every status seen on the way.
+async fn poll_music(base: &str, task_id: &str, status: &str) -> (Value, Vec<String>) {
+    let start = Instant::now();
+    let mut seen: Vec<String> = Vec::new();
+    loop {
+        let v: Value = client()
+            .get(format!(
+                "{base}/api/v1/generate/record-info?taskId={task_id}"
+            ))
+            .bearer_auth("test-key")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let s = v["data"]["status"].as_str().unwrap().to_string();
+        if seen.last() != Some(&s) {
+            seen.push(s.clone());
+        }
+        if s == status {
+            return (v, seen);
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "stuck at {seen:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_application_runs_its_whole_music_flow_offline() {
+    use suno_mock::receiver::{self, ReceiverConfig};
+    // The application's receiver: the built-in one, for music.
+    let rcfg = ReceiverConfig {
+        family: suno_mock::family::find("music").unwrap(),
+        ..ReceiverConfig::default()
+    };
+    let rec = receiver::start(rcfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let (_api, base) = serve(ServeConfig {
+        generation_time: Duration::from_millis(600),
+        credits: 14,
+        ..ServeConfig::default()
+    })
+    .await;
+    // Create music.
+    let (status, v) = post_json(
+        &base,
+        "/api/v1/generate",
+        &json!({"customMode": false, "instrumental": false, "model": "V4_5", "prompt": "a calm piano piece", "callBackUrl": rec.callback_url(&rcfg)}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let task = v["data"]["taskId"].as_str().unwrap().to_string();
+    assert_eq!(balance(&base).await, 2, "music costs 12");
+    // Poll to SUCCESS: the statuses move as the stages go out.
+    let (info, seen) = poll_music(&base, &task, "SUCCESS").await;
+    // Never backwards: every status seen is a later one than the one before.
+    let order = ["PENDING", "TEXT_SUCCESS", "FIRST_SUCCESS", "SUCCESS"];
+    let ranks: Vec<usize> = seen
+        .iter()
+        .map(|s| {
+            order
+                .iter()
+                .position(|o| o == s)
+                .unwrap_or_else(|| panic!("{s}"))
+        })
+        .collect();
+    assert!(ranks.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    // The receiver got text, first and complete, in that order, and processed each once.
+    let (mut state, start) = (Value::Null, Instant::now());
+    while state["stage"] != "complete" {
+        assert!(start.elapsed() < Duration::from_secs(10), "{state}");
+        state = client()
+            .get(rec.probe_url().replace("{task_id}", &task))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(state["processed"], 3, "{state}");
+    let deliveries: Value = client()
+        .get(format!("{base}/_mock/deliveries"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let stages: Vec<&str> = deliveries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["taskId"] == task.as_str())
+        .map(|d| d["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["text", "first", "complete"]);
+    // Download the tracks: a real MP3 and a real JPEG.
+    let track = &info["data"]["response"]["sunoData"][0];
+    assert_eq!(
+        info["data"]["response"]["sunoData"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let mp3 = client()
+        .get(track["audioUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mp3.headers()["content-type"], "audio/mpeg");
+    assert_eq!(
+        &mp3.bytes().await.unwrap()[..],
+        suno_mock::artifacts::SAMPLE_MP3
+    );
+    let jpeg = client()
+        .get(track["imageUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        &jpeg.bytes().await.unwrap()[..],
+        suno_mock::artifacts::SAMPLE_JPEG
+    );
+    // A video from the first track.
+    let (status, v) = create(
+        &base,
+        json!({"taskId": task, "audioId": track["id"], "callBackUrl": "http://127.0.0.1:9/cb"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(balance(&base).await, 0);
+    // Then the credits are gone: refused with 429, nothing created.
+    let (status, v) = post_json(
+        &base,
+        "/api/v1/generate",
+        &json!({"customMode": false, "instrumental": true, "model": "V5", "prompt": "more", "callBackUrl": "http://127.0.0.1:9/cb"}),
+    )
+    .await;
+    assert_eq!(status, 429, "{v}");
+    assert_eq!(task_count(&base).await, 2, "one music and one video task");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mock_task_list_names_each_family_and_record_info_stays_the_providers() {
+    let server = receiver().await;
+    let cb = format!("{}/cb", server.uri());
+    let (_api, base) = serve(ServeConfig::default()).await;
+    let (_, v) = create(&base, task_body(&cb, "fam")).await;
+    let video = v["data"]["taskId"].as_str().unwrap().to_string();
+    let (_, v) = post_json(
+        &base,
+        "/api/v1/generate",
+        &json!({"customMode": false, "instrumental": true, "model": "V5", "prompt": "p", "callBackUrl": cb}),
+    )
+    .await;
+    let music = v["data"]["taskId"].as_str().unwrap().to_string();
+    let list: Value = client()
+        .get(format!("{base}/_mock/tasks"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let family = |id: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["taskId"] == id)
+            .map(|t| t["family"].clone())
+            .unwrap()
+    };
+    assert_eq!(family(&video), "video");
+    assert_eq!(family(&music), "music");
+    let info = poll(&base, &video, None).await;
+    assert!(info["data"].get("family").is_none(), "{info}");
+}
