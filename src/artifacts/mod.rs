@@ -52,6 +52,8 @@ struct Entry {
     counts: Downloads,
     /// Downloads whose body is still being sent: side effects have not settled while any is.
     in_progress: u64,
+    /// From this instant the task's links no longer serve the files (retention over).
+    expires_at: Option<std::time::Instant>,
 }
 
 /// Held by a body being streamed to a registered task's downloader; its drop (the last byte
@@ -193,6 +195,14 @@ impl VideoHost {
     }
 
     /// Registers a task (counts start at zero) or changes its mode.
+    /// The task's links stop serving its files `after` this long from now (the provider keeps
+    /// them 14 or 15 days; `serve --retention` makes that seconds).
+    pub fn expire_after(&self, task_id: &str, after: Duration) {
+        let at = std::time::Instant::now().checked_add(after);
+        self.state
+            .with(|t| t.entry(task_id.to_string()).or_default().expires_at = at);
+    }
+
     pub fn set_mode(&self, task_id: &str, mode: VideoMode) {
         self.state
             .with(|t| t.entry(task_id.to_string()).or_default().mode = mode);
@@ -275,7 +285,10 @@ fn serve(state: Arc<HostState>, task_id: &str, kind: MediaKind) -> Response {
         t.get_mut(task_id).map(|e| {
             e.counts.requests += 1;
             e.in_progress += 1;
-            e.mode
+            let expired = e
+                .expires_at
+                .is_some_and(|at| std::time::Instant::now() >= at);
+            if expired { VideoMode::Expired } else { e.mode }
         })
     });
     // Registered tasks are watched for settling; open (load) tasks are not.

@@ -404,6 +404,10 @@ pub struct ServeArgs {
     /// lyrics 1, wav 1, stems 5, midi 2, cover 1, voice 5 unless given.
     #[arg(long = "price", value_name = "FAMILY=N", value_parser = parse_price)]
     pub prices: Vec<(String, u64)>,
+    /// How long media links serve their files [default: the documented 15 days for music,
+    /// 14 for video]; a few seconds lets an application test an expired link.
+    #[arg(long, value_name = "DUR")]
+    pub retention: Option<Dur>,
     /// At most N creates every DUR (the provider: 20 every 10 s), refused with code 430; `off`.
     #[arg(long, default_value = "20/10s", value_name = "N/DUR|off", value_parser = parse_rate_limit)]
     pub rate_limit: RateLimit,

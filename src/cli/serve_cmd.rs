@@ -71,6 +71,7 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
         credits: a.credits,
         prices: a.prices.clone(),
         rate_limit: a.rate_limit.0,
+        retention: a.retention.map(|d| d.0),
     };
     let running = mock_api::start(
         cfg.clone(),

@@ -48,6 +48,8 @@ pub struct ServeConfig {
     pub prices: Vec<(String, u64)>,
     /// At most this many creates in this window; `None`: no limit.
     pub rate_limit: Option<(u32, Duration)>,
+    /// How long media links serve their files; `None`: the family's documented retention.
+    pub retention: Option<Duration>,
 }
 
 impl Default for ServeConfig {
@@ -69,6 +71,7 @@ impl Default for ServeConfig {
             credits: 1000,
             prices: Vec::new(),
             rate_limit: Some((20, Duration::from_secs(10))),
+            retention: None,
         }
     }
 }
@@ -81,6 +84,15 @@ pub(crate) struct Api {
     pub store: Arc<Store>,
     pub host: VideoHost,
     pub sender: Sender,
+}
+
+impl ServeConfig {
+    /// How long a task's media are served: `--retention`, else the family's days.
+    pub fn retention_for(&self, family: &crate::family::Family) -> Duration {
+        self.retention.unwrap_or(Duration::from_secs(
+            u64::from(family.retention_days) * 86_400,
+        ))
+    }
 }
 
 pub struct RunningApi {

@@ -258,6 +258,8 @@ async fn run(api: Api, index: usize, task_id: String) {
     };
     let family = crate::family::find("music").expect("music is in the catalogue");
     api.host.set_mode(&task_id, f.video);
+    api.host
+        .expire_after(&task_id, api.cfg.retention_for(family));
     let total = f
         .generation_time
         .map(|d| d.0)

@@ -52,6 +52,8 @@ pub(super) async fn run(api: Api, index: usize, task_id: String) {
         return;
     };
     api.host.set_mode(&task_id, f.video);
+    api.host
+        .expire_after(&task_id, api.cfg.retention_for(crate::family::video()));
     let video_url = api.host.url_for(&task_id);
     let family = crate::family::video();
     let mut step = DeliverStep::new(

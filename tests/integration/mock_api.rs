@@ -684,3 +684,22 @@ async fn the_mock_task_list_names_each_family_and_record_info_stays_the_provider
     let info = poll(&base, &video, None).await;
     assert!(info["data"].get("family").is_none(), "{info}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn media_links_stop_serving_after_the_retention() {
+    let server = receiver().await;
+    let cb = format!("{}/cb", server.uri());
+    for (retention, expected) in [(None, 200), (Some(Duration::from_millis(1)), 403)] {
+        let (_api, base) = serve(ServeConfig {
+            retention,
+            ..ServeConfig::default()
+        })
+        .await;
+        let (_, v) = create(&base, task_body(&cb, "keep")).await;
+        let id = v["data"]["taskId"].as_str().unwrap().to_string();
+        let info = poll(&base, &id, Some("SUCCESS")).await;
+        let url = info["data"]["response"]["videoUrl"].as_str().unwrap();
+        let r = client().get(url).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), expected, "retention {retention:?}");
+    }
+}
