@@ -43,6 +43,12 @@ pub const FAMILY: Family = Family {
         remove: &[],
     }],
     polling: Polling {
+        create: "/api/v1/suno/cover/generate",
+        required: &["taskId"],
+        flag: "successFlag",
+        pending: "0",
+        success: "1",
+        failed: "3",
         path: "/api/v1/suno/cover/record-info",
         statuses: &["0", "1", "2", "3"],
     },

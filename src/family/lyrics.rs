@@ -41,6 +41,12 @@ pub const FAMILY: Family = Family {
         remove: &[],
     }],
     polling: Polling {
+        create: "/api/v1/lyrics",
+        required: &["prompt"],
+        flag: "status",
+        pending: "PENDING",
+        success: "SUCCESS",
+        failed: "GENERATE_LYRICS_FAILED",
         path: "/api/v1/lyrics/record-info",
         statuses: &[
             "PENDING",

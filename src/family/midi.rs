@@ -39,6 +39,12 @@ pub const FAMILY: Family = Family {
         },
     ],
     polling: Polling {
+        create: "/api/v1/midi/generate",
+        required: &["taskId"],
+        flag: "successFlag",
+        pending: "0",
+        success: "1",
+        failed: "3",
         path: "/api/v1/midi/record-info",
         statuses: &["0", "1", "2", "3"],
     },

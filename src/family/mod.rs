@@ -96,11 +96,22 @@ pub struct Variant {
     pub remove: &'static [&'static str],
 }
 
-/// Where a family's task can be polled, and the statuses it reports.
+/// Where a family's task is created and polled, and the statuses it reports.
 #[derive(Debug, Clone, Copy)]
 pub struct Polling {
+    /// `POST` path that creates a task (empty: not offered by `serve`).
+    pub create: &'static str,
+    /// The create request's required string fields besides `callBackUrl`.
+    pub required: &'static [&'static str],
+    /// `GET` path that reports a task (`?taskId=`).
     pub path: &'static str,
+    /// The key of the status in the report (`successFlag`, `status`).
+    pub flag: &'static str,
     pub statuses: &'static [&'static str],
+    /// Which of `statuses` mean pending, success and failure (an integer flag when numeric).
+    pub pending: &'static str,
+    pub success: &'static str,
+    pub failed: &'static str,
 }
 
 #[derive(Debug, Clone, Copy)]

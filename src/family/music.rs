@@ -106,6 +106,12 @@ pub const FAMILY: Family = Family {
         },
     ],
     polling: Polling {
+        create: "/api/v1/generate",
+        required: &["model"],
+        flag: "status",
+        pending: "PENDING",
+        success: "SUCCESS",
+        failed: "GENERATE_AUDIO_FAILED",
         path: "/api/v1/generate/record-info",
         statuses: &[
             "PENDING",

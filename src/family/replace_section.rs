@@ -45,6 +45,12 @@ pub const FAMILY: Family = Family {
         remove: &[],
     }],
     polling: Polling {
+        create: "",
+        required: &[],
+        flag: "status",
+        pending: "PENDING",
+        success: "SUCCESS",
+        failed: "GENERATE_AUDIO_FAILED",
         path: "/api/v1/generate/record-info",
         statuses: &[
             "PENDING",

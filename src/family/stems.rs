@@ -47,6 +47,12 @@ pub const FAMILY: Family = Family {
         },
     ],
     polling: Polling {
+        create: "/api/v1/vocal-removal/generate",
+        required: &["taskId", "audioId"],
+        flag: "successFlag",
+        pending: "PENDING",
+        success: "SUCCESS",
+        failed: "GENERATE_AUDIO_FAILED",
         path: "/api/v1/vocal-removal/record-info",
         statuses: &[
             "PENDING",

@@ -35,6 +35,12 @@ pub const FAMILY: Family = Family {
         remove: &[],
     }],
     polling: Polling {
+        create: "/api/v1/mp4/generate",
+        required: &["taskId", "audioId"],
+        flag: "successFlag",
+        pending: "PENDING",
+        success: "SUCCESS",
+        failed: "GENERATE_MP4_FAILED",
         path: "/api/v1/mp4/record-info",
         statuses: &["PENDING", "SUCCESS", "CALLBACK_EXCEPTION"],
     },

@@ -34,6 +34,12 @@ pub const FAMILY: Family = Family {
         remove: &["data.voiceId"],
     }],
     polling: Polling {
+        create: "",
+        required: &[],
+        flag: "status",
+        pending: "wait_validating",
+        success: "success",
+        failed: "fail",
         path: "/api/v1/voice/record-info",
         statuses: &[
             "wait_validating",

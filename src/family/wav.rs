@@ -35,6 +35,12 @@ pub const FAMILY: Family = Family {
         remove: &[],
     }],
     polling: Polling {
+        create: "/api/v1/wav/generate",
+        required: &["taskId", "audioId"],
+        flag: "successFlag",
+        pending: "PENDING",
+        success: "SUCCESS",
+        failed: "GENERATE_WAV_FAILED",
         path: "/api/v1/wav/record-info",
         statuses: &[
             "PENDING",

@@ -291,6 +291,12 @@ pub(super) async fn tasks(State(api): State<Api>) -> Response {
             .iter()
             .map(|t| with_family(t.family, json!(t))),
     );
+    all.extend(
+        api.single
+            .all()
+            .into_iter()
+            .map(|t| with_family(t.family, t.record)),
+    );
     axum::Json(all).into_response()
 }
 

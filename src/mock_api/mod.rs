@@ -5,6 +5,7 @@
 pub mod admission;
 mod handlers;
 pub mod music;
+pub mod single;
 pub mod store;
 mod worker;
 
@@ -81,6 +82,7 @@ pub(crate) struct Api {
     pub cfg: Arc<ServeConfig>,
     pub admission: Arc<admission::Admission>,
     pub music: Arc<music::MusicStore>,
+    pub single: Arc<single::SingleStore>,
     pub store: Arc<Store>,
     pub host: VideoHost,
     pub sender: Sender,
@@ -129,12 +131,29 @@ pub async fn start(
             cfg.rate_limit,
         )),
         music: Arc::new(music::MusicStore::default()),
+        single: Arc::new(single::SingleStore::default()),
         cfg: Arc::new(cfg),
         store: store.clone(),
         host,
         sender,
     };
-    let router = Router::new()
+    let mut router = Router::new();
+    // The one-callback families, from the catalogue's create and polling paths.
+    for f in crate::family::CATALOGUE
+        .iter()
+        .filter(|f| single::served(f))
+    {
+        router = router
+            .route(
+                f.polling.create,
+                post(move |s, h, b| single::create(f, s, h, b)),
+            )
+            .route(
+                f.polling.path,
+                get(move |s, h, q| single::record_info(f, s, h, q)),
+            );
+    }
+    let router = router
         .route("/api/v1/mp4/generate", post(handlers::generate))
         .route("/api/v1/mp4/record-info", get(handlers::record_info))
         .route("/api/v1/generate/credit", get(handlers::credit))

@@ -703,3 +703,79 @@ async fn media_links_stop_serving_after_the_retention() {
         assert_eq!(r.status().as_u16(), expected, "retention {retention:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_one_callback_family_creates_calls_back_and_polls() {
+    let server = receiver().await;
+    let cb = format!("{}/cb", server.uri());
+    let (_api, base) = serve(ServeConfig::default()).await;
+    for family in suno_mock::family::CATALOGUE
+        .iter()
+        .filter(|f| suno_mock::mock_api::single::served(f))
+    {
+        let p = &family.polling;
+        let mut body = serde_json::Map::new();
+        body.insert("callBackUrl".into(), json!(cb));
+        // Leaving out a required field names it.
+        if let Some(first) = p.required.first() {
+            let (status, v) = post_json(&base, p.create, &Value::Object(body.clone())).await;
+            assert_eq!(status, 400, "{}: {v}", family.id);
+            assert!(
+                v["msg"].as_str().unwrap().contains(first),
+                "{}: {v}",
+                family.id
+            );
+        }
+        for name in p.required {
+            body.insert((*name).into(), json!("x-1"));
+        }
+        let (status, v) = post_json(&base, p.create, &Value::Object(body)).await;
+        assert_eq!(status, 200, "{}: {v}", family.id);
+        let id = v["data"]["taskId"].as_str().unwrap().to_string();
+        // Polled until done: the flag in the family's key and type.
+        let done: Value = if p.success.parse::<i64>().is_ok() {
+            json!(p.success.parse::<i64>().unwrap())
+        } else {
+            json!(p.success)
+        };
+        let start = Instant::now();
+        let record = loop {
+            let v: Value = client()
+                .get(format!("{base}{}?taskId={id}", p.path))
+                .bearer_auth("test-key")
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if v["data"][p.flag] == done {
+                break v["data"].clone();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{}: {v}",
+                family.id
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        };
+        assert!(record["response"].is_object(), "{}: {record}", family.id);
+        // The callback reached the receiver with the task id where the family keeps it.
+        let start = Instant::now();
+        loop {
+            let got = server.received_requests().await.unwrap().iter().any(|r| {
+                serde_json::from_slice::<Value>(&r.body)
+                    .ok()
+                    .is_some_and(|b| {
+                        b.pointer(&format!("/{}", family.task_id_path.replace('.', "/")))
+                            == Some(&json!(id))
+                    })
+            });
+            if got {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "{}", family.id);
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! The families with one callback per task on the mock API (WAV, stems, MIDI, lyrics, cover),
+//! all from the catalogue's data: the create path and its required fields, the callback, and
+//! the polling path with its status key and values (the integer `successFlag` of MIDI and
+//! cover). The polling answer carries the callback's `data` as `response`.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::Api;
+use super::handlers::{authorized, bad_at, envelope, log, read_json, unauthorized};
+use super::store::now_ms;
+use super::worker::{fate, send};
+use crate::family::{Family, Fill};
+use crate::payload::ids;
+use crate::scenario::{DeliverStep, Outcome, Template};
+
+/// One task of a one-callback family, kept as the JSON its polling endpoint answers.
+#[derive(Debug, Clone)]
+pub struct SingleTask {
+    pub family: &'static str,
+    pub task_id: String,
+    pub callback_url: String,
+    pub record: Value,
+}
+
+#[derive(Debug, Default)]
+pub struct SingleStore {
+    tasks: Mutex<Vec<SingleTask>>,
+}
+
+impl SingleStore {
+    fn with<R>(&self, f: impl FnOnce(&mut Vec<SingleTask>) -> R) -> R {
+        f(&mut self.tasks.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    pub fn all(&self) -> Vec<SingleTask> {
+        self.with(|t| t.clone())
+    }
+
+    fn get(&self, family: &str, id: &str) -> Option<SingleTask> {
+        self.with(|t| {
+            t.iter()
+                .find(|x| x.family == family && x.task_id == id)
+                .cloned()
+        })
+    }
+
+    fn set(&self, id: &str, key: &str, value: Value) {
+        self.with(|t| {
+            if let Some(x) = t.iter_mut().find(|x| x.task_id == id)
+                && let Some(o) = x.record.as_object_mut()
+            {
+                o.insert(key.to_string(), value);
+            }
+        });
+    }
+}
+
+/// A status value as the family's polling endpoint writes it: a number for MIDI and cover.
+fn flag(value: &str) -> Value {
+    value
+        .parse::<i64>()
+        .map(Value::from)
+        .unwrap_or_else(|_| Value::from(value))
+}
+
+/// Whether `serve` offers this family through this module.
+pub fn served(f: &Family) -> bool {
+    !f.polling.create.is_empty() && !matches!(f.id, "video" | "music")
+}
+
+pub(super) async fn create(
+    family: &'static Family,
+    State(api): State<Api>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let path = format!("POST {}", family.polling.create);
+    if !authorized(&api, &headers) {
+        return unauthorized(&api, &path);
+    }
+    let v = match read_json(&headers, body) {
+        Ok(v) => v,
+        Err((code, msg)) => return bad_at(&api, &path, code, msg),
+    };
+    let Some(obj) = v.as_object() else {
+        return bad_at(&api, &path, 400, "the body must be a JSON object".into());
+    };
+    for name in family.polling.required.iter().chain(["callBackUrl"].iter()) {
+        match obj.get(*name) {
+            Some(Value::String(s)) if !s.trim().is_empty() => {}
+            Some(Value::String(_)) | None | Some(Value::Null) => {
+                return bad_at(&api, &path, 400, format!("{name} is required"));
+            }
+            Some(_) => return bad_at(&api, &path, 400, format!("{name} must be a string")),
+        }
+    }
+    let callback = obj["callBackUrl"].as_str().unwrap_or_default().to_string();
+    if !url::Url::parse(&callback)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+    {
+        return bad_at(
+            &api,
+            &path,
+            400,
+            "callBackUrl must be an http or https URL".into(),
+        );
+    }
+    if let Err((code, msg)) = api.admission.admit(family.id) {
+        return bad_at(&api, &path, code, msg);
+    }
+    let (index, task_id) = api.single.with(|tasks| {
+        let index = tasks.iter().filter(|t| t.family == family.id).count();
+        let id = ids::task_id(
+            api.cfg.seed,
+            &format!("serve-{}", family.id),
+            &index.to_string(),
+        );
+        tasks.push(SingleTask {
+            family: family.id,
+            task_id: id.clone(),
+            callback_url: callback.clone(),
+            record: json!({
+                "taskId": id,
+                "param": v.to_string(),
+                "callbackUrl": callback,
+                "response": null,
+                family.polling.flag: flag(family.polling.pending),
+                "createTime": now_ms(),
+                "completeTime": null,
+                "errorCode": null,
+                "errorMessage": null,
+            }),
+        });
+        (index, id)
+    });
+    log(&api, format!("{path} -> 200 taskId {task_id}"));
+    tokio::spawn(run(api.clone(), family, index, task_id.clone()));
+    envelope(&api, 200, "success", json!({"taskId": task_id}))
+}
+
+pub(super) async fn record_info(
+    family: &'static Family,
+    State(api): State<Api>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let path = format!("GET {}", family.polling.path);
+    if !authorized(&api, &headers) {
+        return unauthorized(&api, &path);
+    }
+    let Some(id) = q.get("taskId").filter(|s| !s.is_empty()) else {
+        return bad_at(&api, &path, 400, "taskId is required".into());
+    };
+    match api.single.get(family.id, id) {
+        Some(t) => {
+            log(
+                &api,
+                format!(
+                    "{path}?taskId={id} -> 200 {}",
+                    t.record[family.polling.flag]
+                ),
+            );
+            envelope(&api, 200, "success", t.record)
+        }
+        None => bad_at(
+            &api,
+            &path,
+            400,
+            format!("no {} task with taskId {id}", family.id),
+        ),
+    }
+}
+
+/// The task's life: generation, its result written where polling shows it, its callback.
+async fn run(api: Api, family: &'static Family, index: usize, task_id: String) {
+    let f = fate(&api, index);
+    tokio::time::sleep(
+        f.generation_time
+            .map(|d| d.0)
+            .unwrap_or(api.cfg.generation_time),
+    )
+    .await;
+    let Some(task) = api.single.get(family.id, &task_id) else {
+        return;
+    };
+    api.host.set_mode(&task_id, f.video);
+    api.host
+        .expire_after(&task_id, api.cfg.retention_for(family));
+    let failed = f.outcome == Outcome::Failure;
+    let mut step = DeliverStep::new(
+        if failed {
+            Template::Failure
+        } else {
+            Template::Success
+        },
+        "task",
+    );
+    step.code = if failed {
+        f.code.or(Some(family.default_failure_code()))
+    } else {
+        None
+    };
+    step.msg = f.msg.clone();
+    step.copies = Some(1 + f.duplicates);
+    step.concurrent = f.concurrent && f.duplicates > 0;
+    // What polling shows once the task is done: the data its callback carries.
+    let media = |kind, slot: &str| api.host.media_url(&task_id, kind, slot);
+    let fill = Fill {
+        task_id: &task_id,
+        media_url: &media,
+        failure: None,
+    };
+    let which = if failed {
+        let code = step.code.unwrap_or(500);
+        Err((code, family.failure_msg(code)))
+    } else {
+        Ok(family.final_stage())
+    };
+    let body = crate::family::body(family, which, None, &fill).unwrap_or(Value::Null);
+    api.single.set(
+        &task_id,
+        "response",
+        body.get("data").cloned().unwrap_or(Value::Null),
+    );
+    api.single.set(&task_id, "completeTime", json!(now_ms()));
+    let status = if failed {
+        family.polling.failed
+    } else {
+        family.polling.success
+    };
+    api.single.set(&task_id, family.polling.flag, flag(status));
+    if let (true, Err((code, msg))) = (failed, which) {
+        api.single.set(&task_id, "errorCode", json!(code));
+        api.single.set(&task_id, "errorMessage", json!(msg));
+    }
+    let acknowledged = send(&api, &task_id, &task.callback_url, &step, family, None).await;
+    if !acknowledged && !family.polling.statuses.contains(&"0") {
+        api.single
+            .set(&task_id, family.polling.flag, json!("CALLBACK_EXCEPTION"));
+    }
+}
