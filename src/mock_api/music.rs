@@ -4,7 +4,6 @@
 //! through `PENDING`, `TEXT_SUCCESS`, `FIRST_SUCCESS`, `SUCCESS` as they go out.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -16,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::Api;
 use super::handlers::{authorized, bad_at, envelope, log, read_json, unauthorized};
-use super::store::now_ms;
+use super::store::{Keyed, TaskList, now_ms};
 use super::worker::{fate, send};
 use crate::family::MediaKind;
 use crate::payload::ids;
@@ -55,44 +54,14 @@ pub struct MusicResponse {
     pub suno_data: Vec<Value>,
 }
 
-#[derive(Debug, Default)]
-pub struct MusicStore {
-    tasks: Mutex<Vec<MusicTask>>,
-}
-
-impl MusicStore {
-    fn create(&self, make: impl FnOnce(usize) -> MusicTask) -> (usize, String) {
-        let mut tasks = self.tasks.lock().unwrap_or_else(PoisonError::into_inner);
-        let index = tasks.len();
-        let t = make(index);
-        let id = t.task_id.clone();
-        tasks.push(t);
-        (index, id)
-    }
-
-    pub fn get(&self, id: &str) -> Option<MusicTask> {
-        self.tasks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .find(|t| t.task_id == id)
-            .cloned()
-    }
-
-    fn update(&self, id: &str, f: impl FnOnce(&mut MusicTask)) {
-        let mut tasks = self.tasks.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(t) = tasks.iter_mut().find(|t| t.task_id == id) {
-            f(t);
-        }
-    }
-
-    pub fn all(&self) -> Vec<MusicTask> {
-        self.tasks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+impl Keyed for MusicTask {
+    fn task_id(&self) -> &str {
+        &self.task_id
     }
 }
+
+/// The music tasks created, in order.
+pub type MusicStore = TaskList<MusicTask>;
 
 /// The documented checks of a music create, in order; `Err((code, msg))` names the field.
 fn validate(o: &serde_json::Map<String, Value>) -> Result<(String, String), (u16, String)> {

@@ -4,7 +4,6 @@
 //! cover). The polling answer carries the callback's `data` as `response`.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -15,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::Api;
 use super::handlers::{authorized, bad_at, envelope, log, read_json, unauthorized};
-use super::store::now_ms;
+use super::store::{Keyed, TaskList, now_ms};
 use super::worker::{fate, send};
 use crate::family::{Family, Fill};
 use crate::payload::ids;
@@ -30,37 +29,22 @@ pub struct SingleTask {
     pub record: Value,
 }
 
-#[derive(Debug, Default)]
-pub struct SingleStore {
-    tasks: Mutex<Vec<SingleTask>>,
+impl Keyed for SingleTask {
+    fn task_id(&self) -> &str {
+        &self.task_id
+    }
 }
 
-impl SingleStore {
-    fn with<R>(&self, f: impl FnOnce(&mut Vec<SingleTask>) -> R) -> R {
-        f(&mut self.tasks.lock().unwrap_or_else(PoisonError::into_inner))
-    }
+/// The tasks of the one-callback families, in order (ids differ across families).
+pub type SingleStore = TaskList<SingleTask>;
 
-    pub fn all(&self) -> Vec<SingleTask> {
-        self.with(|t| t.clone())
-    }
-
-    fn get(&self, family: &str, id: &str) -> Option<SingleTask> {
-        self.with(|t| {
-            t.iter()
-                .find(|x| x.family == family && x.task_id == id)
-                .cloned()
-        })
-    }
-
-    fn set(&self, id: &str, key: &str, value: Value) {
-        self.with(|t| {
-            if let Some(x) = t.iter_mut().find(|x| x.task_id == id)
-                && let Some(o) = x.record.as_object_mut()
-            {
-                o.insert(key.to_string(), value);
-            }
-        });
-    }
+/// Puts `value` at `key` of a task's polling record.
+fn set(store: &SingleStore, id: &str, key: &str, value: Value) {
+    store.update(id, |x| {
+        if let Some(o) = x.record.as_object_mut() {
+            o.insert(key.to_string(), value);
+        }
+    });
 }
 
 /// A status value as the family's polling endpoint writes it: a number for MIDI and cover.
@@ -159,7 +143,7 @@ pub(super) async fn record_info(
     let Some(id) = q.get("taskId").filter(|s| !s.is_empty()) else {
         return bad_at(&api, &path, 400, "taskId is required".into());
     };
-    match api.single.get(family.id, id) {
+    match api.single.get(id).filter(|t| t.family == family.id) {
         Some(t) => {
             log(
                 &api,
@@ -188,7 +172,7 @@ async fn run(api: Api, family: &'static Family, index: usize, task_id: String) {
             .unwrap_or(api.cfg.generation_time),
     )
     .await;
-    let Some(task) = api.single.get(family.id, &task_id) else {
+    let Some(task) = api.single.get(&task_id) else {
         return;
     };
     api.host.set_mode(&task_id, f.video);
@@ -225,25 +209,30 @@ async fn run(api: Api, family: &'static Family, index: usize, task_id: String) {
         Ok(family.final_stage())
     };
     let body = crate::family::body(family, which, None, &fill).unwrap_or(Value::Null);
-    api.single.set(
+    set(
+        &api.single,
         &task_id,
         "response",
         body.get("data").cloned().unwrap_or(Value::Null),
     );
-    api.single.set(&task_id, "completeTime", json!(now_ms()));
+    set(&api.single, &task_id, "completeTime", json!(now_ms()));
     let status = if failed {
         family.polling.failed
     } else {
         family.polling.success
     };
-    api.single.set(&task_id, family.polling.flag, flag(status));
+    set(&api.single, &task_id, family.polling.flag, flag(status));
     if let (true, Err((code, msg))) = (failed, which) {
-        api.single.set(&task_id, "errorCode", json!(code));
-        api.single.set(&task_id, "errorMessage", json!(msg));
+        set(&api.single, &task_id, "errorCode", json!(code));
+        set(&api.single, &task_id, "errorMessage", json!(msg));
     }
     let acknowledged = send(&api, &task_id, &task.callback_url, &step, family, None).await;
     if !acknowledged && !family.polling.statuses.contains(&"0") {
-        api.single
-            .set(&task_id, family.polling.flag, json!("CALLBACK_EXCEPTION"));
+        set(
+            &api.single,
+            &task_id,
+            family.polling.flag,
+            json!("CALLBACK_EXCEPTION"),
+        );
     }
 }

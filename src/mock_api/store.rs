@@ -59,9 +59,70 @@ pub struct AttemptRecord {
     pub attempt: Attempt,
 }
 
+/// A task that knows its id, so one list type keeps the tasks of every family.
+pub trait Keyed {
+    fn task_id(&self) -> &str;
+}
+
+impl Keyed for Task {
+    fn task_id(&self) -> &str {
+        &self.task_id
+    }
+}
+
+/// The tasks of one kind in creation order, behind one lock: video, music and the one-callback
+/// families each keep theirs in one.
+#[derive(Debug)]
+pub struct TaskList<T> {
+    tasks: Mutex<Vec<T>>,
+}
+
+impl<T> Default for TaskList<T> {
+    fn default() -> Self {
+        TaskList {
+            tasks: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl<T: Keyed + Clone> TaskList<T> {
+    /// Everything under the lock at once (a create that needs to count first, say).
+    pub fn with<R>(&self, f: impl FnOnce(&mut Vec<T>) -> R) -> R {
+        f(&mut self.tasks.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Adds the task `make` builds from its creation index (under the lock, so two requests
+    /// at once never get the same index); returns the index and the task id.
+    pub fn create(&self, make: impl FnOnce(usize) -> T) -> (usize, String) {
+        self.with(|tasks| {
+            let index = tasks.len();
+            let t = make(index);
+            let id = t.task_id().to_string();
+            tasks.push(t);
+            (index, id)
+        })
+    }
+
+    pub fn get(&self, task_id: &str) -> Option<T> {
+        self.with(|t| t.iter().find(|x| x.task_id() == task_id).cloned())
+    }
+
+    pub fn update(&self, task_id: &str, f: impl FnOnce(&mut T)) {
+        self.with(|t| {
+            if let Some(x) = t.iter_mut().find(|x| x.task_id() == task_id) {
+                f(x);
+            }
+        });
+    }
+
+    pub fn all(&self) -> Vec<T> {
+        self.with(|t| t.clone())
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Store {
-    tasks: Mutex<Vec<Task>>,
+    tasks: TaskList<Task>,
     pairs: Mutex<HashSet<(String, String)>>,
     attempts: Mutex<Vec<AttemptRecord>>,
 }
@@ -83,38 +144,20 @@ impl Store {
             .insert((music.to_string(), audio.to_string()))
     }
 
-    /// Adds the task `make` builds from its creation index (under the lock, so two requests
-    /// at once never get the same index); returns the index and the task id.
     pub fn create(&self, make: impl FnOnce(usize) -> Task) -> (usize, String) {
-        let mut tasks = self.tasks.lock().unwrap_or_else(PoisonError::into_inner);
-        let index = tasks.len();
-        let t = make(index);
-        let id = t.task_id.clone();
-        tasks.push(t);
-        (index, id)
+        self.tasks.create(make)
     }
 
     pub fn get(&self, task_id: &str) -> Option<Task> {
-        self.tasks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .find(|t| t.task_id == task_id)
-            .cloned()
+        self.tasks.get(task_id)
     }
 
     pub fn update(&self, task_id: &str, f: impl FnOnce(&mut Task)) {
-        let mut tasks = self.tasks.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(t) = tasks.iter_mut().find(|t| t.task_id == task_id) {
-            f(t);
-        }
+        self.tasks.update(task_id, f);
     }
 
     pub fn tasks(&self) -> Vec<Task> {
-        self.tasks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.tasks.all()
     }
 
     pub fn record(&self, a: AttemptRecord) {
