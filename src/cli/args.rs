@@ -373,19 +373,21 @@ pub struct ServeArgs {
     /// With --outcome random: the share of tasks that fail.
     #[arg(long, default_value = "0.5", value_name = "SHARE", value_parser = parse_rate)]
     pub failure_rate: f64,
-    /// Callback `code` of failed tasks (the provider documents 500, 400 and 451).
+    /// Callback `code` of failed tasks, every family (`suno-mock rules --family ID` lists each
+    /// family's documented codes; 500 is documented by all).
     #[arg(long, default_value_t = 500, value_name = "CODE")]
     pub failure_code: i64,
-    /// Extra copies of every callback.
+    /// Extra copies of each task's last callback (music: of `complete`).
     #[arg(long, default_value_t = 0, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub duplicates: u32,
     /// Release a callback and its duplicates at one instant.
     #[arg(long)]
     pub concurrent_duplicates: bool,
-    /// How the video host serves the videos.
+    /// How the media host serves the tasks' files (videos, tracks, images).
     #[arg(long, value_enum, default_value = "normal")]
     pub video: crate::wire::VideoMode,
-    /// A plan file: what happens to the first, second, ... task created.
+    /// A plan file: what happens to the first, second, ... task of each family (its outcome,
+    /// or its callbacks stage by stage with their codes and duplicates).
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
     #[arg(long, value_name = "N")]

@@ -26,13 +26,24 @@ fn load_plan(path: &std::path::Path) -> Result<ServePlan, i32> {
 }
 
 pub fn run(a: ServeArgs) -> i32 {
+    // The flag applies to every family's failures: refused when it is 200, a warning when no
+    // family documents it.
     match crate::family::video().check_failure_code(a.failure_code) {
         Err(m) => {
             crate::console::errln!("error: --failure-code {}: {m}", a.failure_code);
             return exit::USAGE;
         }
-        Ok(Some(w)) => crate::console::errln!("warning: --failure-code {w}"),
-        Ok(None) => {}
+        Ok(Some(_))
+            if !crate::family::CATALOGUE
+                .iter()
+                .any(|f| f.failure_codes.iter().any(|c| c.code == a.failure_code)) =>
+        {
+            crate::console::errln!(
+                "warning: --failure-code {}: no family documents this failure code; it is sent as written",
+                a.failure_code
+            );
+        }
+        Ok(_) => {}
     }
     let plan = match a.plan.as_deref().map(load_plan).transpose() {
         Ok(p) => p,
@@ -66,6 +77,7 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
         plan,
         seed,
         policy: policy(&a.policy, crate::family::video()),
+        timeout: a.policy.timeout.map(|d| d.0),
         mirror_status: !a.always_http_200,
         log: !a.quiet,
         credits: a.credits,
@@ -97,13 +109,15 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
         "any non-empty key"
     };
     crate::console::outln!("suno-mock serve: mock provider API on {url} · seed {seed}");
+    crate::console::outln!("  every request needs Authorization: Bearer <{key}>");
+    for (family, create, poll) in endpoints() {
+        crate::console::outln!("  {family:<18} POST {create:<35} GET {poll}?taskId=");
+    }
     crate::console::outln!(
-        "  POST {url}/api/v1/mp4/generate            create a music-video task (Authorization: Bearer <{key}>)"
+        "  media              GET  /videos/<taskId>.mp4  /media/<taskId>/<file>"
     );
-    crate::console::outln!("  GET  {url}/api/v1/mp4/record-info?taskId=  poll it");
-    crate::console::outln!("  GET  {url}/videos/<taskId>.mp4             the video");
-    crate::console::outln!("  GET  {url}/api/v1/generate/credit           the balance");
-    crate::console::outln!("  GET  {url}/_mock/tasks  {url}/_mock/deliveries");
+    crate::console::outln!("  credits            GET  /api/v1/generate/credit");
+    crate::console::outln!("  the mock's own     GET  /_mock/tasks  /_mock/deliveries");
     crate::console::outln!(
         "credits: {} · rate limit: {}",
         a.credits,
@@ -113,14 +127,17 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
         }
     );
     if let Some(p) = &cfg.plan {
-        crate::console::outln!("plan: {} ({} tasks), then the flags", p.name, p.tasks.len());
+        crate::console::outln!("plan: {} ({}), then the flags", p.name, p.summary());
     }
     crate::console::outln!(
-        "callbacks: {outcome} after {}, {} duplicate(s), video {}, deadline {}, {} retries · Ctrl-C stops",
+        "callbacks: {outcome} after {}, {} duplicate(s), media {}, deadline {}, {} retries · Ctrl-C stops",
         a.generation_time,
         a.duplicates,
         format!("{:?}", a.video).to_lowercase(),
-        Dur(cfg.policy.timeout),
+        match a.policy.timeout {
+            Some(d) => d.to_string(),
+            None => "15s (replace-section 10s)".into(),
+        },
         cfg.policy.retries
     );
     let _ = tokio::signal::ctrl_c().await;
@@ -130,4 +147,30 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
         running.store.attempts().len()
     );
     Ok(exit::SUCCESS)
+}
+
+/// Every family `serve` offers with its create and polling paths, in the catalogue's order;
+/// music's sibling operations on their own lines.
+fn endpoints() -> Vec<(String, &'static str, &'static str)> {
+    let mut out = Vec::new();
+    for f in crate::family::CATALOGUE {
+        let ops: Vec<_> = mock_api::operations::OPERATIONS
+            .iter()
+            .filter(|o| o.family == f.id)
+            .collect();
+        if ops.is_empty() {
+            if !f.polling.create.is_empty() {
+                out.push((f.id.to_string(), f.polling.create, f.polling.path));
+            }
+            continue;
+        }
+        for op in ops {
+            let name = match op.operation_type {
+                "generate" | "replace_section" => f.id.to_string(),
+                other => format!("  {}", other.replace('_', "-")),
+            };
+            out.push((name, op.path, f.polling.path));
+        }
+    }
+    out
 }

@@ -45,8 +45,8 @@ pub const FAMILY: Family = Family {
         remove: &[],
     }],
     polling: Polling {
-        create: "",
-        required: &[],
+        create: "/api/v1/generate/replace-section",
+        required: &["taskId", "audioId"],
         flag: "status",
         pending: "PENDING",
         success: "SUCCESS",

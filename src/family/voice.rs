@@ -34,7 +34,7 @@ pub const FAMILY: Family = Family {
         remove: &["data.voiceId"],
     }],
     polling: Polling {
-        create: "",
+        create: "/api/v1/voice/generate",
         required: &[],
         flag: "status",
         pending: "wait_validating",

@@ -1,10 +1,11 @@
-//! The mock provider API of `suno-mock serve`: create a music-video task, poll it, receive its
-//! callback, download its video, all on loopback with the provider's paths, fields and
-//! envelope (`reference/suno-api.md` §2-3).
+//! The mock provider API of `suno-mock serve`: create a task of any family, poll it, receive its
+//! callbacks, download its media, with credits and the rate limit, all on loopback with the
+//! provider's paths, fields and envelope.
 
 pub mod admission;
 mod handlers;
 pub mod music;
+pub mod operations;
 pub mod single;
 pub mod store;
 mod worker;
@@ -38,7 +39,11 @@ pub struct ServeConfig {
     pub video: VideoMode,
     pub plan: Option<ServePlan>,
     pub seed: u64,
+    /// Retries and their delays; the deadline comes from `timeout` or the family.
     pub policy: Policy,
+    /// `--timeout`: every family's deadline; `None`: each family's documented one (15 s,
+    /// replace-section 10 s).
+    pub timeout: Option<Duration>,
     /// Answer with the body's `code` as the HTTP status too (else always HTTP 200).
     pub mirror_status: bool,
     /// Print one line per request and per callback attempt.
@@ -67,6 +72,7 @@ impl Default for ServeConfig {
             plan: None,
             seed: 0,
             policy: Policy::default(),
+            timeout: None,
             mirror_status: true,
             log: false,
             credits: 1000,
@@ -89,6 +95,14 @@ pub(crate) struct Api {
 }
 
 impl ServeConfig {
+    /// The sender's policy for a family's callbacks: its own deadline unless `--timeout`.
+    pub fn policy_for(&self, family: &crate::family::Family) -> Policy {
+        Policy {
+            timeout: self.timeout.unwrap_or(family.deadline),
+            ..self.policy.clone()
+        }
+    }
+
     /// How long a task's media are served: `--retention`, else the family's days.
     pub fn retention_for(&self, family: &crate::family::Family) -> Duration {
         self.retention.unwrap_or(Duration::from_secs(
@@ -153,11 +167,14 @@ pub async fn start(
                 get(move |s, h, q| single::record_info(f, s, h, q)),
             );
     }
+    // Generate and its sibling operations, all polled on the music record-info.
+    for op in operations::OPERATIONS {
+        router = router.route(op.path, post(move |s, h, b| music::create(op, s, h, b)));
+    }
     let router = router
         .route("/api/v1/mp4/generate", post(handlers::generate))
         .route("/api/v1/mp4/record-info", get(handlers::record_info))
         .route("/api/v1/generate/credit", get(handlers::credit))
-        .route("/api/v1/generate", post(music::generate))
         .route("/api/v1/generate/record-info", get(music::record_info))
         .route("/_mock/tasks", get(handlers::tasks))
         .route("/_mock/deliveries", get(handlers::deliveries))

@@ -1,7 +1,9 @@
-//! Music generation on the mock API: `POST /api/v1/generate` validated as the provider
-//! documents it, two tracks per task, the `text`, `first` and `complete` callbacks spread over
-//! the generation time (or an `error` one), and `GET /api/v1/generate/record-info` moving
-//! through `PENDING`, `TEXT_SUCCESS`, `FIRST_SUCCESS`, `SUCCESS` as they go out.
+//! Music generation and its sibling operations on the mock API (`operations.rs` says what each
+//! create requires): two tracks per task, the `text`, `first` and `complete` callbacks spread
+//! over the generation time (or an `error` one, or what the plan scripts), and
+//! `GET /api/v1/generate/record-info` moving through `PENDING`, `TEXT_SUCCESS`,
+//! `FIRST_SUCCESS`, `SUCCESS` as they go out. Replace-section tasks live here too: same
+//! polling path, one `complete` callback.
 
 use std::collections::HashMap;
 
@@ -15,14 +17,12 @@ use serde_json::{Value, json};
 
 use super::Api;
 use super::handlers::{authorized, bad_at, envelope, log, read_json, unauthorized};
+use super::operations::Operation;
 use super::store::{Keyed, TaskList, now_ms};
-use super::worker::{fate, send};
-use crate::family::MediaKind;
+use super::worker::{Failed, fate, play};
+use crate::family::{Family, Fill};
 use crate::payload::ids;
-use crate::scenario::{DeliverStep, Outcome, Template};
-
-const CREATE: &str = "POST /api/v1/generate";
-const MODELS: &[&str] = &["V4", "V4_5", "V4_5PLUS", "V4_5ALL", "V5", "V5_5"];
+use crate::scenario::Template;
 
 /// A music task, shaped like the polling endpoint's `data` (camelCase, `response.sunoData`).
 #[derive(Debug, Clone, Serialize)]
@@ -31,6 +31,9 @@ pub struct MusicTask {
     /// Shown by `/_mock/tasks` only, as for video tasks.
     #[serde(skip)]
     pub family: &'static str,
+    /// The operation's failure `msg` (code 400), for the callback and the record.
+    #[serde(skip)]
+    pub failure_msg: &'static str,
     pub task_id: String,
     pub parent_music_id: String,
     /// The create request, as a JSON string (as the provider keeps it).
@@ -38,7 +41,7 @@ pub struct MusicTask {
     pub response: MusicResponse,
     pub status: &'static str,
     #[serde(rename = "type")]
-    pub model: String,
+    pub model: Option<String>,
     pub operation_type: &'static str,
     pub create_time: i64,
     pub error_code: Option<i64>,
@@ -63,114 +66,65 @@ impl Keyed for MusicTask {
 /// The music tasks created, in order.
 pub type MusicStore = TaskList<MusicTask>;
 
-/// The documented checks of a music create, in order; `Err((code, msg))` names the field.
-fn validate(o: &serde_json::Map<String, Value>) -> Result<(String, String), (u16, String)> {
-    let boolean = |name: &str| match o.get(name) {
-        Some(Value::Bool(b)) => Ok(*b),
-        None | Some(Value::Null) => Err((400, format!("{name} is required"))),
-        Some(_) => Err((400, format!("{name} must be true or false"))),
-    };
-    let text = |name: &str| match o.get(name) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(_)) => Ok(None),
-        Some(_) => Err((400, format!("{name} must be a string"))),
-    };
-    let custom = boolean("customMode")?;
-    let instrumental = boolean("instrumental")?;
-    let model = text("model")?.ok_or((400, "model is required".to_string()))?;
-    if !MODELS.contains(&model.as_str()) {
-        return Err((
-            400,
-            format!("model `{model}` is not one of {}", MODELS.join(", ")),
-        ));
-    }
-    let callback = text("callBackUrl")?.ok_or((400, "callBackUrl is required".to_string()))?;
-    match url::Url::parse(&callback) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
-        _ => return Err((400, "callBackUrl must be an http or https URL".into())),
-    }
-    let (prompt, style, title) = (text("prompt")?, text("style")?, text("title")?);
-    let over = |name: &str, v: &Option<String>, max: usize| match v {
-        Some(s) if s.chars().count() > max => Err((
-            413,
-            format!("{name} is longer than {max} characters for model {model}"),
-        )),
-        _ => Ok(()),
-    };
-    if custom {
-        style
-            .as_ref()
-            .ok_or((400, "style is required in custom mode".to_string()))?;
-        title
-            .as_ref()
-            .ok_or((400, "title is required in custom mode".to_string()))?;
-        if !instrumental {
-            prompt.as_ref().ok_or((
-                400,
-                "prompt is required in custom mode unless instrumental".to_string(),
-            ))?;
-        }
-        let v4 = model == "V4";
-        over("prompt", &prompt, if v4 { 3000 } else { 5000 })?;
-        over("style", &style, if v4 { 200 } else { 1000 })?;
-        over(
-            "title",
-            &title,
-            if v4 || model == "V4_5ALL" { 80 } else { 100 },
-        )?;
-    } else {
-        prompt
-            .as_ref()
-            .ok_or((400, "prompt is required".to_string()))?;
-        over("prompt", &prompt, 500)?;
-    }
-    Ok((model, callback))
-}
-
-pub(super) async fn generate(
+/// `POST` on one of the music-like operations (`operations::OPERATIONS`): validated, paid for,
+/// then played in the background.
+pub(super) async fn create(
+    op: &'static Operation,
     State(api): State<Api>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let path = format!("POST {}", op.path);
     if !authorized(&api, &headers) {
-        return unauthorized(&api, CREATE);
+        return unauthorized(&api, &path);
     }
     let v = match read_json(&headers, body) {
         Ok(v) => v,
-        Err((code, msg)) => return bad_at(&api, CREATE, code, msg),
+        Err((code, msg)) => return bad_at(&api, &path, code, msg),
     };
     let Some(obj) = v.as_object() else {
-        return bad_at(&api, CREATE, 400, "the body must be a JSON object".into());
+        return bad_at(&api, &path, 400, "the body must be a JSON object".into());
     };
-    let (model, callback) = match validate(obj) {
+    let (model, callback) = match op.validate(obj) {
         Ok(x) => x,
-        Err((code, msg)) => return bad_at(&api, CREATE, code, msg),
+        Err((code, msg)) => return bad_at(&api, &path, code, msg),
     };
-    if let Err((code, msg)) = api.admission.admit("music") {
-        return bad_at(&api, CREATE, code, msg);
+    if let Err((code, msg)) = api.admission.admit(op.family) {
+        return bad_at(&api, &path, code, msg);
     }
-    let (index, task_id) = api.music.create(|index| {
-        let id = ids::task_id(api.cfg.seed, "serve-music", &index.to_string());
-        MusicTask {
-            family: "music",
+    let parent = ["taskId", "audioId"]
+        .iter()
+        .find_map(|k| obj.get(*k).and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_string();
+    let (index, task_id) = api.music.with(|tasks| {
+        let index = tasks.iter().filter(|t| t.family == op.family).count();
+        let id = ids::task_id(
+            api.cfg.seed,
+            &format!("serve-{}", op.family),
+            &index.to_string(),
+        );
+        tasks.push(MusicTask {
+            family: op.family,
+            failure_msg: op.failure_msg,
             task_id: id.clone(),
-            parent_music_id: String::new(),
+            parent_music_id: parent,
             param: v.to_string(),
             response: MusicResponse {
-                task_id: id,
+                task_id: id.clone(),
                 suno_data: Vec::new(),
             },
             status: "PENDING",
             model,
-            operation_type: "generate",
+            operation_type: op.operation_type,
             create_time: now_ms(),
             error_code: None,
             error_message: None,
             callback_url: callback,
-        }
+        });
+        (index, id)
     });
-    log(&api, format!("{CREATE} -> 200 taskId {task_id}"));
+    log(&api, format!("{path} -> 200 taskId {task_id}"));
     tokio::spawn(run(api.clone(), index, task_id.clone()));
     envelope(&api, 200, "success", json!({"taskId": task_id}))
 }
@@ -196,92 +150,107 @@ pub(super) async fn record_info(
     }
 }
 
-/// The tracks of a finished task as the polling endpoint shows them (camelCase), pointing at
-/// the same files as the callbacks.
-fn suno_data(api: &Api, task_id: &str) -> Vec<Value> {
-    (1..=2)
-        .map(|n| {
-            let url = |kind, slot: String| api.host.media_url(task_id, kind, &slot);
-            json!({
-                "id": format!("{task_id}-{n}"),
-                "audioUrl": url(MediaKind::Mp3, format!("track{n}")),
-                "streamAudioUrl": url(MediaKind::Mp3, format!("track{n}-stream")),
-                "imageUrl": url(MediaKind::Jpeg, format!("cover{n}")),
-                "prompt": "[Verse] Neon rain on the avenue",
-                "modelName": "chirp-v3-5",
-                "title": "Iron Man",
-                "tags": "electrifying, rock",
-                "createTime": "2025-01-01 00:00:00",
-                "duration": 198.44,
-            })
+/// The tracks a stage's callback carries, as the polling endpoint shows them: the same items
+/// (ids, URLs, durations) with camelCase keys (`audio_url` becomes `audioUrl`), so an
+/// application that matches a callback's tracks with record-info's finds every one.
+fn suno_data(api: &Api, family: &Family, stage: &str, task_id: &str) -> Vec<Value> {
+    let Some(stage) = family.stage(stage) else {
+        return Vec::new();
+    };
+    let media = |kind, slot: &str| api.host.media_url(task_id, kind, slot);
+    let fill = Fill {
+        task_id,
+        media_url: &media,
+        failure: None,
+    };
+    let body = crate::family::body(family, Ok(stage), None, &fill).unwrap_or(Value::Null);
+    let camel = |key: &str| {
+        let mut out = String::new();
+        let mut upper = false;
+        for c in key.chars() {
+            match c {
+                '_' => upper = true,
+                c if upper => {
+                    out.extend(c.to_uppercase());
+                    upper = false;
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    body["data"]["data"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_object)
+                .map(|o| Value::Object(o.iter().map(|(k, v)| (camel(k), v.clone())).collect()))
+                .collect()
         })
-        .collect()
+        .unwrap_or_default()
 }
 
-/// One task's life: the stages spread over the generation time, each sent before the status
-/// that reports it; the duplicates the operator asked for are copies of the last callback.
+/// How far along a status is: a stage sent late (`first` after `complete`) never moves the
+/// record back.
+fn progress(status: &str) -> u8 {
+    match status {
+        "PENDING" => 0,
+        "TEXT_SUCCESS" => 1,
+        "FIRST_SUCCESS" => 2,
+        _ => 3,
+    }
+}
+
+/// One task's life: its callbacks (`text`, `first`, `complete`, or what the plan says), each
+/// sent after record-info shows the status that reports it.
 async fn run(api: Api, index: usize, task_id: String) {
-    let f = fate(&api, index);
     let Some(task) = api.music.get(&task_id) else {
         return;
     };
-    let family = crate::family::find("music").expect("music is in the catalogue");
-    api.host.set_mode(&task_id, f.video);
-    api.host
-        .expire_after(&task_id, api.cfg.retention_for(family));
-    let total = f
-        .generation_time
-        .map(|d| d.0)
-        .unwrap_or(api.cfg.generation_time);
-    let third = total / 3;
-    let stages: &[(Template, &'static str, &'static str)] = match f.outcome {
-        Outcome::Success => &[
-            (Template::Text, "text", "TEXT_SUCCESS"),
-            (Template::First, "first", "FIRST_SUCCESS"),
-            (Template::Complete, "complete", "SUCCESS"),
-        ],
-        Outcome::Failure => &[(Template::Error, "error", "GENERATE_AUDIO_FAILED")],
+    let family = crate::family::find(task.family).expect("operations name catalogue families");
+    let f = fate(&api, family, index);
+    // A 400 failure carries the operation's own message ("Music extension failed").
+    let own = task.failure_msg;
+    let wording = move |code| {
+        if code == 400 {
+            own.to_string()
+        } else {
+            family.failure_msg(code).to_string()
+        }
     };
-    for (i, (template, stage, status)) in stages.iter().enumerate() {
-        tokio::time::sleep(third).await;
-        let last = i + 1 == stages.len();
-        let mut step = DeliverStep::new(*template, "task");
-        if *template == Template::Error {
-            step.code = f.code.or(Some(family.default_failure_code()));
-        }
-        step.msg = f.msg.clone().filter(|_| last);
-        if last {
-            step.copies = Some(1 + f.duplicates);
-            step.concurrent = f.concurrent && f.duplicates > 0;
-        }
-        api.music.update(&task_id, |t| {
-            t.status = status;
-            if *stage == "complete" {
-                t.response.suno_data = suno_data(&api, &task_id);
-            }
-            if *stage == "error" {
-                let code = step.code.unwrap_or(400);
-                t.error_code = Some(code);
-                t.error_message = Some(
-                    step.msg
-                        .clone()
-                        .unwrap_or_else(|| family.failure_msg(code).to_string()),
-                );
-            }
-        });
-        let acknowledged = send(
-            &api,
-            &task_id,
-            &task.callback_url,
-            &step,
-            family,
-            Some(stage),
-        )
-        .await;
-        if !acknowledged {
-            api.music
-                .update(&task_id, |t| t.status = "CALLBACK_EXCEPTION");
-            return;
-        }
+    let acknowledged = play(
+        &api,
+        family,
+        &task_id,
+        &task.callback_url,
+        &f,
+        wording,
+        |stage, failed| {
+            let (status, tracks) = match stage.stage {
+                Template::Text => ("TEXT_SUCCESS", None),
+                Template::First => ("FIRST_SUCCESS", Some("first")),
+                Template::Failure | Template::Error => ("GENERATE_AUDIO_FAILED", None),
+                _ => ("SUCCESS", Some(family.final_stage().name)),
+            };
+            api.music.update(&task_id, |t| {
+                if progress(status) < progress(t.status) {
+                    return;
+                }
+                t.status = status;
+                if let Some(stage) = tracks {
+                    t.response.suno_data = suno_data(&api, family, stage, &task_id);
+                }
+                if let Some(Failed { code, msg }) = failed {
+                    t.error_code = Some(code);
+                    t.error_message = Some(msg);
+                }
+            });
+        },
+    )
+    .await;
+    if !acknowledged {
+        api.music
+            .update(&task_id, |t| t.status = "CALLBACK_EXCEPTION");
     }
 }

@@ -1,4 +1,5 @@
-//! The families with one callback per task on the mock API (WAV, stems, MIDI, lyrics, cover),
+//! The families with one callback per task on the mock API (WAV, stems, MIDI, lyrics, cover,
+//! custom voice),
 //! all from the catalogue's data: the create path and its required fields, the callback, and
 //! the polling path with its status key and values (the integer `successFlag` of MIDI and
 //! cover). The polling answer carries the callback's `data` as `response`.
@@ -15,10 +16,9 @@ use serde_json::{Value, json};
 use super::Api;
 use super::handlers::{authorized, bad_at, envelope, log, read_json, unauthorized};
 use super::store::{Keyed, TaskList, now_ms};
-use super::worker::{fate, send};
+use super::worker::{Failed, documented_msg, fate, play};
 use crate::family::{Family, Fill};
 use crate::payload::ids;
-use crate::scenario::{DeliverStep, Outcome, Template};
 
 /// One task of a one-callback family, kept as the JSON its polling endpoint answers.
 #[derive(Debug, Clone)]
@@ -57,7 +57,7 @@ fn flag(value: &str) -> Value {
 
 /// Whether `serve` offers this family through this module.
 pub fn served(f: &Family) -> bool {
-    !f.polling.create.is_empty() && !matches!(f.id, "video" | "music")
+    !f.polling.create.is_empty() && !matches!(f.id, "video" | "music" | "replace-section")
 }
 
 pub(super) async fn create(
@@ -149,7 +149,10 @@ pub(super) async fn record_info(
                 &api,
                 format!(
                     "{path}?taskId={id} -> 200 {}",
-                    t.record[family.polling.flag]
+                    match &t.record[family.polling.flag] {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    }
                 ),
             );
             envelope(&api, 200, "success", t.record)
@@ -163,70 +166,52 @@ pub(super) async fn record_info(
     }
 }
 
-/// The task's life: generation, its result written where polling shows it, its callback.
+/// The task's life: its callback (or what the plan scripts), what it carries written where
+/// polling shows it before it goes out.
 async fn run(api: Api, family: &'static Family, index: usize, task_id: String) {
-    let f = fate(&api, index);
-    tokio::time::sleep(
-        f.generation_time
-            .map(|d| d.0)
-            .unwrap_or(api.cfg.generation_time),
-    )
-    .await;
+    let f = fate(&api, family, index);
     let Some(task) = api.single.get(&task_id) else {
         return;
     };
-    api.host.set_mode(&task_id, f.video);
-    api.host
-        .expire_after(&task_id, api.cfg.retention_for(family));
-    let failed = f.outcome == Outcome::Failure;
-    let mut step = DeliverStep::new(
-        if failed {
-            Template::Failure
-        } else {
-            Template::Success
-        },
-        "task",
-    );
-    step.code = if failed {
-        f.code.or(Some(family.default_failure_code()))
-    } else {
-        None
-    };
-    step.msg = f.msg.clone();
-    step.copies = Some(1 + f.duplicates);
-    step.concurrent = f.concurrent && f.duplicates > 0;
-    // What polling shows once the task is done: the data its callback carries.
     let media = |kind, slot: &str| api.host.media_url(&task_id, kind, slot);
-    let fill = Fill {
-        task_id: &task_id,
-        media_url: &media,
-        failure: None,
-    };
-    let which = if failed {
-        let code = step.code.unwrap_or(500);
-        Err((code, family.failure_msg(code)))
-    } else {
-        Ok(family.final_stage())
-    };
-    let body = crate::family::body(family, which, None, &fill).unwrap_or(Value::Null);
-    set(
-        &api.single,
+    let acknowledged = play(
+        &api,
+        family,
         &task_id,
-        "response",
-        body.get("data").cloned().unwrap_or(Value::Null),
-    );
-    set(&api.single, &task_id, "completeTime", json!(now_ms()));
-    let status = if failed {
-        family.polling.failed
-    } else {
-        family.polling.success
-    };
-    set(&api.single, &task_id, family.polling.flag, flag(status));
-    if let (true, Err((code, msg))) = (failed, which) {
-        set(&api.single, &task_id, "errorCode", json!(code));
-        set(&api.single, &task_id, "errorMessage", json!(msg));
-    }
-    let acknowledged = send(&api, &task_id, &task.callback_url, &step, family, None).await;
+        &task.callback_url,
+        &f,
+        documented_msg(family),
+        |_, failed| {
+            let fill = Fill {
+                task_id: &task_id,
+                media_url: &media,
+                failure: None,
+            };
+            let which = match &failed {
+                Some(Failed { code, msg }) => Err((*code, msg.as_str())),
+                None => Ok(family.final_stage()),
+            };
+            let body = crate::family::body(family, which, None, &fill).unwrap_or(Value::Null);
+            set(
+                &api.single,
+                &task_id,
+                "response",
+                body.get("data").cloned().unwrap_or(Value::Null),
+            );
+            set(&api.single, &task_id, "completeTime", json!(now_ms()));
+            let status = match failed {
+                Some(_) => family.polling.failed,
+                None => family.polling.success,
+            };
+            set(&api.single, &task_id, family.polling.flag, flag(status));
+            if let Some(Failed { code, msg }) = failed {
+                set(&api.single, &task_id, "errorCode", json!(code));
+                set(&api.single, &task_id, "errorMessage", json!(msg));
+            }
+        },
+    )
+    .await;
+    // The integer flags (MIDI, cover) have no value for it.
     if !acknowledged && !family.polling.statuses.contains(&"0") {
         set(
             &api.single,

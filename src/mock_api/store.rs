@@ -50,9 +50,10 @@ pub const CALLBACK_EXCEPTION: &str = "CALLBACK_EXCEPTION";
 pub struct AttemptRecord {
     pub task_id: String,
     pub callback_url: String,
-    /// The stage of a staged family's callback (`text`, `first`, `complete`, `error`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage: Option<String>,
+    pub family: &'static str,
+    /// The callback's stage: `text`, `first`, `complete`, `error` (music), `success`,
+    /// `failure`.
+    pub stage: &'static str,
     /// 1 for the callback, 2 and up for its duplicates.
     pub copy: u32,
     #[serde(flatten)]

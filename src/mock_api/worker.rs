@@ -1,5 +1,7 @@
-//! One task's life after creation: the "generation", its result, then the callback delivered
-//! with the engine's sender (same deadline, retries and signing as `check`).
+//! One task's life after creation, for every family: what the plan or the flags say happens to
+//! it, then its callbacks in order, spread over the generation time, each delivered with the
+//! engine's sender (same deadline, retries and signing as `check`) after what polling shows
+//! was brought up to date.
 
 use super::Api;
 use std::sync::Arc;
@@ -7,104 +9,153 @@ use std::sync::Arc;
 use super::store::{
     AttemptRecord, CALLBACK_EXCEPTION, GENERATE_FAILED, SUCCESS, VideoResponse, now_ms,
 };
+use crate::family::Family;
 use crate::outcome::Attempt;
 use crate::payload::ids;
 use crate::run::deliver::{Target, TaskRef, deliver};
-use crate::scenario::{DeliverStep, Outcome, ServeTask, Template};
+use crate::scenario::serve_plan::PlanStage;
+use crate::scenario::{DeliverStep, Outcome, ServeTask};
 use crate::sender::AttemptHook;
 use crate::wire::took;
 
-/// What happens to the task created `index`-th: the plan's entry, else the flags.
-pub(super) fn fate(api: &Api, index: usize) -> ServeTask {
+/// What happens to the `index`-th task (from 0) of `family`: the plan's entry, else the flags.
+pub(super) fn fate(api: &Api, family: &Family, index: usize) -> ServeTask {
     let cfg = &api.cfg;
-    if let Some(t) = cfg.plan.as_ref().and_then(|p| p.tasks.get(index)) {
+    if let Some(t) = cfg.plan.as_ref().and_then(|p| p.task(family.id, index)) {
         return t.clone();
     }
     let outcome = cfg.outcome.unwrap_or_else(|| {
-        // Seeded per index, so the same seed fails the same tasks.
-        let draw = (ids::mix(cfg.seed ^ index as u64) >> 11) as f64 / (1u64 << 53) as f64;
+        // Seeded per family and index, so the same seed fails the same tasks (video keeps the
+        // draws it had before other families were served).
+        let salt = if family.id == crate::family::DEFAULT {
+            0
+        } else {
+            ids::mix(family.id.bytes().fold(0u64, |h, b| h * 31 + u64::from(b)))
+        };
+        let draw = (ids::mix(cfg.seed ^ salt ^ index as u64) >> 11) as f64 / (1u64 << 53) as f64;
         if draw < cfg.failure_rate {
             Outcome::Failure
         } else {
             Outcome::Success
         }
     });
-    ServeTask {
+    ServeTask::from_flags(
+        family.id,
         outcome,
-        code: (outcome == Outcome::Failure).then_some(cfg.failure_code),
-        msg: None,
-        duplicates: cfg.duplicates,
-        concurrent: cfg.concurrent_duplicates,
-        video: cfg.video,
-        generation_time: None,
-    }
+        (outcome == Outcome::Failure).then_some(cfg.failure_code),
+        cfg.duplicates,
+        cfg.concurrent_duplicates,
+        cfg.video,
+    )
 }
 
+/// A failure stage's code and message, as its callback and the polling record carry them.
+pub(super) struct Failed {
+    pub code: i64,
+    pub msg: String,
+}
+
+/// The failure `msg` for a code: the family's documented one.
+pub(super) fn documented_msg(family: &'static Family) -> impl Fn(i64) -> String {
+    move |code| family.failure_msg(code).to_string()
+}
+
+/// Plays a task's callbacks: before each, waits its share of the generation time and lets
+/// `mark` write what polling shows (with the code and message when the stage is a failure;
+/// the message is the plan's, else `failure_msg`'s). Stops at a callback no copy of which was
+/// acknowledged; false then.
+pub(super) async fn play(
+    api: &Api,
+    family: &'static Family,
+    task_id: &str,
+    callback_url: &str,
+    fate: &ServeTask,
+    failure_msg: impl Fn(i64) -> String,
+    mut mark: impl FnMut(&PlanStage, Option<Failed>),
+) -> bool {
+    api.host.set_mode(task_id, fate.video);
+    api.host
+        .expire_after(task_id, api.cfg.retention_for(family));
+    let stages = fate.deliveries(family);
+    let total = fate
+        .generation_time
+        .map(|d| d.0)
+        .unwrap_or(api.cfg.generation_time);
+    let share = total / stages.len().max(1) as u32;
+    for stage in &stages {
+        tokio::time::sleep(share).await;
+        let mut step = DeliverStep::new(stage.stage, "task");
+        let failed = stage.is_failure().then(|| {
+            let code = stage.code.unwrap_or_else(|| family.default_failure_code());
+            Failed {
+                code,
+                msg: stage.msg.clone().unwrap_or_else(|| failure_msg(code)),
+            }
+        });
+        step.code = failed.as_ref().map(|f| f.code);
+        step.msg = failed.as_ref().map(|f| f.msg.clone());
+        step.copies = Some(1 + stage.duplicates);
+        step.concurrent = stage.concurrent && stage.duplicates > 0;
+        mark(stage, failed);
+        let name = stage.stage.name();
+        if !send(api, task_id, callback_url, &step, family, name).await {
+            return false;
+        }
+    }
+    true
+}
+
+/// A music-video task: `successFlag` and the video URL, or the error, then its callback.
 pub(super) async fn run(api: Api, index: usize, task_id: String) {
-    let f = fate(&api, index);
-    tokio::time::sleep(
-        f.generation_time
-            .map(|d| d.0)
-            .unwrap_or(api.cfg.generation_time),
-    )
-    .await;
+    let family = crate::family::video();
+    let f = fate(&api, family, index);
     let Some(task) = api.store.get(&task_id) else {
         return;
     };
-    api.host.set_mode(&task_id, f.video);
-    api.host
-        .expire_after(&task_id, api.cfg.retention_for(crate::family::video()));
     let video_url = api.host.url_for(&task_id);
-    let family = crate::family::video();
-    let mut step = DeliverStep::new(
-        if f.outcome == Outcome::Success {
-            Template::Success
-        } else {
-            Template::Failure
+    let wording = documented_msg(family);
+    let acknowledged = play(
+        &api,
+        family,
+        &task_id,
+        &task.callback_url,
+        &f,
+        wording,
+        |_, failed| {
+            api.store.update(&task_id, |t| {
+                t.complete_time = Some(now_ms());
+                match failed {
+                    None => {
+                        t.success_flag = SUCCESS;
+                        t.response = Some(VideoResponse {
+                            video_url: video_url.clone(),
+                        });
+                    }
+                    Some(Failed { code, msg }) => {
+                        t.success_flag = GENERATE_FAILED;
+                        t.error_code = Some(code);
+                        t.error_message = Some(msg);
+                    }
+                }
+            });
         },
-        "task",
-    );
-    step.code = f.code;
-    step.msg = f.msg.clone();
-    step.copies = Some(1 + f.duplicates);
-    step.concurrent = f.concurrent && f.duplicates > 0;
-    api.store.update(&task_id, |t| {
-        t.complete_time = Some(now_ms());
-        match f.outcome {
-            Outcome::Success => {
-                t.success_flag = SUCCESS;
-                t.response = Some(VideoResponse {
-                    video_url: video_url.clone(),
-                });
-            }
-            Outcome::Failure => {
-                let code = f.code.unwrap_or(500);
-                t.success_flag = GENERATE_FAILED;
-                t.error_code = Some(code);
-                t.error_message = Some(
-                    f.msg
-                        .clone()
-                        .unwrap_or_else(|| family.failure_msg(code).to_string()),
-                );
-            }
-        }
-    });
-    let acknowledged = send(&api, &task_id, &task.callback_url, &step, family, None).await;
+    )
+    .await;
     if !acknowledged {
         api.store
             .update(&task_id, |t| t.success_flag = CALLBACK_EXCEPTION);
     }
 }
 
-/// Delivers one callback of a task (and its copies) with the engine's sender, recording and
-/// logging every attempt; true when some copy was acknowledged.
+/// Delivers one callback of a task (and its copies) with the engine's sender and the family's
+/// deadline, recording and logging every attempt; true when some copy was acknowledged.
 pub(super) async fn send(
     api: &Api,
     task_id: &str,
     callback_url: &str,
     step: &DeliverStep,
-    family: &crate::family::Family,
-    stage: Option<&'static str>,
+    family: &'static Family,
+    stage: &'static str,
 ) -> bool {
     let Ok(url) = url::Url::parse(callback_url) else {
         return false;
@@ -122,10 +173,10 @@ pub(super) async fn send(
         );
         Arc::new(move |copy, a: &Attempt| {
             if log {
-                let what = stage.map(|s| format!(" {s}")).unwrap_or_default();
                 crate::console::outln!(
-                    "{:>9.3}s  callback {task_id}{what} copy {copy} attempt {} -> {}",
+                    "{:>9.3}s  callback {task_id} {} {stage} copy {copy} attempt {} -> {}",
                     (a.at_ms + a.duration_ms) / 1000.0,
+                    family.id,
                     a.number,
                     took(a)
                 );
@@ -133,7 +184,8 @@ pub(super) async fn send(
             store.record(AttemptRecord {
                 task_id: task_id.clone(),
                 callback_url: callback.clone(),
-                stage: stage.map(str::to_string),
+                family: family.id,
+                stage,
                 copy,
                 attempt: a.clone(),
             });
@@ -148,7 +200,7 @@ pub(super) async fn send(
             id: task_id,
             media: &|kind, slot: &str| api.host.media_url(task_id, kind, slot),
         },
-        &api.cfg.policy,
+        &api.cfg.policy_for(family),
         Some(hook),
     )
     .await;

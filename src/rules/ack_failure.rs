@@ -1,4 +1,4 @@
-//! `ack-failure`: failure callbacks (code 500, 400, 451) are answered HTTP 200.
+//! `ack-failure`: failure callbacks, with each code the family documents, are answered HTTP 200.
 
 use super::judge::{Context, Finding, Judged, first_and_more, not_200};
 use super::{Explain, Level, Rule};
@@ -8,7 +8,7 @@ pub const ID: &str = "ack-failure";
 pub const RULE: Rule = Rule {
     id: ID,
     level: Level::Must,
-    summary: "failure callbacks (code 500, 400, 451) are answered HTTP 200",
+    summary: "failure callbacks, with each code the family documents, are answered HTTP 200",
     explain: Explain {
         does: "delivers well-formed failure callbacks with code 500, 400 and 451 and video_url null",
         passes: "each is answered HTTP 200 on the first attempt",

@@ -99,6 +99,13 @@ impl<'n> Fields<'n> {
             .find(|(k, _, _)| *k == key)
             .map(|(_, _, v)| *v)
     }
+    /// The key itself, to point at a setting that should not be there.
+    pub(super) fn key(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, k, _)| *k)
+    }
     pub(super) fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
     }

@@ -352,6 +352,20 @@ async fn serve_exits_4_when_its_port_is_taken_and_3_for_a_bad_plan() {
         "{}",
         out.stderr
     );
+    // A stage the family lacks is refused where it is written, before anything listens.
+    let plan = scenario_file(
+        &dir,
+        "stages.yaml",
+        "name: p\ntasks:\n  - family: wav\n    stages: [success, first]\n",
+    );
+    let out = suno(&["serve", "--plan", &plan, "--listen", &addr]).await;
+    assert_eq!(out.code, exit::INVALID_SCENARIO, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("stages.yaml:4:23")
+            && out.stderr.contains("the wav family has no `first` stage"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -5,112 +5,14 @@ use std::io::Cursor;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use suno_mock::mock_api::{self, RunningApi, ServeConfig};
+use suno_mock::mock_api::ServeConfig;
 use suno_mock::scenario::{Outcome, parse_serve_plan};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::{policy, sender};
-
-async fn serve(cfg: ServeConfig) -> (RunningApi, String) {
-    let cfg = ServeConfig {
-        generation_time: Duration::from_millis(50),
-        policy: policy(2000, 2, 10),
-        seed: 1,
-        ..cfg
-    };
-    let api = mock_api::start(cfg, sender(), ([127, 0, 0, 1], 0).into(), None)
-        .await
-        .unwrap();
-    let url = api.server.url();
-    (api, url)
-}
-
-async fn receiver() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
-    server
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::new()
-}
-
-async fn create(base: &str, body: Value) -> (u16, Value) {
-    let r = client()
-        .post(format!("{base}/api/v1/mp4/generate"))
-        .bearer_auth("test-key")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.json().await.unwrap())
-}
-
-fn task_body(callback: &str, music: &str) -> Value {
-    json!({"taskId": music, "audioId": "e231-8cadc7dc", "callBackUrl": callback, "author": "Test"})
-}
-
-/// Polls record-info, as the provider's docs tell applications to, until the flag leaves
-/// PENDING (and, when `until` is given, reaches it).
-async fn poll(base: &str, task_id: &str, until: Option<&str>) -> Value {
-    let start = Instant::now();
-    loop {
-        let v: Value = client()
-            .get(format!("{base}/api/v1/mp4/record-info?taskId={task_id}"))
-            .bearer_auth("test-key")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let flag = v["data"]["successFlag"].as_str().unwrap_or("").to_string();
-        let done = match until {
-            Some(u) => flag == u,
-            None => flag != "PENDING",
-        };
-        if done {
-            return v;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "still {flag}: {v}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-async fn attempts_for(base: &str, task_id: &str, n: usize) -> Vec<Value> {
-    let start = Instant::now();
-    loop {
-        let all: Vec<Value> = client()
-            .get(format!("{base}/_mock/deliveries"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let mine: Vec<Value> = all.into_iter().filter(|a| a["taskId"] == task_id).collect();
-        if mine.len() >= n {
-            return mine;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "only {} attempts",
-            mine.len()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
+use crate::mock_client::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn success_flow_create_callback_poll_download() {
-    let (_api, base) = serve(ServeConfig::default()).await;
+    let (_api, base) = serve(fast()).await;
     let rx = receiver().await;
     let (status, created) = create(&base, task_body(&format!("{}/cb", rx.uri()), "music-1")).await;
     assert_eq!(status, 200);
@@ -144,7 +46,7 @@ async fn failure_flow_reports_the_code_in_callback_and_record() {
     let (_api, base) = serve(ServeConfig {
         outcome: Some(Outcome::Failure),
         failure_code: 451,
-        ..ServeConfig::default()
+        ..fast()
     })
     .await;
     let rx = receiver().await;
@@ -165,7 +67,7 @@ async fn duplicates_deliver_identical_copies() {
     let (_api, base) = serve(ServeConfig {
         duplicates: 2,
         concurrent_duplicates: true,
-        ..ServeConfig::default()
+        ..fast()
     })
     .await;
     let rx = receiver().await;
@@ -191,7 +93,7 @@ async fn duplicates_deliver_identical_copies() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_receiver_that_is_down_is_retried_then_callback_exception() {
-    let (_api, base) = serve(ServeConfig::default()).await;
+    let (_api, base) = serve(fast()).await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -228,7 +130,7 @@ async fn a_plan_drives_each_task() {
     assert!(warnings.is_empty(), "{warnings:?}");
     let (_api, base) = serve(ServeConfig {
         plan: Some(plan),
-        ..ServeConfig::default()
+        ..fast()
     })
     .await;
     let rx = receiver().await;
@@ -249,7 +151,7 @@ async fn a_plan_drives_each_task() {
 async fn bad_requests_get_the_documented_codes() {
     let (_api, base) = serve(ServeConfig {
         api_key: Some("right".into()),
-        ..ServeConfig::default()
+        ..fast()
     })
     .await;
     let post = |auth: Option<&'static str>, ct: &'static str, body: String| {
@@ -325,32 +227,6 @@ async fn bad_requests_get_the_documented_codes() {
     assert_eq!(r.json::<Value>().await.unwrap()["code"], 404);
 }
 
-async fn balance(base: &str) -> u64 {
-    let v: Value = client()
-        .get(format!("{base}/api/v1/generate/credit"))
-        .bearer_auth("test-key")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(v["code"], 200, "{v}");
-    v["data"].as_u64().unwrap()
-}
-
-async fn task_count(base: &str) -> usize {
-    let v: Value = client()
-        .get(format!("{base}/_mock/tasks"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v.as_array().unwrap().len()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn creates_cost_credits_and_a_create_the_balance_cannot_pay_is_refused() {
     let server = receiver().await;
@@ -358,7 +234,7 @@ async fn creates_cost_credits_and_a_create_the_balance_cannot_pay_is_refused() {
     let (_api, base) = serve(ServeConfig {
         credits: 5,
         prices: vec![("video".into(), 2)],
-        ..ServeConfig::default()
+        ..fast()
     })
     .await;
     assert_eq!(balance(&base).await, 5);
@@ -374,7 +250,7 @@ async fn creates_cost_credits_and_a_create_the_balance_cannot_pay_is_refused() {
     assert_eq!(balance(&base).await, 1, "a refused create costs nothing");
     assert_eq!(task_count(&base).await, 2, "and leaves no task behind");
     // The pair of the refused create is still free.
-    let (_api2, base2) = serve(ServeConfig::default()).await;
+    let (_api2, base2) = serve(fast()).await;
     assert_eq!(create(&base2, task_body(&cb, "m3")).await.0, 200);
 }
 
@@ -384,7 +260,7 @@ async fn creates_beyond_the_rate_limit_are_refused_and_leave_nothing() {
     let cb = format!("{}/cb", server.uri());
     let (_api, base) = serve(ServeConfig {
         rate_limit: Some((3, Duration::from_secs(60))),
-        ..ServeConfig::default()
+        ..fast()
     })
     .await;
     for i in 0..3 {
@@ -405,7 +281,7 @@ async fn creates_beyond_the_rate_limit_are_refused_and_leave_nothing() {
     // `off`: no limit.
     let (_api, base) = serve(ServeConfig {
         rate_limit: None,
-        ..ServeConfig::default()
+        ..fast()
     })
     .await;
     for i in 0..25 {
@@ -413,20 +289,9 @@ async fn creates_beyond_the_rate_limit_are_refused_and_leave_nothing() {
     }
 }
 
-async fn post_json(base: &str, path: &str, body: &Value) -> (u16, Value) {
-    let r = client()
-        .post(format!("{base}{path}"))
-        .bearer_auth("test-key")
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.json().await.unwrap())
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn music_creates_are_validated_as_documented() {
-    let (_api, base) = serve(ServeConfig::default()).await;
+    let (_api, base) = serve(fast()).await;
     let cb = "http://127.0.0.1:9/cb";
     for (body, code, word) in [
         (
@@ -499,37 +364,6 @@ async fn music_creates_are_validated_as_documented() {
     assert!(v["msg"].as_str().unwrap().contains("not valid JSON"), "{v}");
 }
 
-/// Polls music record-info until `status`, keeping every status seen on the way.
-async fn poll_music(base: &str, task_id: &str, status: &str) -> (Value, Vec<String>) {
-    let start = Instant::now();
-    let mut seen: Vec<String> = Vec::new();
-    loop {
-        let v: Value = client()
-            .get(format!(
-                "{base}/api/v1/generate/record-info?taskId={task_id}"
-            ))
-            .bearer_auth("test-key")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let s = v["data"]["status"].as_str().unwrap().to_string();
-        if seen.last() != Some(&s) {
-            seen.push(s.clone());
-        }
-        if s == status {
-            return (v, seen);
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "stuck at {seen:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_application_runs_its_whole_music_flow_offline() {
     use suno_mock::receiver::{self, ReceiverConfig};
@@ -543,8 +377,8 @@ async fn an_application_runs_its_whole_music_flow_offline() {
         .unwrap();
     let (_api, base) = serve(ServeConfig {
         generation_time: Duration::from_millis(600),
-        credits: 14,
-        ..ServeConfig::default()
+        credits: 15,
+        ..fast()
     })
     .await;
     // Create music.
@@ -556,7 +390,7 @@ async fn an_application_runs_its_whole_music_flow_offline() {
     .await;
     assert_eq!(status, 200, "{v}");
     let task = v["data"]["taskId"].as_str().unwrap().to_string();
-    assert_eq!(balance(&base).await, 2, "music costs 12");
+    assert_eq!(balance(&base).await, 3, "music costs 12");
     // Poll to SUCCESS: the statuses move as the stages go out.
     let (info, seen) = poll_music(&base, &task, "SUCCESS").await;
     // Never backwards: every status seen is a later one than the one before.
@@ -575,25 +409,11 @@ async fn an_application_runs_its_whole_music_flow_offline() {
     let (mut state, start) = (Value::Null, Instant::now());
     while state["stage"] != "complete" {
         assert!(start.elapsed() < Duration::from_secs(10), "{state}");
-        state = client()
-            .get(rec.probe_url().replace("{task_id}", &task))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        state = get_json(&rec.probe_url().replace("{task_id}", &task)).await;
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert_eq!(state["processed"], 3, "{state}");
-    let deliveries: Value = client()
-        .get(format!("{base}/_mock/deliveries"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let deliveries: Value = get_json(&format!("{base}/_mock/deliveries")).await;
     let stages: Vec<&str> = deliveries
         .as_array()
         .unwrap()
@@ -630,6 +450,37 @@ async fn an_application_runs_its_whole_music_flow_offline() {
         &jpeg.bytes().await.unwrap()[..],
         suno_mock::artifacts::SAMPLE_JPEG
     );
+    // A WAV of the first track: its callback, its record, a real WAV file.
+    let wav_rx = receiver().await;
+    let (status, v) = post_json(
+        &base,
+        "/api/v1/wav/generate",
+        &json!({"taskId": task, "audioId": track["id"], "callBackUrl": wav_rx.uri()}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let wav_task = v["data"]["taskId"].as_str().unwrap().to_string();
+    let record = poll_until(
+        &base,
+        "/api/v1/wav/record-info",
+        &wav_task,
+        "successFlag",
+        "SUCCESS",
+    )
+    .await;
+    let wav_url = record["data"]["response"]["audioWavUrl"].as_str().unwrap();
+    let wav = client().get(wav_url).send().await.unwrap();
+    assert_eq!(wav.headers()["content-type"], "audio/wav");
+    assert_eq!(
+        &wav.bytes().await.unwrap()[..],
+        suno_mock::artifacts::SAMPLE_WAV
+    );
+    let sent = attempts_for(&base, &wav_task, 1).await;
+    assert_eq!(
+        (sent[0]["family"].as_str(), sent[0]["stage"].as_str()),
+        (Some("wav"), Some("success"))
+    );
+    assert_eq!(balance(&base).await, 2, "a WAV costs 1");
     // A video from the first track.
     let (status, v) = create(
         &base,
@@ -646,14 +497,18 @@ async fn an_application_runs_its_whole_music_flow_offline() {
     )
     .await;
     assert_eq!(status, 429, "{v}");
-    assert_eq!(task_count(&base).await, 2, "one music and one video task");
+    assert_eq!(
+        task_count(&base).await,
+        3,
+        "one music, one WAV and one video task"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_mock_task_list_names_each_family_and_record_info_stays_the_providers() {
     let server = receiver().await;
     let cb = format!("{}/cb", server.uri());
-    let (_api, base) = serve(ServeConfig::default()).await;
+    let (_api, base) = serve(fast()).await;
     let (_, v) = create(&base, task_body(&cb, "fam")).await;
     let video = v["data"]["taskId"].as_str().unwrap().to_string();
     let (_, v) = post_json(
@@ -663,14 +518,7 @@ async fn the_mock_task_list_names_each_family_and_record_info_stays_the_provider
     )
     .await;
     let music = v["data"]["taskId"].as_str().unwrap().to_string();
-    let list: Value = client()
-        .get(format!("{base}/_mock/tasks"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = get_json(&format!("{base}/_mock/tasks")).await;
     let family = |id: &str| {
         list.as_array()
             .unwrap()
@@ -692,7 +540,7 @@ async fn media_links_stop_serving_after_the_retention() {
     for (retention, expected) in [(None, 200), (Some(Duration::from_millis(1)), 403)] {
         let (_api, base) = serve(ServeConfig {
             retention,
-            ..ServeConfig::default()
+            ..fast()
         })
         .await;
         let (_, v) = create(&base, task_body(&cb, "keep")).await;
@@ -708,7 +556,7 @@ async fn media_links_stop_serving_after_the_retention() {
 async fn every_one_callback_family_creates_calls_back_and_polls() {
     let server = receiver().await;
     let cb = format!("{}/cb", server.uri());
-    let (_api, base) = serve(ServeConfig::default()).await;
+    let (_api, base) = serve(fast()).await;
     for family in suno_mock::family::CATALOGUE
         .iter()
         .filter(|f| suno_mock::mock_api::single::served(f))
@@ -740,15 +588,7 @@ async fn every_one_callback_family_creates_calls_back_and_polls() {
         };
         let start = Instant::now();
         let record = loop {
-            let v: Value = client()
-                .get(format!("{base}{}?taskId={id}", p.path))
-                .bearer_auth("test-key")
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let v: Value = get_json(&format!("{base}{}?taskId={id}", p.path)).await;
             if v["data"][p.flag] == done {
                 break v["data"].clone();
             }

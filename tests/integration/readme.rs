@@ -168,3 +168,32 @@ fn skeletons_keep_words_and_drop_what_varies() {
         skeleton("fail must ack-success")
     );
 }
+
+/// The README's YAML blocks are files a user copies: each scenario parses as a scenario and
+/// each `serve` plan (a `tasks:` list) as a plan, with no warning (the CI and Kubernetes files aside).
+#[test]
+fn every_readme_yaml_block_parses() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let blocks: Vec<&str> = readme
+        .split("```yaml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert!(!blocks.is_empty());
+    let mut plans = 0;
+    for block in blocks {
+        if !block.starts_with("name:") {
+            continue; // a CI workflow or a Kubernetes job, not ours to parse
+        }
+        if !block.contains("\nsteps:") {
+            plans += 1;
+            let (_, warnings) = suno_mock::scenario::parse_serve_plan("README.md", block)
+                .unwrap_or_else(|e| panic!("{block}\n{e:?}"));
+            assert!(warnings.is_empty(), "{block}\n{warnings:?}");
+        } else {
+            suno_mock::scenario::parse_scenario("README.md", block)
+                .unwrap_or_else(|e| panic!("{block}\n{e:?}"));
+        }
+    }
+    assert!(plans > 0, "the README shows a serve plan");
+}

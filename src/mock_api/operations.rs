@@ -1,0 +1,285 @@
+//! The create endpoints of the music-like operations and what each requires: generate, extend,
+//! upload-cover, upload-extend, add-instrumental, add-vocals (the `music` family, three
+//! stages) and replace-section (its own family: one callback, a 10 s sender deadline). All
+//! report on `GET /api/v1/generate/record-info`.
+//!
+//! The provider's pages give generate's rules in full (`customMode`, `instrumental`, `model`,
+//! `callBackUrl`; the custom-mode fields; the per-model lengths). For the others the mock
+//! requires the fields their pages mark required and applies the same length limits.
+
+use serde_json::{Map, Value};
+
+/// The models a create may name.
+pub const MODELS: &[&str] = &["V4", "V4_5", "V4_5PLUS", "V4_5ALL", "V5", "V5_5"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Bool,
+    Number,
+}
+
+/// What else an operation checks beyond its required fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extra {
+    None,
+    /// `customMode: true` requires `style` and `title`, and `prompt` unless instrumental;
+    /// otherwise `prompt` (at most 500 characters) is the only input.
+    CustomMode,
+    /// `defaultParamFlag: true` requires `prompt`, `style`, `title` and `continueAt`.
+    DefaultParams,
+    /// `infillStartS` before `infillEndS`, neither negative.
+    Infill,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    /// The `POST` path.
+    pub path: &'static str,
+    /// The catalogue family whose callbacks it sends.
+    pub family: &'static str,
+    /// `operationType` in record-info.
+    pub operation_type: &'static str,
+    /// The failure `msg` of this operation's callbacks (code 400).
+    pub failure_msg: &'static str,
+    /// Required fields, checked in this order (`callBackUrl` is always checked after these).
+    pub required: &'static [(&'static str, Kind)],
+    pub extra: Extra,
+}
+
+pub static OPERATIONS: &[Operation] = &[
+    Operation {
+        path: "/api/v1/generate",
+        family: "music",
+        operation_type: "generate",
+        failure_msg: "Music generation failed",
+        required: &[
+            ("customMode", Kind::Bool),
+            ("instrumental", Kind::Bool),
+            ("model", Kind::Text),
+        ],
+        extra: Extra::CustomMode,
+    },
+    Operation {
+        path: "/api/v1/generate/extend",
+        family: "music",
+        operation_type: "extend",
+        failure_msg: "Music extension failed",
+        required: &[
+            ("defaultParamFlag", Kind::Bool),
+            ("audioId", Kind::Text),
+            ("model", Kind::Text),
+        ],
+        extra: Extra::DefaultParams,
+    },
+    Operation {
+        path: "/api/v1/generate/upload-cover",
+        family: "music",
+        operation_type: "upload_cover",
+        failure_msg: "Audio covering failed",
+        required: &[
+            ("uploadUrl", Kind::Text),
+            ("customMode", Kind::Bool),
+            ("instrumental", Kind::Bool),
+            ("model", Kind::Text),
+        ],
+        extra: Extra::CustomMode,
+    },
+    Operation {
+        path: "/api/v1/generate/upload-extend",
+        family: "music",
+        operation_type: "upload_extend",
+        failure_msg: "Audio extension failed",
+        required: &[
+            ("uploadUrl", Kind::Text),
+            ("defaultParamFlag", Kind::Bool),
+            ("model", Kind::Text),
+        ],
+        extra: Extra::DefaultParams,
+    },
+    Operation {
+        path: "/api/v1/generate/add-instrumental",
+        family: "music",
+        operation_type: "add_instrumental",
+        failure_msg: "Instrumental generation failed",
+        required: &[
+            ("uploadUrl", Kind::Text),
+            ("title", Kind::Text),
+            ("tags", Kind::Text),
+            ("negativeTags", Kind::Text),
+        ],
+        extra: Extra::None,
+    },
+    Operation {
+        path: "/api/v1/generate/add-vocals",
+        family: "music",
+        operation_type: "add_vocals",
+        failure_msg: "Vocal generation failed",
+        required: &[
+            ("uploadUrl", Kind::Text),
+            ("prompt", Kind::Text),
+            ("title", Kind::Text),
+            ("style", Kind::Text),
+            ("negativeTags", Kind::Text),
+        ],
+        extra: Extra::None,
+    },
+    Operation {
+        path: "/api/v1/generate/replace-section",
+        family: "replace-section",
+        operation_type: "replace_section",
+        failure_msg: "Invalid parameters",
+        required: &[
+            ("taskId", Kind::Text),
+            ("audioId", Kind::Text),
+            ("prompt", Kind::Text),
+            ("tags", Kind::Text),
+            ("title", Kind::Text),
+            ("infillStartS", Kind::Number),
+            ("infillEndS", Kind::Number),
+        ],
+        extra: Extra::Infill,
+    },
+];
+
+/// A refused create: the envelope's code and the message naming the field.
+pub type Refusal = (u16, String);
+
+fn present(o: &Map<String, Value>, name: &str) -> bool {
+    match o.get(name) {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) => !s.trim().is_empty(),
+        Some(_) => true,
+    }
+}
+
+fn typed(o: &Map<String, Value>, name: &str, kind: Kind) -> Result<(), Refusal> {
+    let ok = matches!(
+        (o.get(name), kind),
+        (None | Some(Value::Null), _)
+            | (Some(Value::String(_)), Kind::Text)
+            | (Some(Value::Bool(_)), Kind::Bool)
+            | (Some(Value::Number(_)), Kind::Number)
+    );
+    if ok {
+        Ok(())
+    } else {
+        Err((
+            400,
+            format!(
+                "{name} must be {}",
+                match kind {
+                    Kind::Text => "a string",
+                    Kind::Bool => "true or false",
+                    Kind::Number => "a number",
+                }
+            ),
+        ))
+    }
+}
+
+fn require(o: &Map<String, Value>, name: &str, kind: Kind, when: &str) -> Result<(), Refusal> {
+    typed(o, name, kind)?;
+    if present(o, name) {
+        Ok(())
+    } else {
+        Err((400, format!("{name} is required{when}")))
+    }
+}
+
+fn text<'a>(o: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    o.get(name)
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+}
+
+impl Operation {
+    /// The documented checks in order; the model (when given) and the callback URL.
+    pub fn validate(&self, o: &Map<String, Value>) -> Result<(Option<String>, String), Refusal> {
+        for (name, kind) in self.required {
+            require(o, name, *kind, "")?;
+        }
+        require(o, "callBackUrl", Kind::Text, "")?;
+        let model = text(o, "model").map(str::to_string);
+        if let Some(m) = &model
+            && !MODELS.contains(&m.as_str())
+        {
+            return Err((
+                400,
+                format!("model `{m}` is not one of {}", MODELS.join(", ")),
+            ));
+        }
+        let callback = text(o, "callBackUrl").unwrap_or_default().to_string();
+        match url::Url::parse(&callback) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
+            _ => return Err((400, "callBackUrl must be an http or https URL".into())),
+        }
+        for name in ["prompt", "style", "title"] {
+            typed(o, name, Kind::Text)?;
+        }
+        let flag = |name| o.get(name).and_then(Value::as_bool).unwrap_or(false);
+        match self.extra {
+            Extra::CustomMode if flag("customMode") => {
+                require(o, "style", Kind::Text, " in custom mode")?;
+                require(o, "title", Kind::Text, " in custom mode")?;
+                if !flag("instrumental") {
+                    require(
+                        o,
+                        "prompt",
+                        Kind::Text,
+                        " in custom mode unless instrumental",
+                    )?;
+                }
+            }
+            Extra::CustomMode => {
+                require(o, "prompt", Kind::Text, "")?;
+                return over(o, "prompt", 500, model.as_deref()).map(|_| (model, callback));
+            }
+            Extra::DefaultParams if flag("defaultParamFlag") => {
+                let when = " when defaultParamFlag is true";
+                for name in ["prompt", "style", "title"] {
+                    require(o, name, Kind::Text, when)?;
+                }
+                require(o, "continueAt", Kind::Number, when)?;
+            }
+            Extra::Infill => {
+                let at = |name| o.get(name).and_then(Value::as_f64).unwrap_or(0.0);
+                let (start, end) = (at("infillStartS"), at("infillEndS"));
+                if start < 0.0 || end <= start {
+                    return Err((
+                        400,
+                        format!(
+                            "infillStartS ({start}) must be at least 0 and before infillEndS ({end})"
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        let v4 = model.as_deref() == Some("V4");
+        over(o, "prompt", if v4 { 3000 } else { 5000 }, model.as_deref())?;
+        over(o, "style", if v4 { 200 } else { 1000 }, model.as_deref())?;
+        let short = v4 || model.as_deref() == Some("V4_5ALL");
+        over(o, "title", if short { 80 } else { 100 }, model.as_deref())?;
+        Ok((model, callback))
+    }
+}
+
+/// 413 when a text field is longer than the model allows.
+fn over(
+    o: &Map<String, Value>,
+    name: &str,
+    max: usize,
+    model: Option<&str>,
+) -> Result<(), Refusal> {
+    match text(o, name) {
+        Some(s) if s.chars().count() > max => Err((
+            413,
+            match model {
+                Some(m) => format!("{name} is longer than {max} characters for model {m}"),
+                None => format!("{name} is longer than {max} characters"),
+            },
+        )),
+        _ => Ok(()),
+    }
+}
