@@ -68,7 +68,7 @@ pub async fn run_check(
         suite::plan(&opts.only, hmac, token, s.family).map_err(|m| Fatal(exit::HARNESS, m))?;
     let run = s
         .engine
-        .run(&plan)
+        .run_scheduled(&plan, &suite::schedule(&plan))
         .await
         .map_err(|e| Fatal(exit::HARNESS, s.secrets.redact(&e.to_string())))?;
     let results = rules::judge_all(&context(s, &run, hmac, opts), &opts.only);

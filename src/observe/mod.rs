@@ -83,6 +83,14 @@ impl Observer {
         })
     }
 
+    /// One look at a task that nothing has been sent for: it has no side effects under way,
+    /// so this look is its settled state.
+    pub async fn at_rest(&self, task: &str, task_id: &str) -> Result<Observation, String> {
+        let mut o = self.snapshot(task, task_id).await?;
+        o.settled = true;
+        Ok(o)
+    }
+
     /// Looks repeatedly until nothing has changed for the settle window. Side effects of a
     /// receiver happen in its own time, so polling is the only way to see them come to rest.
     /// With `until_downloaded`, first waits (at most that long) for a completed download.

@@ -47,7 +47,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
         ))
     } else if a.status.is_none() {
         Finding::Bad(format!(
-            "{} {} while its video trickled out over more than {}: the download blocks the answer",
+            "{} {} while its video trickled out over more than {}: the download blocks the answer (the provider would retry; check stops at this first attempt, which decides the rule)",
             what(d),
             describe(a),
             Dur(ctx.deadline)

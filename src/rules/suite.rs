@@ -1,5 +1,6 @@
 //! The conformance suite: the scenarios under `scenarios/contract/`, compiled into the binary,
-//! in the order they run (bad input after the well-formed callbacks, `survive-bad-input` last).
+//! in the order they are reported, and the phases they run in (the well-formed callbacks at
+//! once, then bad input, `survive-bad-input` last).
 
 use super::verify_source::{SIGNATURE_VARIANTS, TOKEN_VARIANTS};
 use crate::family::Family;
@@ -40,6 +41,28 @@ fn rule_of(file: &str) -> &str {
     let base = file.rsplit('/').next().unwrap_or(file);
     let base = base.strip_suffix(".yaml").unwrap_or(base);
     base.split_once('-').map_or(base, |(_, r)| r)
+}
+
+/// When a rule's scenario runs in `check`: the well-formed callbacks all at once (phase 0),
+/// then the bad input (1), then `survive-bad-input` (2), so a receiver that dies on bad input
+/// is still judged fairly on everything else.
+pub fn phase(rule: &str) -> usize {
+    match rule {
+        "reject-malformed" | "reject-invalid" => 1,
+        "survive-bad-input" => 2,
+        _ => 0,
+    }
+}
+
+/// The schedule `check` runs a plan on: phases by rule, each scenario's tasks in lanes.
+pub fn schedule(plan: &[LoadedScenario]) -> crate::run::Schedule {
+    crate::run::Schedule {
+        phases: plan
+            .iter()
+            .map(|s| phase(s.scenario.rule.as_deref().unwrap_or("")))
+            .collect(),
+        lanes: true,
+    }
 }
 
 /// Whether a rule has anything to deliver for this family and run: the stage rules need

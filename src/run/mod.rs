@@ -6,5 +6,5 @@ pub(crate) mod deliver;
 mod engine;
 mod preflight;
 
-pub use engine::{Engine, Event, EventHook, RunConfig, RunError};
+pub use engine::{Engine, Event, EventHook, RunConfig, RunError, Schedule};
 pub use preflight::preflight;
