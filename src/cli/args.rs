@@ -13,7 +13,7 @@ use crate::family::Family;
 #[command(
     name = "suno-mock",
     version,
-    about = "Plays the provider's side of the Suno music-video callbacks and checks your receiver",
+    about = "Plays the provider's side of the Suno API callbacks (every family) and checks your receiver",
     after_help = "Exit status: 0 every must rule passed / every expectation held, 1 a must rule failed or could not be verified (inconclusive), an expectation failed, or under --strict a should rule did not pass, 2 usage error, 3 invalid scenario file, 4 the harness could not do its job, 130 interrupted."
 )]
 pub struct Cli {
@@ -57,12 +57,23 @@ pub enum Command {
     },
     /// Run a built-in receiver on its own (to try a scenario against, or to read its code's behaviour).
     Receiver(ReceiverArgs),
-    /// The mock provider API: create music-video tasks, poll them, get their callbacks.
+    /// The mock provider API: create tasks of every family, poll them, get their callbacks.
     Serve(ServeArgs),
     /// Many tasks at a set rate and concurrency; latency percentiles and every delivery accounted for.
     Load(LoadArgs),
     /// Add the JSON reports of `load --shard K/N` runs into the report of the whole run.
     Merge(MergeArgs),
+    /// Print a shell completion script (`suno-mock completions bash > /etc/bash_completion.d/suno-mock`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (`suno-mock man > suno-mock.1`), or with --dir write one page per
+    /// command there.
+    Man {
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Where callbacks go: a URL, or `builtin` for the built-in reference receiver on loopback.
@@ -292,6 +303,11 @@ pub struct CheckArgs {
     /// fast-ack: the largest p95 answer latency that passes.
     #[arg(long, default_value = "1s", value_name = "DUR")]
     pub fast_ack_p95: Dur,
+    /// GitHub Actions output: an annotation per rule that fails or warns, and the verdict
+    /// table with evidence appended to $GITHUB_STEP_SUMMARY (on by itself when
+    /// GITHUB_ACTIONS=true).
+    #[arg(long)]
+    pub github: bool,
     #[command(flatten)]
     pub sender: SenderArgs,
     #[command(flatten)]

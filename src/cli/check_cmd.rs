@@ -9,7 +9,7 @@ use super::live::Live;
 use super::session::{Fatal, Output, Session, emit, runtime, setup};
 use crate::exit;
 use crate::outcome::{RunOutcome, ScenarioStatus};
-use crate::report::{check, human, junit};
+use crate::report::{check, github, human, junit};
 use crate::rules::{self, CATALOGUE, Context, Level, RuleResult, Verdict, suite};
 use crate::run::Event;
 
@@ -167,7 +167,11 @@ pub fn run(a: CheckArgs) -> i32 {
                     junit: xml,
                     code,
                 };
-                Ok(emit(&a.report, &s.secrets, out))
+                let code = emit(&a.report, &s.secrets, out);
+                if a.github || github::detected() {
+                    return Ok(github_output(&a, &s, &run, &results, code));
+                }
+                Ok(code)
             })
         });
     match result {
@@ -260,4 +264,41 @@ fn streamer(
             }
         }
     })
+}
+
+/// The annotations (on stdout after the human report; on stderr under `--format json`, so
+/// stdout stays one JSON document: the runner reads workflow commands from both) and the step
+/// summary appended to `$GITHUB_STEP_SUMMARY` when it is set. A summary that cannot be
+/// written is exit 4, as a report file is.
+fn github_output(
+    a: &CheckArgs,
+    s: &Session,
+    run: &RunOutcome,
+    results: &[RuleResult],
+    code: i32,
+) -> i32 {
+    let notes = s.secrets.redact(&github::annotations(results));
+    match a.report.format {
+        Format::Human => crate::console::out!("{notes}"),
+        Format::Json => crate::console::err!("{notes}"),
+    }
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return code;
+    };
+    let text = s.secrets.redact(&github::summary(run, results, code));
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+    match written {
+        Ok(()) => code,
+        Err(e) => {
+            crate::console::errln!(
+                "error: cannot append the step summary to `{}` (GITHUB_STEP_SUMMARY): {e}",
+                std::path::Path::new(&path).display()
+            );
+            exit::HARNESS
+        }
+    }
 }

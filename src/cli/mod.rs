@@ -3,6 +3,7 @@
 pub mod args;
 mod check_cmd;
 mod demo_cmd;
+mod docs_cmd;
 mod live;
 mod load_cmd;
 mod merge_cmd;
@@ -47,5 +48,7 @@ pub fn main() -> i32 {
         args::Command::Serve(a) => serve_cmd::run(a),
         args::Command::Load(a) => load_cmd::run(a),
         args::Command::Merge(a) => merge_cmd::run(a),
+        args::Command::Completions { shell } => docs_cmd::completions(shell),
+        args::Command::Man { dir } => docs_cmd::man(dir.as_deref()),
     }
 }

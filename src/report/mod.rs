@@ -1,8 +1,10 @@
-//! Reports written from outcome data: human text, JSON with `schema_version`, JUnit XML.
+//! Reports written from outcome data: human text, JSON with `schema_version`, JUnit XML,
+//! GitHub Actions annotations and step summary.
 //! Every text passes through the secret redactor before it leaves the process.
 
 pub mod check;
 pub mod evidence;
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;

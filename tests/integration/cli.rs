@@ -461,3 +461,33 @@ async fn secrets_never_appear_in_any_output_format() {
         "the commands really ran"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn completions_and_man_pages_come_from_the_same_definitions() {
+    let bash = suno(&["completions", "bash"]).await;
+    assert_eq!(bash.code, exit::SUCCESS);
+    assert!(bash.stdout.contains("--hmac-key") && bash.stdout.contains("serve"));
+    // The script is valid bash.
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("suno-mock.bash");
+    std::fs::write(&script, &bash.stdout).unwrap();
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(syntax.status.success(), "{syntax:?}");
+    for shell in ["zsh", "fish"] {
+        let out = suno(&["completions", shell]).await;
+        assert_eq!(out.code, exit::SUCCESS);
+        assert!(out.stdout.contains("report-junit"), "{shell}");
+    }
+    assert_eq!(suno(&["completions", "tcsh"]).await.code, exit::USAGE);
+    let man = suno(&["man"]).await;
+    assert!(man.stdout.starts_with(".ie") && man.stdout.contains(".TH suno-mock 1"));
+    let pages = dir.path().join("man");
+    let out = suno(&["man", "--dir", pages.to_str().unwrap()]).await;
+    assert_eq!(out.code, exit::SUCCESS, "{}", out.stderr);
+    let check = std::fs::read_to_string(pages.join("suno-mock-check.1")).unwrap();
+    assert!(check.contains(r"\-\-github"), "{check}");
+}

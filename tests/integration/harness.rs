@@ -15,10 +15,19 @@ pub struct Out {
 
 /// Runs the built binary with `args`, no colour, no standard input.
 pub async fn suno(args: &[&str]) -> Out {
+    suno_env(args, &[]).await
+}
+
+/// [`suno`] with these environment variables set. The CI's own GitHub Actions variables are
+/// removed, so a run on GitHub prints what a run anywhere else does.
+pub async fn suno_env(args: &[&str], env: &[(&str, &str)]) -> Out {
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"))
         .args(args)
         .env("NO_COLOR", "1")
         .env_remove("SUNO_MOCK_HMAC_KEY")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .envs(env.iter().copied())
         .stdin(std::process::Stdio::null())
         .kill_on_drop(true)
         .output()

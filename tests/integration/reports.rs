@@ -3,7 +3,7 @@
 use wiremock::matchers::{body_partial_json, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::{redact, repo, suno};
+use crate::harness::{redact, repo, suno, suno_env};
 
 /// Answers 200 to everything but failure callbacks with code 451, which get a 500.
 async fn half_broken() -> MockServer {
@@ -95,4 +95,57 @@ async fn check_reports() {
     json_args.extend(["--format", "json"]);
     let json = suno(&json_args).await;
     insta::assert_snapshot!("check_json", redact(&json.stdout));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn github_annotations_and_step_summary() {
+    let server = half_broken().await;
+    let url = format!("{}/callback", server.uri());
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let args = [
+        "check",
+        "--receiver",
+        &url,
+        "--seed",
+        "9",
+        "--only",
+        "ack-failure,ack-success,reject-malformed,record-failure",
+        "--retries",
+        "0",
+    ];
+    let env = [
+        ("GITHUB_ACTIONS", "true"),
+        ("GITHUB_STEP_SUMMARY", summary.to_str().unwrap()),
+    ];
+    let out = suno_env(&args, &env).await;
+    assert_eq!(out.code, 1);
+    let notes: String = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    insta::assert_snapshot!("github_annotations", redact(&notes));
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        md.starts_with("earlier step\n\n## suno-mock check"),
+        "appended: {md}"
+    );
+    insta::assert_snapshot!("github_summary", redact(&md));
+    // Under --format json the annotations go to stderr and stdout stays one JSON document;
+    // --github turns it all on without the variable.
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json", "--github"]);
+    let out = suno(&json_args).await;
+    serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap();
+    assert!(
+        out.stderr.contains("::error title=suno-mock ack-failure"),
+        "{}",
+        out.stderr
+    );
+    // Off the runner, none of it.
+    let out = suno(&args).await;
+    assert!(!out.stdout.contains("::error"), "{}", out.stdout);
 }
