@@ -239,6 +239,10 @@ pub struct ReportArgs {
     /// Also write a JUnit XML report to FILE (checked before the first delivery).
     #[arg(long, value_name = "FILE")]
     pub report_junit: Option<PathBuf>,
+    /// Also write one self-contained HTML page to FILE: the verdicts, their evidence and a
+    /// timeline of every attempt (load: the latency curve and deliveries per second).
+    #[arg(long, value_name = "FILE")]
+    pub report_html: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -166,6 +166,7 @@ pub fn run(a: CheckArgs) -> i32 {
                     human: text,
                     junit: xml,
                     code,
+                    deadline: s.engine.cfg.policy.timeout,
                 };
                 let code = emit(&a.report, &s.secrets, out);
                 if a.github || github::detected() {

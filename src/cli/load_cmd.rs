@@ -35,7 +35,16 @@ pub fn thresholds(a: &LimitArgs, r: &LoadResult) -> Vec<Threshold> {
     v
 }
 
-/// The exit status, the human text, the JSON and the JUnit of a load result: shared by
+/// What a load result is reported as.
+pub struct Outputs {
+    pub code: i32,
+    pub human: String,
+    pub json: Result<String, String>,
+    pub junit: Result<String, String>,
+    pub html: Option<String>,
+}
+
+/// The exit status, the human text, the JSON, the JUnit and the HTML of a load result: shared by
 /// `load` and `merge`, which print the same report.
 pub fn outputs(
     command: &str,
@@ -43,7 +52,7 @@ pub fn outputs(
     r: LoadResult,
     limits: &LimitArgs,
     st: &crate::report::Style,
-) -> (i32, String, Result<String, String>, Result<String, String>) {
+) -> Outputs {
     let checks = thresholds(limits, &r);
     let code = if r.interrupted {
         exit::INTERRUPTED
@@ -79,8 +88,15 @@ pub fn outputs(
         });
     }
     let xml = junit::render(&format!("suno-mock {command}"), cases, total);
+    let html = crate::report::html::load_page(&r, code);
     let json = LoadReport::new(command, r, checks, code).to_json();
-    (code, human, json, xml)
+    Outputs {
+        code,
+        human,
+        json,
+        junit: xml,
+        html: Some(html),
+    }
 }
 
 pub fn run(a: LoadArgs) -> i32 {
@@ -156,9 +172,15 @@ async fn execute(a: &LoadArgs) -> Result<i32, Fatal> {
     let result = load::run(cfg, &e.host, e.cancel.clone())
         .await
         .map_err(|m| Fatal(exit::HARNESS, m))?;
-    let (code, human, json, xml) = outputs("load", head, result, &a.limits, &s.style);
+    let Outputs {
+        code,
+        human,
+        json,
+        junit: xml,
+        html,
+    } = outputs("load", head, result, &a.limits, &s.style);
     let json = json.map_err(|m| Fatal(exit::HARNESS, m))?;
     Ok(write_reports(
-        &a.report, &s.secrets, &human, &json, xml, code,
+        &a.report, &s.secrets, &human, &json, xml, html, code,
     ))
 }

@@ -60,7 +60,13 @@ pub fn run(a: MergeArgs) -> i32 {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let (code, human, json, xml) = outputs("merge", head, merged, &a.limits, &Style::detect());
+    let super::load_cmd::Outputs {
+        code,
+        human,
+        json,
+        junit: xml,
+        html,
+    } = outputs("merge", head, merged, &a.limits, &Style::detect());
     let json = match json {
         Ok(j) => j,
         Err(m) => {
@@ -68,5 +74,13 @@ pub fn run(a: MergeArgs) -> i32 {
             return exit::HARNESS;
         }
     };
-    write_reports(&a.report, &Secrets::default(), &human, &json, xml, code)
+    write_reports(
+        &a.report,
+        &Secrets::default(),
+        &human,
+        &json,
+        xml,
+        html,
+        code,
+    )
 }

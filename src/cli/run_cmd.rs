@@ -104,6 +104,7 @@ async fn execute(args: &RunArgs, scenarios: &[LoadedScenario]) -> Result<i32, Fa
         human: text,
         junit: xml,
         code,
+        deadline: s.engine.cfg.policy.timeout,
     };
     Ok(emit(&args.report, &s.secrets, out))
 }

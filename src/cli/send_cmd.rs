@@ -179,6 +179,7 @@ async fn execute(args: &SendArgs, sc: LoadedScenario) -> Result<i32, Fatal> {
         human: text,
         junit: xml,
         code,
+        deadline: s.engine.cfg.policy.timeout,
     };
     Ok(emit(&args.report, &s.secrets, out))
 }

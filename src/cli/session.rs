@@ -212,7 +212,11 @@ pub fn check_report_paths(paths: &[Option<&Path>]) -> Result<(), Fatal> {
 impl ReportArgs {
     /// [`check_report_paths`] for the files these flags ask for.
     pub fn check_paths(&self) -> Result<(), Fatal> {
-        check_report_paths(&[self.report_json.as_deref(), self.report_junit.as_deref()])
+        check_report_paths(&[
+            self.report_json.as_deref(),
+            self.report_junit.as_deref(),
+            self.report_html.as_deref(),
+        ])
     }
 }
 
@@ -233,6 +237,8 @@ pub struct Output<'a> {
     pub human: String,
     pub junit: Result<String, String>,
     pub code: i32,
+    /// The deadline per attempt, marked on the HTML report's timeline.
+    pub deadline: std::time::Duration,
 }
 
 /// Prints the report in the chosen format and writes the report files. Every text goes through
@@ -245,6 +251,7 @@ pub fn emit(a: &ReportArgs, secrets: &Secrets, out: Output<'_>) -> i32 {
         human,
         junit,
         code,
+        deadline,
     } = out;
     let code = if run.interrupted {
         exit::INTERRUPTED
@@ -252,7 +259,11 @@ pub fn emit(a: &ReportArgs, secrets: &Secrets, out: Output<'_>) -> i32 {
         code
     };
     let json = report::json::report(command, run, rules, code);
-    write_reports(a, secrets, &human, &json, junit, code)
+    let html = a
+        .report_html
+        .as_ref()
+        .map(|_| report::html::run_page(command, run, rules, deadline, code));
+    write_reports(a, secrets, &human, &json, junit, html, code)
 }
 
 /// Prints `human` or `json` as `--format` asks, writes the report files, redacts everything.
@@ -263,6 +274,7 @@ pub fn write_reports(
     human: &str,
     json: &str,
     junit: Result<String, String>,
+    html: Option<String>,
     code: i32,
 ) -> i32 {
     match a.format {
@@ -275,6 +287,9 @@ pub fn write_reports(
     }
     if let Some(p) = &a.report_junit {
         files.push((p, junit.map(|x| secrets.redact(&x))));
+    }
+    if let (Some(p), Some(h)) = (&a.report_html, html) {
+        files.push((p, Ok(secrets.redact(&h))));
     }
     for (path, text) in files {
         let result = text

@@ -68,7 +68,11 @@ pub fn merge(parts: &[(String, LoadResult)]) -> Result<LoadResult, String> {
     out.tasks_downloaded_partly = 0;
     out.duration_s = 0.0;
     out.interrupted = false;
+    out.per_second.clear();
     for (_, r) in parts {
+        // Shards start together (a CI matrix, an indexed Job): second k of each is second k
+        // of the run.
+        super::stats::add_series(&mut out.per_second, &r.per_second);
         out.counts.add(&r.counts);
         for (k, v) in &r.failed_by_class {
             *out.failed_by_class.entry(k.clone()).or_default() += v;

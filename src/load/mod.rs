@@ -110,6 +110,11 @@ struct Shared {
 }
 
 impl Shared {
+    /// Whole seconds since the run started.
+    fn second(&self) -> usize {
+        self.start.elapsed().as_secs() as usize
+    }
+
     fn last_stage(&self) -> u8 {
         u8::try_from(self.cfg.family.stages.len().saturating_sub(1)).unwrap_or(0)
     }
@@ -203,8 +208,9 @@ impl Shared {
 
 /// Counts a delivery whose outcome is final. Tasks and duplicates are counted here, when they
 /// went out, not when scheduled: an interrupted run counts only what was sent (issue 9).
-fn finish(st: &mut Stats, job: &Job, last_stage: u8, class: Option<ErrorClass>) {
+fn finish(st: &mut Stats, job: &Job, last_stage: u8, class: Option<ErrorClass>, second: usize) {
     st.counts.sent += 1;
+    st.count_second(second);
     if job.copy > 1 {
         st.counts.duplicates += 1;
     } else if job.stage == 0 {
@@ -316,7 +322,7 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
     };
     let (line, finished) = match class {
         None => {
-            finish(st, &job, last_stage, None);
+            finish(st, &job, last_stage, None, sh.second());
             (record_line("acknowledged", None), true)
         }
         Some(c) => {
@@ -338,7 +344,7 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
                 );
                 (record_line("retry", Some(c)), false)
             } else {
-                finish(st, &job, last_stage, Some(c));
+                finish(st, &job, last_stage, Some(c), sh.second());
                 let outcome = if job.ambiguous { "ambiguous" } else { "failed" };
                 (record_line(outcome, Some(c)), true)
             }
@@ -453,7 +459,7 @@ pub async fn run(
                 Ok(Some(job)) => {
                     sh.pending.fetch_sub(1, Ordering::SeqCst);
                     match job.last_error {
-                        Some(c) => finish(&mut total, &job, sh.last_stage(), Some(c)),
+                        Some(c) => finish(&mut total, &job, sh.last_stage(), Some(c), sh.second()),
                         None => {
                             total.counts.unsent += 1;
                             if job.copy == 1 && job.stage == 0 {

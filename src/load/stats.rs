@@ -59,6 +59,9 @@ pub struct Stats {
     pub by_class: [u64; ErrorClass::ALL.len()],
     /// Non-200 statuses seen, by status (small: statuses are few).
     pub statuses: std::collections::BTreeMap<u16, u64>,
+    /// Deliveries whose outcome became final in each second of the run (index: whole seconds
+    /// since it started).
+    pub per_second: Vec<u64>,
 }
 
 impl Default for Stats {
@@ -68,6 +71,7 @@ impl Default for Stats {
             counts: Counts::default(),
             by_class: [0; ErrorClass::ALL.len()],
             statuses: Default::default(),
+            per_second: Vec::new(),
         }
     }
 }
@@ -85,7 +89,16 @@ impl Stats {
             .unwrap_or(ErrorClass::ALL.len() - 1)
     }
 
+    /// One more delivery finished `second` whole seconds into the run.
+    pub fn count_second(&mut self, second: usize) {
+        if self.per_second.len() <= second {
+            self.per_second.resize(second + 1, 0);
+        }
+        self.per_second[second] += 1;
+    }
+
     pub fn merge(&mut self, o: &Stats) {
+        add_series(&mut self.per_second, &o.per_second);
         let _ = self.latency.add(&o.latency);
         self.counts.add(&o.counts);
         for (a, b) in self.by_class.iter_mut().zip(o.by_class) {
@@ -172,8 +185,22 @@ pub struct LoadResult {
     /// Downloads that mean a task was processed once (the media of each of its callbacks).
     pub media_per_task: u64,
     pub interrupted: bool,
+    /// Deliveries finished in each second of the run, from its start (for the HTML report's
+    /// chart; `merge` adds the shards' second by second).
+    #[serde(default)]
+    pub per_second: Vec<u64>,
     /// Every latency, for `merge`: percentiles of merged shards are those of the whole run.
     pub latency_histogram: Latencies,
+}
+
+/// Adds `o` to `into`, second by second.
+pub fn add_series(into: &mut Vec<u64>, o: &[u64]) {
+    if into.len() < o.len() {
+        into.resize(o.len(), 0);
+    }
+    for (a, b) in into.iter_mut().zip(o) {
+        *a += b;
+    }
 }
 
 impl LoadResult {
@@ -216,6 +243,7 @@ impl LoadResult {
             tasks_downloaded_partly: 0,
             media_per_task: 1,
             interrupted,
+            per_second: s.per_second.clone(),
             latency_histogram: Latencies(s.latency.clone()),
         }
     }

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod evidence;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;

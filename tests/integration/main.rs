@@ -4,12 +4,14 @@
 #![allow(clippy::unwrap_used)]
 
 mod artifacts;
+mod browser;
 mod check_rules;
 mod cli;
 mod families;
 mod faults;
 mod first_hour;
 mod harness;
+mod html_report;
 mod interrupt;
 mod load;
 mod mock_api;
