@@ -6,6 +6,7 @@
 mod artifacts;
 mod browser;
 mod check_rules;
+mod ci_docs;
 mod cli;
 mod families;
 mod faults;

@@ -109,10 +109,15 @@ async fn every_readme_example_runs_as_written() {
             .env("PATH", &path)
             .env("NO_COLOR", "1")
             .env_remove("SUNO_MOCK_HMAC_KEY")
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("GITHUB_STEP_SUMMARY")
             .stdin(std::process::Stdio::null())
             .kill_on_drop(true);
         c
     };
+    // Two background lines on one port: the second could not listen, and the examples after
+    // it would talk to the first.
+    let mut listening = std::collections::HashSet::new();
     let listen_re = regex::Regex::new(r"--listen 127\.0\.0\.1:(\d+)").unwrap();
     let mut background = Vec::new();
     for (cmd, expected) in &examples {
@@ -128,6 +133,10 @@ async fn every_readme_example_runs_as_written() {
                 .captures(bg)
                 .and_then(|c| c[1].parse().ok())
                 .unwrap_or_else(|| panic!("`{bg}` names no port to wait for"));
+            assert!(
+                listening.insert(port),
+                "`{bg}`: an earlier example already listens on this port"
+            );
             wait_for_port(port, bg).await;
             continue;
         }

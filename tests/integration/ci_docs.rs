@@ -1,0 +1,194 @@
+//! The CI files under `docs/ci/` run as written: the commands of the GitHub Actions workflow
+//! (step by step, each in its own bash, as the runner does) and of the GitLab job (one shell),
+//! all but the step that builds suno-mock, which the test has built. The receiver's port is
+//! swapped for one the test binds; the built-in receiver passes, the reports land.
+
+use std::path::{Path, PathBuf};
+
+use crate::harness::repo;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The `run:` scripts of a workflow's steps, in order, with their step names.
+fn github_steps(text: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut name = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let l = lines[i].trim_start();
+        if let Some(n) = l.strip_prefix("- name: ") {
+            name = n.trim().to_string();
+        } else if l.starts_with("- uses:") {
+            name.clear();
+        }
+        if let Some(rest) = l.strip_prefix("run:") {
+            let indent = lines[i].len() - l.len();
+            let rest = rest.trim();
+            if rest == "|" {
+                let mut script = String::new();
+                i += 1;
+                while i < lines.len()
+                    && (lines[i].trim().is_empty()
+                        || lines[i].len() - lines[i].trim_start().len() > indent)
+                {
+                    script.push_str(lines[i].trim_start());
+                    script.push('\n');
+                    i += 1;
+                }
+                out.push((name.clone(), script));
+                continue;
+            }
+            out.push((name.clone(), format!("{rest}\n")));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The `script:` lines of a GitLab job.
+fn gitlab_script(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for l in text.lines() {
+        let t = l.trim_start();
+        if t == "script:" {
+            inside = true;
+        } else if inside {
+            match t.strip_prefix("- ") {
+                Some(cmd) if l.starts_with("    ") => out.push(cmd.to_string()),
+                _ => inside = false,
+            }
+        }
+    }
+    out
+}
+
+/// Runs `scripts` in order, each with `bash -e -c`, in `dir`, with suno-mock on PATH and the
+/// receiver's port swapped; every process they start is ended afterwards. The exit status of
+/// each.
+async fn run_in(dir: &Path, scripts: &[String], env: &[(&str, String)]) -> Vec<(i32, String)> {
+    let port = free_port().to_string();
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_suno-mock"));
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut results = Vec::new();
+    let mut groups = Vec::new();
+    for s in scripts {
+        let s = s
+            .replace("127.0.0.1:3000", &format!("127.0.0.1:{port}"))
+            .replace("127.0.0.1/3000", &format!("127.0.0.1/{port}"));
+        let mut cmd = tokio::process::Command::new("bash");
+        cmd.arg("-e")
+            .arg("-c")
+            .arg(&s)
+            .current_dir(dir)
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .stdin(std::process::Stdio::null())
+            .process_group(0);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().unwrap();
+        groups.push(child.id().unwrap());
+        let out = child.wait_with_output().await.unwrap();
+        results.push((
+            out.status.code().unwrap_or(-1),
+            format!(
+                "{s}\n{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        ));
+    }
+    // What a step left running (the receiver) is ended with its process group.
+    for g in groups {
+        let _ = std::process::Command::new("kill")
+            .arg("--")
+            .arg(format!("-{g}"))
+            .output();
+    }
+    results
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_github_workflow_runs_as_written() {
+    let text = std::fs::read_to_string(repo("docs/ci/github-actions.yml")).unwrap();
+    let steps = github_steps(&text);
+    let names: Vec<&str> = steps.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Build suno-mock",
+            "Start the receiver",
+            "Check the receiver"
+        ]
+    );
+    let scripts: Vec<String> = steps
+        .into_iter()
+        .filter(|(n, _)| n != "Build suno-mock")
+        .map(|(_, s)| s)
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("step-summary.md");
+    let env = [
+        ("WEBHOOK_KEY", "ci-only-key".to_string()),
+        ("GITHUB_ACTIONS", "true".to_string()),
+        ("GITHUB_STEP_SUMMARY", summary.display().to_string()),
+    ];
+    for (code, log) in run_in(dir.path(), &scripts, &env).await {
+        assert_eq!(code, 0, "{log}");
+    }
+    let junit = std::fs::read_to_string(dir.path().join("suno-mock-junit.xml")).unwrap();
+    assert!(
+        junit.contains("<testcase") && !junit.contains("<failure"),
+        "{junit}"
+    );
+    let html = std::fs::read_to_string(dir.path().join("suno-mock-report.html")).unwrap();
+    assert!(html.contains("<svg id=\"timeline\""));
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(md.contains("## suno-mock check: passed"), "{md}");
+    assert!(
+        md.contains("| `verify-source` | should | ✅ pass |"),
+        "{md}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_gitlab_job_runs_as_written() {
+    let text = std::fs::read_to_string(repo("docs/ci/gitlab-ci.yml")).unwrap();
+    let script = gitlab_script(&text);
+    assert_eq!(script.len(), 4, "{script:?}");
+    assert!(script[0].starts_with("cargo install"), "{script:?}");
+    // GitLab runs a job's script lines in one shell.
+    let one = script[1..].join("\n") + "\n";
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("WEBHOOK_KEY", "ci-only-key".to_string())];
+    for (code, log) in run_in(dir.path(), &[one], &env).await {
+        assert_eq!(code, 0, "{log}");
+    }
+    let junit = std::fs::read_to_string(dir.path().join("suno-mock-junit.xml")).unwrap();
+    assert!(
+        junit.contains("<testcase") && !junit.contains("<failure"),
+        "{junit}"
+    );
+    assert!(dir.path().join("suno-mock-report.html").exists());
+    for path in ["suno-mock-junit.xml", "suno-mock-report.html"] {
+        assert!(
+            text.contains(&format!("- {path}")),
+            "{path} is kept as an artifact"
+        );
+    }
+}
