@@ -91,7 +91,7 @@ async fn the_check_page_renders_every_attempt_and_verdict_in_a_real_browser() {
             expected.push((
                 i as u64,
                 a["number"].as_u64().unwrap(),
-                (a["at_ms"].as_f64().unwrap() * 10.0).round() / 10.0,
+                a["at_ms"].as_f64().unwrap(),
                 outcome.to_string(),
             ));
         }
@@ -109,7 +109,15 @@ async fn the_check_page_renders_every_attempt_and_verdict_in_a_real_browser() {
             )
         })
         .collect();
-    assert_eq!(got, expected);
+    // The drawing keeps one decimal of a millisecond.
+    assert_eq!(got.len(), expected.len(), "{got:?}\n{expected:?}");
+    for (g, e) in got.iter().zip(&expected) {
+        assert_eq!((g.0, g.1, &g.3), (e.0, e.1, &e.3), "{got:?}\n{expected:?}");
+        assert!(
+            (g.2 - e.2).abs() <= 0.051,
+            "{g:?} drawn at another time than {e:?}"
+        );
+    }
     assert_eq!(
         drawn["rows"].as_u64(),
         Some(expected.iter().map(|e| e.0).max().unwrap() + 1)
@@ -242,5 +250,58 @@ async fn a_page_that_reaches_out_is_caught() {
         shown.errors.iter().any(|e| e.contains("127.0.0.1:9")),
         "{:?}",
         shown.errors
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_run_page_lists_every_scenario_and_draws_its_attempts() {
+    let cfg = ReceiverConfig {
+        flaws: Flaws(vec![Flaw::FailOnFailure]),
+        ..ReceiverConfig::default()
+    };
+    let rec = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("run.html");
+    let json = dir.path().join("run.json");
+    let out = suno(&[
+        "run",
+        &crate::harness::repo("scenarios/examples"),
+        "--receiver",
+        &rec.callback_url(&cfg),
+        "--retries",
+        "1",
+        "--retry-delays",
+        "20ms",
+        "--report-html",
+        html.to_str().unwrap(),
+        "--report-json",
+        json.to_str().unwrap(),
+    ])
+    .await;
+    assert!(matches!(out.code, 0 | 1), "{}", out.stderr);
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let page = render(
+        &html,
+        r#"({
+          scenarios: [...document.querySelectorAll('#scenarios tr[data-status]')].map(t => t.dataset.status),
+          attempts: document.querySelectorAll('#timeline rect[data-attempt]').length,
+        })"#,
+        &shots().join("run.png"),
+    )
+    .await;
+    assert!(page.errors.is_empty(), "{:?}", page.errors);
+    let statuses: Vec<String> = report["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap().to_string())
+        .collect();
+    let shown: Vec<String> = serde_json::from_value(page.value["scenarios"].clone()).unwrap();
+    assert_eq!(shown, statuses);
+    assert_eq!(
+        page.value["attempts"].as_u64(),
+        report["summary"]["attempts"].as_u64()
     );
 }
