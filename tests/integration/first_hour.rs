@@ -215,9 +215,20 @@ async fn the_signatures_that_went_out_are_shown_exactly() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn check_prints_each_verdict_while_it_runs() {
+    // Success callbacks are answered after 300 ms, failure callbacks after 2 s: ack-success's
+    // scenario ends well before ack-failure's, which runs beside it.
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(700)))
+        .and(wiremock::matchers::body_partial_json(
+            serde_json::json!({"code": 200}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(300)))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(2000)))
+        .with_priority(2)
         .mount(&server)
         .await;
     let uri = server.uri();
@@ -244,8 +255,8 @@ async fn check_prints_each_verdict_while_it_runs() {
         (header, first, lines)
     });
     let (header, first, _rest) = lines_task.await.unwrap();
-    // ack-failure's three deliveries (2 s or more) are still running when ack-success's
-    // verdict has been read.
+    // ack-failure's deliveries (2 s) are still running when ack-success's verdict has been
+    // read.
     let still_running = child.0.try_wait().unwrap().is_none();
     let _ = child.0.wait();
     assert!(header.starts_with("suno-mock check · receiver"), "{header}");
