@@ -14,6 +14,7 @@ pub mod observe;
 pub mod outcome;
 pub mod payload;
 pub mod receiver;
+pub mod record;
 pub mod report;
 pub mod rules;
 pub mod run;

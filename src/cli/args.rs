@@ -63,6 +63,16 @@ pub enum Command {
     Load(LoadArgs),
     /// Add the JSON reports of `load --shard K/N` runs into the report of the whole run.
     Merge(MergeArgs),
+    /// A callback endpoint that forwards what the real provider sends to your receiver and
+    /// records every exchange as a replayable scenario file per task.
+    Record(RecordArgs),
+    /// Compare recorded callbacks (a `record --out` folder) with the documented bodies of their
+    /// family: the fields the docs do not know, and the documented ones that never arrived.
+    /// Exits 1 when there is drift.
+    Drift {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Print a shell completion script (`suno-mock completions bash > /etc/bash_completion.d/suno-mock`).
     Completions {
         #[arg(value_enum)]
@@ -595,4 +605,31 @@ mod tests {
             Ok(ReceiverArg::Builtin)
         ));
     }
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Where the provider's callbacks arrive (expose it through your tunnel or staging host).
+    #[arg(long, default_value = "127.0.0.1:4000")]
+    pub listen: SocketAddr,
+    /// Your receiver: every request is forwarded to it unchanged and its answer returned
+    /// unchanged. Without it, `record` answers `--answer` itself.
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<url::Url>,
+    /// The status `record` answers with when nothing is forwarded.
+    #[arg(long, default_value_t = 200, value_name = "STATUS", value_parser = clap::value_parser!(u16).range(100..=599))]
+    pub answer: u16,
+    /// The folder the scenario files are written to (one per task).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write signatures, timestamps and query tokens into the files as they came (by default
+    /// a signed delivery is recorded as `auth: genuine` and re-signed on replay).
+    #[arg(long)]
+    pub keep_secrets: bool,
+    /// How long a forwarded request may take (the provider's deadline).
+    #[arg(long, default_value = "15s", value_name = "DUR")]
+    pub timeout: Dur,
+    /// Requests with a larger body are answered 413 and not recorded.
+    #[arg(long, default_value_t = 2 * 1024 * 1024, value_name = "BYTES")]
+    pub max_body: usize,
 }

@@ -8,6 +8,7 @@ mod live;
 mod load_cmd;
 mod merge_cmd;
 mod receiver_cmd;
+mod record_cmd;
 mod rules_cmd;
 mod run_cmd;
 mod send_cmd;
@@ -48,6 +49,8 @@ pub fn main() -> i32 {
         args::Command::Serve(a) => serve_cmd::run(a),
         args::Command::Load(a) => load_cmd::run(a),
         args::Command::Merge(a) => merge_cmd::run(a),
+        args::Command::Record(a) => record_cmd::run(a),
+        args::Command::Drift { dir } => record_cmd::drift(&dir),
         args::Command::Completions { shell } => docs_cmd::completions(shell),
         args::Command::Man { dir } => docs_cmd::man(dir.as_deref()),
     }

@@ -49,6 +49,7 @@ pub fn run(args: RunArgs) -> i32 {
     for w in scenarios.iter().flat_map(|s| &s.warnings) {
         crate::console::err!("{w}\n");
     }
+    warn_unknown_bodies(&scenarios);
     if let Err(Fatal(code, m)) = args.report.check_paths() {
         crate::console::errln!("error: {m}");
         return code;
@@ -111,4 +112,45 @@ async fn execute(args: &RunArgs, scenarios: &[LoadedScenario]) -> Result<i32, Fa
 
 fn header(receiver: &str, seed: u64) -> String {
     format!("suno-mock run · receiver {receiver} · seed {seed}\n")
+}
+
+/// A custom JSON body in which no documented family finds its task id is replayed as-is; the
+/// warning names its fields no family knows (recorded callbacks the docs do not describe).
+fn warn_unknown_bodies(scenarios: &[LoadedScenario]) {
+    let known: std::collections::BTreeSet<String> = crate::family::CATALOGUE
+        .iter()
+        .flat_map(crate::family::detect::known_paths)
+        .collect();
+    for s in scenarios {
+        for (i, step) in s.scenario.steps.iter().enumerate() {
+            let crate::scenario::Step::Deliver(d) = step else {
+                continue;
+            };
+            let Some(v) = d
+                .body
+                .as_deref()
+                .and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+                .or_else(|| d.json.clone())
+            else {
+                continue;
+            };
+            if !v.is_object() || crate::family::detect::detect(&v).is_some() {
+                continue;
+            }
+            let unknown: Vec<String> = crate::family::detect::paths(&v)
+                .difference(&known)
+                .cloned()
+                .collect();
+            crate::console::errln!(
+                "warning: {}:{}: the body matches no documented family (none finds its task id there); it is sent as-is{}",
+                s.file,
+                s.step_lines.get(i).copied().unwrap_or(0),
+                if unknown.is_empty() {
+                    String::new()
+                } else {
+                    format!("; fields no family documents: {}", unknown.join(", "))
+                }
+            );
+        }
+    }
 }

@@ -5,6 +5,7 @@
 //! imports from a layer above it.
 
 mod cover;
+pub mod detect;
 mod lyrics;
 mod midi;
 mod music;

@@ -25,6 +25,16 @@ pub fn build_body(
     task_id: &str,
     media_url: MediaUrl<'_>,
 ) -> Result<Body, String> {
+    if let Some(b64) = &step.body_base64 {
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .map_err(|e| format!("`body_base64` is not base64: {e}"))?;
+        return Ok(Body {
+            json: serde_json::from_slice(&bytes).ok(),
+            bytes,
+        });
+    }
     if let Some(raw) = &step.body {
         return Ok(Body {
             bytes: raw.as_bytes().to_vec(),

@@ -180,6 +180,9 @@ pub struct DeliverStep {
     /// A raw body, sent byte for byte (need not be JSON).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// A raw body given in base64, for bytes that are not text (what `record` writes for them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_base64: Option<String>,
     /// Extra or replaced request headers.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
@@ -268,6 +271,7 @@ impl DeliverStep {
             remove: Vec::new(),
             json: None,
             body: None,
+            body_base64: None,
             headers: BTreeMap::new(),
             remove_headers: Vec::new(),
             copies: None,

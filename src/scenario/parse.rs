@@ -30,6 +30,7 @@ const DELIVER_KEYS: &[&str] = &[
     "remove",
     "json",
     "body",
+    "body_base64",
     "headers",
     "remove_headers",
     "copies",
@@ -390,6 +391,17 @@ impl Walker<'_> {
             .unwrap_or_default();
         let json = f.get("json").map(Node::to_json);
         let body = f.get("body").and_then(|n| self.string(n, "`body`"));
+        let body_base64 = f.get("body_base64").and_then(|n| {
+            use base64::Engine as _;
+            let text = self.string(n, "`body_base64`")?;
+            match base64::engine::general_purpose::STANDARD.decode(text.trim()) {
+                Ok(_) => Some(text),
+                Err(e) => {
+                    self.error(n, format!("`body_base64` is not base64: {e}"), "");
+                    None
+                }
+            }
+        });
         let mut headers = BTreeMap::new();
         if let Some(n) = f.get("headers") {
             match &n.value {
@@ -474,7 +486,18 @@ impl Walker<'_> {
         let sender = f.get("sender").and_then(|n| self.sender(n));
         let expect = f.get("expect").and_then(|n| self.expect(n));
 
-        if template == Some(Template::Custom) && json.is_none() && body.is_none() {
+        if let (Some(b), true) = (f.get("body_base64"), json.is_some() || body.is_some()) {
+            self.error(
+                b,
+                "a step has `body_base64` and another body",
+                "keep one of them",
+            );
+        }
+        if template == Some(Template::Custom)
+            && json.is_none()
+            && body.is_none()
+            && body_base64.is_none()
+        {
             self.error(
                 template_node,
                 "`deliver: custom` needs the body",
@@ -527,6 +550,7 @@ impl Walker<'_> {
             remove,
             json,
             body,
+            body_base64,
             headers,
             remove_headers,
             copies,

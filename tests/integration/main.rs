@@ -19,6 +19,7 @@ mod mock_api;
 mod mock_client;
 mod parse_props;
 mod readme;
+mod record;
 mod reports;
 mod scenario_errors;
 mod schema;

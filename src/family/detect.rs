@@ -1,0 +1,136 @@
+//! Which family a callback body belongs to, read from its fields: each family's documented
+//! bodies (every stage, the failure, the variants) give the set of field paths it knows; the
+//! family whose set covers the body best, and that finds its task id where it keeps it, wins.
+//! What the body has that the family does not know is the drift `record` and `run` report.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::{CATALOGUE, Family, Fill, render};
+
+/// A field path with array positions folded: `data.data[].audio_url`.
+pub fn paths(v: &Value) -> BTreeSet<String> {
+    fn walk(v: &Value, at: String, out: &mut BTreeSet<String>) {
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o {
+                    let p = if at.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{at}.{k}")
+                    };
+                    out.insert(p.clone());
+                    walk(x, p, out);
+                }
+            }
+            Value::Array(a) => {
+                for x in a {
+                    walk(x, format!("{at}[]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(v, String::new(), &mut out);
+    out
+}
+
+/// Every field path a family's documented bodies carry (stages, failure, variants' fields).
+pub fn known_paths(f: &Family) -> BTreeSet<String> {
+    let fill = Fill {
+        task_id: "t",
+        media_url: &|_, _| String::from("http://x/m"),
+        failure: Some((500, "m")),
+    };
+    let mut out = BTreeSet::new();
+    for s in f.stages {
+        out.extend(paths(&render(s.body, &fill)));
+    }
+    out.extend(paths(&render(f.failure_body, &fill)));
+    for v in f.variants {
+        for (p, _) in v.set {
+            // `data.data.0.createTime` is `data.data[].createTime` here.
+            let mut parts: Vec<String> = Vec::new();
+            for seg in p.split('.') {
+                match (seg.parse::<usize>(), parts.last_mut()) {
+                    (Ok(_), Some(last)) => last.push_str("[]"),
+                    _ => parts.push(seg.to_string()),
+                }
+            }
+            out.insert(parts.join("."));
+        }
+    }
+    out
+}
+
+/// The paths of one stage's documented body (`None`: the failure body).
+pub fn stage_paths(f: &Family, stage: Option<&str>) -> BTreeSet<String> {
+    let fill = Fill {
+        task_id: "t",
+        media_url: &|_, _| String::from("http://x/m"),
+        failure: Some((500, "m")),
+    };
+    match stage.and_then(|s| f.stage(s)) {
+        Some(s) => paths(&render(s.body, &fill)),
+        None => paths(&render(f.failure_body, &fill)),
+    }
+}
+
+/// The task id of a body where `f` keeps it.
+pub fn task_id<'a>(f: &Family, body: &'a Value) -> Option<&'a str> {
+    body.pointer(&format!("/{}", f.task_id_path.replace('.', "/")))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// What a body was found to be.
+#[derive(Debug, Clone)]
+pub struct Detected {
+    pub family: &'static Family,
+    /// The stage (`text`, `first`, `complete`, `success`), or `None` for a failure.
+    pub stage: Option<&'static str>,
+    /// Fields of the body the family's docs do not know.
+    pub unknown: Vec<String>,
+}
+
+/// The family a body belongs to, if any finds its task id in it.
+pub fn detect(body: &Value) -> Option<Detected> {
+    let have = paths(body);
+    let mut best: Option<(i64, &'static Family)> = None;
+    for f in CATALOGUE {
+        if task_id(f, body).is_none() {
+            continue;
+        }
+        let known = known_paths(f);
+        let matched = have.intersection(&known).count() as i64;
+        let extra = have.difference(&known).count() as i64;
+        let score = matched * 2 - extra;
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, f));
+        }
+    }
+    let (_, family) = best?;
+    let known = known_paths(family);
+    let code = body.get("code").and_then(Value::as_i64);
+    let kind = body
+        .pointer("/data/callbackType")
+        .and_then(Value::as_str)
+        .or_else(|| body.pointer("/data/status").and_then(Value::as_str));
+    let stage = if code.is_some_and(|c| c != 200) || kind == Some("error") || kind == Some("fail") {
+        None
+    } else {
+        family
+            .stages
+            .iter()
+            .find(|s| Some(s.name) == kind)
+            .or(family.stages.last())
+            .map(|s| s.name)
+    };
+    Some(Detected {
+        family,
+        stage,
+        unknown: have.difference(&known).cloned().collect(),
+    })
+}

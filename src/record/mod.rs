@@ -1,0 +1,368 @@
+//! `suno-mock record`: a callback endpoint that forwards what the real provider sends to the
+//! developer's receiver, unchanged, returns the receiver's answer unchanged, and writes every
+//! exchange into a scenario file per task as soon as it ends (`file.rs` renders them).
+
+mod file;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+
+use crate::http_server::{self, ServerHandle};
+use crate::wire::signing;
+
+pub use file::render;
+
+#[derive(Debug, Clone)]
+pub struct RecordConfig {
+    /// Where requests are forwarded; `None`: answer `answer` and only record.
+    pub forward_to: Option<url::Url>,
+    pub answer: u16,
+    pub out: PathBuf,
+    /// Write signatures, timestamps and query tokens into the files as they came.
+    pub keep_secrets: bool,
+    /// The deadline of a forwarded request (the provider's sender waits this long).
+    pub timeout: Duration,
+    /// Requests with a larger body are answered 413 and not recorded.
+    pub max_body: usize,
+    /// Print a line per exchange.
+    pub log: bool,
+}
+
+/// One exchange, as the file keeps it.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub arrived: Instant,
+    pub method: String,
+    pub body: Vec<u8>,
+    /// The request headers worth replaying (no hop-by-hop, tunnel or signing headers).
+    pub headers: Vec<(String, String)>,
+    /// The signing headers as they came (written only with `--keep-secrets`).
+    pub signing: Vec<(String, String)>,
+    /// Query parameter names and values (values written only with `--keep-secrets`).
+    pub query: Vec<(String, String)>,
+    /// The status the caller was answered (the receiver's, or the recorder's own).
+    pub status: u16,
+    /// What went wrong forwarding, when something did.
+    pub note: Option<String>,
+}
+
+/// The exchanges of one task, in arrival order.
+#[derive(Debug, Clone)]
+pub struct TaskRecording {
+    pub key: String,
+    pub family: Option<&'static crate::family::Family>,
+    pub first_at: SystemTime,
+    pub exchanges: Vec<Exchange>,
+}
+
+#[derive(Clone)]
+struct Recorder {
+    cfg: Arc<RecordConfig>,
+    client: reqwest::Client,
+    tasks: Arc<Mutex<HashMap<String, TaskRecording>>>,
+    unidentified: Arc<std::sync::atomic::AtomicU64>,
+    started: Instant,
+}
+
+pub struct RunningRecorder {
+    pub server: ServerHandle,
+    tasks: Arc<Mutex<HashMap<String, TaskRecording>>>,
+}
+
+impl RunningRecorder {
+    /// How many exchanges have been written.
+    pub fn recorded(&self) -> usize {
+        self.tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .map(|t| t.exchanges.len())
+            .sum()
+    }
+}
+
+pub async fn start(cfg: RecordConfig, listen: SocketAddr) -> Result<RunningRecorder, String> {
+    std::fs::create_dir_all(&cfg.out)
+        .map_err(|e| format!("cannot create `{}`: {e}", cfg.out.display()))?;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(cfg.timeout)
+        .build()
+        .map_err(|e| format!("cannot set up the forwarding client: {e}"))?;
+    let tasks = Arc::new(Mutex::new(HashMap::new()));
+    let max_body = cfg.max_body;
+    let rec = Recorder {
+        cfg: Arc::new(cfg),
+        client,
+        tasks: tasks.clone(),
+        unidentified: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+        started: Instant::now(),
+    };
+    let router = Router::new()
+        .fallback(handle)
+        .layer(DefaultBodyLimit::max(max_body))
+        .with_state(rec);
+    let server = http_server::spawn(router, listen).await?;
+    Ok(RunningRecorder { server, tasks })
+}
+
+/// Headers that belong to one hop, or to the tunnel in front: never forwarded back or recorded.
+fn hop_header(name: &str) -> bool {
+    matches!(
+        name,
+        "host"
+            | "content-length"
+            | "connection"
+            | "keep-alive"
+            | "transfer-encoding"
+            | "te"
+            | "upgrade"
+            | "proxy-connection"
+    )
+}
+
+fn tunnel_header(name: &str) -> bool {
+    name.starts_with("x-forwarded-")
+        || name.starts_with("cf-")
+        || matches!(
+            name,
+            "forwarded" | "via" | "x-real-ip" | "accept-encoding" | "cdn-loop" | "true-client-ip"
+        )
+}
+
+async fn handle(
+    State(rec): State<Recorder>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let arrived = Instant::now();
+    let body = match body {
+        Ok(b) => b,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            rec.say(format!(
+                "warning: {method} {uri}: the body is larger than {} bytes: answered 413, not recorded",
+                rec.cfg.max_body
+            ));
+            return (StatusCode::PAYLOAD_TOO_LARGE, "body too large").into_response();
+        }
+        Err(e) => {
+            return (StatusCode::BAD_REQUEST, format!("unreadable body: {e}")).into_response();
+        }
+    };
+    let (status, answer_headers, answer_body, note) = match &rec.cfg.forward_to {
+        Some(target) => rec.forward(target, &method, &uri, &headers, &body).await,
+        None => (
+            rec.cfg.answer,
+            vec![("content-type".to_string(), "application/json".to_string())],
+            br#"{"status":"received"}"#.to_vec(),
+            None,
+        ),
+    };
+    let mut kept = Vec::new();
+    let mut signing_headers = Vec::new();
+    for (k, v) in &headers {
+        let name = k.as_str().to_ascii_lowercase();
+        let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+        if name.eq_ignore_ascii_case(signing::SIGNATURE_HEADER)
+            || name.eq_ignore_ascii_case(signing::TIMESTAMP_HEADER)
+        {
+            signing_headers.push((k.as_str().to_string(), value));
+        } else if !hop_header(&name) && !tunnel_header(&name) {
+            kept.push((k.as_str().to_string(), value));
+        }
+    }
+    let query: Vec<(String, String)> = uri
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let ex = Exchange {
+        arrived,
+        method: method.to_string(),
+        body: body.to_vec(),
+        headers: kept,
+        signing: signing_headers,
+        query,
+        status,
+        note,
+    };
+    rec.keep(ex, &uri);
+    let mut resp = (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
+        answer_body,
+    )
+        .into_response();
+    for (k, v) in answer_headers {
+        if let (Ok(k), Ok(v)) = (HeaderName::try_from(k), HeaderValue::try_from(v)) {
+            resp.headers_mut().insert(k, v);
+        }
+    }
+    resp
+}
+
+impl Recorder {
+    fn say(&self, line: String) {
+        if self.cfg.log {
+            crate::console::outln!("{:>9.3}s  {line}", self.started.elapsed().as_secs_f64());
+        }
+    }
+
+    /// The request sent on unchanged; the answer as it came, or 502 / 504 with what happened.
+    async fn forward(
+        &self,
+        target: &url::Url,
+        method: &Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> (u16, Vec<(String, String)>, Vec<u8>, Option<String>) {
+        let mut url = target.clone();
+        if url.query().is_none() {
+            url.set_query(uri.query());
+        }
+        let mut req = self.client.request(method.clone(), url.clone());
+        for (k, v) in headers {
+            if !hop_header(k.as_str()) {
+                req = req.header(k, v);
+            }
+        }
+        let plain = |status: u16, msg: String| {
+            (
+                status,
+                vec![("content-type".to_string(), "text/plain".to_string())],
+                msg.clone().into_bytes(),
+                Some(msg),
+            )
+        };
+        match req.body(body.clone()).send().await {
+            Ok(r) => {
+                let status = r.status().as_u16();
+                let headers: Vec<(String, String)> = r
+                    .headers()
+                    .iter()
+                    .filter(|(k, _)| !hop_header(k.as_str()))
+                    .map(|(k, v)| {
+                        (
+                            k.as_str().to_string(),
+                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect();
+                match r.bytes().await {
+                    Ok(b) => (status, headers, b.to_vec(), None),
+                    Err(e) => plain(502, format!("the receiver's answer broke off: {e}")),
+                }
+            }
+            Err(e) if e.is_timeout() => plain(
+                504,
+                format!(
+                    "the receiver at {url} did not answer within {}",
+                    crate::duration::Dur(self.cfg.timeout)
+                ),
+            ),
+            Err(e) => plain(
+                502,
+                format!(
+                    "the receiver at {url} could not be reached: {}",
+                    crate::wire::classify(&e).0.name()
+                ),
+            ),
+        }
+    }
+
+    /// Adds the exchange to its task's recording and rewrites that file at once.
+    fn keep(&self, ex: Exchange, uri: &Uri) {
+        let json: Option<serde_json::Value> = serde_json::from_slice(&ex.body).ok();
+        let detected = json.as_ref().and_then(crate::family::detect::detect);
+        let task_id = match (&detected, &json) {
+            (Some(d), Some(j)) => crate::family::detect::task_id(d.family, j).map(str::to_string),
+            _ => None,
+        };
+        let key = match &task_id {
+            Some(id) => sanitize(id),
+            None => format!(
+                "unidentified-{}",
+                self.unidentified
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                    + 1
+            ),
+        };
+        let kind = detected
+            .as_ref()
+            .map(|d| format!(" {} {}", d.family.id, d.stage.unwrap_or("failure")))
+            .unwrap_or_default();
+        let what = format!(
+            "{} {} {}{kind} -> {}{}",
+            ex.method,
+            uri.path(),
+            task_id.as_deref().unwrap_or("(no task id)"),
+            ex.status,
+            ex.note
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
+        );
+        let path = self.cfg.out.join(format!("{key}.yaml"));
+        let result = {
+            let mut tasks = self.tasks.lock().unwrap_or_else(PoisonError::into_inner);
+            let t = tasks.entry(key.clone()).or_insert_with(|| TaskRecording {
+                key: key.clone(),
+                family: detected.as_ref().map(|d| d.family),
+                first_at: SystemTime::now(),
+                exchanges: Vec::new(),
+            });
+            if t.family.is_none() {
+                t.family = detected.as_ref().map(|d| d.family);
+            }
+            let at = t
+                .exchanges
+                .iter()
+                .position(|e| e.arrived > ex.arrived)
+                .unwrap_or(t.exchanges.len());
+            t.exchanges.insert(at, ex);
+            write_atomically(&path, &render(t, self.cfg.keep_secrets))
+        };
+        match result {
+            Ok(()) => self.say(format!("{what} · wrote {}", path.display())),
+            Err(e) => crate::console::errln!("error: {e}"),
+        }
+    }
+}
+
+/// A task id as a file name.
+fn sanitize(id: &str) -> String {
+    let s: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    s.trim_start_matches('.').chars().take(100).collect()
+}
+
+/// Writes beside the file and renames over it: a reader (or a crash) never sees half a file.
+fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
+    let tmp = path.with_extension("yaml.tmp");
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
