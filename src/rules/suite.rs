@@ -241,6 +241,31 @@ mod tests {
     }
 
     #[test]
+    fn the_schedule_runs_well_formed_callbacks_first_then_the_slow_video_then_bad_input() {
+        let suite = plan(&[], true, true, crate::family::video()).unwrap();
+        let sched = schedule(&suite);
+        let phase_of = |rule: &str| {
+            let i = suite
+                .iter()
+                .position(|s| s.scenario.rule.as_deref() == Some(rule))
+                .unwrap();
+            sched.phases[i]
+        };
+        assert!(sched.lanes);
+        assert_eq!(phase_of("ack-success"), 0);
+        assert_eq!(phase_of("idempotent-duplicate"), 0);
+        assert!(phase_of("async-processing") > phase_of("ack-success"));
+        assert!(phase_of("reject-malformed") > phase_of("async-processing"));
+        let last = sched.phases.iter().max().unwrap();
+        assert_eq!(phase_of("survive-bad-input"), *last);
+        assert_eq!(
+            sched.phases.iter().filter(|p| *p == last).count(),
+            1,
+            "survive-bad-input runs alone, after everything"
+        );
+    }
+
+    #[test]
     fn verify_source_keeps_only_declared_variants() {
         let only = vec!["verify-source".to_string()];
         let video = crate::family::video();
