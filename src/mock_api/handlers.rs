@@ -8,8 +8,9 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+use super::fields::{callback_url, required_text};
 use super::store::{PENDING, Task, now_ms};
 use super::{Api, worker};
 use crate::payload::ids;
@@ -65,8 +66,10 @@ pub(super) fn unauthorized(api: &Api, path: &str) -> Response {
     )
 }
 
+const CREATE: &str = "POST /api/v1/mp4/generate";
+
 fn bad(api: &Api, code: u16, msg: String) -> Response {
-    bad_at(api, "POST /api/v1/mp4/generate", code, msg)
+    bad_at(api, CREATE, code, msg)
 }
 
 /// A refused request in the provider's envelope, logged under `path`.
@@ -104,68 +107,46 @@ pub(super) fn read_json(
     serde_json::from_slice(&body).map_err(|e| (400, format!("the body is not valid JSON: {e}")))
 }
 
+/// The start of every create: the key, then the body as a JSON object; any refusal is the
+/// envelope's answer, logged under `path`.
+pub(super) fn create_body(
+    api: &Api,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    path: &str,
+) -> Result<Map<String, Value>, Box<Response>> {
+    if !authorized(api, headers) {
+        return Err(Box::new(unauthorized(api, path)));
+    }
+    match read_json(headers, body) {
+        Ok(Value::Object(o)) => Ok(o),
+        Ok(_) => Err(Box::new(bad_at(
+            api,
+            path,
+            400,
+            "the body must be a JSON object".into(),
+        ))),
+        Err((code, msg)) => Err(Box::new(bad_at(api, path, code, msg))),
+    }
+}
+
 pub(super) async fn generate(
     State(api): State<Api>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    if !authorized(&api, &headers) {
-        return unauthorized(&api, "POST /api/v1/mp4/generate");
-    }
-    // axum's own rejection is plain text; the provider answers in its envelope (issue 9).
-    let body = match body {
-        Ok(b) => b,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return bad(
-                &api,
-                413,
-                "the request body is too large (the limit is 2 MB)".into(),
-            );
-        }
-        Err(e) => {
-            return bad(
-                &api,
-                400,
-                format!("the request body could not be read: {e}"),
-            );
-        }
+    let obj = match create_body(&api, &headers, body, CREATE) {
+        Ok(o) => o,
+        Err(r) => return *r,
     };
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !crate::wire::is_json_content_type(ct) {
-        return bad(
-            &api,
-            400,
-            format!("Content-Type must be application/json, got `{ct}`"),
-        );
-    }
-    let v: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => return bad(&api, 400, format!("the body is not valid JSON: {e}")),
+    let fields = required_text(&obj, "taskId").and_then(|task| {
+        let audio = required_text(&obj, "audioId")?;
+        Ok((task, audio, callback_url(&obj)?))
+    });
+    let (music_id, audio_id, callback) = match fields {
+        Ok(f) => f,
+        Err((code, msg)) => return bad(&api, code, msg),
     };
-    let Some(obj) = v.as_object() else {
-        return bad(&api, 400, "the body must be a JSON object".into());
-    };
-    let mut fields = HashMap::new();
-    for name in ["taskId", "audioId", "callBackUrl"] {
-        match obj.get(name) {
-            Some(Value::String(s)) if !s.trim().is_empty() => {
-                fields.insert(name, s.clone());
-            }
-            Some(Value::String(_)) | None | Some(Value::Null) => {
-                return bad(&api, 400, format!("{name} is required"));
-            }
-            Some(_) => return bad(&api, 400, format!("{name} must be a string")),
-        }
-    }
-    let callback = fields["callBackUrl"].clone();
-    match url::Url::parse(&callback) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
-        Ok(_) => return bad(&api, 400, "callBackUrl must be an http or https URL".into()),
-        Err(e) => return bad(&api, 400, format!("callBackUrl is not a URL: {e}")),
-    }
     let mut optional = HashMap::new();
     for name in ["author", "domainName"] {
         match obj.get(name) {
@@ -184,20 +165,20 @@ pub(super) async fn generate(
         }
     }
     // A refused create (409, the rate limit, the balance) leaves nothing behind.
-    if api.store.has_pair(&fields["taskId"], &fields["audioId"]) {
+    if api.store.has_pair(&music_id, &audio_id) {
         return bad(&api, 409, "Conflict - Mp4 record already exists".into());
     }
     if let Err((code, msg)) = api.admission.admit("video") {
         return bad(&api, code, msg);
     }
-    if !api.store.claim_pair(&fields["taskId"], &fields["audioId"]) {
+    if !api.store.claim_pair(&music_id, &audio_id) {
         return bad(&api, 409, "Conflict - Mp4 record already exists".into());
     }
     let (index, task_id) = api.store.create(|index| Task {
         family: "video",
         task_id: ids::task_id(api.cfg.seed, "serve", &index.to_string()),
-        music_id: fields["taskId"].clone(),
-        audio_id: fields["audioId"].clone(),
+        music_id,
+        audio_id,
         callback_url: callback,
         author: optional.remove("author"),
         domain_name: optional.remove("domainName"),
@@ -208,10 +189,7 @@ pub(super) async fn generate(
         error_code: None,
         error_message: None,
     });
-    log(
-        &api,
-        format!("POST /api/v1/mp4/generate -> 200 taskId {task_id}"),
-    );
+    log(&api, format!("{CREATE} -> 200 taskId {task_id}"));
     tokio::spawn(worker::run(api.clone(), index, task_id.clone()));
     envelope(&api, 200, "success", json!({"taskId": task_id}))
 }

@@ -3,6 +3,7 @@
 //! provider's paths, fields and envelope.
 
 pub mod admission;
+mod fields;
 mod handlers;
 pub mod music;
 pub mod operations;

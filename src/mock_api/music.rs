@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Api;
-use super::handlers::{authorized, bad_at, envelope, log, read_json, unauthorized};
+use super::handlers::{authorized, bad_at, create_body, envelope, log, unauthorized};
 use super::operations::Operation;
 use super::store::{Keyed, TaskList, now_ms};
 use super::worker::{Failed, fate, play};
@@ -75,17 +75,11 @@ pub(super) async fn create(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let path = format!("POST {}", op.path);
-    if !authorized(&api, &headers) {
-        return unauthorized(&api, &path);
-    }
-    let v = match read_json(&headers, body) {
-        Ok(v) => v,
-        Err((code, msg)) => return bad_at(&api, &path, code, msg),
+    let obj = match create_body(&api, &headers, body, &path) {
+        Ok(o) => o,
+        Err(r) => return *r,
     };
-    let Some(obj) = v.as_object() else {
-        return bad_at(&api, &path, 400, "the body must be a JSON object".into());
-    };
-    let (model, callback) = match op.validate(obj) {
+    let (model, callback) = match op.validate(&obj) {
         Ok(x) => x,
         Err((code, msg)) => return bad_at(&api, &path, code, msg),
     };
@@ -109,7 +103,7 @@ pub(super) async fn create(
             failure_msg: op.failure_msg,
             task_id: id.clone(),
             parent_music_id: parent,
-            param: v.to_string(),
+            param: Value::Object(obj.clone()).to_string(),
             response: MusicResponse {
                 task_id: id.clone(),
                 suno_data: Vec::new(),

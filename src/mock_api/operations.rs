@@ -9,15 +9,11 @@
 
 use serde_json::{Map, Value};
 
+pub use super::fields::Kind;
+use super::fields::{Refusal, callback_url, require, text, typed};
+
 /// The models a create may name.
 pub const MODELS: &[&str] = &["V4", "V4_5", "V4_5PLUS", "V4_5ALL", "V5", "V5_5"];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Text,
-    Bool,
-    Number,
-}
 
 /// What else an operation checks beyond its required fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,64 +138,13 @@ pub static OPERATIONS: &[Operation] = &[
     },
 ];
 
-/// A refused create: the envelope's code and the message naming the field.
-pub type Refusal = (u16, String);
-
-fn present(o: &Map<String, Value>, name: &str) -> bool {
-    match o.get(name) {
-        None | Some(Value::Null) => false,
-        Some(Value::String(s)) => !s.trim().is_empty(),
-        Some(_) => true,
-    }
-}
-
-fn typed(o: &Map<String, Value>, name: &str, kind: Kind) -> Result<(), Refusal> {
-    let ok = matches!(
-        (o.get(name), kind),
-        (None | Some(Value::Null), _)
-            | (Some(Value::String(_)), Kind::Text)
-            | (Some(Value::Bool(_)), Kind::Bool)
-            | (Some(Value::Number(_)), Kind::Number)
-    );
-    if ok {
-        Ok(())
-    } else {
-        Err((
-            400,
-            format!(
-                "{name} must be {}",
-                match kind {
-                    Kind::Text => "a string",
-                    Kind::Bool => "true or false",
-                    Kind::Number => "a number",
-                }
-            ),
-        ))
-    }
-}
-
-fn require(o: &Map<String, Value>, name: &str, kind: Kind, when: &str) -> Result<(), Refusal> {
-    typed(o, name, kind)?;
-    if present(o, name) {
-        Ok(())
-    } else {
-        Err((400, format!("{name} is required{when}")))
-    }
-}
-
-fn text<'a>(o: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
-    o.get(name)
-        .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty())
-}
-
 impl Operation {
     /// The documented checks in order; the model (when given) and the callback URL.
     pub fn validate(&self, o: &Map<String, Value>) -> Result<(Option<String>, String), Refusal> {
         for (name, kind) in self.required {
             require(o, name, *kind, "")?;
         }
-        require(o, "callBackUrl", Kind::Text, "")?;
+        let callback = callback_url(o)?;
         let model = text(o, "model").map(str::to_string);
         if let Some(m) = &model
             && !MODELS.contains(&m.as_str())
@@ -208,11 +153,6 @@ impl Operation {
                 400,
                 format!("model `{m}` is not one of {}", MODELS.join(", ")),
             ));
-        }
-        let callback = text(o, "callBackUrl").unwrap_or_default().to_string();
-        match url::Url::parse(&callback) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
-            _ => return Err((400, "callBackUrl must be an http or https URL".into())),
         }
         for name in ["prompt", "style", "title"] {
             typed(o, name, Kind::Text)?;

@@ -14,7 +14,8 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::Api;
-use super::handlers::{authorized, bad_at, envelope, log, read_json, unauthorized};
+use super::fields::{callback_url, required_text};
+use super::handlers::{authorized, bad_at, create_body, envelope, log, unauthorized};
 use super::store::{Keyed, TaskList, now_ms};
 use super::worker::{Failed, documented_msg, fate, play};
 use crate::family::{Family, Fill};
@@ -67,36 +68,20 @@ pub(super) async fn create(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let path = format!("POST {}", family.polling.create);
-    if !authorized(&api, &headers) {
-        return unauthorized(&api, &path);
-    }
-    let v = match read_json(&headers, body) {
-        Ok(v) => v,
+    let obj = match create_body(&api, &headers, body, &path) {
+        Ok(o) => o,
+        Err(r) => return *r,
+    };
+    let checked = family
+        .polling
+        .required
+        .iter()
+        .try_for_each(|name| required_text(&obj, name).map(|_| ()))
+        .and_then(|()| callback_url(&obj));
+    let callback = match checked {
+        Ok(c) => c,
         Err((code, msg)) => return bad_at(&api, &path, code, msg),
     };
-    let Some(obj) = v.as_object() else {
-        return bad_at(&api, &path, 400, "the body must be a JSON object".into());
-    };
-    for name in family.polling.required.iter().chain(["callBackUrl"].iter()) {
-        match obj.get(*name) {
-            Some(Value::String(s)) if !s.trim().is_empty() => {}
-            Some(Value::String(_)) | None | Some(Value::Null) => {
-                return bad_at(&api, &path, 400, format!("{name} is required"));
-            }
-            Some(_) => return bad_at(&api, &path, 400, format!("{name} must be a string")),
-        }
-    }
-    let callback = obj["callBackUrl"].as_str().unwrap_or_default().to_string();
-    if !url::Url::parse(&callback)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-    {
-        return bad_at(
-            &api,
-            &path,
-            400,
-            "callBackUrl must be an http or https URL".into(),
-        );
-    }
     if let Err((code, msg)) = api.admission.admit(family.id) {
         return bad_at(&api, &path, code, msg);
     }
@@ -113,7 +98,7 @@ pub(super) async fn create(
             callback_url: callback.clone(),
             record: json!({
                 "taskId": id,
-                "param": v.to_string(),
+                "param": Value::Object(obj.clone()).to_string(),
                 "callbackUrl": callback,
                 "response": null,
                 family.polling.flag: flag(family.polling.pending),
