@@ -13,7 +13,7 @@ use crate::exit;
 use crate::family::Family;
 use crate::receiver::{self, Flaw, Flaws, ReceiverConfig, RunningReceiver};
 use crate::report::check;
-use crate::rules::{RuleResult, Verdict};
+use crate::rules::RuleResult;
 
 /// Flaws whose effects are confined to the rules they break, so the verdict is exact. A
 /// staged family gets the stage flaws (dedup-by-task and late-stage-overwrites cannot share
@@ -71,12 +71,7 @@ fn sender_args(
 fn not_passed(rules: &[RuleResult]) -> BTreeSet<&'static str> {
     rules
         .iter()
-        .filter(|r| {
-            matches!(
-                r.verdict,
-                Verdict::Fail | Verdict::Warn | Verdict::Inconclusive
-            )
-        })
+        .filter(|r| r.verdict.needs_evidence())
         .map(|r| r.id)
         .collect()
 }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use super::evidence::delivery_block;
+use super::evidence::rule_evidence;
 use super::style::Style;
 use super::{count as words, plural};
 use crate::duration::human;
@@ -68,12 +68,7 @@ pub fn details(run: &RunOutcome, rules: &[RuleResult], st: &Style) -> String {
     let mut out = String::new();
     let shown: Vec<_> = rules
         .iter()
-        .filter(|r| {
-            matches!(
-                r.verdict,
-                Verdict::Fail | Verdict::Warn | Verdict::Inconclusive
-            ) && !cut_short(run, r)
-        })
+        .filter(|r| r.verdict.needs_evidence() && !cut_short(run, r))
         .collect();
     if !shown.is_empty() {
         let _ = writeln!(out, "\n{}", st.bold("evidence"));
@@ -87,24 +82,7 @@ pub fn details(run: &RunOutcome, rules: &[RuleResult], st: &Style) -> String {
             r.verdict.name()
         );
         let _ = writeln!(out, "    {}", r.reason);
-        for d in r.evidence.deliveries.iter().take(8) {
-            out.push_str(&delivery_block(d, "    ", st));
-        }
-        if r.evidence.deliveries.len() > 8 {
-            let _ = writeln!(
-                out,
-                "    ... {} more in the JSON report",
-                words(r.evidence.deliveries.len() - 8, "delivery", "deliveries")
-            );
-        }
-        for o in &r.evidence.observations {
-            let name = o
-                .name
-                .as_deref()
-                .map(|n| format!(" `{n}`"))
-                .unwrap_or_default();
-            let _ = writeln!(out, "    observed{name} {}: {}", o.task_id, o.summary());
-        }
+        out.push_str(&rule_evidence(r, "    ", st, 8));
         let _ = writeln!(out, "    how to fix: suno-mock explain {}", r.id);
     }
     let deliveries = run.deliveries().count();

@@ -50,3 +50,34 @@ pub fn delivery_block(d: &Delivery, indent: &str, st: &Style) -> String {
     }
     out
 }
+
+/// A rule's evidence as text, every line after `indent`: its deliveries (the first `limit`,
+/// then how many more the JSON report has) and the observations it compared.
+pub fn rule_evidence(
+    r: &crate::rules::RuleResult,
+    indent: &str,
+    st: &Style,
+    limit: usize,
+) -> String {
+    let mut out = String::new();
+    let ds = &r.evidence.deliveries;
+    for d in ds.iter().take(limit) {
+        out.push_str(&delivery_block(d, indent, st));
+    }
+    if ds.len() > limit {
+        let _ = writeln!(
+            out,
+            "{indent}... {} more in the JSON report",
+            super::count(ds.len() - limit, "delivery", "deliveries")
+        );
+    }
+    for o in &r.evidence.observations {
+        let name = o
+            .name
+            .as_deref()
+            .map(|n| format!(" `{n}`"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{indent}observed{name} {}: {}", o.task_id, o.summary());
+    }
+    out
+}

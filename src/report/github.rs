@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use super::evidence::delivery_block;
+use super::evidence::rule_evidence;
 use super::style::Style;
 use crate::duration::human;
 use crate::outcome::RunOutcome;
@@ -116,12 +116,7 @@ pub fn summary(run: &RunOutcome, rules: &[RuleResult], exit_code: i32) -> String
     }
     let shown: Vec<&RuleResult> = rules
         .iter()
-        .filter(|r| {
-            matches!(
-                r.verdict,
-                Verdict::Fail | Verdict::Warn | Verdict::Inconclusive
-            )
-        })
+        .filter(|r| r.verdict.needs_evidence())
         .collect();
     if !shown.is_empty() {
         out.push_str("\n### Evidence\n");
@@ -136,27 +131,9 @@ pub fn summary(run: &RunOutcome, rules: &[RuleResult], exit_code: i32) -> String
             r.verdict.name(),
             r.reason
         );
-        if !r.evidence.deliveries.is_empty() || !r.evidence.observations.is_empty() {
-            out.push_str("```text\n");
-            for d in r.evidence.deliveries.iter().take(8) {
-                out.push_str(&delivery_block(d, "", &plain));
-            }
-            if r.evidence.deliveries.len() > 8 {
-                let _ = writeln!(
-                    out,
-                    "... {} more deliveries in the JSON report",
-                    r.evidence.deliveries.len() - 8
-                );
-            }
-            for o in &r.evidence.observations {
-                let name = o
-                    .name
-                    .as_deref()
-                    .map(|n| format!(" `{n}`"))
-                    .unwrap_or_default();
-                let _ = writeln!(out, "observed{name} {}: {}", o.task_id, o.summary());
-            }
-            out.push_str("```\n");
+        let text = rule_evidence(r, "", &plain, 8);
+        if !text.is_empty() {
+            let _ = write!(out, "```text\n{text}```\n");
         }
         let _ = writeln!(out, "\nHow to fix: `suno-mock explain {}`", r.id);
     }

@@ -8,12 +8,12 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use super::evidence::delivery_block;
+use super::evidence::rule_evidence;
 use super::style::Style;
 use crate::duration::human;
 use crate::load::LoadResult;
 use crate::outcome::{Attempt, Delivery, RunOutcome, ScenarioStatus};
-use crate::rules::{RuleResult, Verdict};
+use crate::rules::RuleResult;
 
 /// At most this many deliveries are drawn; the JSON report has all of them.
 const MAX_ROWS: usize = 400;
@@ -235,12 +235,7 @@ pub fn run_page(
         b.push_str("</table>\n");
         let shown: Vec<&RuleResult> = rules
             .iter()
-            .filter(|r| {
-                matches!(
-                    r.verdict,
-                    Verdict::Fail | Verdict::Warn | Verdict::Inconclusive
-                )
-            })
+            .filter(|r| r.verdict.needs_evidence())
             .collect();
         if !shown.is_empty() {
             b.push_str("<h2>Evidence</h2>\n");
@@ -256,13 +251,7 @@ pub fn run_page(
                 r.verdict.name(),
                 escape(&r.reason)
             );
-            let mut text = String::new();
-            for d in &r.evidence.deliveries {
-                text.push_str(&delivery_block(d, "", &Style::default()));
-            }
-            for o in &r.evidence.observations {
-                let _ = writeln!(text, "observed {}: {}", o.task_id, o.summary());
-            }
+            let text = rule_evidence(r, "", &Style::default(), usize::MAX);
             if !text.is_empty() {
                 let _ = writeln!(b, "<pre>{}</pre>", escape(&text));
             }

@@ -67,6 +67,11 @@ impl Verdict {
             Verdict::Inconclusive => "inconclusive",
         }
     }
+
+    /// Fail, warn or inconclusive: a verdict the reports follow with its evidence.
+    pub fn needs_evidence(self) -> bool {
+        matches!(self, Verdict::Fail | Verdict::Warn | Verdict::Inconclusive)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
