@@ -89,14 +89,6 @@ fn outcome(a: &Attempt) -> &'static str {
     }
 }
 
-fn answer(a: &Attempt) -> String {
-    match (a.status, a.error) {
-        (Some(s), _) => s.to_string(),
-        (None, Some(e)) => format!("no answer ({})", e.name()),
-        (None, None) => "no answer".into(),
-    }
-}
-
 /// The timeline: a row per delivery, a bar per attempt from when it went out for as long as
 /// it took, the wait before each retry dashed, the deadline of each attempt that reached it
 /// marked in red.
@@ -153,7 +145,7 @@ pub fn timeline(rows: &[(String, &Delivery)], deadline: Duration) -> String {
             let w = (a.duration_ms / end_ms * plot).max(2.0);
             let _ = writeln!(
                 svg,
-                "<rect class=\"attempt {cls}\" x=\"{:.2}\" y=\"{:.1}\" width=\"{w:.2}\" height=\"{:.1}\" data-attempt=\"{}\" data-at-ms=\"{:.1}\" data-duration-ms=\"{:.1}\" data-outcome=\"{cls}\"><title>attempt {} at +{:.3}s: {} in {}</title></rect>",
+                "<rect class=\"attempt {cls}\" x=\"{:.2}\" y=\"{:.1}\" width=\"{w:.2}\" height=\"{:.1}\" data-attempt=\"{}\" data-at-ms=\"{:.1}\" data-duration-ms=\"{:.1}\" data-outcome=\"{cls}\"><title>attempt {} at +{:.3}s: {}</title></rect>",
                 x(a.at_ms),
                 y + 2.0,
                 ROW - 6.0,
@@ -162,8 +154,7 @@ pub fn timeline(rows: &[(String, &Delivery)], deadline: Duration) -> String {
                 a.duration_ms,
                 a.number,
                 a.at_ms / 1000.0,
-                escape(&answer(a)),
-                escape(&secs(a.duration_ms)),
+                escape(&crate::wire::took(a)),
                 cls = outcome(a),
             );
             // An attempt that ran to the deadline: the deadline, where it cut.

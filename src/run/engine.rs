@@ -139,11 +139,6 @@ impl Engine {
         })
     }
 
-    /// One scenario, its steps in order.
-    pub async fn run_scenario(&self, ls: &LoadedScenario) -> ScenarioOutcome {
-        self.run_scenario_with(ls, false).await
-    }
-
     /// One scenario. With `lanes`, the steps of each task run in their own lane, the lanes at
     /// once (a step that compares with another task's kept observation waits for it); a
     /// scenario with a `wait` step runs in order regardless.
