@@ -80,7 +80,7 @@ fn mark(v: Verdict) -> &'static str {
 /// that failed, warned or stayed inconclusive.
 pub fn summary(run: &RunOutcome, rules: &[RuleResult], exit_code: i32) -> String {
     let mut out = String::new();
-    let n = |v| rules.iter().filter(|r| r.verdict == v).count();
+    let n = |v| super::check::count(rules, v);
     let _ = writeln!(
         out,
         "\n## suno-mock check: {}\n",

@@ -5,15 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::harness::repo;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use crate::harness::{free_port, repo};
 
 /// The `run:` scripts of a workflow's steps, in order, with their step names.
 fn github_steps(text: &str) -> Vec<(String, String)> {

@@ -98,3 +98,9 @@ pub fn scenario_file(dir: &tempfile::TempDir, name: &str, text: &str) -> String 
     std::fs::write(&p, text).expect("write scenario");
     p.display().to_string()
 }
+
+/// A loopback port nothing listens on now.
+pub fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}

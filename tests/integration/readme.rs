@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use crate::harness::repo;
+use crate::harness::{free_port, repo};
 
 /// Each `$` command with the output lines pasted under it.
 fn examples(readme: &str) -> Vec<(String, Vec<String>)> {
@@ -32,11 +32,6 @@ fn examples(readme: &str) -> Vec<(String, Vec<String>)> {
         }
     }
     out
-}
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
 }
 
 /// A line with what differs between runs taken out.
