@@ -119,7 +119,7 @@ fn header(receiver: &str, seed: u64) -> String {
 fn warn_unknown_bodies(scenarios: &[LoadedScenario]) {
     let known: std::collections::BTreeSet<String> = crate::family::CATALOGUE
         .iter()
-        .flat_map(crate::family::detect::known_paths)
+        .flat_map(|f| crate::family::detect::known_paths(f).iter().cloned())
         .collect();
     for s in scenarios {
         for (i, step) in s.scenario.steps.iter().enumerate() {

@@ -37,8 +37,16 @@ pub fn paths(v: &Value) -> BTreeSet<String> {
     out
 }
 
-/// Every field path a family's documented bodies carry (stages, failure, variants' fields).
-pub fn known_paths(f: &Family) -> BTreeSet<String> {
+/// Every field path a family's documented bodies carry (stages, failure, variants' fields),
+/// rendered once per family for the life of the process.
+pub fn known_paths(f: &Family) -> &'static BTreeSet<String> {
+    static KNOWN: std::sync::OnceLock<Vec<BTreeSet<String>>> = std::sync::OnceLock::new();
+    let all = KNOWN.get_or_init(|| CATALOGUE.iter().map(render_known).collect());
+    let i = CATALOGUE.iter().position(|c| c.id == f.id).unwrap_or(0);
+    &all[i]
+}
+
+fn render_known(f: &Family) -> BTreeSet<String> {
     let fill = Fill {
         task_id: "t",
         media_url: &|_, _| String::from("http://x/m"),
@@ -104,8 +112,8 @@ pub fn detect(body: &Value) -> Option<Detected> {
             continue;
         }
         let known = known_paths(f);
-        let matched = have.intersection(&known).count() as i64;
-        let extra = have.difference(&known).count() as i64;
+        let matched = have.intersection(known).count() as i64;
+        let extra = have.difference(known).count() as i64;
         let score = matched * 2 - extra;
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, f));
@@ -131,6 +139,6 @@ pub fn detect(body: &Value) -> Option<Detected> {
     Some(Detected {
         family,
         stage,
-        unknown: have.difference(&known).cloned().collect(),
+        unknown: have.difference(known).cloned().collect(),
     })
 }
