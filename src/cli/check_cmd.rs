@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use super::args::{CheckArgs, Format};
-use super::live::Live;
+use super::live::{InOrder, Live};
 use super::session::{Fatal, Output, Session, emit, runtime, setup};
 use crate::exit;
 use crate::outcome::{RunOutcome, ScenarioStatus};
@@ -138,16 +138,28 @@ pub fn run(a: CheckArgs) -> i32 {
                     .filter(|r| opts.only.is_empty() || opts.only.iter().any(|o| o == r.id))
                     .map(|r| r.id);
                 let width = check::id_width(ids);
-                s.engine.events = Some(streamer(&s, live.clone(), &a, hmac, &opts, width));
+                let token = s.engine.cfg.token_param.is_some();
+                let order = Arc::new(Mutex::new(InOrder::new(suite::scenario_rules(
+                    &opts.only, hmac, token, s.family,
+                ))));
+                s.engine.events = Some(streamer(
+                    &s,
+                    live.clone(),
+                    order.clone(),
+                    &a,
+                    hmac,
+                    &opts,
+                    width,
+                ));
                 let (run, results) = run_check(&s, hmac, &opts).await?;
                 live.finish();
                 let code = check_exit(&run, &results, a.strict);
                 // What was not streamed: the rules judged on the whole run, then the details.
                 let text = if live.streams() {
-                    let early = early_ids(&run, &opts.only);
+                    let order = order.lock().unwrap_or_else(PoisonError::into_inner);
                     let rest: String = results
                         .iter()
-                        .filter(|r| !early.contains(&r.id))
+                        .filter(|r| !order.printed().contains(&r.id))
                         .map(|r| check::rule_line(r, width, &s.style))
                         .collect();
                     rest + &check::details(&run, &results, &s.style)
@@ -184,26 +196,14 @@ pub fn run(a: CheckArgs) -> i32 {
     }
 }
 
-/// The rules whose verdict was streamed: judged on their own scenario, which ran.
-fn early_ids(run: &RunOutcome, only: &[String]) -> Vec<&'static str> {
-    CATALOGUE
-        .iter()
-        .filter(|r| !r.whole_run && (only.is_empty() || only.iter().any(|o| o == r.id)))
-        .filter(|r| {
-            run.scenarios
-                .iter()
-                .any(|s| s.rule.as_deref() == Some(r.id))
-        })
-        .map(|r| r.id)
-        .collect()
-}
-
 /// The hook that prints, as each scenario ends, the verdict of the rule that rests on it alone
-/// (and with `-v` every step of it). The verdict is the one the final report gives: the rule
-/// reads nothing but its own scenario.
+/// (and with `-v` every step of it), in report order: a verdict waits for the rules listed
+/// before it. The verdict is the one the final report gives: the rule reads nothing but its
+/// own scenario.
 fn streamer(
     s: &Session,
     live: Arc<Live>,
+    order: Arc<Mutex<InOrder>>,
     a: &CheckArgs,
     hmac: bool,
     opts: &CheckOptions,
@@ -219,9 +219,9 @@ fn streamer(
     let seed = s.engine.cfg.seed;
     let receiver = s.engine.receiver_display();
     let family = s.family;
-    let lock = Mutex::new(());
     Arc::new(move |e: Event<'_>| {
-        let _one_at_a_time = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        // One event at a time, so lines never interleave.
+        let mut order = order.lock().unwrap_or_else(PoisonError::into_inner);
         match e {
             Event::Started {
                 index,
@@ -261,7 +261,9 @@ fn streamer(
                     deadline,
                     fast_ack_p95,
                 };
-                live.print(&check::rule_line(&rule.result(&ctx), width, &style));
+                live.print(
+                    &order.push(rule.id, check::rule_line(&rule.result(&ctx), width, &style)),
+                );
             }
         }
     })

@@ -65,3 +65,74 @@ impl Live {
         }
     }
 }
+
+/// Verdict lines held back until every rule before them in the report's order has gone out,
+/// so the streamed report reads the same on every run although concurrent scenarios end in
+/// any order.
+pub struct InOrder {
+    order: Vec<&'static str>,
+    next: usize,
+    held: std::collections::HashMap<&'static str, String>,
+    printed: Vec<&'static str>,
+}
+
+impl InOrder {
+    /// `order`: the ids whose verdicts will be streamed, in report order.
+    pub fn new(order: Vec<&'static str>) -> InOrder {
+        InOrder {
+            order,
+            next: 0,
+            held: Default::default(),
+            printed: Vec::new(),
+        }
+    }
+
+    /// Takes `id`'s line and returns what may be printed now (possibly nothing, possibly the
+    /// lines of later rules that were waiting for this one). An id outside the order goes
+    /// out at once.
+    pub fn push(&mut self, id: &'static str, line: String) -> String {
+        if !self.order.contains(&id) {
+            self.printed.push(id);
+            return line;
+        }
+        self.held.insert(id, line);
+        let mut out = String::new();
+        while let Some(line) = self
+            .order
+            .get(self.next)
+            .and_then(|id| self.held.remove(id))
+        {
+            out.push_str(&line);
+            self.printed.push(self.order[self.next]);
+            self.next += 1;
+        }
+        out
+    }
+
+    /// The ids whose lines went out; the rest belong in the final report.
+    pub fn printed(&self) -> &[&'static str] {
+        &self.printed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::InOrder;
+
+    #[test]
+    fn lines_go_out_in_order_whatever_order_they_arrive_in() {
+        let mut o = InOrder::new(vec!["a", "b", "c"]);
+        assert_eq!(o.push("c", "C\n".into()), "");
+        assert_eq!(o.push("a", "A\n".into()), "A\n");
+        assert_eq!(o.push("x", "X\n".into()), "X\n");
+        assert_eq!(o.push("b", "B\n".into()), "B\nC\n");
+        assert_eq!(o.printed(), ["a", "x", "b", "c"]);
+    }
+
+    #[test]
+    fn a_line_waiting_for_a_rule_that_never_ended_is_not_counted_as_printed() {
+        let mut o = InOrder::new(vec!["a", "b"]);
+        assert_eq!(o.push("b", "B\n".into()), "");
+        assert!(o.printed().is_empty());
+    }
+}

@@ -80,6 +80,23 @@ pub fn applies(rule: &str, family: &Family, hmac: bool, token: bool) -> bool {
     }
 }
 
+/// The rules `check` judges on a scenario of their own for this run (the ones whose verdict it
+/// streams), in report order.
+pub fn scenario_rules(
+    only: &[String],
+    hmac: bool,
+    token: bool,
+    family: &Family,
+) -> Vec<&'static str> {
+    super::CATALOGUE
+        .iter()
+        .filter(|r| !r.whole_run && (only.is_empty() || only.iter().any(|o| o == r.id)))
+        .filter(|r| SUITE.iter().any(|(f, _)| rule_of(f) == r.id))
+        .filter(|r| applies(r.id, family, hmac, token))
+        .map(|r| r.id)
+        .collect()
+}
+
 /// The suite as `check` runs it for `family`: only the selected rules that apply, with the
 /// family's own failure codes, task-id path and documented variants, and for `verify-source`
 /// only the forged variants the run's auth declaration makes meaningful.
