@@ -11,6 +11,7 @@ mod midi;
 mod music;
 mod render;
 mod replace_section;
+pub mod shape;
 mod stems;
 mod video;
 mod voice;

@@ -1,5 +1,5 @@
 //! What the reference receiver accepts: its family's documented body and nothing less, in every
-//! variant the docs allow. Shaped as a receiver author would write it, with the reason for
+//! variant the docs allow, each documented field of a type the docs give it. Shaped as a receiver author would write it, with the reason for
 //! every refusal.
 
 use serde_json::Value;
@@ -91,6 +91,9 @@ pub fn validate(body: &[u8], family: &Family) -> Result<(Callback, Value), (u16,
             )
         })?
         .to_string();
+    if let Some(reason) = crate::family::shape::mistyped(&v, family) {
+        return Err((422, reason));
+    }
     let declared = at(&v, "data.callbackType").and_then(Value::as_str);
     let stage = match declared {
         Some(s) if family.stage(s).is_some() || (s == "error" && family.error_stage) => {

@@ -210,7 +210,7 @@ pub struct DeliverStep {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
-    /// Status of the last attempt: `200`, `[200, 204]` or a class like `4xx`.
+    /// Status of the last attempt: `200`, a class like `4xx`, or a list of either (`[2xx, 4xx]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StatusMatch>,
     /// Every answer arrives within this long.

@@ -6,7 +6,7 @@ use super::diagnostic::{Diagnostic, did_you_mean};
 use super::yaml::{self, Node, Value};
 use crate::duration::{self, Dur};
 use crate::wire::VideoMode;
-use crate::wire::status::{StatusMatch, valid_code};
+use crate::wire::status::StatusMatch;
 
 pub(super) const VIDEO_MODES: &[&str] = &["normal", "slow", "expired", "truncated", "large"];
 
@@ -296,8 +296,9 @@ impl Walker<'_> {
             Value::Str(s) => StatusMatch::parse_class(s),
             Value::Seq(items) if !items.is_empty() => items
                 .iter()
-                .map(|i| match i.value {
-                    Value::Int(c) => valid_code(c),
+                .map(|i| match &i.value {
+                    Value::Int(c) => StatusMatch::code(*c),
+                    Value::Str(s) => StatusMatch::parse_class(s),
                     _ => Err(format!("a status in the list is {}", i.kind())),
                 })
                 .collect::<Result<Vec<_>, _>>()
@@ -310,7 +311,7 @@ impl Walker<'_> {
                 self.error(
                     node,
                     format!("{what}: {e}"),
-                    "write a code like `200`, a list like `[200, 204]` or a class like `4xx`",
+                    "write a code like `200`, a class like `4xx`, or a list of them like `[2xx, 4xx]`",
                 );
                 None
             }

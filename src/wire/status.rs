@@ -1,5 +1,6 @@
 //! Which HTTP statuses a rule, an expectation or the sender's acceptance policy allows:
-//! one code, a list of codes, or a class such as `2xx`.
+//! one code, a class such as `2xx`, or a list of either (`[2xx, 4xx]`: anything but a server
+//! error or a redirect, what a fuzz finding's scenario expects).
 
 use std::fmt;
 
@@ -9,7 +10,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusMatch {
     Code(u16),
-    List(Vec<u16>),
+    /// Codes and classes, never nested lists.
+    List(Vec<StatusMatch>),
     /// The hundreds digit: `4` for `4xx`.
     Class(u16),
 }
@@ -18,7 +20,7 @@ impl StatusMatch {
     pub fn matches(&self, status: u16) -> bool {
         match self {
             StatusMatch::Code(c) => *c == status,
-            StatusMatch::List(l) => l.contains(&status),
+            StatusMatch::List(l) => l.iter().any(|m| m.matches(status)),
             StatusMatch::Class(c) => status / 100 == *c,
         }
     }
@@ -55,7 +57,7 @@ impl fmt::Display for StatusMatch {
         match self {
             StatusMatch::Code(c) => write!(f, "{c}"),
             StatusMatch::List(l) => {
-                let items: Vec<String> = l.iter().map(u16::to_string).collect();
+                let items: Vec<String> = l.iter().map(ToString::to_string).collect();
                 write!(f, "one of {}", items.join(", "))
             }
             StatusMatch::Class(c) => write!(f, "{c}xx"),
@@ -77,19 +79,27 @@ impl<'de> Deserialize<'de> for StatusMatch {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
         #[serde(untagged)]
-        enum Raw {
+        enum Item {
             Code(i64),
-            List(Vec<i64>),
             Text(String),
         }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(Item),
+            List(Vec<Item>),
+        }
+        let one = |i: Item| match i {
+            Item::Code(c) => StatusMatch::code(c),
+            Item::Text(t) => StatusMatch::parse_class(&t),
+        };
         let r = match Raw::deserialize(d)? {
-            Raw::Code(c) => StatusMatch::code(c),
+            Raw::One(i) => one(i),
             Raw::List(l) => l
                 .into_iter()
-                .map(valid_code)
+                .map(one)
                 .collect::<Result<Vec<_>, _>>()
                 .map(StatusMatch::List),
-            Raw::Text(t) => StatusMatch::parse_class(&t),
         };
         r.map_err(serde::de::Error::custom)
     }
@@ -101,10 +111,13 @@ impl JsonSchema for StatusMatch {
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "an HTTP status (`200`), a list (`[200, 204]`) or a class (`4xx`)",
+            "description": "an HTTP status (`200`), a class (`4xx`) or a list of either (`[200, 204]`, `[2xx, 4xx]`)",
             "anyOf": [
                 {"type": "integer", "minimum": 100, "maximum": 599},
-                {"type": "array", "items": {"type": "integer", "minimum": 100, "maximum": 599}, "minItems": 1},
+                {"type": "array", "items": {"anyOf": [
+                    {"type": "integer", "minimum": 100, "maximum": 599},
+                    {"type": "string", "pattern": "^[1-5][xX][xX]$"}
+                ]}, "minItems": 1},
                 {"type": "string", "pattern": "^[1-5][xX][xX]$"}
             ]
         })
@@ -119,7 +132,13 @@ mod tests {
     fn matches_code_list_and_class() {
         assert!(StatusMatch::Code(200).matches(200));
         assert!(!StatusMatch::Code(200).matches(204));
-        assert!(StatusMatch::List(vec![200, 204]).matches(204));
+        let list = StatusMatch::List(vec![StatusMatch::Code(200), StatusMatch::Code(204)]);
+        assert!(list.matches(204));
+        assert_eq!(list.to_string(), "one of 200, 204");
+        assert!(serde_json::from_str::<StatusMatch>(r#"["2xx", 4]"#).is_err());
+        let classes: StatusMatch = serde_json::from_str(r#"["2xx", "4xx"]"#).unwrap();
+        assert!(classes.matches(201) && classes.matches(429) && !classes.matches(500));
+        assert_eq!(classes.to_string(), "one of 2xx, 4xx");
         assert!(StatusMatch::parse_class("4xx").unwrap().matches(422));
         assert!(!StatusMatch::parse_class("4xx").unwrap().matches(500));
         assert!(StatusMatch::parse_class("6xx").is_err());
