@@ -7,6 +7,7 @@ mod console;
 pub mod duration;
 pub mod exit;
 pub mod family;
+pub mod fuzz;
 pub mod http_server;
 pub mod load;
 pub mod mock_api;

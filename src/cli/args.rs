@@ -73,6 +73,10 @@ pub enum Command {
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
+    /// Send generated callbacks derived from the family's documented bodies to find what breaks
+    /// the receiver (5xx, no answer, a dropped connection, no longer answering); each finding
+    /// is shrunk and written as a scenario `run` replays. Exits 1 when something was found.
+    Fuzz(FuzzArgs),
     /// Print a shell completion script (`suno-mock completions bash > /etc/bash_completion.d/suno-mock`).
     Completions {
         #[arg(value_enum)]
@@ -632,4 +636,30 @@ pub struct RecordArgs {
     /// Requests with a larger body are answered 413 and not recorded.
     #[arg(long, default_value_t = 2 * 1024 * 1024, value_name = "BYTES")]
     pub max_body: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct FuzzArgs {
+    /// How many cases to send (default 1000, unless --budget is given).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub cases: Option<u64>,
+    /// Send cases for this long instead (shrinking included); with --cases, whichever ends first.
+    #[arg(long, value_name = "DUR")]
+    pub budget: Option<Dur>,
+    /// Requests per second at most: cases, shrinking tries and liveness checks together.
+    #[arg(long, default_value = "100", value_name = "PER_S", value_parser = parse_positive)]
+    pub rate: f64,
+    /// Cases in flight at once.
+    #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Largest request body sent; longer strings and arrays are cut to fit.
+    #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
+    pub max_body: u64,
+    /// The folder each finding is written to as a scenario file.
+    #[arg(long, default_value = "fuzz-findings", value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub sender: SenderArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }

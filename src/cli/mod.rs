@@ -4,6 +4,7 @@ pub mod args;
 mod check_cmd;
 mod demo_cmd;
 mod docs_cmd;
+mod fuzz_cmd;
 mod live;
 mod load_cmd;
 mod merge_cmd;
@@ -51,6 +52,7 @@ pub fn main() -> i32 {
         args::Command::Merge(a) => merge_cmd::run(a),
         args::Command::Record(a) => record_cmd::run(a),
         args::Command::Drift { dir } => record_cmd::drift(&dir),
+        args::Command::Fuzz(a) => fuzz_cmd::run(a),
         args::Command::Completions { shell } => docs_cmd::completions(shell),
         args::Command::Man { dir } => docs_cmd::man(dir.as_deref()),
     }

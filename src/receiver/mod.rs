@@ -3,7 +3,7 @@
 
 mod flaws;
 mod handler;
-mod validate;
+pub mod validate;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -6,11 +6,7 @@
 use std::fmt::Write as _;
 
 use super::{Exchange, TaskRecording};
-
-/// A YAML double-quoted string (JSON's escapes are YAML's).
-fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
-}
+use crate::scenario::write::{body_line, quoted};
 
 fn rfc3339(t: std::time::SystemTime) -> String {
     humantime::format_rfc3339_seconds(t).to_string()
@@ -94,19 +90,7 @@ pub fn render(t: &TaskRecording, keep_secrets: bool) -> String {
 
 fn step(out: &mut String, e: &Exchange, keep_secrets: bool) {
     out.push_str("  - deliver: custom\n    task: recorded\n");
-    match std::str::from_utf8(&e.body) {
-        Ok(text) => {
-            let _ = writeln!(out, "    body: {}", quoted(text));
-        }
-        Err(_) => {
-            use base64::Engine as _;
-            let _ = writeln!(
-                out,
-                "    body_base64: {}",
-                quoted(&base64::engine::general_purpose::STANDARD.encode(&e.body))
-            );
-        }
-    }
+    body_line(out, "    ", &e.body);
     let mut headers: Vec<(String, String)> = e.headers.clone();
     if keep_secrets {
         headers.extend(e.signing.iter().cloned());

@@ -345,7 +345,7 @@ impl Recorder {
 }
 
 /// A task id as a file name.
-fn sanitize(id: &str) -> String {
+pub(crate) fn sanitize(id: &str) -> String {
     let s: String = id
         .chars()
         .map(|c| {
@@ -360,7 +360,7 @@ fn sanitize(id: &str) -> String {
 }
 
 /// Writes beside the file and renames over it: a reader (or a crash) never sees half a file.
-fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
+pub(crate) fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
     let tmp = path.with_extension("yaml.tmp");
     std::fs::write(&tmp, text)
         .and_then(|()| std::fs::rename(&tmp, path))

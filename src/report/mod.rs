@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod evidence;
+pub mod fuzz;
 pub mod github;
 pub mod html;
 pub mod human;

@@ -6,6 +6,7 @@ pub mod model;
 pub mod parse;
 pub mod serve_plan;
 mod walker;
+pub mod write;
 pub mod yaml;
 
 pub use crate::wire::{Auth, Input, VideoMode};

@@ -11,6 +11,7 @@ mod cli;
 mod families;
 mod faults;
 mod first_hour;
+mod fuzz;
 mod harness;
 mod html_report;
 mod interrupt;

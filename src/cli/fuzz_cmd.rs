@@ -1,0 +1,112 @@
+//! `suno-mock fuzz`: sets up the sender like every delivering command, runs the fuzzer, says
+//! each finding as it is written, then prints and writes the reports.
+
+use std::time::Duration;
+
+use super::args::{FuzzArgs, ObserveArgs};
+use super::session::{Fatal, runtime, setup, write_reports};
+use crate::duration::Dur;
+use crate::exit;
+use crate::fuzz::{self, FuzzConfig};
+use crate::report::fuzz::{self as report, Header};
+use crate::run::preflight;
+
+pub fn run(a: FuzzArgs) -> i32 {
+    match runtime().and_then(|rt| rt.block_on(execute(&a))) {
+        Ok(c) => c,
+        Err(Fatal(c, m)) => {
+            crate::console::errln!("error: {m}");
+            c
+        }
+    }
+}
+
+async fn execute(a: &FuzzArgs) -> Result<i32, Fatal> {
+    if a.report.report_html.is_some() {
+        return Err(Fatal(
+            exit::USAGE,
+            "fuzz writes no HTML report; use --report-json or --report-junit".into(),
+        ));
+    }
+    a.report.check_paths()?;
+    std::fs::create_dir_all(&a.out).map_err(|e| {
+        Fatal(
+            exit::HARNESS,
+            format!("cannot create the findings folder {}: {e}", a.out.display()),
+        )
+    })?;
+    let s = setup(&a.sender, &ObserveArgs::default()).await?;
+    let e = &s.engine;
+    preflight(
+        &e.cfg.receiver,
+        e.cfg.policy.timeout.min(Duration::from_secs(5)),
+    )
+    .await
+    .map_err(|m| Fatal(exit::HARNESS, s.secrets.redact(&m)))?;
+    let cfg = FuzzConfig {
+        receiver: e.cfg.receiver.clone(),
+        display: e.receiver_display(),
+        family: s.family,
+        seed: e.cfg.seed,
+        cases: a.cases,
+        budget: a.budget.map(|b| b.0),
+        rate: a.rate,
+        concurrency: usize::from(a.concurrency),
+        max_body: usize::try_from(a.max_body).unwrap_or(usize::MAX),
+        policy: e.cfg.policy.clone(),
+        signed: a.sender.policy.hmac_key.is_some(),
+        out: a.out.clone(),
+    };
+    let plan = match (a.cases, a.budget) {
+        (Some(n), Some(b)) => format!("{n} cases or {b}"),
+        (Some(n), None) => format!("{n} cases"),
+        (None, Some(b)) => format!("cases for {b}"),
+        (None, None) => "1000 cases".into(),
+    };
+    let header = Header {
+        receiver: &cfg.display.clone(),
+        family: cfg.family.id,
+        seed: cfg.seed,
+        plan: format!("{plan} at most {}/s, concurrency {}", a.rate, a.concurrency),
+        deadline: cfg.policy.timeout,
+    };
+    let head = format!(
+        "suno-mock fuzz · receiver {} · family {} · seed {} · {} · deadline {}, no retries\n",
+        header.receiver,
+        header.family,
+        header.seed,
+        header.plan,
+        Dur(header.deadline)
+    );
+    let human_format = a.report.format == super::args::Format::Human;
+    if human_format {
+        crate::console::out!("{}", s.secrets.redact(&head));
+    }
+    let secrets = s.secrets.clone();
+    let say = Box::new(move |f: &fuzz::finding::Finding| {
+        let file = f
+            .file
+            .as_ref()
+            .map_or(String::new(), |p| format!(" · wrote {}", p.display()));
+        crate::console::errln!(
+            "{}",
+            secrets.redact(&format!("finding {}: {}{file}", f.number, f.title()))
+        );
+    });
+    let result = fuzz::run(
+        cfg,
+        e.sender.clone(),
+        e.host.clone(),
+        e.cancel.clone(),
+        Some(say),
+    )
+    .await
+    .map_err(|m| Fatal(exit::HARNESS, s.secrets.redact(&m)))?;
+    let code = report::exit_code(&result);
+    let human = report::human(&header, &result, &s.style);
+    let json = report::json(&header, &result).map_err(|m| Fatal(exit::HARNESS, m))?;
+    let junit = report::junit(&header, &result);
+    Ok(write_reports(
+        &a.report, &s.secrets, &human, &json, junit, None, code,
+    ))
+}

@@ -1,0 +1,629 @@
+//! The fuzz loop: cases go out at the configured rate and concurrency; an answer that breaks
+//! the receiver stops the sending, the liveness check decides whether the receiver survived,
+//! and the finding is shrunk (or counted as another hit of one already shrunk) and written
+//! before the sending resumes. The budget, the case count and Ctrl-C end it; what was found
+//! is never lost.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use super::case::{self, Base, Case, Request};
+use super::finding::{Answer, Breakage, Finding};
+use super::mutation::Mutation;
+use crate::artifacts::VideoHost;
+use crate::family::{Family, MediaKind};
+use crate::sender::{Policy, Prepared, Sender};
+use crate::wire::Auth;
+
+/// The header every fuzz request carries, so a receiver's log can be matched with the
+/// report (`fuzz-3f2a…/17` is case 17 of that run).
+pub const CASE_HEADER: &str = "X-Suno-Mock-Fuzz-Case";
+
+/// Told of each finding as soon as its file is written (`fuzz` prints a line).
+pub type OnFinding = Box<dyn Fn(&Finding) + Send + Sync>;
+
+/// Liveness checks this many cases apart, besides the one after every finding.
+const CHECK_EVERY: u64 = 100;
+
+/// Tries spent shrinking one finding, at most.
+const MAX_SHRINK_TRIES: u32 = 300;
+
+pub struct FuzzConfig {
+    pub receiver: url::Url,
+    pub display: String,
+    pub family: &'static Family,
+    pub seed: u64,
+    /// Stop after this many cases (when no budget is given, 1000).
+    pub cases: Option<u64>,
+    /// Stop sending new cases after this long; shrinking stops too.
+    pub budget: Option<Duration>,
+    /// Cases (and shrinking tries) per second, at most.
+    pub rate: f64,
+    pub concurrency: usize,
+    /// Largest request body sent.
+    pub max_body: usize,
+    /// Deadline per request; retries are never made.
+    pub policy: Policy,
+    pub signed: bool,
+    pub out: PathBuf,
+}
+
+/// A 2xx to a body the family's docs rule out, counted by where and what the change was.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AcceptedInvalid {
+    pub place: String,
+    pub kind: &'static str,
+    /// Why the body is invalid (the reference receiver's reason), from the first case.
+    pub reason: String,
+    pub first_case: u64,
+    pub cases: u64,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Counts {
+    pub sent: u64,
+    /// 4xx: correct refusals.
+    pub refused: u64,
+    /// 2xx and 3xx.
+    pub accepted: u64,
+    /// Cases whose answer was a breakage (every hit of every finding).
+    pub broke: u64,
+    pub shrink_tries: u64,
+    pub liveness_checks: u64,
+}
+
+pub struct FuzzResult {
+    pub findings: Vec<Finding>,
+    pub accepted_invalid: Vec<AcceptedInvalid>,
+    pub counts: Counts,
+    pub duration: Duration,
+    pub interrupted: bool,
+    /// Why sending stopped before the planned cases (the receiver stopped answering).
+    pub stopped: Option<String>,
+    /// Errors writing finding files (the findings are still reported).
+    pub write_errors: Vec<String>,
+}
+
+/// Everything one request needs, shared by the concurrent sends.
+struct Wire {
+    sender: Sender,
+    policy: Policy,
+    receiver: url::Url,
+    display: String,
+    family: &'static Family,
+    host: VideoHost,
+    signed: bool,
+    seed: u64,
+    max_body: usize,
+    /// Ctrl-C: a request in flight is abandoned at once, not waited out.
+    cancel: CancellationToken,
+}
+
+impl Wire {
+    fn media(&self) -> impl Fn(MediaKind, &str) -> String + Sync + '_ {
+        // Every case's media live under one task on the video host, which serves real files.
+        move |k, slot| self.host.media_url("fuzz", k, slot)
+    }
+
+    fn request(&self, c: &mut Case) -> Request {
+        let media = self.media();
+        c.request(self.family, &media, self.max_body)
+    }
+
+    async fn send(&self, c: &Case, r: &Request) -> Answer {
+        let mut headers = vec![(
+            CASE_HEADER.to_string(),
+            format!("fuzz-{:x}/{}", self.seed, c.index),
+        )];
+        if let Some(ct) = &r.content_type {
+            headers.push(("Content-Type".into(), ct.clone()));
+        }
+        let req = Prepared {
+            url: self.receiver.clone(),
+            display_url: self.display.clone(),
+            headers,
+            body: Bytes::from(r.body.clone()),
+            task_id: c.task_id.clone(),
+            auth: if self.signed {
+                Auth::Genuine
+            } else {
+                Auth::Unsigned
+            },
+        };
+        tokio::select! {
+            a = self.sender.attempt(&req, 1, &self.policy) => Answer::from_attempt(&a),
+            _ = self.cancel.cancelled() => Answer::Abandoned,
+        }
+    }
+
+    /// Whether the receiver answers a well-formed callback (2xx), and how it answered.
+    async fn alive(&self, n: u64) -> (bool, Answer) {
+        let mut c = Case {
+            index: n,
+            task_id: format!("{}-alive{n}", case::task_id(self.seed, 0)),
+            base: Base::Stage(self.family.final_stage().name),
+            mutations: Vec::new(),
+        };
+        let r = self.request(&mut c);
+        let a = self.send(&c, &r).await;
+        (matches!(a, Answer::Status(s) if (200..300).contains(&s)), a)
+    }
+}
+
+/// Paces every request the run makes: the cases, the shrinking tries, the liveness checks.
+struct Pacer(tokio::time::Interval);
+
+impl Pacer {
+    fn new(rate: f64) -> Pacer {
+        let every = Duration::from_secs_f64(1.0 / rate.max(0.001));
+        let mut i = tokio::time::interval(every);
+        // After a pause (shrinking) no burst of catch-up sends.
+        i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Pacer(i)
+    }
+
+    async fn tick(&mut self) {
+        self.0.tick().await;
+    }
+}
+
+/// The run's state while it goes.
+struct Run {
+    cfg: FuzzConfig,
+    wire: Arc<Wire>,
+    pacer: Pacer,
+    cancel: CancellationToken,
+    deadline: Option<Instant>,
+    findings: Vec<Finding>,
+    invalid: BTreeMap<(String, &'static str), AcceptedInvalid>,
+    counts: Counts,
+    /// Cases sent since the receiver last answered a well-formed callback, in index order.
+    /// (Cases, not requests: a case renders the same request again, and a hundred 1 MiB
+    /// bodies are not kept.)
+    since_alive: Vec<Case>,
+    stopped: Option<String>,
+    /// The receiver stopped answering: what broke after that is not a finding of its own.
+    gone: bool,
+    write_errors: Vec<String>,
+    live_checks: u64,
+    on_finding: Option<OnFinding>,
+}
+
+impl Run {
+    fn out_of_time(&self) -> bool {
+        self.cancel.is_cancelled() || self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// Counts one answered case; returns the breakage when it is one.
+    fn judge(&mut self, c: &Case, r: &Request, a: &Answer) -> Option<Breakage> {
+        if *a == Answer::Abandoned {
+            return None;
+        }
+        self.counts.sent += 1;
+        if let Some(b) = a.breakage() {
+            self.counts.broke += 1;
+            return Some(b);
+        }
+        match a {
+            Answer::Status(s) if (400..500).contains(s) => self.counts.refused += 1,
+            Answer::Status(s) => {
+                self.counts.accepted += 1;
+                if (200..300).contains(s)
+                    && let Err((_, reason)) =
+                        crate::receiver::validate::validate(&r.body, self.cfg.family)
+                {
+                    self.note_invalid(c, reason);
+                }
+            }
+            Answer::Failed(..) | Answer::Abandoned => {}
+        }
+        None
+    }
+
+    fn note_invalid(&mut self, c: &Case, reason: String) {
+        // Named by the change that most likely made the body invalid: the first one that is
+        // not a content type (which never makes a body invalid).
+        let Some(m) = c
+            .mutations
+            .iter()
+            .find(|m| m.kind != "content-type")
+            .or(c.mutations.first())
+        else {
+            return;
+        };
+        let e = self
+            .invalid
+            .entry((m.place(), m.kind))
+            .or_insert_with(|| AcceptedInvalid {
+                place: m.place(),
+                kind: m.kind,
+                reason,
+                first_case: c.index,
+                cases: 0,
+            });
+        e.cases += 1;
+    }
+
+    async fn liveness(&mut self) -> (bool, Answer) {
+        self.counts.liveness_checks += 1;
+        self.live_checks += 1;
+        // A receiver restarting (a supervisor, a crashed worker replaced) gets a moment.
+        let mut last = (false, Answer::Status(0));
+        for attempt in 0..3 {
+            if attempt > 0 {
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                    _ = self.cancel.cancelled() => break,
+                }
+            }
+            self.pacer.tick().await;
+            last = self.wire.alive(self.live_checks * 10 + attempt).await;
+            if last.0 {
+                self.since_alive.clear();
+                return last;
+            }
+        }
+        last
+    }
+
+    /// One case that broke the receiver: is it still up; a known finding or a new one; shrink
+    /// and write it. Returns false when the run must stop (the receiver is gone).
+    async fn handle(&mut self, c: Case, a: Answer, b: Breakage) -> bool {
+        let (up, check) = self.liveness().await;
+        if self.cancel.is_cancelled() {
+            // Interrupted before it could be judged: kept as it came, unshrunk.
+            self.add_unshrunk(c, a, b);
+            return false;
+        }
+        if !up {
+            // The cases sent since it last answered well, up to the first that broke it: the
+            // ones after went out while it was already failing, or beside it.
+            let mut window: Vec<Case> = std::mem::take(&mut self.since_alive);
+            window.retain(|w| w.index <= c.index);
+            let reason = format!(
+                "after case {} ({}), the receiver no longer answered a well-formed callback ({})",
+                c.index,
+                a.describe(),
+                check.describe()
+            );
+            self.stopped = Some(format!("{reason}; fuzzing stopped"));
+            self.gone = true;
+            let last = window.last().cloned().unwrap_or(c);
+            self.add(Finding {
+                number: 0,
+                family: self.cfg.family,
+                breakage: Breakage::Unresponsive,
+                answer: a,
+                case: last,
+                window,
+                requests: Vec::new(),
+                hits: 1,
+                shrunk: false,
+                tries: 0,
+                file: None,
+            });
+            return false;
+        }
+        if let Some(f) = self.findings.iter_mut().find(|f| f.covers(b, &c)) {
+            f.hits += 1;
+            return true;
+        }
+        let (case, answer, tries, complete) = self.shrink(c, a, b).await;
+        self.counts.shrink_tries += u64::from(tries);
+        // Shrinking can land on a finding already known.
+        if let Some(f) = self
+            .findings
+            .iter_mut()
+            .find(|f| f.key() == super::finding::key(self.cfg.family, b, &case))
+        {
+            f.hits += 1;
+            return true;
+        }
+        self.add(Finding {
+            number: 0,
+            family: self.cfg.family,
+            breakage: b,
+            answer,
+            case,
+            window: Vec::new(),
+            requests: Vec::new(),
+            hits: 1,
+            shrunk: complete,
+            tries,
+            file: None,
+        });
+        // Shrinking may itself have left the receiver down.
+        let (up, check) = self.liveness().await;
+        if !up && !self.cancel.is_cancelled() {
+            self.stopped = Some(format!(
+                "while shrinking finding {}, the receiver stopped answering a well-formed callback ({}); fuzzing stopped",
+                self.findings.len(),
+                check.describe()
+            ));
+            self.gone = true;
+            return false;
+        }
+        true
+    }
+
+    /// A case that broke the receiver, kept as it came: the run stopped before it was judged
+    /// and shrunk.
+    fn add_unshrunk(&mut self, c: Case, a: Answer, b: Breakage) {
+        if self.findings.iter().any(|f| f.covers(b, &c)) {
+            return;
+        }
+        self.add(Finding {
+            number: 0,
+            family: self.cfg.family,
+            breakage: b,
+            answer: a,
+            case: c,
+            window: Vec::new(),
+            requests: Vec::new(),
+            hits: 1,
+            shrunk: false,
+            tries: 0,
+            file: None,
+        });
+    }
+
+    fn add(&mut self, mut f: Finding) {
+        f.number = self.findings.len() + 1;
+        let mut cases = if f.window.is_empty() {
+            vec![f.case.clone()]
+        } else {
+            f.window.clone()
+        };
+        f.requests = cases.iter_mut().map(|c| self.wire.request(c)).collect();
+        match super::file::write(&self.cfg, &f) {
+            Ok(p) => f.file = Some(p),
+            Err(e) => self.write_errors.push(e),
+        }
+        if let Some(hook) = &self.on_finding {
+            hook(&f);
+        }
+        self.findings.push(f);
+    }
+
+    /// Sends `c` changed by one shrinking step; whether it still breaks the receiver the same
+    /// way, and how it was answered.
+    async fn still_breaks(&mut self, c: &mut Case, b: Breakage) -> Option<Answer> {
+        self.pacer.tick().await;
+        let r = self.wire.request(c);
+        let a = self.wire.send(c, &r).await;
+        (a.breakage() == Some(b)).then_some(a)
+    }
+
+    /// The smallest case found that still breaks the receiver the way `c` did: each mutation
+    /// left out in turn (when there are several), then each payload made smaller while it
+    /// still breaks. Cut short by the budget, Ctrl-C or the try limit, it returns the
+    /// smallest so far (every step kept was re-sent and still broke), and says so.
+    async fn shrink(&mut self, c: Case, a: Answer, b: Breakage) -> (Case, Answer, u32, bool) {
+        let mut best = c;
+        let mut answer = a;
+        let mut tries = 0u32;
+        let spend = |run: &Run, tries: &mut u32| {
+            *tries += 1;
+            *tries <= MAX_SHRINK_TRIES && !run.out_of_time()
+        };
+        // Leave out one mutation at a time.
+        let mut i = 0;
+        while best.mutations.len() > 1 && i < best.mutations.len() {
+            if !spend(self, &mut tries) {
+                return (best, answer, tries, false);
+            }
+            let mut candidate = best.clone();
+            candidate.mutations.remove(i);
+            match self.still_breaks(&mut candidate, b).await {
+                Some(a) => {
+                    best = candidate;
+                    answer = a;
+                    i = 0;
+                }
+                None => i += 1,
+            }
+        }
+        // Make each payload smaller while it still breaks.
+        for i in 0..best.mutations.len() {
+            'smaller: loop {
+                let options: Vec<Mutation> = best.mutations[i].smaller();
+                for m in options {
+                    if !spend(self, &mut tries) {
+                        return (best, answer, tries, false);
+                    }
+                    let mut candidate = best.clone();
+                    candidate.mutations[i] = m;
+                    if let Some(a) = self.still_breaks(&mut candidate, b).await {
+                        best = candidate;
+                        answer = a;
+                        continue 'smaller;
+                    }
+                }
+                break;
+            }
+        }
+        best.mutations = best
+            .mutations
+            .into_iter()
+            .map(Mutation::canonical)
+            .collect();
+        (best, answer, tries, true)
+    }
+}
+
+/// Runs the fuzzer. `on_finding` is told of each finding as soon as it is written.
+pub async fn run(
+    cfg: FuzzConfig,
+    sender: Sender,
+    host: VideoHost,
+    cancel: CancellationToken,
+    on_finding: Option<OnFinding>,
+) -> Result<FuzzResult, String> {
+    let started = Instant::now();
+    let mut policy = cfg.policy.clone();
+    policy.retries = 0;
+    let wire = Arc::new(Wire {
+        sender,
+        policy,
+        receiver: cfg.receiver.clone(),
+        display: cfg.display.clone(),
+        family: cfg.family,
+        host,
+        signed: cfg.signed,
+        seed: cfg.seed,
+        max_body: cfg.max_body,
+        cancel: cancel.clone(),
+    });
+    let total = match (cfg.cases, cfg.budget) {
+        (Some(n), _) => n,
+        (None, Some(_)) => u64::MAX,
+        (None, None) => 1000,
+    };
+    let mut run = Run {
+        deadline: cfg.budget.map(|b| started + b),
+        pacer: Pacer::new(cfg.rate),
+        wire: wire.clone(),
+        cancel: cancel.clone(),
+        findings: Vec::new(),
+        invalid: BTreeMap::new(),
+        counts: Counts::default(),
+        since_alive: Vec::new(),
+        stopped: None,
+        gone: false,
+        write_errors: Vec::new(),
+        live_checks: 0,
+        on_finding,
+        cfg,
+    };
+    let (up, first) = run.liveness().await;
+    if !up && !cancel.is_cancelled() {
+        return Err(format!(
+            "the receiver at {} did not accept a well-formed {} callback before fuzzing began ({}); fuzz needs a receiver that answers the documented body with 2xx (pass --hmac-key or --token-param as for check)",
+            run.cfg.display,
+            run.cfg.family.id,
+            first.describe()
+        ));
+    }
+    let concurrency = run.cfg.concurrency.max(1);
+    let mut next: u64 = 0;
+    let mut in_flight: JoinSet<(Case, Request, Answer)> = JoinSet::new();
+    let mut broken: VecDeque<(Case, Answer, Breakage)> = VecDeque::new();
+    let mut since_check = 0u64;
+    'run: loop {
+        // Findings first: nothing new goes out until the receiver is judged and each is shrunk.
+        if !broken.is_empty() {
+            while let Some(done) = in_flight.join_next().await {
+                if let Ok((c, r, a)) = done {
+                    run.since_alive.push(c.clone());
+                    if let Some(b) = run.judge(&c, &r, &a) {
+                        broken.push_back((c, a, b));
+                    }
+                }
+            }
+            run.since_alive.sort_by_key(|c| c.index);
+            broken.make_contiguous().sort_by_key(|(c, ..)| c.index);
+            while let Some((c, a, b)) = broken.pop_front() {
+                if run.out_of_time() || !run.handle(c, a, b).await {
+                    break 'run;
+                }
+            }
+            since_check = 0;
+        }
+        if since_check >= CHECK_EVERY {
+            since_check = 0;
+            while let Some(done) = in_flight.join_next().await {
+                if let Ok((c, r, a)) = done {
+                    run.since_alive.push(c.clone());
+                    if let Some(b) = run.judge(&c, &r, &a) {
+                        broken.push_back((c, a, b));
+                    }
+                }
+            }
+            if !broken.is_empty() {
+                continue;
+            }
+            run.since_alive.sort_by_key(|c| c.index);
+            let (up, check) = run.liveness().await;
+            if !up && !run.cancel.is_cancelled() {
+                let window = std::mem::take(&mut run.since_alive);
+                run.stopped = Some(format!(
+                    "between cases {} and {}, the receiver stopped answering a well-formed callback ({}) although no case broke it; fuzzing stopped",
+                    window.first().map_or(0, |c| c.index),
+                    window.last().map_or(0, |c| c.index),
+                    check.describe()
+                ));
+                run.gone = true;
+                if let Some(last) = window.last().cloned() {
+                    run.add(Finding {
+                        number: 0,
+                        family: run.cfg.family,
+                        breakage: Breakage::Unresponsive,
+                        answer: check,
+                        case: last,
+                        window,
+                        requests: Vec::new(),
+                        hits: 1,
+                        shrunk: false,
+                        tries: 0,
+                        file: None,
+                    });
+                }
+                break;
+            }
+        }
+        let more = next < total && !run.out_of_time();
+        if !more && in_flight.is_empty() {
+            break;
+        }
+        if more && in_flight.len() < concurrency {
+            tokio::select! {
+                _ = run.pacer.tick() => {}
+                _ = cancel.cancelled() => break,
+            }
+            let mut c = case::generate(run.cfg.family, run.cfg.seed, next, run.cfg.max_body);
+            next += 1;
+            since_check += 1;
+            let w = wire.clone();
+            in_flight.spawn(async move {
+                let r = w.request(&mut c);
+                let a = w.send(&c, &r).await;
+                (c, r, a)
+            });
+            continue;
+        }
+        let done = tokio::select! {
+            d = in_flight.join_next() => d,
+            _ = cancel.cancelled() => break,
+        };
+        if let Some(Ok((c, r, a))) = done {
+            run.since_alive.push(c.clone());
+            if let Some(b) = run.judge(&c, &r, &a) {
+                broken.push_back((c, a, b));
+            }
+        }
+    }
+    // Stopped (Ctrl-C, the budget, a receiver gone): cases that broke it but were not handled
+    // are still findings, written unshrunk.
+    in_flight.abort_all();
+    if run.gone {
+        broken.clear();
+    }
+    for (c, a, b) in broken {
+        run.add_unshrunk(c, a, b);
+    }
+    Ok(FuzzResult {
+        findings: run.findings,
+        accepted_invalid: run.invalid.into_values().collect(),
+        counts: run.counts,
+        duration: started.elapsed(),
+        interrupted: cancel.is_cancelled(),
+        stopped: run.stopped,
+        write_errors: run.write_errors,
+    })
+}

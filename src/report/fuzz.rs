@@ -1,0 +1,328 @@
+//! The reports of `fuzz`: the findings with their minimal bodies and files, the bodies the
+//! receiver accepted although the docs rule them out, and the counts; as text, JSON (same
+//! envelope as the other commands) and JUnit (one failing testcase per finding).
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::junit::{Case, CaseKind};
+use super::style::Style;
+use crate::fuzz::finding::Finding;
+use crate::fuzz::mutation::short;
+use crate::fuzz::runner::{AcceptedInvalid, Counts, FuzzResult};
+
+/// How the run was set up, as the reports' headers say it.
+pub struct Header<'a> {
+    pub receiver: &'a str,
+    pub family: &'static str,
+    pub seed: u64,
+    pub plan: String,
+    pub deadline: Duration,
+}
+
+/// The exit status: a finding is 1, Ctrl-C 130, a finding file that could not be written 4.
+pub fn exit_code(r: &FuzzResult) -> i32 {
+    if r.interrupted {
+        crate::exit::INTERRUPTED
+    } else if !r.findings.is_empty() {
+        crate::exit::FAILED
+    } else if !r.write_errors.is_empty() {
+        crate::exit::HARNESS
+    } else {
+        crate::exit::SUCCESS
+    }
+}
+
+fn body_text(f: &Finding) -> String {
+    match f.requests.last() {
+        Some(r) => match std::str::from_utf8(&r.body) {
+            Ok(t) => short(t, 240),
+            Err(_) => format!(
+                "{} bytes, not UTF-8: {}",
+                r.body.len(),
+                short(&String::from_utf8_lossy(&r.body), 240)
+            ),
+        },
+        None => String::new(),
+    }
+}
+
+pub fn human(h: &Header<'_>, r: &FuzzResult, st: &Style) -> String {
+    let mut out = String::new();
+    let c = &r.counts;
+    let _ = writeln!(
+        out,
+        "{} cases in {}: {} refused (4xx), {} accepted, {} broke the receiver",
+        c.sent,
+        crate::duration::human(r.duration),
+        c.refused,
+        c.accepted,
+        c.broke
+    );
+    if let Some(s) = &r.stopped {
+        let _ = writeln!(out, "{}", st.bad(s));
+    }
+    if r.interrupted {
+        let _ = writeln!(
+            out,
+            "{}",
+            st.warn("interrupted: the findings so far are written")
+        );
+    }
+    for f in &r.findings {
+        let _ = writeln!(
+            out,
+            "{} {} · {}",
+            st.bad(&format!("finding {}:", f.number)),
+            f.title(),
+            super::plural(f.hits as usize, "hit")
+        );
+        let _ = writeln!(out, "  case {}: {}", f.case.index, f.case.base.describe());
+        for m in &f.case.mutations {
+            let _ = writeln!(out, "    {}", m.describe());
+        }
+        let _ = writeln!(out, "  body: {}", body_text(f));
+        if f.window.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {}",
+                if f.shrunk {
+                    format!(
+                        "shrunk in {}",
+                        super::count(f.tries as usize, "try", "tries")
+                    )
+                } else {
+                    "not shrunk to the end (cut short)".into()
+                }
+            );
+        } else {
+            let indexes: Vec<String> = f.window.iter().map(|c| c.index.to_string()).collect();
+            let _ = writeln!(
+                out,
+                "  the file replays case {} (everything sent since it last answered well), then a well-formed callback",
+                indexes.join(", ")
+            );
+        }
+        if let Some(p) = &f.file {
+            let _ = writeln!(
+                out,
+                "  replay: suno-mock run {} --receiver {}",
+                p.display(),
+                h.receiver
+            );
+        }
+    }
+    for e in &r.write_errors {
+        let _ = writeln!(out, "{} {e}", st.bad("error:"));
+    }
+    if !r.accepted_invalid.is_empty() {
+        let n: u64 = r.accepted_invalid.iter().map(|a| a.cases).sum();
+        let _ = writeln!(
+            out,
+            "{} answered 2xx to {} the {} docs rule out (a should: refuse with 4xx, or it fails later, out of sight)",
+            st.warn("accepted-invalid:"),
+            super::count(n as usize, "body", "bodies"),
+            h.family
+        );
+        // By place, most cases first; the JSON report has every (place, kind).
+        let mut places: Vec<(&str, u64, Vec<&str>, &AcceptedInvalid)> = Vec::new();
+        for a in &r.accepted_invalid {
+            match places.iter_mut().find(|p| p.0 == a.place) {
+                Some(p) => {
+                    p.1 += a.cases;
+                    p.2.push(a.kind);
+                    if a.first_case < p.3.first_case {
+                        p.3 = a;
+                    }
+                }
+                None => places.push((&a.place, a.cases, vec![a.kind], a)),
+            }
+        }
+        places.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+        const SHOWN: usize = 8;
+        for (place, cases, kinds, first) in places.iter().take(SHOWN) {
+            let _ = writeln!(
+                out,
+                "  {place}: {} ({}), e.g. case {}: {}",
+                super::plural(*cases as usize, "case"),
+                kinds.join(", "),
+                first.first_case,
+                first.reason
+            );
+        }
+        if places.len() > SHOWN {
+            let _ = writeln!(
+                out,
+                "  and {} more (every one in the JSON report)",
+                super::count(places.len() - SHOWN, "place", "places")
+            );
+        }
+    }
+    if r.findings.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            st.good(&format!("no findings over {} cases", c.sent))
+        );
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Change {
+    kind: &'static str,
+    place: String,
+    change: String,
+}
+
+#[derive(Serialize)]
+struct FindingJson {
+    number: usize,
+    kind: &'static str,
+    title: String,
+    answer: String,
+    case: u64,
+    base: String,
+    changes: Vec<Change>,
+    /// For `unresponsive`: the cases replayed before the well-formed callback.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cases: Vec<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_base64: Option<String>,
+    content_type: Option<String>,
+    hits: u64,
+    shrunk: bool,
+    shrink_tries: u32,
+    file: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    schema_version: u32,
+    tool: &'static str,
+    version: &'static str,
+    command: &'static str,
+    seed: u64,
+    receiver: &'a str,
+    family: &'static str,
+    deadline_ms: f64,
+    duration_ms: f64,
+    interrupted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stopped: Option<&'a str>,
+    exit_code: i32,
+    cases: &'a Counts,
+    findings: Vec<FindingJson>,
+    accepted_invalid: &'a [AcceptedInvalid],
+}
+
+fn finding_json(f: &Finding) -> FindingJson {
+    use base64::Engine as _;
+    let last = f.requests.last();
+    let text = last.and_then(|r| std::str::from_utf8(&r.body).ok());
+    FindingJson {
+        number: f.number,
+        kind: f.breakage.name(),
+        title: f.title(),
+        answer: f.answer.describe(),
+        case: f.case.index,
+        base: f.case.base.describe(),
+        changes: f
+            .case
+            .mutations
+            .iter()
+            .map(|m| Change {
+                kind: m.kind,
+                place: m.place(),
+                change: m.describe(),
+            })
+            .collect(),
+        cases: f.window.iter().map(|c| c.index).collect(),
+        body: text.map(str::to_string),
+        body_base64: match (last, text) {
+            (Some(r), None) => Some(base64::engine::general_purpose::STANDARD.encode(&r.body)),
+            _ => None,
+        },
+        content_type: last.and_then(|r| r.content_type.clone()),
+        hits: f.hits,
+        shrunk: f.shrunk,
+        shrink_tries: f.tries,
+        file: f.file.as_ref().map(|p| p.display().to_string()),
+    }
+}
+
+pub fn json(h: &Header<'_>, r: &FuzzResult) -> Result<String, String> {
+    let env = Envelope {
+        schema_version: crate::outcome::SCHEMA_VERSION,
+        tool: "suno-mock",
+        version: env!("CARGO_PKG_VERSION"),
+        command: "fuzz",
+        seed: h.seed,
+        receiver: h.receiver,
+        family: h.family,
+        deadline_ms: h.deadline.as_secs_f64() * 1000.0,
+        duration_ms: r.duration.as_secs_f64() * 1000.0,
+        interrupted: r.interrupted,
+        stopped: r.stopped.as_deref(),
+        exit_code: exit_code(r),
+        cases: &r.counts,
+        findings: r.findings.iter().map(finding_json).collect(),
+        accepted_invalid: &r.accepted_invalid,
+    };
+    serde_json::to_string_pretty(&env)
+        .map(|s| s + "\n")
+        .map_err(|e| format!("cannot write the JSON report: {e}"))
+}
+
+pub fn junit(h: &Header<'_>, r: &FuzzResult) -> Result<String, String> {
+    let class = format!("suno-mock.fuzz.{}", h.family);
+    let mut cases: Vec<Case> = r
+        .findings
+        .iter()
+        .map(|f| Case {
+            name: format!("finding {}: {}", f.number, f.title()),
+            classname: class.clone(),
+            time: Duration::ZERO,
+            kind: CaseKind::Failure {
+                message: f.title(),
+                text: format!(
+                    "{}\nbody: {}\nfile: {}",
+                    f.case
+                        .mutations
+                        .iter()
+                        .map(|m| m.describe())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    body_text(f),
+                    f.file
+                        .as_ref()
+                        .map_or("(not written)".into(), |p| p.display().to_string())
+                ),
+            },
+        })
+        .collect();
+    if r.findings.is_empty() {
+        cases.push(Case {
+            name: format!("no findings over {} cases", r.counts.sent),
+            classname: class.clone(),
+            time: r.duration,
+            kind: CaseKind::Pass,
+        });
+    }
+    for a in &r.accepted_invalid {
+        cases.push(Case {
+            name: format!("accepted-invalid: {} ({})", a.place, a.kind),
+            classname: class.clone(),
+            time: Duration::ZERO,
+            kind: CaseKind::Warning {
+                message: format!("2xx to {} invalid bodies", a.cases),
+                text: format!("first case {}: {}", a.first_case, a.reason),
+            },
+        });
+    }
+    super::junit::render("suno-mock fuzz", cases, r.duration)
+}

@@ -1,0 +1,326 @@
+//! `fuzz` against a receiver with three planted defects (a 500 on a long task id, a hang on
+//! the right-to-left override, a crashed handler when `code` is a string): each is found,
+//! shrunk and reproduced by its written scenario; against the reference receiver, thousands of
+//! cases and no false alarm; the same seed sends the same cases.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use serde_json::Value;
+
+use crate::harness::suno;
+
+fn contains_char(v: &Value, c: char) -> bool {
+    match v {
+        Value::String(s) => s.contains(c),
+        Value::Array(a) => a.iter().any(|x| contains_char(x, c)),
+        Value::Object(o) => o.iter().any(|(k, x)| k.contains(c) || contains_char(x, c)),
+        _ => false,
+    }
+}
+
+/// The receiver with the planted defects; a body that is not JSON is refused, as it should be.
+async fn planted(body: Bytes) -> StatusCode {
+    let Ok(v) = serde_json::from_slice::<Value>(&body) else {
+        return StatusCode::BAD_REQUEST;
+    };
+    if v.get("code").is_some_and(Value::is_string) {
+        // The handler dies; the server drops the connection without an answer.
+        panic!("planted defect: `code` is a string");
+    }
+    if contains_char(&v, '\u{202e}') {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    }
+    let long_id = v
+        .pointer("/data/task_id")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.chars().count() > 1000);
+    if long_id {
+        return StatusCode::INTERNAL_SERVER_ERROR;
+    }
+    StatusCode::OK
+}
+
+async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/callback")
+}
+
+fn finding<'a>(report: &'a Value, kind: &str, place: &str) -> Vec<&'a Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["kind"] == kind
+                && f["changes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["place"] == place)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn planted_defects_are_found_shrunk_and_reproduced_by_their_scenarios() {
+    let url = serve(Router::new().route("/callback", post(planted))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("findings");
+    let json = dir.path().join("fuzz.json");
+    let xml = dir.path().join("fuzz.xml");
+    let o = suno(&[
+        "fuzz",
+        "--receiver",
+        &url,
+        "--seed",
+        "3",
+        "--cases",
+        "150",
+        "--rate",
+        "2000",
+        "--timeout",
+        "1s",
+        "--out",
+        &out.display().to_string(),
+        "--report-json",
+        &json.display().to_string(),
+        "--report-junit",
+        &xml.display().to_string(),
+    ])
+    .await;
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+
+    // The 500: shrunk to one change, a task id just over the 1000 characters that break it.
+    let long = finding(&report, "server-error", "data.task_id");
+    assert!(!long.is_empty(), "{}", o.stdout);
+    for f in &long {
+        assert_eq!(f["changes"].as_array().unwrap().len(), 1, "{f}");
+        assert_eq!(f["changes"][0]["kind"], "long-string");
+        let body: Value = serde_json::from_str(f["body"].as_str().unwrap()).unwrap();
+        let id = body["data"]["task_id"].as_str().unwrap().chars().count();
+        assert!((1001..=2000).contains(&id), "halving stops within 2x: {id}");
+        assert_eq!(f["shrunk"], true);
+    }
+    // The hang: every timeout shrunk to the one character that causes it.
+    let hangs: Vec<&Value> = findings.iter().filter(|f| f["kind"] == "timeout").collect();
+    assert!(!hangs.is_empty(), "{}", o.stdout);
+    for f in &hangs {
+        assert_eq!(f["changes"].as_array().unwrap().len(), 1, "{f}");
+        let change = f["changes"][0]["change"].as_str().unwrap();
+        assert!(
+            change.ends_with("set to \"\u{202e}\"") || change.ends_with("1 × \"\u{202e}\""),
+            "{change}"
+        );
+    }
+    // The crash: `code` a string, the connection dropped.
+    let crash = finding(&report, "connection", "code");
+    assert!(!crash.is_empty(), "{}", o.stdout);
+    // Nothing else: every finding is one of the three defects.
+    assert_eq!(
+        findings.len(),
+        long.len() + hangs.len() + crash.len(),
+        "{}",
+        o.stdout
+    );
+    assert_eq!(report["cases"]["sent"], 150);
+
+    // Each file reproduces its finding against the broken receiver and passes against the
+    // reference receiver, which has none of the defects.
+    for f in findings {
+        let file = f["file"].as_str().unwrap();
+        let replay = suno(&["run", file, "--receiver", &url]).await;
+        assert_eq!(replay.code, 1, "{file} must fail:\n{}", replay.stdout);
+        let fixed = suno(&["run", file, "--receiver", "builtin"]).await;
+        assert_eq!(fixed.code, 0, "{file} must pass:\n{}", fixed.stdout);
+    }
+    let junit = std::fs::read_to_string(&xml).unwrap();
+    assert_eq!(junit.matches("<failure").count(), findings.len(), "{junit}");
+    assert!(o.stdout.contains("replay: suno-mock run"), "{}", o.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_reference_receiver_has_no_finding_over_thousands_of_cases() {
+    for family in ["video", "music"] {
+        let dir = tempfile::tempdir().unwrap();
+        let o = suno(&[
+            "fuzz",
+            "--receiver",
+            "builtin",
+            "--family",
+            family,
+            "--seed",
+            "11",
+            "--cases",
+            "2500",
+            "--rate",
+            "100000",
+            "--concurrency",
+            "8",
+            "--format",
+            "json",
+            "--out",
+            &dir.path().display().to_string(),
+        ])
+        .await;
+        assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+        let r: Value = serde_json::from_str(&o.stdout).unwrap();
+        assert_eq!(r["cases"]["sent"], 2500);
+        assert_eq!(r["findings"], Value::Array(vec![]), "{family}");
+        assert_eq!(r["accepted_invalid"], Value::Array(vec![]), "{family}");
+        // Both answers occurred: the cases are neither all valid nor all refused.
+        assert!(
+            r["cases"]["refused"].as_u64().unwrap() > 500,
+            "{}",
+            o.stdout
+        );
+        assert!(
+            r["cases"]["accepted"].as_u64().unwrap() > 200,
+            "{}",
+            o.stdout
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}
+
+type Seen = Arc<Mutex<BTreeMap<u64, Vec<u8>>>>;
+
+/// Runs fuzz against a receiver that accepts everything and keeps each body by its case
+/// number (the `X-Suno-Mock-Fuzz-Case` header), the media host's port masked.
+async fn bodies(seed: &str) -> BTreeMap<u64, Vec<u8>> {
+    let seen: Seen = Arc::default();
+    let keep = seen.clone();
+    let app = Router::new().route(
+        "/callback",
+        post(move |h: HeaderMap, body: Bytes| {
+            let keep = keep.clone();
+            async move {
+                let case = h["x-suno-mock-fuzz-case"].to_str().unwrap().to_string();
+                if let Ok(n) = case.rsplit('/').next().unwrap().parse::<u64>() {
+                    // The media host's port is the one thing a run changes in a body.
+                    let port = regex::bytes::Regex::new(r"127\.0\.0\.1:\d+").unwrap();
+                    let body = port.replace_all(&body, &b"127.0.0.1:PORT"[..]).into_owned();
+                    keep.lock().unwrap().insert(n, body);
+                }
+                StatusCode::OK
+            }
+        }),
+    );
+    let url = serve(app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let o = suno(&[
+        "fuzz",
+        "--receiver",
+        &url,
+        "--seed",
+        seed,
+        "--cases",
+        "300",
+        "--rate",
+        "100000",
+        "--concurrency",
+        "8",
+        "--out",
+        &dir.path().display().to_string(),
+    ])
+    .await;
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    // It accepts everything, bodies the docs rule out included: said, and not a finding.
+    assert!(o.stdout.contains("accepted-invalid:"), "{}", o.stdout);
+    seen.lock().unwrap().clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_seed_sends_the_same_cases() {
+    let a = bodies("5").await;
+    let b = bodies("5").await;
+    assert_eq!(a.len(), 300);
+    assert!(a == b, "seed 5 sent other bodies the second time");
+    let c = bodies("6").await;
+    let same = a.iter().filter(|(k, v)| c.get(k) == Some(v)).count();
+    assert!(same < 30, "{same} of 300 cases equal under another seed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_stops_at_once_with_the_findings_so_far_written() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let url = serve(Router::new().route("/callback", post(planted))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("findings");
+    let json = dir.path().join("fuzz.json");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"))
+        .args([
+            "fuzz",
+            "--receiver",
+            &url,
+            "--seed",
+            "3",
+            "--cases",
+            "100000",
+            "--rate",
+            "500",
+            "--timeout",
+            "1s",
+            "--out",
+            &out.display().to_string(),
+            "--report-json",
+            &json.display().to_string(),
+        ])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    // The first finding is announced on stderr once its file is written.
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("a finding before the end");
+        if line.starts_with("finding 1:") {
+            break line;
+        }
+    };
+    let pid = child.id().unwrap().to_string();
+    let sent = std::time::Instant::now();
+    std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("stops after SIGINT")
+        .unwrap();
+    assert_eq!(status.code(), Some(suno_mock::exit::INTERRUPTED));
+    // At once: a shrink in progress or a hanging case is not waited out.
+    assert!(
+        sent.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        sent.elapsed()
+    );
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["interrupted"], true);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty(), "{report}");
+    for f in findings {
+        assert!(
+            std::path::Path::new(f["file"].as_str().unwrap()).exists(),
+            "{f}"
+        );
+    }
+    let file = first.split(" · wrote ").nth(1).unwrap();
+    assert!(std::path::Path::new(file).exists(), "{first}");
+}
