@@ -68,9 +68,14 @@ pub fn render(cfg: &FuzzConfig, f: &Finding) -> String {
     } else {
         let _ = writeln!(
             out,
-            "# Case {}: {} changed as below; the receiver {}.",
+            "# Case {}: {}{}; the receiver {}.",
             f.case.index,
             f.case.base.describe(),
+            if f.case.mutations.is_empty() {
+                ", unchanged"
+            } else {
+                " changed as below"
+            },
             f.answer.describe()
         );
         for m in &f.case.mutations {

@@ -109,6 +109,15 @@ pub struct Finding {
 pub type Key = (Breakage, Vec<(String, String)>);
 
 pub fn key(family: &Family, breakage: Breakage, case: &Case) -> Key {
+    if case.mutations.is_empty() {
+        // The documented body itself breaks it: one finding per stage (or the failure), not
+        // one per place a mutation happened to touch.
+        let base = match case.base {
+            super::case::Base::Stage(s) => s.to_string(),
+            super::case::Base::Failure(_) => "failure".to_string(),
+        };
+        return (breakage, vec![("(no change)".into(), base)]);
+    }
     let mut places: Vec<(String, String)> = case
         .mutations
         .iter()
@@ -128,6 +137,14 @@ impl Finding {
     /// finding was shrunk to: then it is one more hit of it, not a new finding.
     pub fn covers(&self, breakage: Breakage, case: &Case) -> bool {
         let (b, places) = self.key();
+        if self.case.mutations.is_empty() {
+            // Any change of a body that breaks it unchanged breaks it the same way.
+            let same_base = match (self.case.base, case.base) {
+                (super::case::Base::Failure(_), super::case::Base::Failure(_)) => true,
+                (x, y) => x == y,
+            };
+            return b == breakage && same_base;
+        }
         let (_, theirs) = key(self.family, breakage, case);
         b == breakage && places.iter().all(|p| theirs.contains(p))
     }
@@ -152,7 +169,13 @@ impl Finding {
                 self.window.last().map_or(self.case.index, |c| c.index)
             )
         } else if places.is_empty() {
-            format!("{what} on the documented body")
+            format!(
+                "{what} on {}",
+                self.case
+                    .base
+                    .describe()
+                    .replacen("the ", "the unchanged ", 1)
+            )
         } else {
             format!("{what} at {}", places.join(", "))
         }

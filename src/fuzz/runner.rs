@@ -400,8 +400,8 @@ impl Run {
         (a.breakage() == Some(b)).then_some(a)
     }
 
-    /// The smallest case found that still breaks the receiver the way `c` did: each mutation
-    /// left out in turn (when there are several), then each payload made smaller while it
+    /// The smallest case found that still breaks the receiver the way `c` did: no mutation at
+    /// all, else each mutation left out in turn (when there are several), then each payload made smaller while it
     /// still breaks. Cut short by the budget, Ctrl-C or the try limit, it returns the
     /// smallest so far (every step kept was re-sent and still broke), and says so.
     async fn shrink(&mut self, c: Case, a: Answer, b: Breakage) -> (Case, Answer, u32, bool) {
@@ -412,6 +412,17 @@ impl Run {
             *tries += 1;
             *tries <= MAX_SHRINK_TRIES && !run.out_of_time()
         };
+        // The documented body alone, first: when it breaks the receiver, no change matters.
+        if !best.mutations.is_empty() {
+            if !spend(self, &mut tries) {
+                return (best, answer, tries, false);
+            }
+            let mut candidate = best.clone();
+            candidate.mutations.clear();
+            if let Some(a) = self.still_breaks(&mut candidate, b).await {
+                return (candidate, a, tries, true);
+            }
+        }
         // Leave out one mutation at a time.
         let mut i = 0;
         while best.mutations.len() > 1 && i < best.mutations.len() {
