@@ -29,6 +29,9 @@ async fn execute(a: &FuzzArgs) -> Result<i32, Fatal> {
         ));
     }
     a.report.check_paths()?;
+    // Made now, so an unwritable folder is said before anything is sent; removed again at the
+    // end when nothing was found and it was not there before.
+    let made_out = !a.out.exists();
     std::fs::create_dir_all(&a.out).map_err(|e| {
         Fatal(
             exit::HARNESS,
@@ -102,6 +105,9 @@ async fn execute(a: &FuzzArgs) -> Result<i32, Fatal> {
     )
     .await
     .map_err(|m| Fatal(exit::HARNESS, s.secrets.redact(&m)))?;
+    if made_out && result.findings.is_empty() {
+        let _ = std::fs::remove_dir(&a.out);
+    }
     let code = report::exit_code(&result);
     let human = report::human(&header, &result, &s.style);
     let json = report::json(&header, &result).map_err(|m| Fatal(exit::HARNESS, m))?;

@@ -170,7 +170,7 @@ pub fn watch_ctrl_c(cancel: CancellationToken) {
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             crate::console::errln!(
-                "interrupted: finishing attempts in flight, then writing the reports (Ctrl-C again to quit now)"
+                "interrupted: stopping, then writing the reports (Ctrl-C again to quit now)"
             );
             cancel.cancel();
             if tokio::signal::ctrl_c().await.is_ok() {

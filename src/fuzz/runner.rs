@@ -124,12 +124,23 @@ impl Wire {
         if let Some(ct) = &r.content_type {
             headers.push(("Content-Type".into(), ct.clone()));
         }
+        // Signed over the task id the body carries, as the provider signs, so a receiver that
+        // verifies first still reads the changed body; the case's own id when there is none.
+        let task_id = self
+            .signed
+            .then(|| serde_json::from_slice::<serde_json::Value>(&r.body).ok())
+            .flatten()
+            .and_then(|v| {
+                let pointer = format!("/{}", self.family.task_id_path.replace('.', "/"));
+                v.pointer(&pointer)?.as_str().map(str::to_string)
+            })
+            .unwrap_or_else(|| c.task_id.clone());
         let req = Prepared {
             url: self.receiver.clone(),
             display_url: self.display.clone(),
             headers,
             body: Bytes::from(r.body.clone()),
-            task_id: c.task_id.clone(),
+            task_id,
             auth: if self.signed {
                 Auth::Genuine
             } else {

@@ -150,9 +150,11 @@ async fn planted_defects_are_found_shrunk_and_reproduced_by_their_scenarios() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_reference_receiver_has_no_finding_over_thousands_of_cases() {
-    for family in ["video", "music"] {
+    // Music signed: the reference receiver verifies every signature before it answers 200.
+    for (family, key) in [("video", None), ("music", Some("fuzz-key"))] {
         let dir = tempfile::tempdir().unwrap();
-        let o = suno(&[
+        let out = dir.path().display().to_string();
+        let mut args = vec![
             "fuzz",
             "--receiver",
             "builtin",
@@ -169,9 +171,12 @@ async fn the_reference_receiver_has_no_finding_over_thousands_of_cases() {
             "--format",
             "json",
             "--out",
-            &dir.path().display().to_string(),
-        ])
-        .await;
+            &out,
+        ];
+        if let Some(k) = key {
+            args.extend(["--hmac-key", k]);
+        }
+        let o = suno(&args).await;
         assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
         let r: Value = serde_json::from_str(&o.stdout).unwrap();
         assert_eq!(r["cases"]["sent"], 2500);
@@ -188,6 +193,7 @@ async fn the_reference_receiver_has_no_finding_over_thousands_of_cases() {
             "{}",
             o.stdout
         );
+        assert!(dir.path().exists(), "a folder that was there is left alone");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }
@@ -323,4 +329,33 @@ async fn ctrl_c_stops_at_once_with_the_findings_so_far_written() {
     }
     let file = first.split(" · wrote ").nth(1).unwrap();
     assert!(std::path::Path::new(file).exists(), "{first}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_budget_ends_the_run_and_an_unused_findings_folder_is_not_left_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("not-yet");
+    let o = suno(&[
+        "fuzz",
+        "--receiver",
+        "builtin",
+        "--seed",
+        "2",
+        "--budget",
+        "1s",
+        "--rate",
+        "50",
+        "--format",
+        "json",
+        "--out",
+        &out.display().to_string(),
+    ])
+    .await;
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let r: Value = serde_json::from_str(&o.stdout).unwrap();
+    let sent = r["cases"]["sent"].as_u64().unwrap();
+    // At most 50 requests a second for a second, the first liveness check among them: the
+    // rate bounds what the receiver gets, and the budget ends the sending.
+    assert!((1..=51).contains(&sent), "{sent}");
+    assert!(!out.exists());
 }
