@@ -139,6 +139,18 @@ impl Payload {
         }
     }
 
+    /// The JSON type of what is put there (raw text here is always a number, bytes a string).
+    pub fn json_kind(&self) -> Option<crate::family::shape::Kind> {
+        use crate::family::shape::Kind;
+        Some(match self {
+            Payload::Json(v) => Kind::of(v),
+            Payload::Text(_) | Payload::Repeat { .. } | Payload::Bytes(_) => Kind::String,
+            Payload::Raw(_) => Kind::Number,
+            Payload::Many { .. } => Kind::Array,
+            Payload::Nest { .. } => Kind::Object,
+        })
+    }
+
     /// The JSON text of the value, for the payloads a serializer would not write.
     fn raw(&self) -> Option<Vec<u8>> {
         match self {
@@ -239,27 +251,38 @@ impl Mutation {
         }
     }
 
-    /// Where it is: the folded path, or `Content-Type`.
+    /// Where it is: the folded path, or `Content-Type`. An added field is named by where it
+    /// was added (`data.*`): its name is the fuzzer's choice, not the receiver's weakness.
     pub fn place(&self) -> String {
         match &self.change {
+            Change::Set { path, .. } if matches!(self.kind, "extra-field" | "nesting") => {
+                match path.rsplit_once('.') {
+                    Some((parent, _)) => format!("{}.*", folded(parent)),
+                    None => "*".into(),
+                }
+            }
             Change::Set { path, .. } | Change::Remove { path } => folded(path),
             Change::ContentType(_) => "Content-Type".into(),
         }
     }
 
     /// What the change amounts to for `family`, the part of a finding's key after its place:
-    /// `became a string` when the value's JSON type is one the docs never give that field
-    /// (so `""`, `"NaN"` and a long string at `code` are one defect), else the mutation's
-    /// kind.
+    /// `wrong type` when the value's JSON type is one the docs never give that field (so
+    /// `""`, `null`, `[]` and `4.9e-325` at `data` are one defect: `data` is not an object),
+    /// else the mutation's kind.
     pub fn effect(&self, family: &crate::family::Family) -> String {
         use crate::family::shape::{Kind, shape};
         if let Change::Set { path, to } = &self.change
-            && let Some(v) = to.value()
-            && let Some(docs) = shape(family).get(&folded(path))
+            && let Some(k) = to.json_kind()
         {
-            let k = Kind::of(&v);
-            if !docs.contains(&k) {
-                return format!("became {}", k.article());
+            let fits = if path.is_empty() {
+                // Every documented body is an object.
+                Some(k == Kind::Object)
+            } else {
+                shape(family).get(&folded(path)).map(|d| d.contains(&k))
+            };
+            if fits == Some(false) {
+                return "wrong type".into();
             }
         }
         self.kind.to_string()
@@ -439,5 +462,43 @@ mod tests {
     fn places_fold_array_positions() {
         assert_eq!(folded("data.data.1.audio_url"), "data.data[].audio_url");
         assert_eq!(folded(""), "(the whole body)");
+        let added = |path: &str| Mutation {
+            kind: "nesting",
+            change: Change::Set {
+                path: path.into(),
+                to: Payload::Nest { depth: 2 },
+            },
+        };
+        assert_eq!(added("data.ключ").place(), "data.*");
+        assert_eq!(added("__proto__").place(), "*");
+    }
+
+    #[test]
+    fn every_type_the_docs_never_give_a_field_is_one_effect() {
+        let video = crate::family::video();
+        let at = |path: &str, to: Payload| Mutation {
+            kind: "type-swap",
+            change: Change::Set {
+                path: path.into(),
+                to,
+            },
+        };
+        for to in [
+            Payload::Json(json!(null)),
+            Payload::Json(json!("x")),
+            Payload::Json(json!([])),
+            Payload::Raw("4.9e-325".into()),
+        ] {
+            assert_eq!(at("data", to.clone()).effect(video), "wrong type", "{to:?}");
+            assert_eq!(at("", to).effect(video), "wrong type");
+        }
+        assert_eq!(
+            at("data", Payload::Json(json!({}))).effect(video),
+            "type-swap"
+        );
+        assert_eq!(
+            at("data.extra", Payload::Json(json!(1))).effect(video),
+            "type-swap"
+        );
     }
 }

@@ -228,6 +228,8 @@ impl Run {
                 if (200..300).contains(s)
                     && let Err((_, reason)) =
                         crate::receiver::validate::validate(&r.body, self.cfg.family)
+                    // Deeper than the reference's parser goes is still valid JSON.
+                    && !reason.contains("recursion limit exceeded")
                 {
                     self.note_invalid(c, reason);
                 }
@@ -238,12 +240,15 @@ impl Run {
     }
 
     fn note_invalid(&mut self, c: &Case, reason: String) {
-        // Named by the change that most likely made the body invalid: the first one that is
-        // not a content type (which never makes a body invalid).
+        // Named by the change that made the body invalid: the one at the field the reason
+        // names (`data.task_id` missing or not a string), else the first that is not a
+        // content type (which never makes a body invalid).
+        let named = reason.split('`').nth(1).unwrap_or_default();
         let Some(m) = c
             .mutations
             .iter()
-            .find(|m| m.kind != "content-type")
+            .find(|m| m.place() == named)
+            .or_else(|| c.mutations.iter().find(|m| m.kind != "content-type"))
             .or(c.mutations.first())
         else {
             return;
