@@ -75,7 +75,8 @@ pub enum Command {
     },
     /// Send generated callbacks derived from the family's documented bodies to find what breaks
     /// the receiver (5xx, no answer, a dropped connection, no longer answering); each finding
-    /// is shrunk and written as a scenario `run` replays. Exits 1 when something was found.
+    /// is shrunk and written as a scenario `run` replays. One attempt per case (`--retries`
+    /// does not apply). Exits 1 when something was found.
     Fuzz(FuzzArgs),
     /// Print a shell completion script (`suno-mock completions bash > /etc/bash_completion.d/suno-mock`).
     Completions {

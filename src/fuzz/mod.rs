@@ -8,5 +8,7 @@ pub mod finding;
 pub mod mutation;
 pub mod rng;
 pub mod runner;
+mod shrink;
+pub mod wire;
 
 pub use runner::{FuzzConfig, FuzzResult, run};

@@ -9,30 +9,21 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use super::case::{self, Base, Case, Request};
+use super::case::{self, Case, Request};
 use super::finding::{Answer, Breakage, Finding};
-use super::mutation::Mutation;
+use super::wire::{Pacer, Wire};
 use crate::artifacts::VideoHost;
-use crate::family::{Family, MediaKind};
-use crate::sender::{Policy, Prepared, Sender};
-use crate::wire::Auth;
-
-/// The header every fuzz request carries, so a receiver's log can be matched with the
-/// report (`fuzz-3f2a…/17` is case 17 of that run).
-pub const CASE_HEADER: &str = "X-Suno-Mock-Fuzz-Case";
+use crate::family::Family;
+use crate::sender::{Policy, Sender};
 
 /// Told of each finding as soon as its file is written (`fuzz` prints a line).
 pub type OnFinding = Box<dyn Fn(&Finding) + Send + Sync>;
 
 /// Liveness checks this many cases apart, besides the one after every finding.
 const CHECK_EVERY: u64 = 100;
-
-/// Tries spent shrinking one finding, at most.
-const MAX_SHRINK_TRIES: u32 = 300;
 
 pub struct FuzzConfig {
     pub receiver: url::Url,
@@ -90,124 +81,30 @@ pub struct FuzzResult {
     pub write_errors: Vec<String>,
 }
 
-/// Everything one request needs, shared by the concurrent sends.
-struct Wire {
-    sender: Sender,
-    policy: Policy,
-    receiver: url::Url,
-    display: String,
-    family: &'static Family,
-    host: VideoHost,
-    signed: bool,
-    seed: u64,
-    max_body: usize,
-    /// Ctrl-C: a request in flight is abandoned at once, not waited out.
-    cancel: CancellationToken,
-}
-
-impl Wire {
-    fn media(&self) -> impl Fn(MediaKind, &str) -> String + Sync + '_ {
-        // Every case's media live under one task on the video host, which serves real files.
-        move |k, slot| self.host.media_url("fuzz", k, slot)
-    }
-
-    fn request(&self, c: &mut Case) -> Request {
-        let media = self.media();
-        c.request(self.family, &media, self.max_body)
-    }
-
-    async fn send(&self, c: &Case, r: &Request) -> Answer {
-        let mut headers = vec![(
-            CASE_HEADER.to_string(),
-            format!("fuzz-{:x}/{}", self.seed, c.index),
-        )];
-        if let Some(ct) = &r.content_type {
-            headers.push(("Content-Type".into(), ct.clone()));
-        }
-        // Signed over the task id the body carries, as the provider signs, so a receiver that
-        // verifies first still reads the changed body; the case's own id when there is none.
-        let task_id = self
-            .signed
-            .then(|| serde_json::from_slice::<serde_json::Value>(&r.body).ok())
-            .flatten()
-            .and_then(|v| {
-                let pointer = format!("/{}", self.family.task_id_path.replace('.', "/"));
-                v.pointer(&pointer)?.as_str().map(str::to_string)
-            })
-            .unwrap_or_else(|| c.task_id.clone());
-        let req = Prepared {
-            url: self.receiver.clone(),
-            display_url: self.display.clone(),
-            headers,
-            body: Bytes::from(r.body.clone()),
-            task_id,
-            auth: if self.signed {
-                Auth::Genuine
-            } else {
-                Auth::Unsigned
-            },
-        };
-        tokio::select! {
-            a = self.sender.attempt(&req, 1, &self.policy) => Answer::from_attempt(&a),
-            _ = self.cancel.cancelled() => Answer::Abandoned,
-        }
-    }
-
-    /// Whether the receiver answers a well-formed callback (2xx), and how it answered.
-    async fn alive(&self, n: u64) -> (bool, Answer) {
-        let mut c = Case {
-            index: n,
-            task_id: format!("{}-alive{n}", case::task_id(self.seed, 0)),
-            base: Base::Stage(self.family.final_stage().name),
-            mutations: Vec::new(),
-        };
-        let r = self.request(&mut c);
-        let a = self.send(&c, &r).await;
-        (matches!(a, Answer::Status(s) if (200..300).contains(&s)), a)
-    }
-}
-
-/// Paces every request the run makes: the cases, the shrinking tries, the liveness checks.
-struct Pacer(tokio::time::Interval);
-
-impl Pacer {
-    fn new(rate: f64) -> Pacer {
-        let every = Duration::from_secs_f64(1.0 / rate.max(0.001));
-        let mut i = tokio::time::interval(every);
-        // After a pause (shrinking) no burst of catch-up sends.
-        i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        Pacer(i)
-    }
-
-    async fn tick(&mut self) {
-        self.0.tick().await;
-    }
-}
-
 /// The run's state while it goes.
-struct Run {
-    cfg: FuzzConfig,
-    wire: Arc<Wire>,
-    pacer: Pacer,
-    cancel: CancellationToken,
-    deadline: Option<Instant>,
-    findings: Vec<Finding>,
-    invalid: BTreeMap<(String, &'static str), AcceptedInvalid>,
-    counts: Counts,
+pub(super) struct Run {
+    pub(super) cfg: FuzzConfig,
+    pub(super) wire: Arc<Wire>,
+    pub(super) pacer: Pacer,
+    pub(super) cancel: CancellationToken,
+    pub(super) deadline: Option<Instant>,
+    pub(super) findings: Vec<Finding>,
+    pub(super) invalid: BTreeMap<(String, &'static str), AcceptedInvalid>,
+    pub(super) counts: Counts,
     /// Cases sent since the receiver last answered a well-formed callback, in index order.
     /// (Cases, not requests: a case renders the same request again, and a hundred 1 MiB
     /// bodies are not kept.)
-    since_alive: Vec<Case>,
-    stopped: Option<String>,
+    pub(super) since_alive: Vec<Case>,
+    pub(super) stopped: Option<String>,
     /// The receiver stopped answering: what broke after that is not a finding of its own.
-    gone: bool,
-    write_errors: Vec<String>,
-    live_checks: u64,
-    on_finding: Option<OnFinding>,
+    pub(super) gone: bool,
+    pub(super) write_errors: Vec<String>,
+    pub(super) live_checks: u64,
+    pub(super) on_finding: Option<OnFinding>,
 }
 
 impl Run {
-    fn out_of_time(&self) -> bool {
+    pub(super) fn out_of_time(&self) -> bool {
         self.cancel.is_cancelled() || self.deadline.is_some_and(|d| Instant::now() >= d)
     }
 
@@ -405,82 +302,6 @@ impl Run {
             hook(&f);
         }
         self.findings.push(f);
-    }
-
-    /// Sends `c` changed by one shrinking step; whether it still breaks the receiver the same
-    /// way, and how it was answered.
-    async fn still_breaks(&mut self, c: &mut Case, b: Breakage) -> Option<Answer> {
-        self.pacer.tick().await;
-        let r = self.wire.request(c);
-        let a = self.wire.send(c, &r).await;
-        (a.breakage() == Some(b)).then_some(a)
-    }
-
-    /// The smallest case found that still breaks the receiver the way `c` did: no mutation at
-    /// all, else each mutation left out in turn (when there are several), then each payload made smaller while it
-    /// still breaks. Cut short by the budget, Ctrl-C or the try limit, it returns the
-    /// smallest so far (every step kept was re-sent and still broke), and says so.
-    async fn shrink(&mut self, c: Case, a: Answer, b: Breakage) -> (Case, Answer, u32, bool) {
-        let mut best = c;
-        let mut answer = a;
-        let mut tries = 0u32;
-        let spend = |run: &Run, tries: &mut u32| {
-            *tries += 1;
-            *tries <= MAX_SHRINK_TRIES && !run.out_of_time()
-        };
-        // The documented body alone, first: when it breaks the receiver, no change matters.
-        if !best.mutations.is_empty() {
-            if !spend(self, &mut tries) {
-                return (best, answer, tries, false);
-            }
-            let mut candidate = best.clone();
-            candidate.mutations.clear();
-            if let Some(a) = self.still_breaks(&mut candidate, b).await {
-                return (candidate, a, tries, true);
-            }
-        }
-        // Leave out one mutation at a time.
-        let mut i = 0;
-        while best.mutations.len() > 1 && i < best.mutations.len() {
-            if !spend(self, &mut tries) {
-                return (best, answer, tries, false);
-            }
-            let mut candidate = best.clone();
-            candidate.mutations.remove(i);
-            match self.still_breaks(&mut candidate, b).await {
-                Some(a) => {
-                    best = candidate;
-                    answer = a;
-                    i = 0;
-                }
-                None => i += 1,
-            }
-        }
-        // Make each payload smaller while it still breaks.
-        for i in 0..best.mutations.len() {
-            'smaller: loop {
-                let options: Vec<Mutation> = best.mutations[i].smaller();
-                for m in options {
-                    if !spend(self, &mut tries) {
-                        return (best, answer, tries, false);
-                    }
-                    let mut candidate = best.clone();
-                    candidate.mutations[i] = m;
-                    if let Some(a) = self.still_breaks(&mut candidate, b).await {
-                        best = candidate;
-                        answer = a;
-                        continue 'smaller;
-                    }
-                }
-                break;
-            }
-        }
-        best.mutations = best
-            .mutations
-            .into_iter()
-            .map(Mutation::canonical)
-            .collect();
-        (best, answer, tries, true)
     }
 }
 

@@ -326,3 +326,170 @@ pub fn junit(h: &Header<'_>, r: &FuzzResult) -> Result<String, String> {
     }
     super::junit::render("suno-mock fuzz", cases, r.duration)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::fuzz::case::{Base, Case, Request};
+    use crate::fuzz::finding::{Answer, Breakage};
+    use crate::fuzz::mutation::{Change, Mutation, Payload};
+    use crate::wire::ErrorClass;
+
+    fn case(index: u64, base: Base, mutations: Vec<Mutation>) -> Case {
+        Case {
+            index,
+            task_id: format!("fuzz0000000{index:06}"),
+            base,
+            mutations,
+        }
+    }
+
+    fn set(kind: &'static str, path: &str, to: Payload) -> Mutation {
+        Mutation {
+            kind,
+            change: Change::Set {
+                path: path.into(),
+                to,
+            },
+        }
+    }
+
+    /// A run with one finding of each shape, built by hand: the reports are pinned without a
+    /// receiver.
+    fn result() -> FuzzResult {
+        let video = crate::family::video();
+        let long = case(
+            42,
+            Base::Stage("success"),
+            vec![set(
+                "long-string",
+                "data.task_id",
+                Payload::Repeat {
+                    unit: "a".into(),
+                    count: 1024,
+                },
+            )],
+        );
+        let crash = case(
+            7,
+            Base::Failure(451),
+            vec![set("type-swap", "code", Payload::Json(json!("x")))],
+        );
+        let gone = case(
+            90,
+            Base::Stage("success"),
+            vec![set("invalid-utf8", "msg", Payload::Bytes(vec![b'o', 0xff]))],
+        );
+        let request = |body: &str| Request {
+            body: body.as_bytes().to_vec(),
+            content_type: Some("application/json".into()),
+        };
+        let finding = |number, breakage, answer, case: Case, requests| Finding {
+            number,
+            family: video,
+            breakage,
+            answer,
+            case,
+            window: Vec::new(),
+            requests,
+            hits: 3,
+            shrunk: true,
+            tries: 11,
+            file: Some(PathBuf::from(format!("fuzz-findings/0{number}.yaml"))),
+        };
+        let mut unresponsive = finding(
+            3,
+            Breakage::Unresponsive,
+            Answer::Status(503),
+            gone.clone(),
+            vec![Request {
+                body: b"{\"code\":200,\"msg\":\"o\xff\"}".to_vec(),
+                content_type: None,
+            }],
+        );
+        unresponsive.window = vec![gone];
+        unresponsive.shrunk = false;
+        unresponsive.hits = 1;
+        FuzzResult {
+            findings: vec![
+                finding(
+                    1,
+                    Breakage::ServerError,
+                    Answer::Status(500),
+                    long,
+                    vec![request(r#"{"code":200,"msg":"success","data":{"task_id":"aaaa"}}"#)],
+                ),
+                finding(
+                    2,
+                    Breakage::Connection,
+                    Answer::Failed(ErrorClass::Closed, "closed".into()),
+                    crash,
+                    vec![request(r#"{"code":"x","msg":"m","data":{"task_id":"t"}}"#)],
+                ),
+                unresponsive,
+            ],
+            accepted_invalid: vec![AcceptedInvalid {
+                place: "data.video_url".into(),
+                kind: "type-swap",
+                reason: "`data.video_url` is a number; the docs have null or a string there"
+                    .into(),
+                first_case: 3,
+                cases: 12,
+            }],
+            counts: Counts {
+                sent: 91,
+                refused: 60,
+                accepted: 25,
+                broke: 6,
+                shrink_tries: 22,
+                liveness_checks: 5,
+            },
+            duration: Duration::from_millis(1500),
+            interrupted: false,
+            stopped: Some("after case 90 (answered 503), the receiver no longer answered a well-formed callback (no answer (refused)); fuzzing stopped".into()),
+            write_errors: Vec::new(),
+        }
+    }
+
+    fn header() -> Header<'static> {
+        Header {
+            receiver: "http://127.0.0.1:3000/callback",
+            family: "video",
+            seed: 7,
+            plan: "1000 cases at most 100/s, concurrency 4".into(),
+            deadline: Duration::from_secs(15),
+        }
+    }
+
+    #[test]
+    fn human_json_and_junit_reports() {
+        let r = result();
+        assert_eq!(exit_code(&r), crate::exit::FAILED);
+        insta::assert_snapshot!("fuzz_human", human(&header(), &r, &Style::default()));
+        insta::assert_snapshot!("fuzz_json", json(&header(), &r).unwrap());
+        let xml = junit(&header(), &r).unwrap();
+        let xml = regex::Regex::new(r#"timestamp="[^"]*""#)
+            .unwrap()
+            .replace_all(&xml, "")
+            .into_owned();
+        insta::assert_snapshot!("fuzz_junit", xml);
+    }
+
+    #[test]
+    fn no_findings_is_exit_0_and_one_passing_testcase() {
+        let mut r = result();
+        r.findings.clear();
+        r.stopped = None;
+        assert_eq!(exit_code(&r), crate::exit::SUCCESS);
+        let text = human(&header(), &r, &Style::default());
+        assert!(text.ends_with("no findings over 91 cases\n"), "{text}");
+        let xml = junit(&header(), &r).unwrap();
+        assert!(xml.contains("no findings over 91 cases") && !xml.contains("<failure"));
+        r.interrupted = true;
+        assert_eq!(exit_code(&r), crate::exit::INTERRUPTED);
+    }
+}
