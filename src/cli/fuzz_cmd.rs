@@ -12,7 +12,15 @@ use crate::report::fuzz::{self as report, Header};
 use crate::run::preflight;
 
 pub fn run(a: FuzzArgs) -> i32 {
-    match runtime().and_then(|rt| rt.block_on(execute(&a))) {
+    let done = runtime().and_then(|rt| {
+        let r = rt.block_on(execute(&a));
+        // The built-in receiver may still be resolving a host name a case made up (a
+        // `video_url` with an emoji in it) on a blocking thread: the reports are written,
+        // so the process does not wait for the resolver to give up.
+        rt.shutdown_background();
+        r
+    });
+    match done {
         Ok(c) => c,
         Err(Fatal(c, m)) => {
             crate::console::errln!("error: {m}");

@@ -359,3 +359,60 @@ async fn a_budget_ends_the_run_and_an_unused_findings_folder_is_not_left_behind(
     assert!((1..=51).contains(&sent), "{sent}");
     assert!(!out.exists());
 }
+
+/// The built-in receiver that dies on a body it cannot parse (answers 503 to everything
+/// after), on a port of its own.
+async fn dying() -> (suno_mock::receiver::RunningReceiver, String) {
+    use suno_mock::receiver::{self, Flaw, Flaws, ReceiverConfig};
+    let cfg = ReceiverConfig {
+        flaws: Flaws(vec![Flaw::CrashOnBadInput]),
+        ..ReceiverConfig::default()
+    };
+    let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let url = r.callback_url(&cfg);
+    (r, url)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_receiver_that_dies_is_one_unresponsive_finding_and_the_run_stops() {
+    let (_r, url) = dying().await;
+    let dir = tempfile::tempdir().unwrap();
+    let o = suno(&[
+        "fuzz",
+        "--receiver",
+        &url,
+        "--seed",
+        "1",
+        "--cases",
+        "500",
+        "--rate",
+        "1000",
+        "--format",
+        "json",
+        "--out",
+        &dir.path().display().to_string(),
+    ])
+    .await;
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let r: Value = serde_json::from_str(&o.stdout).unwrap();
+    // What broke after it died is part of the one finding, not findings of its own.
+    let findings = r["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{}", o.stdout);
+    assert_eq!(findings[0]["kind"], "unresponsive");
+    assert!(
+        r["stopped"].as_str().unwrap().ends_with("fuzzing stopped"),
+        "{}",
+        o.stdout
+    );
+    assert!(r["cases"]["sent"].as_u64().unwrap() < 500);
+    // The file brings a fresh copy of the receiver down, and the reference one survives it.
+    let file = findings[0]["file"].as_str().unwrap();
+    let (_fresh, fresh_url) = dying().await;
+    let replay = suno(&["run", file, "--receiver", &fresh_url]).await;
+    assert_eq!(replay.code, 1, "{}", replay.stdout);
+    assert!(replay.stdout.contains("got: 503"), "{}", replay.stdout);
+    let fixed = suno(&["run", file, "--receiver", "builtin"]).await;
+    assert_eq!(fixed.code, 0, "{}", fixed.stdout);
+}
