@@ -69,8 +69,17 @@ pub struct Counts {
     pub liveness_checks: u64,
 }
 
+/// A case that broke the receiver once and not when it was re-sent.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Unreproduced {
+    pub case: u64,
+    pub kind: Breakage,
+    pub answer: String,
+}
+
 pub struct FuzzResult {
     pub findings: Vec<Finding>,
+    pub unreproduced: Vec<Unreproduced>,
     pub accepted_invalid: Vec<AcceptedInvalid>,
     pub counts: Counts,
     pub duration: Duration,
@@ -89,6 +98,7 @@ pub(super) struct Run {
     pub(super) cancel: CancellationToken,
     pub(super) deadline: Option<Instant>,
     pub(super) findings: Vec<Finding>,
+    pub(super) unreproduced: Vec<Unreproduced>,
     pub(super) invalid: BTreeMap<(String, &'static str), AcceptedInvalid>,
     pub(super) counts: Counts,
     /// Cases sent since the receiver last answered a well-formed callback, in index order.
@@ -227,6 +237,21 @@ impl Run {
             f.hits += 1;
             return true;
         }
+        // A breakage that does not happen again when the same request is re-sent is not a
+        // finding (a slow moment of the machine, a race): it is said, not shrunk.
+        let mut again = c.clone();
+        if self.still_breaks(&mut again, b).await.is_none() {
+            if self.cancel.is_cancelled() {
+                self.add_unshrunk(c, a, b);
+                return false;
+            }
+            self.unreproduced.push(Unreproduced {
+                case: c.index,
+                kind: b,
+                answer: a.describe(),
+            });
+            return true;
+        }
         let (case, answer, tries, complete) = self.shrink(c, a, b).await;
         self.counts.shrink_tries += u64::from(tries);
         // Shrinking can land on a finding already known.
@@ -339,6 +364,7 @@ pub async fn run(
         wire: wire.clone(),
         cancel: cancel.clone(),
         findings: Vec::new(),
+        unreproduced: Vec::new(),
         invalid: BTreeMap::new(),
         counts: Counts::default(),
         since_alive: Vec::new(),
@@ -467,6 +493,7 @@ pub async fn run(
     }
     Ok(FuzzResult {
         findings: run.findings,
+        unreproduced: run.unreproduced,
         accepted_invalid: run.invalid.into_values().collect(),
         counts: run.counts,
         duration: started.elapsed(),

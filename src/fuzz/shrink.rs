@@ -11,9 +11,9 @@ use super::runner::Run;
 const MAX_SHRINK_TRIES: u32 = 300;
 
 impl Run {
-    /// Sends `c` changed by one shrinking step; whether it still breaks the receiver the same
-    /// way, and how it was answered.
-    async fn still_breaks(&mut self, c: &mut Case, b: Breakage) -> Option<Answer> {
+    /// Sends `c` (changed by one shrinking step, or as it was to see it happen again);
+    /// whether it still breaks the receiver the same way, and how it was answered.
+    pub(super) async fn still_breaks(&mut self, c: &mut Case, b: Breakage) -> Option<Answer> {
         self.pacer.tick().await;
         let r = self.wire.request(c);
         let a = self.wire.send(c, &r).await;

@@ -11,7 +11,7 @@ use super::junit::{Case, CaseKind};
 use super::style::Style;
 use crate::fuzz::finding::Finding;
 use crate::fuzz::mutation::short;
-use crate::fuzz::runner::{AcceptedInvalid, Counts, FuzzResult};
+use crate::fuzz::runner::{AcceptedInvalid, Counts, FuzzResult, Unreproduced};
 
 /// How the run was set up, as the reports' headers say it.
 pub struct Header<'a> {
@@ -113,6 +113,19 @@ pub fn human(h: &Header<'_>, r: &FuzzResult, st: &Style) -> String {
                 h.receiver
             );
         }
+    }
+    if !r.unreproduced.is_empty() {
+        let cases: Vec<String> = r
+            .unreproduced
+            .iter()
+            .map(|u| format!("case {} ({})", u.case, u.answer))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{} broke the receiver once but not when re-sent (flaky, not findings): {}",
+            st.warn(&super::plural(r.unreproduced.len(), "case")),
+            cases.join(", ")
+        );
     }
     for e in &r.write_errors {
         let _ = writeln!(out, "{} {e}", st.bad("error:"));
@@ -217,6 +230,8 @@ struct Envelope<'a> {
     exit_code: i32,
     cases: &'a Counts,
     findings: Vec<FindingJson>,
+    /// Broke the receiver once, not when re-sent.
+    unreproduced: &'a [Unreproduced],
     accepted_invalid: &'a [AcceptedInvalid],
 }
 
@@ -271,6 +286,7 @@ pub fn json(h: &Header<'_>, r: &FuzzResult) -> Result<String, String> {
         exit_code: exit_code(r),
         cases: &r.counts,
         findings: r.findings.iter().map(finding_json).collect(),
+        unreproduced: &r.unreproduced,
         accepted_invalid: &r.accepted_invalid,
     };
     serde_json::to_string_pretty(&env)
@@ -432,6 +448,11 @@ mod tests {
                 ),
                 unresponsive,
             ],
+            unreproduced: vec![Unreproduced {
+                case: 12,
+                kind: Breakage::Timeout,
+                answer: "no answer (timeout)".into(),
+            }],
             accepted_invalid: vec![AcceptedInvalid {
                 place: "data.video_url".into(),
                 kind: "type-swap",

@@ -416,3 +416,55 @@ async fn a_receiver_that_dies_is_one_unresponsive_finding_and_the_run_stops() {
     let fixed = suno(&["run", file, "--receiver", "builtin"]).await;
     assert_eq!(fixed.code, 0, "{}", fixed.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_breakage_that_does_not_happen_again_is_flaky_not_a_finding() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // A 500 to the first body whose `code` is not a number, a 400 to every later one.
+    let failed_once = Arc::new(AtomicBool::new(false));
+    let app = Router::new().route(
+        "/callback",
+        post(move |body: Bytes| {
+            let failed_once = failed_once.clone();
+            async move {
+                let v: Value = serde_json::from_slice(&body).unwrap_or_default();
+                match v.get("code") {
+                    Some(Value::Number(_)) => StatusCode::OK,
+                    _ if !failed_once.swap(true, Ordering::SeqCst) => {
+                        StatusCode::INTERNAL_SERVER_ERROR
+                    }
+                    _ => StatusCode::BAD_REQUEST,
+                }
+            }
+        }),
+    );
+    let url = serve(app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let o = suno(&[
+        "fuzz",
+        "--receiver",
+        &url,
+        "--seed",
+        "4",
+        "--cases",
+        "200",
+        "--rate",
+        "100000",
+        "--out",
+        &dir.path().display().to_string(),
+    ])
+    .await;
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(
+        o.stdout.contains(
+            "1 case broke the receiver once but not when re-sent (flaky, not findings): case "
+        ),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("no findings over 200 cases"),
+        "{}",
+        o.stdout
+    );
+}
