@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use serde_json::Value;
 
-use crate::harness::suno;
+use crate::harness::{Out, suno};
 
 fn contains_char(v: &Value, c: char) -> bool {
     match v {
@@ -51,6 +51,27 @@ async fn serve(app: Router) -> String {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
     format!("http://{addr}/callback")
+}
+
+/// `suno-mock fuzz` against `url`: `cases` cases of `seed`, as fast as the receiver answers,
+/// findings written under `out`, then the `extra` flags.
+async fn fuzz(url: &str, seed: &str, cases: &str, out: &std::path::Path, extra: &[&str]) -> Out {
+    let out = out.display().to_string();
+    let mut args = vec![
+        "fuzz",
+        "--receiver",
+        url,
+        "--seed",
+        seed,
+        "--cases",
+        cases,
+        "--rate",
+        "100000",
+        "--out",
+        &out,
+    ];
+    args.extend(extra);
+    suno(&args).await
 }
 
 fn finding<'a>(report: &'a Value, kind: &str, place: &str) -> Vec<&'a Value> {
@@ -153,30 +174,11 @@ async fn the_reference_receiver_has_no_finding_over_thousands_of_cases() {
     // Music signed: the reference receiver verifies every signature before it answers 200.
     for (family, key) in [("video", None), ("music", Some("fuzz-key"))] {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().display().to_string();
-        let mut args = vec![
-            "fuzz",
-            "--receiver",
-            "builtin",
-            "--family",
-            family,
-            "--seed",
-            "11",
-            "--cases",
-            "2500",
-            "--rate",
-            "100000",
-            "--concurrency",
-            "8",
-            "--format",
-            "json",
-            "--out",
-            &out,
-        ];
+        let mut extra = vec!["--family", family, "--concurrency", "8", "--format", "json"];
         if let Some(k) = key {
-            args.extend(["--hmac-key", k]);
+            extra.extend(["--hmac-key", k]);
         }
-        let o = suno(&args).await;
+        let o = fuzz("builtin", "11", "2500", dir.path(), &extra).await;
         assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
         let r: Value = serde_json::from_str(&o.stdout).unwrap();
         assert_eq!(r["cases"]["sent"], 2500);
@@ -223,22 +225,7 @@ async fn bodies(seed: &str) -> BTreeMap<u64, Vec<u8>> {
     );
     let url = serve(app).await;
     let dir = tempfile::tempdir().unwrap();
-    let o = suno(&[
-        "fuzz",
-        "--receiver",
-        &url,
-        "--seed",
-        seed,
-        "--cases",
-        "300",
-        "--rate",
-        "100000",
-        "--concurrency",
-        "8",
-        "--out",
-        &dir.path().display().to_string(),
-    ])
-    .await;
+    let o = fuzz(&url, seed, "300", dir.path(), &["--concurrency", "8"]).await;
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     // It accepts everything, bodies the docs rule out included: said, and not a finding.
     assert!(o.stdout.contains("accepted-invalid:"), "{}", o.stdout);
@@ -379,22 +366,7 @@ async fn dying() -> (suno_mock::receiver::RunningReceiver, String) {
 async fn a_receiver_that_dies_is_one_unresponsive_finding_and_the_run_stops() {
     let (_r, url) = dying().await;
     let dir = tempfile::tempdir().unwrap();
-    let o = suno(&[
-        "fuzz",
-        "--receiver",
-        &url,
-        "--seed",
-        "1",
-        "--cases",
-        "500",
-        "--rate",
-        "1000",
-        "--format",
-        "json",
-        "--out",
-        &dir.path().display().to_string(),
-    ])
-    .await;
+    let o = fuzz(&url, "1", "500", dir.path(), &["--format", "json"]).await;
     assert_eq!(o.code, 1, "{}", o.stderr);
     let r: Value = serde_json::from_str(&o.stdout).unwrap();
     // What broke after it died is part of the one finding, not findings of its own.
@@ -440,20 +412,7 @@ async fn a_breakage_that_does_not_happen_again_is_flaky_not_a_finding() {
     );
     let url = serve(app).await;
     let dir = tempfile::tempdir().unwrap();
-    let o = suno(&[
-        "fuzz",
-        "--receiver",
-        &url,
-        "--seed",
-        "4",
-        "--cases",
-        "200",
-        "--rate",
-        "100000",
-        "--out",
-        &dir.path().display().to_string(),
-    ])
-    .await;
+    let o = fuzz(&url, "4", "200", dir.path(), &[]).await;
     assert_eq!(o.code, 0, "{}", o.stdout);
     assert!(
         o.stdout.contains(
