@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::case::{self, Case, Request};
 use super::finding::{Answer, Breakage, Finding};
-use super::wire::{Pacer, Wire};
+use super::wire::{Pacer, Sent, Wire};
 use crate::artifacts::VideoHost;
 use crate::family::Family;
 use crate::sender::{Policy, Sender};
@@ -466,7 +466,7 @@ pub async fn run(
             let w = wire.clone();
             in_flight.spawn(async move {
                 let r = w.request(&mut c);
-                let a = w.send(&c, &r).await;
+                let a = w.send(&c, &r, Sent::Case).await;
                 (c, r, a)
             });
             continue;

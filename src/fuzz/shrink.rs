@@ -6,6 +6,7 @@ use super::case::Case;
 use super::finding::{Answer, Breakage};
 use super::mutation::Mutation;
 use super::runner::Run;
+use super::wire::Sent;
 
 /// Tries spent shrinking one finding, at most.
 const MAX_SHRINK_TRIES: u32 = 300;
@@ -16,7 +17,7 @@ impl Run {
     pub(super) async fn still_breaks(&mut self, c: &mut Case, b: Breakage) -> Option<Answer> {
         self.pacer.tick().await;
         let r = self.wire.request(c);
-        let a = self.wire.send(c, &r).await;
+        let a = self.wire.send(c, &r, Sent::Shrinking).await;
         (a.breakage() == Some(b)).then_some(a)
     }
 

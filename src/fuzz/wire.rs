@@ -15,8 +15,17 @@ use crate::sender::{Policy, Prepared, Sender};
 use crate::wire::Auth;
 
 /// The header every fuzz request carries, so a receiver's log can be matched with the
-/// report (`fuzz-3f2a…/17` is case 17 of that run).
+/// report (`fuzz-3f2a…/17` is case 17 of that run; see [`Sent`]).
 pub const CASE_HEADER: &str = "X-Suno-Mock-Fuzz-Case";
+
+/// What a request is, as its `X-Suno-Mock-Fuzz-Case` says: `fuzz-SEED/N` for case N,
+/// `fuzz-SEED/N/shrink` for a smaller version of it, `fuzz-SEED/alive-K` for a liveness check.
+#[derive(Debug, Clone, Copy)]
+pub enum Sent {
+    Case,
+    Shrinking,
+    Liveness,
+}
 
 /// Everything one request needs, shared by the concurrent sends.
 pub struct Wire {
@@ -44,11 +53,13 @@ impl Wire {
         c.request(self.family, &media, self.max_body)
     }
 
-    pub async fn send(&self, c: &Case, r: &Request) -> Answer {
-        let mut headers = vec![(
-            CASE_HEADER.to_string(),
-            format!("fuzz-{:x}/{}", self.seed, c.index),
-        )];
+    pub async fn send(&self, c: &Case, r: &Request, what: Sent) -> Answer {
+        let label = match what {
+            Sent::Case => format!("fuzz-{:x}/{}", self.seed, c.index),
+            Sent::Shrinking => format!("fuzz-{:x}/{}/shrink", self.seed, c.index),
+            Sent::Liveness => format!("fuzz-{:x}/alive-{}", self.seed, c.index),
+        };
+        let mut headers = vec![(CASE_HEADER.to_string(), label)];
         if let Some(ct) = &r.content_type {
             headers.push(("Content-Type".into(), ct.clone()));
         }
@@ -90,7 +101,7 @@ impl Wire {
             mutations: Vec::new(),
         };
         let r = self.request(&mut c);
-        let a = self.send(&c, &r).await;
+        let a = self.send(&c, &r, Sent::Liveness).await;
         (matches!(a, Answer::Status(s) if (200..300).contains(&s)), a)
     }
 }
