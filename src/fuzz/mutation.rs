@@ -245,6 +245,9 @@ impl Mutation {
             Change::Set { path, to } => {
                 format!("`{}` set to {}", display_path(path), to.describe())
             }
+            Change::Remove { path } if path.is_empty() => {
+                "the body removed (an empty request)".into()
+            }
             Change::Remove { path } => format!("`{}` removed", display_path(path)),
             Change::ContentType(Some(ct)) => format!("Content-Type `{ct}`"),
             Change::ContentType(None) => "no Content-Type".into(),
@@ -343,12 +346,14 @@ pub fn apply(base: &Value, mutations: &[Mutation]) -> (Vec<u8>, Option<String>) 
     let mut v = base.clone();
     let mut content_type = Some("application/json".to_string());
     let mut spliced: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut empty = false;
     for m in mutations {
         match &m.change {
             Change::ContentType(ct) => content_type = ct.clone(),
             Change::Remove { path } => {
                 if path.is_empty() {
-                    v = Value::Null;
+                    // No body at all: an empty request.
+                    empty = true;
                 } else {
                     let _ = crate::wire::json_path::remove(&mut v, path);
                 }
@@ -366,11 +371,15 @@ pub fn apply(base: &Value, mutations: &[Mutation]) -> (Vec<u8>, Option<String>) 
                 };
                 if path.is_empty() {
                     v = value;
+                    empty = false;
                 } else {
                     let _ = crate::wire::json_path::set(&mut v, path, value);
                 }
             }
         }
+    }
+    if empty {
+        return (Vec::new(), content_type);
     }
     let mut bytes = serde_json::to_vec(&v).unwrap_or_default();
     for (marker, raw) in spliced {
@@ -431,6 +440,11 @@ mod tests {
             set("", Payload::Json(json!([1]))),
         ];
         assert_eq!(apply(&base, &m), (b"[1]".to_vec(), None));
+        let gone = Mutation {
+            kind: "removed",
+            change: Change::Remove { path: "".into() },
+        };
+        assert_eq!(apply(&base, &[gone]).0, b"");
     }
 
     #[test]
