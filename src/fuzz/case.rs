@@ -185,6 +185,16 @@ fn mutation(base: &Value, rng: &mut Rng, cap: usize) -> Mutation {
             rng.pick(&all).clone()
         }
     };
+    // A new field under one of the body's objects (or at its top).
+    let added = |rng: &mut Rng| {
+        let parent = rng.pick(&objects);
+        let key = rng.pick(EXTRA_KEYS);
+        if parent.is_empty() {
+            key.to_string()
+        } else {
+            format!("{parent}.{key}")
+        }
+    };
     let set = |kind, path: String, to| Mutation {
         kind,
         change: Change::Set { path, to },
@@ -260,24 +270,12 @@ fn mutation(base: &Value, rng: &mut Rng, cap: usize) -> Mutation {
             }
         }
         85..=88 => {
-            let parent = rng.pick(&objects).clone();
-            let key = rng.pick(EXTRA_KEYS);
-            let path = if parent.is_empty() {
-                key.to_string()
-            } else {
-                format!("{parent}.{key}")
-            };
+            let path = added(rng);
             let depth = *rng.pick(&[32usize, 128, 1_000, 10_000]);
             set("nesting", path, Payload::Nest { depth })
         }
         89..=92 => {
-            let parent = rng.pick(&objects).clone();
-            let key = rng.pick(EXTRA_KEYS);
-            let path = if parent.is_empty() {
-                key.to_string()
-            } else {
-                format!("{parent}.{key}")
-            };
+            let path = added(rng);
             let v = rng
                 .pick(&[
                     json!("x"),

@@ -129,6 +129,23 @@ pub fn key(family: &Family, breakage: Breakage, case: &Case) -> Key {
 }
 
 impl Finding {
+    /// A finding of one case as it was found: one hit, not shrunk, not yet numbered or written.
+    pub fn new(family: &'static Family, breakage: Breakage, answer: Answer, case: Case) -> Finding {
+        Finding {
+            number: 0,
+            family,
+            breakage,
+            answer,
+            case,
+            window: Vec::new(),
+            requests: Vec::new(),
+            hits: 1,
+            shrunk: false,
+            tries: 0,
+            file: None,
+        }
+    }
+
     pub fn key(&self) -> Key {
         key(self.family, self.breakage, &self.case)
     }

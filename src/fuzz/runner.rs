@@ -19,6 +19,12 @@ use crate::artifacts::VideoHost;
 use crate::family::Family;
 use crate::sender::{Policy, Sender};
 
+/// The cases in flight, each ending with its request and answer.
+type InFlight = JoinSet<(Case, Request, Answer)>;
+
+/// Cases that broke the receiver, waiting to be judged and shrunk.
+type Broken = VecDeque<(Case, Answer, Breakage)>;
+
 /// Told of each finding as soon as its file is written (`fuzz` prints a line).
 pub type OnFinding = Box<dyn Fn(&Finding) + Send + Sync>;
 
@@ -206,31 +212,20 @@ impl Run {
         }
         if !up {
             // The cases sent since it last answered well, up to the first that broke it: the
-            // ones after went out while it was already failing, or beside it.
+            // ones after went out while it was already failing, or beside it. At least this
+            // case: an earlier finding's check may have emptied the list since it was sent.
             let mut window: Vec<Case> = std::mem::take(&mut self.since_alive);
             window.retain(|w| w.index <= c.index);
+            if window.is_empty() {
+                window.push(c.clone());
+            }
             let reason = format!(
                 "after case {} ({}), the receiver no longer answered a well-formed callback ({})",
                 c.index,
                 a.describe(),
                 check.describe()
             );
-            self.stopped = Some(format!("{reason}; fuzzing stopped"));
-            self.gone = true;
-            let last = window.last().cloned().unwrap_or(c);
-            self.add(Finding {
-                number: 0,
-                family: self.cfg.family,
-                breakage: Breakage::Unresponsive,
-                answer: a,
-                case: last,
-                window,
-                requests: Vec::new(),
-                hits: 1,
-                shrunk: false,
-                tries: 0,
-                file: None,
-            });
+            self.gone_after(window, a, reason);
             return false;
         }
         if let Some(f) = self.findings.iter_mut().find(|f| f.covers(b, &c)) {
@@ -264,17 +259,9 @@ impl Run {
             return true;
         }
         self.add(Finding {
-            number: 0,
-            family: self.cfg.family,
-            breakage: b,
-            answer,
-            case,
-            window: Vec::new(),
-            requests: Vec::new(),
-            hits: 1,
             shrunk: complete,
             tries,
-            file: None,
+            ..Finding::new(self.cfg.family, b, answer, case)
         });
         // Shrinking may itself have left the receiver down.
         let (up, check) = self.liveness().await;
@@ -296,19 +283,40 @@ impl Run {
         if self.findings.iter().any(|f| f.covers(b, &c)) {
             return;
         }
-        self.add(Finding {
-            number: 0,
-            family: self.cfg.family,
-            breakage: b,
-            answer: a,
-            case: c,
-            window: Vec::new(),
-            requests: Vec::new(),
-            hits: 1,
-            shrunk: false,
-            tries: 0,
-            file: None,
-        });
+        self.add(Finding::new(self.cfg.family, b, a, c));
+    }
+
+    /// The receiver no longer answers a well-formed callback: one `unresponsive` finding that
+    /// replays `window`, and the run stops.
+    fn gone_after(&mut self, window: Vec<Case>, answer: Answer, reason: String) {
+        self.stopped = Some(format!("{reason}; fuzzing stopped"));
+        self.gone = true;
+        if let Some(last) = window.last().cloned() {
+            self.add(Finding {
+                window,
+                ..Finding::new(self.cfg.family, Breakage::Unresponsive, answer, last)
+            });
+        }
+    }
+
+    /// A case's answer came: it counts as sent since the last liveness check, is judged, and
+    /// is queued when it broke the receiver.
+    fn answered(&mut self, c: Case, r: &Request, a: Answer, broken: &mut Broken) {
+        self.since_alive.push(c.clone());
+        if let Some(b) = self.judge(&c, r, &a) {
+            broken.push_back((c, a, b));
+        }
+    }
+
+    /// Waits for every case in flight and takes its answer; the cases sent since the last
+    /// liveness check are then in index order.
+    async fn drain(&mut self, in_flight: &mut InFlight, broken: &mut Broken) {
+        while let Some(done) = in_flight.join_next().await {
+            if let Ok((c, r, a)) = done {
+                self.answered(c, &r, a, broken);
+            }
+        }
+        self.since_alive.sort_by_key(|c| c.index);
     }
 
     fn add(&mut self, mut f: Finding) {
@@ -386,21 +394,13 @@ pub async fn run(
     }
     let concurrency = run.cfg.concurrency.max(1);
     let mut next: u64 = 0;
-    let mut in_flight: JoinSet<(Case, Request, Answer)> = JoinSet::new();
-    let mut broken: VecDeque<(Case, Answer, Breakage)> = VecDeque::new();
+    let mut in_flight = InFlight::new();
+    let mut broken = Broken::new();
     let mut since_check = 0u64;
     'run: loop {
         // Findings first: nothing new goes out until the receiver is judged and each is shrunk.
         if !broken.is_empty() {
-            while let Some(done) = in_flight.join_next().await {
-                if let Ok((c, r, a)) = done {
-                    run.since_alive.push(c.clone());
-                    if let Some(b) = run.judge(&c, &r, &a) {
-                        broken.push_back((c, a, b));
-                    }
-                }
-            }
-            run.since_alive.sort_by_key(|c| c.index);
+            run.drain(&mut in_flight, &mut broken).await;
             broken.make_contiguous().sort_by_key(|(c, ..)| c.index);
             while let Some((c, a, b)) = broken.pop_front() {
                 if run.out_of_time() || !run.handle(c, a, b).await {
@@ -411,43 +411,20 @@ pub async fn run(
         }
         if since_check >= CHECK_EVERY {
             since_check = 0;
-            while let Some(done) = in_flight.join_next().await {
-                if let Ok((c, r, a)) = done {
-                    run.since_alive.push(c.clone());
-                    if let Some(b) = run.judge(&c, &r, &a) {
-                        broken.push_back((c, a, b));
-                    }
-                }
-            }
+            run.drain(&mut in_flight, &mut broken).await;
             if !broken.is_empty() {
                 continue;
             }
-            run.since_alive.sort_by_key(|c| c.index);
             let (up, check) = run.liveness().await;
             if !up && !run.cancel.is_cancelled() {
                 let window = std::mem::take(&mut run.since_alive);
-                run.stopped = Some(format!(
-                    "between cases {} and {}, the receiver stopped answering a well-formed callback ({}) although no case broke it; fuzzing stopped",
+                let reason = format!(
+                    "between cases {} and {}, the receiver stopped answering a well-formed callback ({}) although no case broke it",
                     window.first().map_or(0, |c| c.index),
                     window.last().map_or(0, |c| c.index),
                     check.describe()
-                ));
-                run.gone = true;
-                if let Some(last) = window.last().cloned() {
-                    run.add(Finding {
-                        number: 0,
-                        family: run.cfg.family,
-                        breakage: Breakage::Unresponsive,
-                        answer: check,
-                        case: last,
-                        window,
-                        requests: Vec::new(),
-                        hits: 1,
-                        shrunk: false,
-                        tries: 0,
-                        file: None,
-                    });
-                }
+                );
+                run.gone_after(window, check, reason);
                 break;
             }
         }
@@ -476,10 +453,7 @@ pub async fn run(
             _ = cancel.cancelled() => break,
         };
         if let Some(Ok((c, r, a))) = done {
-            run.since_alive.push(c.clone());
-            if let Some(b) = run.judge(&c, &r, &a) {
-                broken.push_back((c, a, b));
-            }
+            run.answered(c, &r, a, &mut broken);
         }
     }
     // Stopped (Ctrl-C, the budget, a receiver gone): cases that broke it but were not handled
