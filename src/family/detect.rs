@@ -9,9 +9,10 @@ use serde_json::Value;
 
 use super::{CATALOGUE, Family, Fill, render};
 
-/// A field path with array positions folded: `data.data[].audio_url`.
-pub fn paths(v: &Value) -> BTreeSet<String> {
-    fn walk(v: &Value, at: String, out: &mut BTreeSet<String>) {
+/// Calls `visit` with every value below the root of `v` and its path, array positions folded
+/// (`data.data[].audio_url`); `field` is false for the items of an array (`data.data[]`).
+pub fn walk_fields(v: &Value, visit: &mut impl FnMut(&str, &Value, bool)) {
+    fn walk(v: &Value, at: &str, visit: &mut impl FnMut(&str, &Value, bool)) {
         match v {
             Value::Object(o) => {
                 for (k, x) in o {
@@ -20,30 +21,52 @@ pub fn paths(v: &Value) -> BTreeSet<String> {
                     } else {
                         format!("{at}.{k}")
                     };
-                    out.insert(p.clone());
-                    walk(x, p, out);
+                    visit(&p, x, true);
+                    walk(x, &p, visit);
                 }
             }
             Value::Array(a) => {
+                let p = format!("{at}[]");
                 for x in a {
-                    walk(x, format!("{at}[]"), out);
+                    visit(&p, x, false);
+                    walk(x, &p, visit);
                 }
             }
             _ => {}
         }
     }
+    walk(v, "", visit);
+}
+
+/// A field path with array positions folded: `data.data[].audio_url`.
+pub fn paths(v: &Value) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    walk(v, String::new(), &mut out);
+    walk_fields(v, &mut |p, _, field| {
+        if field {
+            out.insert(p.to_string());
+        }
+    });
     out
+}
+
+/// A path of `set:`'s language with its array positions folded: `data.data.0.createTime` is
+/// `data.data[].createTime`.
+pub fn fold(path: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for seg in path.split('.') {
+        match (seg.parse::<usize>(), parts.last_mut()) {
+            (Ok(_), Some(last)) => last.push_str("[]"),
+            _ => parts.push(seg.to_string()),
+        }
+    }
+    parts.join(".")
 }
 
 /// Every field path a family's documented bodies carry (stages, failure, variants' fields),
 /// rendered once per family for the life of the process.
 pub fn known_paths(f: &Family) -> &'static BTreeSet<String> {
     static KNOWN: std::sync::OnceLock<Vec<BTreeSet<String>>> = std::sync::OnceLock::new();
-    let all = KNOWN.get_or_init(|| CATALOGUE.iter().map(render_known).collect());
-    let i = CATALOGUE.iter().position(|c| c.id == f.id).unwrap_or(0);
-    &all[i]
+    super::per_family(&KNOWN, f, render_known)
 }
 
 fn render_known(f: &Family) -> BTreeSet<String> {
@@ -59,15 +82,7 @@ fn render_known(f: &Family) -> BTreeSet<String> {
     out.extend(paths(&render(f.failure_body, &fill)));
     for v in f.variants {
         for (p, _) in v.set {
-            // `data.data.0.createTime` is `data.data[].createTime` here.
-            let mut parts: Vec<String> = Vec::new();
-            for seg in p.split('.') {
-                match (seg.parse::<usize>(), parts.last_mut()) {
-                    (Ok(_), Some(last)) => last.push_str("[]"),
-                    _ => parts.push(seg.to_string()),
-                }
-            }
-            out.insert(parts.join("."));
+            out.insert(fold(p));
         }
     }
     out

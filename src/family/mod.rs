@@ -168,6 +168,18 @@ pub fn ids() -> Vec<&'static str> {
     CATALOGUE.iter().map(|f| f.id).collect()
 }
 
+/// What `build` makes of `f`, made for every family the first time one is asked for and kept
+/// in `cell` for the life of the process (documented paths, documented types).
+pub(crate) fn per_family<T>(
+    cell: &'static std::sync::OnceLock<Vec<T>>,
+    f: &Family,
+    build: fn(&Family) -> T,
+) -> &'static T {
+    let all = cell.get_or_init(|| CATALOGUE.iter().map(build).collect());
+    let i = CATALOGUE.iter().position(|c| c.id == f.id).unwrap_or(0);
+    &all[i]
+}
+
 /// `unknown family `x`; families: video, music, ...`.
 pub fn unknown_message(id: &str) -> String {
     format!("unknown family `{id}`; families: {}", ids().join(", "))

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{CATALOGUE, Family, Fill, body};
+use super::{Family, Fill, body};
 
 /// A JSON type as the docs use them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -50,24 +50,10 @@ impl Kind {
 /// types the docs show there.
 pub type Shape = BTreeMap<String, BTreeSet<Kind>>;
 
-fn walk(v: &Value, at: &str, out: &mut Shape) {
-    if !at.is_empty() {
-        out.entry(at.to_string()).or_default().insert(Kind::of(v));
-    }
-    match v {
-        Value::Object(o) => {
-            for (k, x) in o {
-                let p = if at.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{at}.{k}")
-                };
-                walk(x, &p, out);
-            }
-        }
-        Value::Array(a) => a.iter().for_each(|x| walk(x, &format!("{at}[]"), out)),
-        _ => {}
-    }
+fn walk(v: &Value, out: &mut Shape) {
+    super::detect::walk_fields(v, &mut |path, x, _| {
+        out.entry(path.to_string()).or_default().insert(Kind::of(x));
+    });
 }
 
 fn documented(f: &Family) -> Shape {
@@ -79,17 +65,17 @@ fn documented(f: &Family) -> Shape {
     let mut out = Shape::new();
     for s in f.stages {
         if let Ok(v) = body(f, Ok(s), None, &fill) {
-            walk(&v, "", &mut out);
+            walk(&v, &mut out);
         }
         for var in f.variants.iter().filter(|v| v.stage == s.name) {
             if let Ok(v) = body(f, Ok(s), Some(var), &fill) {
-                walk(&v, "", &mut out);
+                walk(&v, &mut out);
             }
         }
     }
     for c in f.failure_codes {
         if let Ok(v) = body(f, Err((c.code, c.msg)), None, &fill) {
-            walk(&v, "", &mut out);
+            walk(&v, &mut out);
         }
     }
     out
@@ -98,9 +84,7 @@ fn documented(f: &Family) -> Shape {
 /// The documented shape of `f`, computed once per family for the life of the process.
 pub fn shape(f: &Family) -> &'static Shape {
     static SHAPES: std::sync::OnceLock<Vec<Shape>> = std::sync::OnceLock::new();
-    let all = SHAPES.get_or_init(|| CATALOGUE.iter().map(documented).collect());
-    let i = CATALOGUE.iter().position(|c| c.id == f.id).unwrap_or(0);
-    &all[i]
+    super::per_family(&SHAPES, f, documented)
 }
 
 /// The first documented field of `v` whose type the docs never give it, said as a reason:
@@ -110,7 +94,7 @@ pub fn shape(f: &Family) -> &'static Shape {
 pub fn mistyped(v: &Value, f: &Family) -> Option<String> {
     let docs = shape(f);
     let mut seen = Shape::new();
-    walk(v, "", &mut seen);
+    walk(v, &mut seen);
     for (path, kinds) in &seen {
         let Some(allowed) = docs.get(path) else {
             continue;
@@ -144,7 +128,7 @@ mod tests {
             media_url: &|_, _| String::from("http://x/m"),
             failure: None,
         };
-        for f in CATALOGUE {
+        for f in crate::family::CATALOGUE {
             for s in f.stages {
                 let v = body(f, Ok(s), None, &fill).unwrap();
                 assert_eq!(mistyped(&v, f), None, "{} {}", f.id, s.name);

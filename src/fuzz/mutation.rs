@@ -72,18 +72,7 @@ pub fn folded(path: &str) -> String {
     if path.is_empty() {
         return "(the whole body)".into();
     }
-    let mut out = String::new();
-    for seg in path.split('.') {
-        if seg.parse::<usize>().is_ok() {
-            out.push_str("[]");
-        } else {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(seg);
-        }
-    }
-    out
+    crate::family::detect::fold(path)
 }
 
 /// A string short enough to read in a report: JSON-escaped, cut in the middle when long.
