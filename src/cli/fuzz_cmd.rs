@@ -1,15 +1,12 @@
 //! `suno-mock fuzz`: sets up the sender like every delivering command, runs the fuzzer, says
 //! each finding as it is written, then prints and writes the reports.
 
-use std::time::Duration;
-
 use super::args::{FuzzArgs, ObserveArgs};
 use super::session::{Fatal, runtime, setup, write_reports};
 use crate::duration::Dur;
 use crate::exit;
 use crate::fuzz::{self, FuzzConfig};
 use crate::report::fuzz::{self as report, Header};
-use crate::run::preflight;
 
 pub fn run(a: FuzzArgs) -> i32 {
     let done = runtime().and_then(|rt| {
@@ -48,12 +45,9 @@ async fn execute(a: &FuzzArgs) -> Result<i32, Fatal> {
     })?;
     let s = setup(&a.sender, &ObserveArgs::default()).await?;
     let e = &s.engine;
-    preflight(
-        &e.cfg.receiver,
-        e.cfg.policy.timeout.min(Duration::from_secs(5)),
-    )
-    .await
-    .map_err(|m| Fatal(exit::HARNESS, s.secrets.redact(&m)))?;
+    e.reachable()
+        .await
+        .map_err(|m| Fatal(exit::HARNESS, s.secrets.redact(&m)))?;
     let cfg = FuzzConfig {
         receiver: e.cfg.receiver.clone(),
         display: e.receiver_display(),

@@ -11,7 +11,6 @@ use crate::load::report::{LoadReport, Threshold};
 use crate::load::{self, LoadConfig, LoadResult, Shares};
 use crate::report::junit::{self, Case, CaseKind};
 use crate::report::load::report;
-use crate::run::preflight;
 
 /// Each threshold given, and whether the result holds it.
 pub fn thresholds(a: &LimitArgs, r: &LoadResult) -> Vec<Threshold> {
@@ -114,12 +113,9 @@ async fn execute(a: &LoadArgs) -> Result<i32, Fatal> {
     super::session::check_report_paths(&[a.record.as_deref()])?;
     let s = setup(&a.sender, &super::args::ObserveArgs::default()).await?;
     let e = &s.engine;
-    preflight(
-        &e.cfg.receiver,
-        e.cfg.policy.timeout.min(Duration::from_secs(5)),
-    )
-    .await
-    .map_err(|m| Fatal(exit::HARNESS, s.secrets.redact(&m)))?;
+    e.reachable()
+        .await
+        .map_err(|m| Fatal(exit::HARNESS, s.secrets.redact(&m)))?;
     let tasks = match (a.tasks, a.duration) {
         (None, None) => Some(1000),
         (t, _) => t,

@@ -90,18 +90,23 @@ impl Engine {
 
     /// Runs the scenarios phase by phase: those of a phase at once, each phase after the one
     /// before has ended. The outcome lists them in the order given, whatever order they end in.
+    /// Whether the receiver accepts a connection, within its deadline (at most 5 s): asked
+    /// before the first delivery, so a receiver that is not up is one clear error.
+    pub async fn reachable(&self) -> Result<(), String> {
+        preflight(
+            &self.cfg.receiver,
+            self.cfg.policy.timeout.min(Duration::from_secs(5)),
+        )
+        .await
+    }
+
     pub async fn run_scheduled(
         &self,
         scenarios: &[LoadedScenario],
         schedule: &Schedule,
     ) -> Result<RunOutcome, RunError> {
         let start = Instant::now();
-        preflight(
-            &self.cfg.receiver,
-            self.cfg.policy.timeout.min(Duration::from_secs(5)),
-        )
-        .await
-        .map_err(RunError::Unreachable)?;
+        self.reachable().await.map_err(RunError::Unreachable)?;
         let total = scenarios.len();
         let mut out: Vec<Option<ScenarioOutcome>> = vec![None; total];
         let mut phases: Vec<usize> = schedule.phases.clone();
