@@ -16,12 +16,13 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Api;
-use super::handlers::{authorized, bad_at, create_body, envelope, log, unauthorized};
+use super::handlers::{
+    authorized, bad_at, create_body, created_task_id, envelope, log, unauthorized,
+};
 use super::operations::Operation;
 use super::store::{Keyed, TaskList, now_ms};
 use super::worker::{Failed, fate, play};
 use crate::family::{Family, Fill};
-use crate::payload::ids;
 use crate::scenario::Template;
 
 /// A music task, shaped like the polling endpoint's `data` (camelCase, `response.sunoData`).
@@ -93,11 +94,7 @@ pub(super) async fn create(
         .to_string();
     let (index, task_id) = api.music.with(|tasks| {
         let index = tasks.iter().filter(|t| t.family == op.family).count();
-        let id = ids::task_id(
-            api.cfg.seed,
-            &format!("serve-{}", op.family),
-            &index.to_string(),
-        );
+        let id = created_task_id(&api, op.family, index);
         tasks.push(MusicTask {
             family: op.family,
             failure_msg: op.failure_msg,

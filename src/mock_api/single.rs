@@ -15,11 +15,12 @@ use serde_json::{Value, json};
 
 use super::Api;
 use super::fields::{callback_url, required_text};
-use super::handlers::{authorized, bad_at, create_body, envelope, log, unauthorized};
+use super::handlers::{
+    authorized, bad_at, create_body, created_task_id, envelope, log, unauthorized,
+};
 use super::store::{Keyed, TaskList, now_ms};
 use super::worker::{Failed, documented_msg, fate, play};
 use crate::family::{Family, Fill};
-use crate::payload::ids;
 
 /// One task of a one-callback family, kept as the JSON its polling endpoint answers.
 #[derive(Debug, Clone)]
@@ -87,11 +88,7 @@ pub(super) async fn create(
     }
     let (index, task_id) = api.single.with(|tasks| {
         let index = tasks.iter().filter(|t| t.family == family.id).count();
-        let id = ids::task_id(
-            api.cfg.seed,
-            &format!("serve-{}", family.id),
-            &index.to_string(),
-        );
+        let id = created_task_id(&api, family.id, index);
         tasks.push(SingleTask {
             family: family.id,
             task_id: id.clone(),
