@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use suno_mock::exit;
-use suno_mock::receiver::{self, Flaw, Flaws, ReceiverConfig, RunningReceiver};
+use suno_mock::receiver::{Flaw, Flaws, ReceiverConfig, RunningReceiver};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::suno;
+use crate::harness::{builtin_receiver, suno};
 
 const KEY: &str = "test-hmac-key";
 
@@ -19,9 +19,7 @@ async fn start(flaws: &[Flaw]) -> (RunningReceiver, ReceiverConfig) {
         flaws: Flaws(flaws.to_vec()),
         ..ReceiverConfig::default()
     };
-    let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
+    let r = builtin_receiver(&cfg).await;
     (r, cfg)
 }
 
@@ -214,9 +212,7 @@ async fn a_token_in_the_url_is_checked_with_token_param() {
         token: Some(("token".into(), "tok-123".into())),
         ..ReceiverConfig::default()
     };
-    let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
+    let r = builtin_receiver(&cfg).await;
     let probe = r.probe_url();
     let (_, v, json) = check(
         &r.callback_url(&cfg),

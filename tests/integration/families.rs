@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use suno_mock::exit;
 use suno_mock::family::{self, CATALOGUE, Family, Fill, MediaKind};
-use suno_mock::receiver::{self, Flaw, Flaws, ReceiverConfig};
+use suno_mock::receiver::{Flaw, Flaws, ReceiverConfig};
 
-use crate::harness::{scenario_file, suno};
+use crate::harness::{builtin_receiver, scenario_file, suno};
 
 fn media(kind: MediaKind, slot: &str) -> String {
     format!("http://media/{slot}.{}", kind.ext())
@@ -286,9 +286,7 @@ async fn check_family(
         flaws: Flaws(flaws),
         ..ReceiverConfig::default()
     };
-    let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
+    let r = builtin_receiver(&cfg).await;
     let out = suno(&[
         "check",
         "--family",

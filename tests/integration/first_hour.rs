@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use serde_json::Value;
 use suno_mock::exit;
-use suno_mock::receiver::{self, ReceiverConfig};
+use suno_mock::receiver::ReceiverConfig;
 use suno_mock::wire::signing;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::{scenario_file, suno};
+use crate::harness::{builtin_receiver, scenario_file, suno};
 
 /// A child process killed when the test ends, passed or failed.
 struct Reaped(std::process::Child);
@@ -56,9 +56,7 @@ async fn send_keeps_the_video_up_until_a_background_download_has_finished() {
     // The built-in receiver answers first and downloads in the background, as
     // `explain download-video` recommends; `send` used to stop its video host at the answer.
     let cfg = ReceiverConfig::default();
-    let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
+    let r = builtin_receiver(&cfg).await;
     for i in 0..5 {
         let task = format!("task_bg_{i}");
         let out = suno(&[
@@ -544,9 +542,7 @@ async fn streamed_equals_final(flaws: Vec<suno_mock::receiver::Flaw>) {
             flaws: Flaws(flaws.clone()),
             ..ReceiverConfig::default()
         };
-        let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-            .await
-            .unwrap();
+        let r = builtin_receiver(&cfg).await;
         let dir = tempfile::tempdir().unwrap();
         let json = dir.path().join("c.json").display().to_string();
         let out = suno(&[

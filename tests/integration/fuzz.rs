@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use serde_json::Value;
 
-use crate::harness::{Out, suno};
+use crate::harness::{Out, builtin_receiver, suno};
 
 fn contains_char(v: &Value, c: char) -> bool {
     match v {
@@ -351,14 +351,12 @@ async fn a_budget_ends_the_run_and_an_unused_findings_folder_is_not_left_behind(
 /// The built-in receiver that dies on a body it cannot parse (answers 503 to everything
 /// after), on a port of its own.
 async fn dying() -> (suno_mock::receiver::RunningReceiver, String) {
-    use suno_mock::receiver::{self, Flaw, Flaws, ReceiverConfig};
+    use suno_mock::receiver::{Flaw, Flaws, ReceiverConfig};
     let cfg = ReceiverConfig {
         flaws: Flaws(vec![Flaw::CrashOnBadInput]),
         ..ReceiverConfig::default()
     };
-    let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
+    let r = builtin_receiver(&cfg).await;
     let url = r.callback_url(&cfg);
     (r, url)
 }

@@ -104,3 +104,12 @@ pub fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
 }
+
+/// A built-in receiver with `cfg`, on a loopback port of its own.
+pub async fn builtin_receiver(
+    cfg: &suno_mock::receiver::ReceiverConfig,
+) -> suno_mock::receiver::RunningReceiver {
+    suno_mock::receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("the built-in receiver binds a loopback port")
+}

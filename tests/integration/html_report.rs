@@ -6,10 +6,10 @@
 use std::path::PathBuf;
 
 use serde_json::Value;
-use suno_mock::receiver::{self, Flaw, Flaws, ReceiverConfig};
+use suno_mock::receiver::{Flaw, Flaws, ReceiverConfig};
 
 use crate::browser::render;
-use crate::harness::suno;
+use crate::harness::{builtin_receiver, suno};
 
 fn shots() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/html-report")
@@ -40,9 +40,7 @@ async fn the_check_page_renders_every_attempt_and_verdict_in_a_real_browser() {
         flaws: Flaws(vec![Flaw::FailOnFailure, Flaw::BlockingDownload]),
         ..ReceiverConfig::default()
     };
-    let rec = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
+    let rec = builtin_receiver(&cfg).await;
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("check.html");
     let json = dir.path().join("check.json");
@@ -171,9 +169,7 @@ const LOAD_PAGE: &str = r#"({
 #[tokio::test(flavor = "multi_thread")]
 async fn the_load_page_draws_the_percentiles_and_every_second() {
     let cfg = ReceiverConfig::default();
-    let rec = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
+    let rec = builtin_receiver(&cfg).await;
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("load.html");
     let out = suno(&[
@@ -259,9 +255,7 @@ async fn the_run_page_lists_every_scenario_and_draws_its_attempts() {
         flaws: Flaws(vec![Flaw::FailOnFailure]),
         ..ReceiverConfig::default()
     };
-    let rec = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
+    let rec = builtin_receiver(&cfg).await;
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("run.html");
     let json = dir.path().join("run.json");

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::{policy, suno};
+use crate::harness::{builtin_receiver, policy, suno};
 
 /// A receiver that counts every request and answers 500 to every third one.
 async fn counting_receiver() -> (suno_mock::http_server::ServerHandle, Arc<AtomicU64>) {
@@ -188,15 +188,13 @@ async fn pacing_follows_the_rate_and_latency_is_from_the_intended_time() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn duplicates_processed_twice_show_in_the_download_count() {
-    use suno_mock::receiver::{self, Flaw, Flaws, ReceiverConfig};
+    use suno_mock::receiver::{Flaw, Flaws, ReceiverConfig};
     for (flaws, twice) in [(vec![], false), (vec![Flaw::NoDedup], true)] {
         let cfg = ReceiverConfig {
             flaws: Flaws(flaws),
             ..ReceiverConfig::default()
         };
-        let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-            .await
-            .unwrap();
+        let r = builtin_receiver(&cfg).await;
         let host = VideoHost::start(([127, 0, 0, 1], 0).into(), None)
             .await
             .unwrap();

@@ -10,6 +10,8 @@ use suno_mock::scenario::{Outcome, parse_serve_plan};
 
 use crate::mock_client::*;
 
+use crate::harness::builtin_receiver;
+
 #[tokio::test(flavor = "multi_thread")]
 async fn success_flow_create_callback_poll_download() {
     let (_api, base) = serve(fast()).await;
@@ -366,15 +368,13 @@ async fn music_creates_are_validated_as_documented() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_application_runs_its_whole_music_flow_offline() {
-    use suno_mock::receiver::{self, ReceiverConfig};
+    use suno_mock::receiver::ReceiverConfig;
     // The application's receiver: the built-in one, for music.
     let rcfg = ReceiverConfig {
         family: suno_mock::family::find("music").unwrap(),
         ..ReceiverConfig::default()
     };
-    let rec = receiver::start(rcfg.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
+    let rec = builtin_receiver(&rcfg).await;
     let (_api, base) = serve(ServeConfig {
         generation_time: Duration::from_millis(600),
         credits: 15,

@@ -9,14 +9,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use suno_mock::mock_api::{self, ServeConfig};
-use suno_mock::receiver::{self, ReceiverConfig};
+use suno_mock::receiver::ReceiverConfig;
 use suno_mock::record::{self, RecordConfig, RunningRecorder};
 use suno_mock::scenario::parse_serve_plan;
 use suno_mock::sender::{ClientOptions, Sender};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::{redact, suno};
+use crate::harness::{builtin_receiver, redact, suno};
 use crate::mock_client::{fast, post_json};
 
 async fn capture() -> MockServer {
@@ -162,9 +162,7 @@ async fn a_recorded_session_replays_byte_for_byte_and_re_signed() {
             hmac_key: Some("k".into()),
             ..ReceiverConfig::default()
         };
-        let rx = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-            .await
-            .unwrap();
+        let rx = builtin_receiver(&cfg).await;
         let path = out.path().join(&name);
         let r = suno(&[
             "run",

@@ -7,10 +7,12 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use suno_mock::mock_api::ServeConfig;
 use suno_mock::mock_api::operations::OPERATIONS;
-use suno_mock::receiver::{self, ReceiverConfig};
+use suno_mock::receiver::ReceiverConfig;
 use suno_mock::scenario::{ServePlan, parse_serve_plan};
 
 use crate::mock_client::*;
+
+use crate::harness::builtin_receiver;
 
 fn plan(text: &str) -> ServePlan {
     let (plan, warnings) = parse_serve_plan("plan.yaml", text).unwrap();
@@ -92,9 +94,7 @@ async fn duplicates_per_stage_and_a_late_first_leave_a_correct_receiver_at_compl
         family: suno_mock::family::find("music").unwrap(),
         ..ReceiverConfig::default()
     };
-    let rec = receiver::start(rcfg.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
+    let rec = builtin_receiver(&rcfg).await;
     let (_api, base) = serve(ServeConfig {
         plan: Some(plan(
             "name: a duplicated first, then a late one\ntasks:\n  - family: music\n    stages:\n      - text\n      - stage: first\n        duplicates: 1\n      - complete\n      - first\n",
