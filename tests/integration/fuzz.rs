@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use serde_json::Value;
 
-use crate::harness::{Out, builtin_receiver, suno};
+use crate::harness::{Out, builtin_receiver, sigint, suno};
 
 fn contains_char(v: &Value, c: char) -> bool {
     match v {
@@ -288,12 +288,7 @@ async fn ctrl_c_stops_at_once_with_the_findings_so_far_written() {
             break line;
         }
     };
-    let pid = child.id().unwrap().to_string();
-    let sent = std::time::Instant::now();
-    std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap();
+    let sent = sigint(&child);
     let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
         .await
         .expect("stops after SIGINT")

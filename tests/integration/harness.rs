@@ -113,3 +113,15 @@ pub async fn builtin_receiver(
         .await
         .expect("the built-in receiver binds a loopback port")
 }
+
+/// Sends SIGINT (Ctrl-C) to `child` and returns when it was sent.
+pub fn sigint(child: &tokio::process::Child) -> std::time::Instant {
+    let pid = child.id().expect("the child is running").to_string();
+    let sent = std::time::Instant::now();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill -INT {pid} failed");
+    sent
+}

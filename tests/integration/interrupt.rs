@@ -8,7 +8,7 @@ use suno_mock::exit;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::scenario_file;
+use crate::harness::{scenario_file, sigint};
 
 async fn receiver() -> MockServer {
     let server = MockServer::start().await;
@@ -45,12 +45,7 @@ async fn interrupt_out(args: &[&str], server: &MockServer) -> (i32, Duration, St
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let pid = child.id().unwrap().to_string();
-    let sent = Instant::now();
-    std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap();
+    let sent = sigint(&child);
     let out = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
         .await
         .expect("stops after SIGINT")
