@@ -93,27 +93,32 @@ pub fn shape(f: &Family) -> &'static Shape {
 /// here (extra fields are allowed).
 pub fn mistyped(v: &Value, f: &Family) -> Option<String> {
     let docs = shape(f);
-    let mut seen = Shape::new();
-    walk(v, &mut seen);
-    for (path, kinds) in &seen {
+    // Checked as the walk goes (the reference receiver runs this on every callback): no map of
+    // the body's own paths is built. The first path in sorted order is named, then its
+    // first kind, as a report of several mistyped fields always has.
+    let mut first: Option<(String, Kind)> = None;
+    super::detect::walk_fields(v, &mut |path, x, _| {
         let Some(allowed) = docs.get(path) else {
-            continue;
+            return;
         };
+        let k = Kind::of(x);
         // Only ever `null` in the docs: its type is not known, so any scalar fits.
         let unknown = allowed.iter().all(|k| *k == Kind::Null);
-        for k in kinds {
-            let fits = allowed.contains(k) || (unknown && !matches!(k, Kind::Array | Kind::Object));
-            if !fits {
-                let want: Vec<&str> = allowed.iter().map(|k| k.article()).collect();
-                return Some(format!(
-                    "`{path}` is {}; the docs have {} there",
-                    k.article(),
-                    want.join(" or ")
-                ));
-            }
+        let fits = allowed.contains(&k) || (unknown && !matches!(k, Kind::Array | Kind::Object));
+        let earlier = first
+            .as_ref()
+            .is_some_and(|(p, pk)| (p.as_str(), *pk) <= (path, k));
+        if !fits && !earlier {
+            first = Some((path.to_string(), k));
         }
-    }
-    None
+    });
+    let (path, k) = first?;
+    let want: Vec<&str> = docs[&path].iter().map(|k| k.article()).collect();
+    Some(format!(
+        "`{path}` is {}; the docs have {} there",
+        k.article(),
+        want.join(" or ")
+    ))
 }
 
 #[cfg(test)]
@@ -149,6 +154,13 @@ mod tests {
             mistyped(&v, f).as_deref(),
             Some("`data.video_url` is a number; the docs have null or a string there")
         );
+        v["msg"] = json!(7);
+        assert_eq!(
+            mistyped(&v, f).as_deref(),
+            Some("`data.video_url` is a number; the docs have null or a string there"),
+            "of several, the first path in sorted order"
+        );
+        v["msg"] = json!("ok");
         v["data"]["video_url"] = json!("http://x");
         v["data"]["extra"] = json!([1, {"deep": true}]);
         assert_eq!(mistyped(&v, f), None, "extra fields are not judged");
