@@ -58,7 +58,7 @@ pub fn render(cfg: &FuzzConfig, f: &Finding) -> String {
     if f.breakage == Breakage::Unresponsive {
         let _ = writeln!(
             out,
-            "# The cases sent since the receiver last answered well, up to case {} ({}); after them",
+            "# The cases sent since the receiver last answered well (case {} was {}); after them",
             f.case.index,
             f.answer.describe()
         );

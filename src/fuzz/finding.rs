@@ -150,6 +150,17 @@ impl Finding {
         key(self.family, self.breakage, &self.case)
     }
 
+    /// The request of the case the finding is shown by (for `unresponsive`, its place among
+    /// the replayed ones).
+    pub fn request(&self) -> Option<&super::case::Request> {
+        let at = self
+            .window
+            .iter()
+            .position(|c| c.index == self.case.index)
+            .unwrap_or(0);
+        self.requests.get(at)
+    }
+
     /// Whether a raw case that broke the receiver the same way carries every change this
     /// finding was shrunk to: then it is one more hit of it, not a new finding.
     pub fn covers(&self, breakage: Breakage, case: &Case) -> bool {

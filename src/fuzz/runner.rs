@@ -211,11 +211,11 @@ impl Run {
             return false;
         }
         if !up {
-            // The cases sent since it last answered well, up to the first that broke it: the
-            // ones after went out while it was already failing, or beside it. At least this
-            // case: an earlier finding's check may have emptied the list since it was sent.
+            // Every case sent since it last answered well: with cases in flight at once, the
+            // first that broke it by number is not always the one that brought it down (case 0
+            // can be answered 503 because case 1 killed it). At least this case: an earlier
+            // finding's check may have emptied the list since it was sent.
             let mut window: Vec<Case> = std::mem::take(&mut self.since_alive);
-            window.retain(|w| w.index <= c.index);
             if window.is_empty() {
                 window.push(c.clone());
             }
@@ -225,7 +225,7 @@ impl Run {
                 a.describe(),
                 check.describe()
             );
-            self.gone_after(window, a, reason);
+            self.gone_after(window, Some(c), a, reason);
             return false;
         }
         if let Some(f) = self.findings.iter_mut().find(|f| f.covers(b, &c)) {
@@ -286,15 +286,22 @@ impl Run {
         self.add(Finding::new(self.cfg.family, b, a, c));
     }
 
-    /// The receiver no longer answers a well-formed callback: one `unresponsive` finding that
-    /// replays `window`, and the run stops.
-    fn gone_after(&mut self, window: Vec<Case>, answer: Answer, reason: String) {
+    /// The receiver no longer answers a well-formed callback: the run stops, with one
+    /// `unresponsive` finding that replays `window`, shown by `case` (the first of them that
+    /// broke it, the likeliest cause; else the last sent).
+    fn gone_after(
+        &mut self,
+        window: Vec<Case>,
+        case: Option<Case>,
+        answer: Answer,
+        reason: String,
+    ) {
         self.stopped = Some(format!("{reason}; fuzzing stopped"));
         self.gone = true;
-        if let Some(last) = window.last().cloned() {
+        if let Some(case) = case.or_else(|| window.last().cloned()) {
             self.add(Finding {
                 window,
-                ..Finding::new(self.cfg.family, Breakage::Unresponsive, answer, last)
+                ..Finding::new(self.cfg.family, Breakage::Unresponsive, answer, case)
             });
         }
     }
@@ -424,7 +431,7 @@ pub async fn run(
                     window.last().map_or(0, |c| c.index),
                     check.describe()
                 );
-                run.gone_after(window, check, reason);
+                run.gone_after(window, None, check, reason);
                 break;
             }
         }
@@ -432,28 +439,28 @@ pub async fn run(
         if !more && in_flight.is_empty() {
             break;
         }
-        if more && in_flight.len() < concurrency {
-            tokio::select! {
-                _ = run.pacer.tick() => {}
-                _ = cancel.cancelled() => break,
-            }
-            let mut c = case::generate(run.cfg.family, run.cfg.seed, next, run.cfg.max_body);
-            next += 1;
-            since_check += 1;
-            let w = wire.clone();
-            in_flight.spawn(async move {
-                let r = w.request(&mut c);
-                let a = w.send(&c, &r, Sent::Case).await;
-                (c, r, a)
-            });
-            continue;
-        }
-        let done = tokio::select! {
-            d = in_flight.join_next() => d,
+        // An answer is taken as soon as it comes, even while the next case waits for its turn,
+        // so a finding stops the sending at once rather than once the concurrency is used up.
+        let room = more && in_flight.len() < concurrency;
+        tokio::select! {
+            biased;
             _ = cancel.cancelled() => break,
-        };
-        if let Some(Ok((c, r, a))) = done {
-            run.answered(c, &r, a, &mut broken);
+            Some(done) = in_flight.join_next(), if !in_flight.is_empty() => {
+                if let Ok((c, r, a)) = done {
+                    run.answered(c, &r, a, &mut broken);
+                }
+            }
+            _ = run.pacer.tick(), if room => {
+                let mut c = case::generate(run.cfg.family, run.cfg.seed, next, run.cfg.max_body);
+                next += 1;
+                since_check += 1;
+                let w = wire.clone();
+                in_flight.spawn(async move {
+                    let r = w.request(&mut c);
+                    let a = w.send(&c, &r, Sent::Case).await;
+                    (c, r, a)
+                });
+            }
         }
     }
     // Stopped (Ctrl-C, the budget, a receiver gone): cases that broke it but were not handled

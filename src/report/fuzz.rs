@@ -36,7 +36,7 @@ pub fn exit_code(r: &FuzzResult) -> i32 {
 }
 
 fn body_text(f: &Finding) -> String {
-    match f.requests.last() {
+    match f.request() {
         Some(r) => match std::str::from_utf8(&r.body) {
             Ok(t) => short(t, 240),
             Err(_) => format!(
@@ -54,8 +54,8 @@ pub fn human(h: &Header<'_>, r: &FuzzResult, st: &Style) -> String {
     let c = &r.counts;
     let _ = writeln!(
         out,
-        "{} cases in {}: {} refused (4xx), {} accepted, {} broke the receiver",
-        c.sent,
+        "{} in {}: {} refused (4xx), {} accepted, {} broke the receiver",
+        super::plural(c.sent as usize, "case"),
         crate::duration::human(r.duration),
         c.refused,
         c.accepted,
@@ -237,7 +237,7 @@ struct Envelope<'a> {
 
 fn finding_json(f: &Finding) -> FindingJson {
     use base64::Engine as _;
-    let last = f.requests.last();
+    let last = f.request();
     let text = last.and_then(|r| std::str::from_utf8(&r.body).ok());
     FindingJson {
         number: f.number,
