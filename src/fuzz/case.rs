@@ -315,9 +315,7 @@ pub fn generate(family: &Family, seed: u64, index: u64, cap: usize) -> Case {
         Base::Stage(rng.pick(family.stages).name)
     };
     let task_id = task_id(seed, index);
-    let doc = base_body(family, base, &task_id, &|k, s| {
-        format!("http://fuzz.invalid/{s}.{}", k.ext())
-    });
+    let doc = base_body(family, base, &task_id, &placeholder_media);
     let n = 1 + usize::from(rng.chance(30)) + usize::from(rng.chance(10));
     let mutations = (0..n).map(|_| mutation(&doc, &mut rng, cap)).collect();
     Case {
@@ -326,6 +324,57 @@ pub fn generate(family: &Family, seed: u64, index: u64, cap: usize) -> Case {
         base,
         mutations,
     }
+}
+
+/// Where a case's changes see media while it is generated: a host that never resolves, so
+/// the cases of a seed are the same whatever port the run's media host has. A changed string
+/// that still holds one of these URLs gets the real one when the case is sent.
+fn placeholder_media(kind: MediaKind, slot: &str) -> String {
+    format!("http://fuzz.invalid/{slot}.{}", kind.ext())
+}
+
+/// Every placeholder URL of `family`'s bodies, with the URL `media_url` gives it.
+fn media_swaps(
+    family: &Family,
+    media_url: &(dyn Fn(MediaKind, &str) -> String + Sync),
+) -> Vec<(String, String)> {
+    let mut swaps: Vec<(String, String)> = Vec::new();
+    let templates = family.stages.iter().map(|s| s.body);
+    for r in templates.flat_map(crate::family::media_refs) {
+        let fake = placeholder_media(r.kind, &r.slot);
+        if !swaps.iter().any(|(f, _)| *f == fake) {
+            swaps.push((fake, media_url(r.kind, &r.slot)));
+        }
+    }
+    swaps
+}
+
+/// `body` with every placeholder URL of `swaps` replaced by its real one.
+fn swap_all(body: Vec<u8>, swaps: &[(String, String)]) -> Vec<u8> {
+    // Most bodies are text without a placeholder left in them: one fast search says so.
+    let body = match String::from_utf8(body) {
+        Ok(text) if !text.contains("http://fuzz.invalid/") => return text.into_bytes(),
+        Ok(text) => {
+            let swapped = swaps
+                .iter()
+                .fold(text, |t, (from, to)| t.replace(from.as_str(), to));
+            return swapped.into_bytes();
+        }
+        Err(e) => e.into_bytes(),
+    };
+    // Bytes that are not UTF-8 (a few hundred at most: the invalid-utf8 mutation's).
+    swaps.iter().fold(body, |body, (from, to)| {
+        let (from, to) = (from.as_bytes(), to.as_bytes());
+        let mut out = Vec::with_capacity(body.len());
+        let mut rest = &body[..];
+        while let Some(at) = rest.windows(from.len()).position(|w| w == from) {
+            out.extend_from_slice(&rest[..at]);
+            out.extend_from_slice(to);
+            rest = &rest[at + from.len()..];
+        }
+        out.extend_from_slice(rest);
+        out
+    })
 }
 
 /// The documented body a case starts from, with its task id and media URLs filled in.
@@ -357,8 +406,10 @@ impl Case {
         cap: usize,
     ) -> Request {
         let doc = base_body(family, self.base, &self.task_id, media_url);
+        let swaps = media_swaps(family, media_url);
         loop {
             let (body, content_type) = apply(&doc, &self.mutations);
+            let body = swap_all(body, &swaps);
             if body.len() <= cap {
                 return Request { body, content_type };
             }
@@ -374,6 +425,7 @@ impl Case {
                 // the documented body with the cheap changes only.
                 self.mutations.retain(|m| m.smaller().is_empty());
                 let (body, content_type) = apply(&doc, &self.mutations);
+                let body = swap_all(body, &swaps);
                 return Request { body, content_type };
             }
         }
@@ -383,6 +435,48 @@ impl Case {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_changed_string_that_still_holds_a_media_url_points_at_the_run_s_host() {
+        use super::super::mutation::{Change, Payload};
+        let f = crate::family::video();
+        let real = |_: MediaKind, s: &str| format!("http://127.0.0.1:9/media/{s}");
+        let video = placeholder_media(MediaKind::Mp4, "video");
+        for text in [format!("{video}🎵"), format!("{video}\u{0}")] {
+            let mut c = Case {
+                index: 0,
+                task_id: "t".into(),
+                base: Base::Stage("success"),
+                mutations: vec![Mutation {
+                    kind: "exotic-string",
+                    change: Change::Set {
+                        path: "data.video_url".into(),
+                        to: Payload::Text(text.clone()),
+                    },
+                }],
+            };
+            let body = String::from_utf8(c.request(f, &real, 1 << 20).body).unwrap();
+            assert!(body.contains("http://127.0.0.1:9/media/video"), "{body}");
+            assert!(!body.contains("fuzz.invalid"), "{body}");
+        }
+        let mut bytes = video.clone().into_bytes();
+        bytes.push(0xff);
+        let mut c = Case {
+            index: 0,
+            task_id: "t".into(),
+            base: Base::Stage("success"),
+            mutations: vec![Mutation {
+                kind: "invalid-utf8",
+                change: Change::Set {
+                    path: "data.video_url".into(),
+                    to: Payload::Bytes(bytes),
+                },
+            }],
+        };
+        let body = c.request(f, &real, 1 << 20).body;
+        let lossy = String::from_utf8_lossy(&body);
+        assert!(lossy.contains("http://127.0.0.1:9/media/video"), "{lossy}");
+    }
 
     #[test]
     fn the_same_seed_and_index_give_the_same_case_and_others_differ() {
