@@ -260,12 +260,24 @@ pub struct ReportArgs {
     pub report_html: Option<PathBuf>,
 }
 
+/// How many connections `check` and `run` open to the receiver at once.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// At most this many connections open to the receiver at once (callbacks and probes).
+    /// The default takes a stock server with Python's listen backlog of 5 without one
+    /// dropped connection; copies released together hold as many as they are.
+    #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub connections: u16,
+}
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub sender: SenderArgs,
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
     #[command(flatten)]
     pub observe: ObserveArgs,
     #[command(flatten)]
@@ -327,8 +339,14 @@ pub struct CheckArgs {
     /// GITHUB_ACTIONS=true).
     #[arg(long)]
     pub github: bool,
+    /// Run the suite's scenarios one after another, each step after the one before, instead
+    /// of the well-formed callbacks at once (slower; the verdicts are the same).
+    #[arg(long)]
+    pub sequential: bool,
     #[command(flatten)]
     pub sender: SenderArgs,
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
     #[command(flatten)]
     pub observe: ObserveArgs,
     #[command(flatten)]

@@ -10,7 +10,7 @@ use super::session::{Fatal, Output, Session, emit, runtime, setup};
 use crate::exit;
 use crate::outcome::{RunOutcome, ScenarioStatus};
 use crate::report::{check, github, human, junit};
-use crate::rules::{self, CATALOGUE, Context, Level, RuleResult, Verdict, suite};
+use crate::rules::{self, CATALOGUE, Level, RuleResult, Setup, Verdict, suite};
 use crate::run::Event;
 
 pub struct CheckOptions {
@@ -45,15 +45,15 @@ pub fn check_exit(run: &RunOutcome, rules: &[RuleResult], strict: bool) -> i32 {
 }
 
 /// How the run was set up, as rules need to know it.
-fn context<'a>(s: &Session, run: &'a RunOutcome, hmac: bool, opts: &CheckOptions) -> Context<'a> {
-    Context {
-        run,
+fn judging(s: &Session, hmac: bool, opts: &CheckOptions) -> Setup {
+    Setup {
         family: s.family,
         hmac,
         token: s.engine.cfg.token_param.is_some(),
         probe: s.engine.observer.config().has_probe(),
         deadline: s.engine.cfg.policy.timeout,
         fast_ack_p95: opts.fast_ack_p95,
+        connections: s.engine.sender.connections(),
     }
 }
 
@@ -71,7 +71,7 @@ pub async fn run_check(
         .run_scheduled(&plan, &suite::schedule(&plan))
         .await
         .map_err(|e| Fatal(exit::HARNESS, s.secrets.redact(&e.to_string())))?;
-    let results = rules::judge_all(&context(s, &run, hmac, opts), &opts.only);
+    let results = rules::judge_all(&judging(s, hmac, opts).context(&run), &opts.only);
     Ok((run, results))
 }
 
@@ -126,7 +126,12 @@ pub fn run(a: CheckArgs) -> i32 {
         .and_then(|()| runtime())
         .and_then(|rt| {
             rt.block_on(async {
-                let mut s = setup(&a.sender, &a.observe).await?;
+                let mut s = setup(
+                    &a.sender,
+                    &a.observe,
+                    Some(a.connections.connections.into()),
+                )
+                .await?;
                 let hmac = a.sender.policy.hmac_key.is_some();
                 let live = Arc::new(Live::new(
                     a.report.format == Format::Human,
@@ -212,13 +217,9 @@ fn streamer(
     let style = s.style;
     let verbose = a.verbose;
     let only = opts.only.clone();
-    let fast_ack_p95 = opts.fast_ack_p95;
-    let token = s.engine.cfg.token_param.is_some();
-    let probe = s.engine.observer.config().has_probe();
-    let deadline = s.engine.cfg.policy.timeout;
+    let setup = judging(s, hmac, opts);
     let seed = s.engine.cfg.seed;
     let receiver = s.engine.receiver_display();
-    let family = s.family;
     Arc::new(move |e: Event<'_>| {
         // One event at a time, so lines never interleave.
         let mut order = order.lock().unwrap_or_else(PoisonError::into_inner);
@@ -252,15 +253,7 @@ fn streamer(
                     interrupted: false,
                     scenarios: vec![outcome.clone()],
                 };
-                let ctx = Context {
-                    run: &part,
-                    family,
-                    hmac,
-                    token,
-                    probe,
-                    deadline,
-                    fast_ack_p95,
-                };
+                let ctx = setup.context(&part);
                 live.print(
                     &order.push(rule.id, check::rule_line(&rule.result(&ctx), width, &style)),
                 );

@@ -39,6 +39,9 @@ pub fn demo_flaws(family: &Family) -> Vec<Flaw> {
 }
 const DEMO_KEY: &str = "suno-mock-demo-key";
 
+/// `check`'s default bound on connections to one receiver.
+const DEMO_CONNECTIONS: usize = 5;
+
 fn sender_args(
     r: &RunningReceiver,
     cfg: &ReceiverConfig,
@@ -115,9 +118,15 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
     let s_ref = setup(
         &sender_args(&reference, &ref_cfg, a, seed)?,
         &observe(&reference),
+        Some(DEMO_CONNECTIONS),
     )
     .await?;
-    let s_bad = setup(&sender_args(&flawed, &bad_cfg, a, seed)?, &observe(&flawed)).await?;
+    let s_bad = setup(
+        &sender_args(&flawed, &bad_cfg, a, seed)?,
+        &observe(&flawed),
+        Some(DEMO_CONNECTIONS),
+    )
+    .await?;
     let opts = CheckOptions {
         only: Vec::new(),
         fast_ack_p95: Duration::from_secs(1),

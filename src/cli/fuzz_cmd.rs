@@ -43,7 +43,7 @@ async fn execute(a: &FuzzArgs) -> Result<i32, Fatal> {
             format!("cannot create the findings folder {}: {e}", a.out.display()),
         )
     })?;
-    let s = setup(&a.sender, &ObserveArgs::default()).await?;
+    let s = setup(&a.sender, &ObserveArgs::default(), None).await?;
     let e = &s.engine;
     e.reachable()
         .await

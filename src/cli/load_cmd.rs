@@ -111,7 +111,7 @@ pub fn run(a: LoadArgs) -> i32 {
 async fn execute(a: &LoadArgs) -> Result<i32, Fatal> {
     a.report.check_paths()?;
     super::session::check_report_paths(&[a.record.as_deref()])?;
-    let s = setup(&a.sender, &super::args::ObserveArgs::default()).await?;
+    let s = setup(&a.sender, &super::args::ObserveArgs::default(), None).await?;
     let e = &s.engine;
     e.reachable()
         .await

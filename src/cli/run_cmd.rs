@@ -64,7 +64,12 @@ pub fn run(args: RunArgs) -> i32 {
 }
 
 async fn execute(args: &RunArgs, scenarios: &[LoadedScenario]) -> Result<i32, Fatal> {
-    let mut s = setup(&args.sender, &args.observe).await?;
+    let mut s = setup(
+        &args.sender,
+        &args.observe,
+        Some(args.connections.connections.into()),
+    )
+    .await?;
     let live = Arc::new(Live::new(
         args.report.format == Format::Human,
         s.secrets.clone(),

@@ -136,7 +136,7 @@ pub fn run(args: SendArgs) -> i32 {
 }
 
 async fn execute(args: &SendArgs, sc: LoadedScenario) -> Result<i32, Fatal> {
-    let mut s = setup(&args.sender, &args.observe).await?;
+    let mut s = setup(&args.sender, &args.observe, None).await?;
     if let Some(t) = &args.task {
         s.engine.pin_task("sent", t);
     }

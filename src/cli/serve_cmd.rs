@@ -87,7 +87,7 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
     };
     let running = mock_api::start(
         cfg.clone(),
-        sender(&a.policy, crate::family::video())?,
+        sender(&a.policy, crate::family::video(), None)?,
         a.listen,
         a.public_url.clone(),
     )

@@ -58,8 +58,13 @@ pub fn policy(a: &PolicyArgs, family: &Family) -> Policy {
     }
 }
 
-/// The emulated provider's client as the flags describe it (loud when `--insecure`).
-pub fn sender(a: &PolicyArgs, family: &Family) -> Result<Sender, Fatal> {
+/// The emulated provider's client as the flags describe it (loud when `--insecure`), with at
+/// most `connections` attempts in flight when given.
+pub fn sender(
+    a: &PolicyArgs,
+    family: &Family,
+    connections: Option<usize>,
+) -> Result<Sender, Fatal> {
     if deadline(a, family).is_zero() {
         return Err(Fatal(
             exit::USAGE,
@@ -75,11 +80,19 @@ pub fn sender(a: &PolicyArgs, family: &Family) -> Result<Sender, Fatal> {
         insecure: a.insecure,
         hmac_key: a.hmac_key.clone(),
         connect_timeout: Some(deadline(a, family)),
+        connections,
     })
     .map_err(|e| Fatal(exit::HARNESS, e))
 }
 
-pub async fn setup(a: &SenderArgs, ob: &ObserveArgs) -> Result<Session, Fatal> {
+/// The harness the flags describe. `connections` bounds the connections open to the receiver
+/// at once, callbacks and probes together (`check`, `run`); `None` leaves them unbounded
+/// (`send --concurrent`, `load` and `fuzz` set their own pace).
+pub async fn setup(
+    a: &SenderArgs,
+    ob: &ObserveArgs,
+    connections: Option<usize>,
+) -> Result<Session, Fatal> {
     if deadline(&a.policy, a.family).is_zero() {
         return Err(Fatal(
             exit::USAGE,
@@ -130,6 +143,7 @@ pub async fn setup(a: &SenderArgs, ob: &ObserveArgs) -> Result<Session, Fatal> {
         // The built-in receiver shows its state; use it so idempotency is observable.
         probe_url = Some(r.probe_url());
     }
+    let sender = sender(&a.policy, a.family, connections)?;
     let observer = Observer::new(
         ObserveConfig {
             probe_url,
@@ -138,9 +152,9 @@ pub async fn setup(a: &SenderArgs, ob: &ObserveArgs) -> Result<Session, Fatal> {
             max_wait: ob.max_wait.0,
         },
         host.clone(),
+        sender.slots(),
     )
     .map_err(|e| Fatal(exit::HARNESS, e))?;
-    let sender = sender(&a.policy, a.family)?;
     let cancel = CancellationToken::new();
     watch_ctrl_c(cancel.clone());
     Ok(Session {

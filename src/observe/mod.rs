@@ -45,16 +45,27 @@ pub struct Observer {
     cfg: ObserveConfig,
     host: VideoHost,
     client: reqwest::Client,
+    /// The sender's connection slots: a probe is a connection to the receiver too.
+    slots: Option<std::sync::Arc<tokio::sync::Semaphore>>,
 }
 
 impl Observer {
-    pub fn new(cfg: ObserveConfig, host: VideoHost) -> Result<Observer, String> {
+    pub fn new(
+        cfg: ObserveConfig,
+        host: VideoHost,
+        slots: Option<std::sync::Arc<tokio::sync::Semaphore>>,
+    ) -> Result<Observer, String> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(5))
             .build()
             .map_err(|e| format!("cannot set up the probe client: {e}"))?;
-        Ok(Observer { cfg, host, client })
+        Ok(Observer {
+            cfg,
+            host,
+            client,
+            slots,
+        })
     }
 
     pub fn config(&self) -> &ObserveConfig {
@@ -64,7 +75,13 @@ impl Observer {
     /// One look at every source, now.
     pub async fn snapshot(&self, task: &str, task_id: &str) -> Result<Observation, String> {
         let probe_http = match &self.cfg.probe_url {
-            Some(t) => Some(run_http_probe(&self.client, t, task_id).await?),
+            Some(t) => {
+                let _slot = match &self.slots {
+                    Some(s) => s.clone().acquire_owned().await.ok(),
+                    None => None,
+                };
+                Some(run_http_probe(&self.client, t, task_id).await?)
+            }
             None => None,
         };
         let probe_cmd = match &self.cfg.probe_cmd {

@@ -18,6 +18,16 @@ pub fn attempt_line(a: &Attempt, st: &Style) -> String {
         (None, None) => "?".into(),
     };
     let mut line = format!("attempt {}  {}  {what}  in {took}", a.number, st.dim(&at));
+    if let Some(c) = a.connect_ms {
+        let _ = write!(
+            line,
+            " {}",
+            st.dim(&format!(
+                "(connect {})",
+                human(Duration::from_secs_f64(c / 1000.0))
+            ))
+        );
+    }
     if let Some(m) = &a.message
         && a.status.is_none_or(|_| a.error.is_some())
     {

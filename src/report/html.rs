@@ -145,16 +145,23 @@ pub fn timeline(rows: &[(String, &Delivery)], deadline: Duration) -> String {
             let w = (a.duration_ms / end_ms * plot).max(2.0);
             let _ = writeln!(
                 svg,
-                "<rect class=\"attempt {cls}\" x=\"{:.2}\" y=\"{:.1}\" width=\"{w:.2}\" height=\"{:.1}\" data-attempt=\"{}\" data-at-ms=\"{:.1}\" data-duration-ms=\"{:.1}\" data-outcome=\"{cls}\"><title>attempt {} at +{:.3}s: {}</title></rect>",
+                "<rect class=\"attempt {cls}\" x=\"{:.2}\" y=\"{:.1}\" width=\"{w:.2}\" height=\"{:.1}\" data-attempt=\"{}\" data-at-ms=\"{:.1}\" data-duration-ms=\"{:.1}\" data-connect-ms=\"{:.1}\" data-outcome=\"{cls}\"><title>attempt {} at +{:.3}s: {}{}</title></rect>",
                 x(a.at_ms),
                 y + 2.0,
                 ROW - 6.0,
                 a.number,
                 a.at_ms,
                 a.duration_ms,
+                a.connect_ms.unwrap_or(0.0),
                 a.number,
                 a.at_ms / 1000.0,
                 escape(&crate::wire::took(a)),
+                a.connect_ms
+                    .map(|c| format!(
+                        " (connect {})",
+                        crate::duration::human(std::time::Duration::from_secs_f64(c / 1000.0))
+                    ))
+                    .unwrap_or_default(),
                 cls = outcome(a),
             );
             // An attempt that ran to the deadline: the deadline, where it cut.

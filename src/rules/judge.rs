@@ -41,6 +41,34 @@ impl Judged {
     }
 }
 
+/// How the run was set up, as rules need to know it: built once per run, then a [`Context`]
+/// for the whole outcome or for one scenario's as it ends.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub family: &'static crate::family::Family,
+    pub hmac: bool,
+    pub token: bool,
+    pub probe: bool,
+    pub deadline: Duration,
+    pub fast_ack_p95: Duration,
+    pub connections: Option<usize>,
+}
+
+impl Setup {
+    pub fn context<'a>(&self, run: &'a RunOutcome) -> Context<'a> {
+        Context {
+            run,
+            family: self.family,
+            hmac: self.hmac,
+            token: self.token,
+            probe: self.probe,
+            deadline: self.deadline,
+            fast_ack_p95: self.fast_ack_p95,
+            connections: self.connections,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Context<'a> {
     pub run: &'a RunOutcome,
@@ -56,6 +84,8 @@ pub struct Context<'a> {
     pub deadline: Duration,
     /// fast-ack's threshold.
     pub fast_ack_p95: Duration,
+    /// The most connections the run had open to the receiver at once, when bounded.
+    pub connections: Option<usize>,
 }
 
 impl<'a> Context<'a> {

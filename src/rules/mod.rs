@@ -25,7 +25,7 @@ mod verify_source;
 use serde::Serialize;
 
 pub use crate::wire::{describe, took};
-pub use judge::{Context, Finding, Judged};
+pub use judge::{Context, Finding, Judged, Setup};
 
 use crate::outcome::{Delivery, Observation};
 

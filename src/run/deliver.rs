@@ -117,10 +117,12 @@ pub(crate) async fn deliver(
     };
     let copies = step.copies();
     let attempts = if step.concurrent {
-        // Every copy is prepared and waiting before any is released.
+        // Every copy is prepared and waiting, each on its slot, before any is released.
         let barrier = Arc::new(Barrier::new(copies as usize));
+        let slots = sender.hold(copies as usize).await;
         let handles: Vec<_> = (0..copies)
-            .map(|i| {
+            .zip(slots)
+            .map(|(i, slot)| {
                 let (sender, prepared, policy, barrier, hook) = (
                     sender.clone(),
                     prepared.clone(),
@@ -131,7 +133,7 @@ pub(crate) async fn deliver(
                 tokio::spawn(async move {
                     barrier.wait().await;
                     sender
-                        .deliver_observed(&prepared, &policy, i + 1, hook.as_ref())
+                        .deliver_released(&prepared, &policy, i + 1, hook.as_ref(), slot)
                         .await
                 })
             })

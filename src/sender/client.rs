@@ -1,7 +1,13 @@
 //! The emulated provider on the wire: one POST per attempt under one deadline that covers
 //! connect, request and the whole response; redirects never followed; bodies read up to a cap;
-//! retries on the policy's schedule; signing fresh on every attempt.
+//! retries on the policy's schedule; signing fresh on every attempt; at most so many
+//! connections open to the receiver at once, and the time spent connecting kept apart.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -12,6 +18,9 @@ use crate::outcome::Attempt;
 use crate::wire::Auth;
 use crate::wire::signing::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use crate::wire::{ErrorClass, classify, judge_answer};
+
+/// One of the connections the sender may have open to the receiver at once.
+pub type Slot = tokio::sync::OwnedSemaphorePermit;
 
 /// Told about every attempt as it ends: `(copy, attempt)`.
 pub type AttemptHook = std::sync::Arc<dyn Fn(u32, &Attempt) + Send + Sync>;
@@ -38,6 +47,11 @@ pub struct ClientOptions {
     pub hmac_key: Option<String>,
     /// Upper bound of the connect phase; the attempt's deadline still applies.
     pub connect_timeout: Option<Duration>,
+    /// At most this many attempts in flight at once (so connections open to the receiver);
+    /// none: no bound. Issue 19: 28 connections opened in the same instant overflow the
+    /// listen queue of a stock small server, and the kernel's 1 s SYN retry was charged to the
+    /// receiver as a slow answer.
+    pub connections: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +59,61 @@ pub struct Sender {
     client: reqwest::Client,
     hmac_key: Option<String>,
     clock: Instant,
+    /// The bound on attempts in flight and its permits, when bounded.
+    slots: Option<(usize, Arc<tokio::sync::Semaphore>)>,
+}
+
+tokio::task_local! {
+    /// Where the connector of the attempt running in this task writes how long connecting
+    /// took, in microseconds (`u64::MAX` until it has).
+    static CONNECT_US: Arc<AtomicU64>;
+}
+
+/// Wraps the client's connector (DNS, TCP, TLS) to time it: the one place that knows when the
+/// connection is ready, so connecting is never counted as the receiver's answering.
+#[derive(Clone)]
+struct TimeConnect;
+
+impl<S> tower_layer::Layer<S> for TimeConnect {
+    type Service = TimedConnector<S>;
+    fn layer(&self, inner: S) -> TimedConnector<S> {
+        TimedConnector(inner)
+    }
+}
+
+#[derive(Clone)]
+struct TimedConnector<S>(S);
+
+type Boxed<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
+
+impl<S, R> tower_service::Service<R> for TimedConnector<S>
+where
+    S: tower_service::Service<R>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Boxed<S::Response, S::Error>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: R) -> Self::Future {
+        // Taken now, while the attempt's task is the one calling: the future may be polled
+        // anywhere.
+        let cell = CONNECT_US.try_with(Arc::clone).ok();
+        let start = Instant::now();
+        let connecting = self.0.call(req);
+        Box::pin(async move {
+            let r = connecting.await;
+            if let Some(c) = cell {
+                let us = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX - 1);
+                c.store(us, Ordering::SeqCst);
+            }
+            r
+        })
+    }
 }
 
 impl Sender {
@@ -55,7 +124,8 @@ impl Sender {
             // connection must not be blamed on the next attempt.
             .pool_max_idle_per_host(0)
             .user_agent(concat!("suno-mock/", env!("CARGO_PKG_VERSION")))
-            .danger_accept_invalid_certs(opts.insecure);
+            .danger_accept_invalid_certs(opts.insecure)
+            .connector_layer(TimeConnect);
         if let Some(t) = opts.connect_timeout {
             b = b.connect_timeout(t);
         }
@@ -66,7 +136,41 @@ impl Sender {
             client,
             hmac_key: opts.hmac_key.clone(),
             clock: Instant::now(),
+            slots: opts
+                .connections
+                .map(|n| (n.max(1), Arc::new(tokio::sync::Semaphore::new(n.max(1))))),
         })
+    }
+
+    /// The bound on attempts in flight, if any.
+    pub fn connections(&self) -> Option<usize> {
+        self.slots.as_ref().map(|(n, _)| *n)
+    }
+
+    /// The permits attempts in flight take, for a prober of the same receiver to share.
+    pub fn slots(&self) -> Option<Arc<tokio::sync::Semaphore>> {
+        self.slots.as_ref().map(|(_, s)| s.clone())
+    }
+
+    /// Waits for slots for `n` copies at once (at most the bound) and gives one to each copy
+    /// that gets one, for its first attempt: copies released together still leave in one
+    /// instant. A burst larger than the bound is sent whole; the rest go without a slot.
+    pub async fn hold(&self, n: usize) -> Vec<Option<Slot>> {
+        let Some((limit, slots)) = self.slots.as_ref() else {
+            return (0..n).map(|_| None).collect();
+        };
+        let take = n.clamp(1, *limit);
+        let Ok(mut block) = slots
+            .clone()
+            .acquire_many_owned(u32::try_from(take).unwrap_or(1))
+            .await
+        else {
+            return (0..n).map(|_| None).collect();
+        };
+        let mut out: Vec<Option<Slot>> = (1..take).map(|_| block.split(1)).collect();
+        out.insert(0, Some(block));
+        out.resize_with(n, || None);
+        out
     }
 
     /// The instant attempt times are measured from.
@@ -92,6 +196,32 @@ impl Sender {
         copy: u32,
         hook: Option<&AttemptHook>,
     ) -> Vec<Attempt> {
+        self.deliver_from(req, policy, copy, hook, None).await
+    }
+
+    /// [`Sender::deliver_observed`] for a copy whose first attempt goes out on the slot the
+    /// caller already took for it ([`Sender::hold`]); its retries wait for slots of their own.
+    pub async fn deliver_released(
+        &self,
+        req: &Prepared,
+        policy: &Policy,
+        copy: u32,
+        hook: Option<&AttemptHook>,
+        slot: Option<Slot>,
+    ) -> Vec<Attempt> {
+        self.deliver_from(req, policy, copy, hook, Some(slot)).await
+    }
+
+    /// `first`: the slot of the first attempt when the caller took it (`Some(None)`: it goes
+    /// without one); `None`: the first attempt waits for one like the rest.
+    async fn deliver_from(
+        &self,
+        req: &Prepared,
+        policy: &Policy,
+        copy: u32,
+        hook: Option<&AttemptHook>,
+        mut first: Option<Option<Slot>>,
+    ) -> Vec<Attempt> {
         let mut attempts: Vec<Attempt> = Vec::new();
         let delays = std::iter::once(Duration::ZERO).chain(policy.delays());
         for (i, delay) in delays.enumerate() {
@@ -101,7 +231,11 @@ impl Sender {
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
-            let a = self.attempt(req, i as u32 + 1, policy).await;
+            let slot = match first.take() {
+                Some(held) => held,
+                None => self.slot().await,
+            };
+            let a = self.attempt_on(req, i as u32 + 1, policy, slot).await;
             if let Some(h) = hook {
                 h(copy, &a);
             }
@@ -131,8 +265,27 @@ impl Sender {
         }
     }
 
-    /// One attempt, never longer than the deadline (plus scheduling slack).
+    /// One attempt, never longer than the deadline (plus scheduling slack), once a slot is
+    /// free; the wait for it is the harness's own and is not part of the attempt.
     pub async fn attempt(&self, req: &Prepared, number: u32, policy: &Policy) -> Attempt {
+        let slot = self.slot().await;
+        self.attempt_on(req, number, policy, slot).await
+    }
+
+    /// A free slot, once there is one (none when unbounded).
+    async fn slot(&self) -> Option<Slot> {
+        let (_, slots) = self.slots.as_ref()?;
+        slots.clone().acquire_owned().await.ok()
+    }
+
+    /// One attempt on a slot already taken, given back when the attempt ends.
+    async fn attempt_on(
+        &self,
+        req: &Prepared,
+        number: u32,
+        policy: &Policy,
+        _slot: Option<Slot>,
+    ) -> Attempt {
         let mut headers = HeaderMap::new();
         for (k, v) in &req.headers {
             if let (Ok(k), Ok(v)) = (
@@ -151,10 +304,12 @@ impl Sender {
         }
         let started = Instant::now();
         let at_ms = ms(started - self.clock);
+        let connect_us = Arc::new(AtomicU64::new(u64::MAX));
         let mut attempt = Attempt {
             number,
             at_ms,
             duration_ms: 0.0,
+            connect_ms: None,
             status: None,
             accepted: false,
             error: None,
@@ -193,9 +348,16 @@ impl Sender {
             }
             Ok::<_, reqwest::Error>((status, location, body, too_large))
         };
-        let result =
-            tokio::time::timeout(policy.timeout + Duration::from_millis(500), exchange).await;
+        let result = tokio::time::timeout(
+            policy.timeout + Duration::from_millis(500),
+            CONNECT_US.scope(connect_us.clone(), exchange),
+        )
+        .await;
         attempt.duration_ms = ms(started.elapsed());
+        attempt.connect_ms = match connect_us.load(Ordering::SeqCst) {
+            u64::MAX => None,
+            us => Some(ms(Duration::from_micros(us))),
+        };
         match result {
             Err(_) => {
                 attempt.error = Some(ErrorClass::Timeout);

@@ -4,5 +4,5 @@
 pub mod client;
 pub mod policy;
 
-pub use client::{AttemptHook, ClientOptions, Prepared, Sender};
+pub use client::{AttemptHook, ClientOptions, Prepared, Sender, Slot};
 pub use policy::Policy;

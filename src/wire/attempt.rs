@@ -16,6 +16,11 @@ pub struct Attempt {
     pub at_ms: f64,
     /// Until the whole answer arrived or the attempt failed.
     pub duration_ms: f64,
+    /// Of which connecting (DNS, TCP, TLS) took this long, until the connection was ready;
+    /// absent when no connection was made or it never finished. Time in the receiver's listen
+    /// queue counts here, not as answering.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connect_ms: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// Whether the sender counts this attempt as delivered.
@@ -39,6 +44,13 @@ pub struct Attempt {
     /// signature is what a receiver's check compares, so it is shown).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
+}
+
+impl Attempt {
+    /// The time the receiver had the request: the whole attempt less connecting.
+    pub fn answer_ms(&self) -> f64 {
+        (self.duration_ms - self.connect_ms.unwrap_or(0.0)).max(0.0)
+    }
 }
 
 /// Download counts of one task's `video_url` on the harness's video host.
