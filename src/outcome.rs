@@ -25,6 +25,9 @@ pub struct Delivery {
     pub task_id: String,
     /// 1 for the first copy.
     pub copy: u32,
+    /// Released at one instant with its other copies.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub concurrent: bool,
     pub template: String,
     pub input: Input,
     pub auth: Auth,

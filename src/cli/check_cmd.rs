@@ -10,12 +10,14 @@ use super::session::{Fatal, Output, Session, emit, runtime, setup};
 use crate::exit;
 use crate::outcome::{RunOutcome, ScenarioStatus};
 use crate::report::{check, github, human, junit};
-use crate::rules::{self, CATALOGUE, Level, RuleResult, Setup, Verdict, suite};
+use crate::rules::{self, CATALOGUE, Level, PlanFor, RuleResult, Setup, Verdict, suite};
 use crate::run::Event;
 
 pub struct CheckOptions {
     pub only: Vec<String>,
     pub fast_ack_p95: Duration,
+    /// The suite's scenarios one after another instead of phase by phase.
+    pub sequential: bool,
 }
 
 /// The exit status of a judged run (docs/contract.md, exit status): a must rule that failed,
@@ -44,6 +46,15 @@ pub fn check_exit(run: &RunOutcome, rules: &[RuleResult], strict: bool) -> i32 {
     }
 }
 
+/// What planning the suite depends on.
+fn plan_for(s: &Session, hmac: bool) -> PlanFor<'static> {
+    PlanFor {
+        family: s.family,
+        hmac,
+        token: s.engine.cfg.token_param.is_some(),
+    }
+}
+
 /// How the run was set up, as rules need to know it.
 fn judging(s: &Session, hmac: bool, opts: &CheckOptions) -> Setup {
     Setup {
@@ -63,12 +74,10 @@ pub async fn run_check(
     hmac: bool,
     opts: &CheckOptions,
 ) -> Result<(RunOutcome, Vec<RuleResult>), Fatal> {
-    let token = s.engine.cfg.token_param.is_some();
-    let plan =
-        suite::plan(&opts.only, hmac, token, s.family).map_err(|m| Fatal(exit::HARNESS, m))?;
+    let plan = suite::plan(&opts.only, &plan_for(s, hmac)).map_err(|m| Fatal(exit::HARNESS, m))?;
     let run = s
         .engine
-        .run_scheduled(&plan, &suite::schedule(&plan))
+        .run_scheduled(&plan, &suite::schedule(&plan, opts.sequential))
         .await
         .map_err(|e| Fatal(exit::HARNESS, s.secrets.redact(&e.to_string())))?;
     let results = rules::judge_all(&judging(s, hmac, opts).context(&run), &opts.only);
@@ -119,6 +128,7 @@ pub fn run(a: CheckArgs) -> i32 {
     let opts = CheckOptions {
         only,
         fast_ack_p95: a.fast_ack_p95.0,
+        sequential: a.sequential,
     };
     let result = a
         .report
@@ -143,9 +153,9 @@ pub fn run(a: CheckArgs) -> i32 {
                     .filter(|r| opts.only.is_empty() || opts.only.iter().any(|o| o == r.id))
                     .map(|r| r.id);
                 let width = check::id_width(ids);
-                let token = s.engine.cfg.token_param.is_some();
                 let order = Arc::new(Mutex::new(InOrder::new(suite::scenario_rules(
-                    &opts.only, hmac, token, s.family,
+                    &opts.only,
+                    &plan_for(&s, hmac),
                 ))));
                 s.engine.events = Some(streamer(
                     &s,

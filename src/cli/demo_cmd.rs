@@ -130,6 +130,7 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
     let opts = CheckOptions {
         only: Vec::new(),
         fast_ack_p95: Duration::from_secs(1),
+        sequential: false,
     };
     crate::console::outln!(
         "suno-mock demo: checking two built-in receivers on loopback, both verifying signatures and showing their state for --probe-url.\nThe demo uses a {} deadline and 100ms/200ms/400ms retry delays so it finishes quickly; `check` defaults to the documented 15 s.\n",

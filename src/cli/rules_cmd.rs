@@ -8,7 +8,16 @@ pub fn list(family: Option<&'static Family>) -> i32 {
     let width = CATALOGUE.iter().map(|r| r.id.len()).max().unwrap_or(0);
     for r in CATALOGUE {
         let note = match family {
-            Some(f) if !suite::applies(r.id, f, true, true) => {
+            Some(f)
+                if !suite::applies(
+                    r.id,
+                    &suite::PlanFor {
+                        family: f,
+                        hmac: true,
+                        token: true,
+                    },
+                ) =>
+            {
                 format!("  (skip for {}: nothing to deliver)", f.id)
             }
             _ => String::new(),

@@ -2,7 +2,9 @@
 //! answered 200.
 
 use super::judge::{Context, Judged, answered_200};
-use super::{Explain, Level, Rule};
+use super::suite::{PlanFor, ok, one_step_each};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use crate::scenario::{DeliverStep, LoadedScenario, Template};
 
 pub const ID: &str = "accept-documented-variants";
 
@@ -17,6 +19,11 @@ pub const RULE: Rule = Rule {
         fix: "read only the fields you need, accept both spellings where the docs differ (a number or a string, a field present or absent, an empty or null list), and ignore the rest",
     },
     whole_run: false,
+    plan: Plan {
+        phase: Phase::WellFormed,
+        needs: Needs::Nothing,
+        rewrite: Some(plan),
+    },
     judge,
 };
 
@@ -34,4 +41,22 @@ fn judge(ctx: &Context<'_>) -> Judged {
         ),
         ": a variant the provider's docs allow was refused",
     )
+}
+
+/// A delivery of every documented variant, each for a task of its own.
+fn plan(s: &mut LoadedScenario, f: &PlanFor<'_>) {
+    let steps = f
+        .family
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let template = Template::from_name(v.stage).unwrap_or(Template::Success);
+            let mut d = DeliverStep::new(template, &format!("variant-{}", i + 1));
+            d.variant = Some(v.name.to_string());
+            d.expect = Some(ok());
+            d
+        })
+        .collect();
+    one_step_each(s, steps);
 }

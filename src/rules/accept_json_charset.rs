@@ -1,7 +1,7 @@
 //! `accept-json-charset`: `application/json; charset=utf-8` is accepted like `application/json`.
 
 use super::judge::{Context, Judged, answered_200};
-use super::{Explain, Level, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
 
 pub const ID: &str = "accept-json-charset";
 
@@ -16,6 +16,11 @@ pub const RULE: Rule = Rule {
         fix: "compare the media type only (the part before `;`), case-insensitively, or let your framework's JSON body parser decide",
     },
     whole_run: false,
+    plan: Plan {
+        phase: Phase::WellFormed,
+        needs: Needs::Nothing,
+        rewrite: None,
+    },
     judge,
 };
 

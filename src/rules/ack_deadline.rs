@@ -1,7 +1,7 @@
 //! `ack-deadline`: every answer to a well-formed callback arrives within the deadline (15 s).
 
 use super::judge::{Context, Finding, Judged, what};
-use super::{Explain, Level, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
 use crate::duration::Dur;
 use crate::wire::ErrorClass;
 use crate::wire::describe;
@@ -19,6 +19,11 @@ pub const RULE: Rule = Rule {
         fix: "answer first, work later: store the body, answer 200, then download and process in a queue or background task",
     },
     whole_run: true,
+    plan: Plan {
+        phase: Phase::WellFormed,
+        needs: Needs::Nothing,
+        rewrite: None,
+    },
     judge,
 };
 

@@ -1,7 +1,9 @@
 //! `ack-failure`: failure callbacks, with each code the family documents, are answered HTTP 200.
 
 use super::judge::{Context, Finding, Judged, first_and_more, not_200};
-use super::{Explain, Level, Rule};
+use super::suite::{PlanFor, ok, one_step_each};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use crate::scenario::{DeliverStep, LoadedScenario, Template};
 
 pub const ID: &str = "ack-failure";
 
@@ -16,6 +18,11 @@ pub const RULE: Rule = Rule {
         fix: "record the failure (code, msg) and answer 200; never mirror the callback's `code` into the HTTP status",
     },
     whole_run: false,
+    plan: Plan {
+        phase: Phase::WellFormed,
+        needs: Needs::Nothing,
+        rewrite: Some(plan),
+    },
     judge,
 };
 
@@ -55,4 +62,20 @@ fn judge(ctx: &Context<'_>) -> Judged {
         Finding::Bad(first_and_more(&bad) + "; a failed task is still a delivered callback")
     };
     Judged::with(finding, ds)
+}
+
+/// A failure callback for every code the family documents, each answered 200.
+fn plan(s: &mut LoadedScenario, f: &PlanFor<'_>) {
+    let steps = f
+        .family
+        .failure_codes
+        .iter()
+        .map(|c| {
+            let mut d = DeliverStep::new(Template::Failure, &format!("failed-{}", c.code));
+            d.code = Some(c.code);
+            d.expect = Some(ok());
+            d
+        })
+        .collect();
+    one_step_each(s, steps);
 }

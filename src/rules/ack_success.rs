@@ -1,7 +1,9 @@
 //! `ack-success`: a success callback is answered with exactly HTTP 200.
 
 use super::judge::{Context, Finding, Judged, first_and_more, not_200};
-use super::{Explain, Level, Rule};
+use super::suite::{PlanFor, ok, one_step_each};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use crate::scenario::{DeliverStep, LoadedScenario, Template};
 use crate::wire::took;
 
 pub const ID: &str = "ack-success";
@@ -11,12 +13,17 @@ pub const RULE: Rule = Rule {
     level: Level::Must,
     summary: "a success callback is answered HTTP 200",
     explain: Explain {
-        does: "delivers a well-formed success callback (code 200, msg \"success\", a video_url on the harness's video host)",
-        passes: "the first attempt is answered HTTP 200. Another 2xx (202, 204) fails too",
+        does: "delivers a well-formed success callback (code 200, msg \"success\", its media on the harness's host); for a family that calls back in stages, every stage in order for one task (music: text, first, complete)",
+        passes: "the first attempt of each is answered HTTP 200. Another 2xx (202, 204) fails too, and so does a 500 to any one stage",
         why: "the provider's page: the server \"must respond within 15 seconds\" and its examples \"return 200 status code to confirm callback received\". A sender that checks for 200 treats 202 or 204 as a failed delivery and retries, so the same task arrives again and again",
         fix: "answer 200 as soon as the body is parsed and stored, before any other work; return `res.status(200)`, not 201/202/204",
     },
     whole_run: false,
+    plan: Plan {
+        phase: Phase::WellFormed,
+        needs: Needs::Nothing,
+        rewrite: Some(plan),
+    },
     judge,
 };
 
@@ -31,8 +38,14 @@ fn judge(ctx: &Context<'_>) -> Judged {
         ));
     }
     let bad = not_200(&ds);
-    let finding = if bad.is_empty() {
+    let finding = if bad.is_empty() && ds.len() == 1 {
         Finding::Ok(format!("answered {}", took(&ds[0].attempts[0])))
+    } else if bad.is_empty() {
+        let each: Vec<String> = ds
+            .iter()
+            .map(|d| format!("{} {}", d.template, took(&d.attempts[0])))
+            .collect();
+        Finding::Ok(format!("answered every stage: {}", each.join(", ")))
     } else {
         let two_xx = bad.iter().any(|(d, _)| {
             d.attempts[0]
@@ -46,4 +59,26 @@ fn judge(ctx: &Context<'_>) -> Judged {
         Finding::Bad(r)
     };
     Judged::with(finding, ds)
+}
+
+/// Every success stage the family sends, in order, for one task: a receiver that crashes on
+/// `text` (its track list is empty) fails here, not only as a stage rule.
+fn plan(s: &mut LoadedScenario, f: &PlanFor<'_>) {
+    if f.family.stages.len() < 2 {
+        return;
+    }
+    let steps = f
+        .family
+        .stages
+        .iter()
+        .map(|stage| {
+            let mut d = DeliverStep::new(
+                Template::from_name(stage.name).unwrap_or(Template::Success),
+                "done",
+            );
+            d.expect = Some(ok());
+            d
+        })
+        .collect();
+    one_step_each(s, steps);
 }

@@ -1,7 +1,7 @@
 //! `async-processing`: a video that downloads slowly does not hold up the answer.
 
 use super::judge::{Context, Finding, Judged, before_judging, what};
-use super::{Explain, Level, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
 use crate::duration::Dur;
 use crate::wire::describe;
 
@@ -18,6 +18,11 @@ pub const RULE: Rule = Rule {
         fix: "hand the download to a queue or a background task (a goroutine, `tokio::spawn`, a Celery job) and answer 200 at once",
     },
     whole_run: false,
+    plan: Plan {
+        phase: Phase::SlowMedia,
+        needs: Needs::Media,
+        rewrite: None,
+    },
     judge,
 };
 
@@ -37,13 +42,14 @@ fn judge(ctx: &Context<'_>) -> Judged {
     let a = &d.attempts[0];
     let finding = if a.status == Some(200) {
         Finding::Ok(format!(
-            "answered {} while the {} was still trickling out",
+            "answered {} without waiting for its {}, served slowly (over {})",
             crate::wire::took(a),
             if ctx.family.id == "video" {
                 "video"
             } else {
                 "media"
-            }
+            },
+            Dur(ctx.deadline * 2 + std::time::Duration::from_secs(1))
         ))
     } else if a.status.is_none() {
         Finding::Bad(format!(

@@ -2,7 +2,7 @@
 //! callback's media promptly.
 
 use super::judge::{Context, Finding, Judged, before_judging};
-use super::{Explain, Level, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
 
 pub const ID: &str = "download-media";
 
@@ -17,6 +17,11 @@ pub const RULE: Rule = Rule {
         fix: "download the files in the background after answering, and store them where you keep your media",
     },
     whole_run: false,
+    plan: Plan {
+        phase: Phase::WellFormed,
+        needs: Needs::Media,
+        rewrite: None,
+    },
     judge,
 };
 

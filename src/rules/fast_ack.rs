@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::judge::{Context, Finding, Judged};
-use super::{Explain, Level, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
 use crate::duration::{Dur, human};
 
 pub const ID: &str = "fast-ack";
@@ -19,6 +19,11 @@ pub const RULE: Rule = Rule {
         fix: "answer before doing any work that waits on the network or a disk; move downloads and processing to a background job",
     },
     whole_run: true,
+    plan: Plan {
+        phase: Phase::WellFormed,
+        needs: Needs::Nothing,
+        rewrite: None,
+    },
     judge,
 };
 

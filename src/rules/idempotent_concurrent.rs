@@ -1,7 +1,7 @@
 //! `idempotent-concurrent`: copies of one callback released at the same instant are processed once.
 
 use super::judge::{Context, Finding, Judged, OBSERVE_HINT, first_and_more, normalized};
-use super::{Explain, Level, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
 
 pub const ID: &str = "idempotent-concurrent";
 
@@ -16,6 +16,11 @@ pub const RULE: Rule = Rule {
         fix: "make the database enforce it (unique index on task_id, insert first and treat a conflict as 'already done'), or take a per-task lock; an in-memory `if seen` check is not enough",
     },
     whole_run: false,
+    plan: Plan {
+        phase: Phase::WellFormed,
+        needs: Needs::Nothing,
+        rewrite: None,
+    },
     judge,
 };
 
@@ -24,7 +29,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
         return Judged::new(Context::not_run(ID));
     }
     let all = ctx.deliveries(ID);
-    let burst: Vec<_> = all.iter().filter(|d| d.task == "burst").cloned().collect();
+    let burst: Vec<_> = all.iter().filter(|d| d.concurrent).cloned().collect();
     let obs = |n| ctx.observation(ID, n);
     let (Some(single_before), Some(single), Some(burst_after)) =
         (obs("single_before"), obs("single"), obs("burst"))

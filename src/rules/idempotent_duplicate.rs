@@ -1,7 +1,7 @@
 //! `idempotent-duplicate`: a callback delivered again changes nothing.
 
 use super::judge::{Context, Finding, Judged, OBSERVE_HINT, first_and_more, not_200};
-use super::{Explain, Level, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
 
 pub const ID: &str = "idempotent-duplicate";
 
@@ -16,6 +16,11 @@ pub const RULE: Rule = Rule {
         fix: "key the work on task_id: insert with a unique constraint (or `INSERT ... ON CONFLICT DO NOTHING`) and skip the work when the row already existed; still answer 200",
     },
     whole_run: false,
+    plan: Plan {
+        phase: Phase::WellFormed,
+        needs: Needs::Nothing,
+        rewrite: None,
+    },
     judge,
 };
 

@@ -26,6 +26,7 @@ use serde::Serialize;
 
 pub use crate::wire::{describe, took};
 pub use judge::{Context, Finding, Judged, Setup};
+pub use suite::{Needs, Phase, Plan, PlanFor};
 
 use crate::outcome::{Delivery, Observation};
 
@@ -109,6 +110,9 @@ pub struct Rule {
     /// Judged on every delivery of the run (so only once it has ended); otherwise on its own
     /// scenario alone, as soon as that has ended.
     pub whole_run: bool,
+    /// When its scenario runs in `check`, what it needs to have anything to judge, and how it
+    /// fits its scenario to the family and the run.
+    pub plan: Plan,
     pub judge: fn(&Context<'_>) -> Judged,
 }
 

@@ -1,7 +1,7 @@
 //! `record-failure`: a failure callback leaves a trace: the task is recorded as failed.
 
 use super::judge::{Context, Finding, Judged, first_and_more, not_200};
-use super::{Explain, Level, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
 use crate::outcome::Observation;
 
 pub const ID: &str = "record-failure";
@@ -17,6 +17,11 @@ pub const RULE: Rule = Rule {
         fix: "store the failure (code, msg) on the task and tell whoever waits on it; then answer 200",
     },
     whole_run: false,
+    plan: Plan {
+        phase: Phase::WellFormed,
+        needs: Needs::Nothing,
+        rewrite: None,
+    },
     judge,
 };
 

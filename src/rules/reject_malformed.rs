@@ -1,7 +1,7 @@
 //! `reject-malformed`: a body that is not JSON (or is empty) gets a 4xx.
 
 use super::judge::{Context, Judged, answered_4xx};
-use super::{Explain, Level, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
 
 pub const ID: &str = "reject-malformed";
 
@@ -16,6 +16,11 @@ pub const RULE: Rule = Rule {
         fix: "parse inside a try/except (or use the framework's parser, which answers 400) and answer 400 with a short reason",
     },
     whole_run: false,
+    plan: Plan {
+        phase: Phase::BadInput,
+        needs: Needs::Nothing,
+        rewrite: None,
+    },
     judge,
 };
 

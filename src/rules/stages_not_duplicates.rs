@@ -4,7 +4,7 @@
 use super::judge::{
     Context, Finding, Judged, OBSERVE_HINT, before_judging, first_and_more, not_200,
 };
-use super::{Explain, Level, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
 
 pub const ID: &str = "stages-not-duplicates";
 
@@ -19,6 +19,11 @@ pub const RULE: Rule = Rule {
         fix: "deduplicate by task_id and callbackType (a unique key on both), and let a later stage update the task",
     },
     whole_run: false,
+    plan: Plan {
+        phase: Phase::WellFormed,
+        needs: Needs::Stages,
+        rewrite: None,
+    },
     judge,
 };
 

@@ -3,7 +3,7 @@
 use super::judge::{
     Context, Finding, Judged, OBSERVE_HINT, before_judging, first_and_more, not_200,
 };
-use super::{Explain, Level, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
 
 pub const ID: &str = "stale-stage";
 
@@ -12,12 +12,17 @@ pub const RULE: Rule = Rule {
     level: Level::Should,
     summary: "a late stage never overwrites a later one",
     explain: Explain {
-        does: "delivers `text` and `complete` for a task, then its `first` (a retry that arrives late)",
-        passes: "the late `first` is answered 200 and changes nothing the receiver shows",
+        does: "delivers `text` and `complete` for a task, observing before and after `complete`, then its `first` (a retry that arrives late)",
+        passes: "the late `first` is answered 200 and changes nothing the receiver shows, on a receiver seen to act on `complete` (the control). Inconclusive when `complete` itself changed nothing observable: then a late `first` that changes nothing proves nothing",
         why: "deliveries are retried after timeouts, so a task's stages can arrive out of order. A receiver that applies every stage as it comes moves a finished task back to half done",
         fix: "keep the task's stage and ignore a callback whose callbackType is earlier than it (text < first < complete); still answer 200",
     },
     whole_run: false,
+    plan: Plan {
+        phase: Phase::WellFormed,
+        needs: Needs::Stages,
+        rewrite: None,
+    },
     judge,
 };
 
@@ -26,20 +31,25 @@ fn judge(ctx: &Context<'_>) -> Judged {
         return j;
     }
     let ds = ctx.deliveries(ID);
-    let (Some(done), Some(after)) = (
-        ctx.observation(ID, "done"),
-        ctx.observation(ID, "after_late"),
-    ) else {
+    let obs = |n| ctx.observation(ID, n);
+    let (Some(before), Some(done), Some(after)) =
+        (obs("before_complete"), obs("done"), obs("after_late"))
+    else {
         return Judged::new(Finding::Inconclusive(
-            "the scenario did not keep `done` and `after_late`".into(),
+            "the scenario did not keep `before_complete`, `done` and `after_late`".into(),
         ));
     };
-    let observations = vec![done.clone(), after.clone()];
+    let observations = vec![before.clone(), done.clone(), after.clone()];
     let bad = not_200(&ds);
     let finding = if !bad.is_empty() {
         Finding::Bad(first_and_more(&bad))
-    } else if !ctx.probe && done.downloads.completed == 0 {
-        Finding::Inconclusive(format!("nothing shows the task's state; {OBSERVE_HINT}"))
+    } else if !(before.settled && done.settled && after.settled) {
+        Finding::Inconclusive("the side effects never settled; raise --max-wait or --settle".into())
+    } else if done.same_effects(&before) {
+        Finding::Inconclusive(format!(
+            "complete itself changed nothing the harness can observe ({}), so a late first that changes nothing proves nothing (if complete should have changed something, stages-not-duplicates says why it did not); {OBSERVE_HINT}",
+            done.summary()
+        ))
     } else if !after.same_effects(&done) {
         Finding::Bad(format!(
             "the late first changed the finished task: after complete {}; after the late first {}",

@@ -1,11 +1,10 @@
 //! The conformance suite: the scenarios under `scenarios/contract/`, compiled into the binary,
-//! in the order they are reported, and the phases they run in (the well-formed callbacks at
-//! once, then bad input, `survive-bad-input` last).
+//! in the order they are reported, and how they are planned from what each rule declares (its
+//! phase, what it needs, its rewrite of its scenario). Nothing here names a rule.
 
-use super::verify_source::{SIGNATURE_VARIANTS, TOKEN_VARIANTS};
 use crate::family::Family;
 use crate::scenario::load::load_embedded;
-use crate::scenario::{DeliverStep, Expect, LoadedScenario, Step, Template};
+use crate::scenario::{DeliverStep, Expect, LoadedScenario, Step};
 use crate::wire::StatusMatch;
 
 macro_rules! suite {
@@ -43,78 +42,131 @@ fn rule_of(file: &str) -> &str {
     base.split_once('-').map_or(base, |(_, r)| r)
 }
 
-/// When a rule's scenario runs in `check`: the well-formed callbacks all at once (phase 0);
-/// then the slow video of `async-processing` (1), alone, because a receiver that downloads in
-/// its handler and serves one request at a time would make every callback beside it wait;
-/// then the bad input (2), then `survive-bad-input` (3), so a receiver that dies on bad input
-/// is still judged fairly on everything else.
-pub fn phase(rule: &str) -> usize {
-    match rule {
-        "async-processing" => 1,
-        "reject-malformed" | "reject-invalid" => 2,
-        "survive-bad-input" => 3,
-        _ => 0,
+/// When a rule's scenario runs in `check`, earlier phases first, the scenarios of one phase at
+/// once: the well-formed callbacks; then the slow media of `async-processing` alone, because
+/// a receiver that downloads in its handler and serves one request at a time would make every
+/// callback beside it wait; then the bad input; then `survive-bad-input`, so a receiver that
+/// dies on bad input is still judged fairly on everything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Phase {
+    WellFormed,
+    SlowMedia,
+    BadInput,
+    AfterBadInput,
+}
+
+/// What a rule needs from the family and the run to have anything to deliver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    /// Several success stages per task (music's text, first, complete).
+    Stages,
+    /// Media URLs in the success body.
+    Media,
+    /// An auth declaration: `--hmac-key` or `--token-param`.
+    Auth,
+}
+
+impl Needs {
+    pub fn met(self, f: &PlanFor<'_>) -> bool {
+        match self {
+            Needs::Nothing => true,
+            Needs::Stages => f.family.staged(),
+            Needs::Media => f.family.has_media(),
+            Needs::Auth => f.hmac || f.token,
+        }
+    }
+
+    /// Why a rule that needs this has nothing to judge here, said after "has nothing to judge".
+    pub fn unmet(self, f: &PlanFor<'_>) -> String {
+        match self {
+            Needs::Stages => format!(
+                "in the {} family: it sends one callback per task (pass --family music, or another family with stages)",
+                f.family.id
+            ),
+            Needs::Media => format!(
+                "in the {} family: its callbacks carry no media",
+                f.family.id
+            ),
+            Needs::Auth => "without an auth declaration: pass --hmac-key KEY (the receiver verifies X-Webhook-Signature) or --token-param NAME (its URL carries a secret)".into(),
+            Needs::Nothing => String::new(),
+        }
     }
 }
 
-/// The schedule `check` runs a plan on: phases by rule, each scenario's tasks in lanes.
-pub fn schedule(plan: &[LoadedScenario]) -> crate::run::Schedule {
+/// What planning a rule's scenario depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanFor<'a> {
+    pub family: &'a Family,
+    pub hmac: bool,
+    pub token: bool,
+}
+
+/// How a rule's scenario is planned in `check`: data on the rule, read here.
+#[derive(Clone, Copy)]
+pub struct Plan {
+    pub phase: Phase,
+    pub needs: Needs,
+    /// Fits the scenario file to the family and the run (its failure codes, its stages, the
+    /// declared auth variants).
+    pub rewrite: Option<fn(&mut LoadedScenario, &PlanFor<'_>)>,
+}
+
+fn rule(id: &str) -> Option<&'static super::Rule> {
+    super::CATALOGUE.iter().find(|r| r.id == id)
+}
+
+/// The schedule `check` runs a plan on: phases by rule, each scenario's tasks in lanes;
+/// `sequential`: one scenario after another, each step after the one before.
+pub fn schedule(plan: &[LoadedScenario], sequential: bool) -> crate::run::Schedule {
+    if sequential {
+        return crate::run::Schedule::sequential(plan.len());
+    }
     crate::run::Schedule {
         phases: plan
             .iter()
-            .map(|s| phase(s.scenario.rule.as_deref().unwrap_or("")))
+            .map(|s| {
+                s.scenario
+                    .rule
+                    .as_deref()
+                    .and_then(rule)
+                    .map_or(0, |r| r.plan.phase as usize)
+            })
             .collect(),
         lanes: true,
     }
 }
 
-/// Whether a rule has anything to deliver for this family and run: the stage rules need
-/// stages, the media rules media, `verify-source` an auth declaration. A rule left out is
-/// judged `skip` with the reason.
-pub fn applies(rule: &str, family: &Family, hmac: bool, token: bool) -> bool {
-    match rule {
-        "stages-not-duplicates" | "stale-stage" => family.staged(),
-        "async-processing" | "download-media" => family.has_media(),
-        "verify-source" => hmac || token,
-        _ => true,
-    }
+/// Whether a rule has anything to deliver for this family and run. A rule left out is judged
+/// `skip` with the reason.
+pub fn applies(id: &str, f: &PlanFor<'_>) -> bool {
+    rule(id).is_none_or(|r| r.plan.needs.met(f))
 }
 
 /// The rules `check` judges on a scenario of their own for this run (the ones whose verdict it
 /// streams), in report order.
-pub fn scenario_rules(
-    only: &[String],
-    hmac: bool,
-    token: bool,
-    family: &Family,
-) -> Vec<&'static str> {
+pub fn scenario_rules(only: &[String], f: &PlanFor<'_>) -> Vec<&'static str> {
     super::CATALOGUE
         .iter()
         .filter(|r| !r.whole_run && (only.is_empty() || only.iter().any(|o| o == r.id)))
-        .filter(|r| SUITE.iter().any(|(f, _)| rule_of(f) == r.id))
-        .filter(|r| applies(r.id, family, hmac, token))
+        .filter(|r| SUITE.iter().any(|(file, _)| rule_of(file) == r.id))
+        .filter(|r| r.plan.needs.met(f))
         .map(|r| r.id)
         .collect()
 }
 
-/// The suite as `check` runs it for `family`: only the selected rules that apply, with the
-/// family's own failure codes, task-id path and documented variants, and for `verify-source`
-/// only the forged variants the run's auth declaration makes meaningful.
-pub fn plan(
-    only: &[String],
-    hmac: bool,
-    token: bool,
-    family: &'static Family,
-) -> Result<Vec<LoadedScenario>, String> {
+/// The suite as `check` runs it: only the selected rules that apply, each scenario fitted to
+/// the family and the run by its rule.
+pub fn plan(only: &[String], f: &PlanFor<'static>) -> Result<Vec<LoadedScenario>, String> {
     let files: Vec<(&str, &str)> = SUITE
         .iter()
-        .filter(|(f, _)| {
-            let rule = rule_of(f);
-            (only.is_empty() || only.iter().any(|o| o == rule))
-                && applies(rule, family, hmac, token)
+        .filter(|(file, _)| {
+            let id = rule_of(file);
+            (only.is_empty() || only.iter().any(|o| o == id)) && applies(id, f)
         })
         .copied()
         .collect();
+    let family: &'static Family = f.family;
     let all = load_embedded(&files, family).map_err(|e| match e {
         crate::scenario::LoadError::Invalid(ds) => {
             let first = ds.first().map(|(d, _)| d.short()).unwrap_or_default();
@@ -127,50 +179,22 @@ pub fn plan(
     })?;
     let mut out = Vec::new();
     for mut s in all {
-        let rule = s.scenario.rule.clone().unwrap_or_default();
-        match rule.as_str() {
-            "verify-source" => keep_declared_variants(&mut s, hmac, token),
-            "ack-failure" => one_step_each(&mut s, failure_steps(family)),
-            "accept-documented-variants" => one_step_each(&mut s, variant_steps(family)),
-            "reject-invalid" => remove_task_id_where_the_family_keeps_it(&mut s, family),
-            _ => {}
+        let rewrite = s
+            .scenario
+            .rule
+            .as_deref()
+            .and_then(rule)
+            .and_then(|r| r.plan.rewrite);
+        if let Some(rewrite) = rewrite {
+            rewrite(&mut s, f);
         }
         out.push(s);
     }
     Ok(out)
 }
 
-/// A failure callback for every code the family documents, each answered 200.
-fn failure_steps(family: &Family) -> Vec<DeliverStep> {
-    family
-        .failure_codes
-        .iter()
-        .map(|f| {
-            let mut d = DeliverStep::new(Template::Failure, &format!("failed-{}", f.code));
-            d.code = Some(f.code);
-            d.expect = Some(ok());
-            d
-        })
-        .collect()
-}
-
-/// A delivery of every documented variant, each for a task of its own.
-fn variant_steps(family: &Family) -> Vec<DeliverStep> {
-    family
-        .variants
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let template = Template::from_name(v.stage).unwrap_or(Template::Success);
-            let mut d = DeliverStep::new(template, &format!("variant-{}", i + 1));
-            d.variant = Some(v.name.to_string());
-            d.expect = Some(ok());
-            d
-        })
-        .collect()
-}
-
-fn ok() -> Expect {
+/// An expectation of exactly 200, for the steps a rewrite makes.
+pub(super) fn ok() -> Expect {
     Expect {
         status: Some(StatusMatch::Code(200)),
         ..Expect::default()
@@ -179,7 +203,7 @@ fn ok() -> Expect {
 
 /// Replaces a scenario's steps with `steps`; the file's step lines stay where there are as
 /// many, the rest point at the first step.
-fn one_step_each(s: &mut LoadedScenario, steps: Vec<DeliverStep>) {
+pub(super) fn one_step_each(s: &mut LoadedScenario, steps: Vec<DeliverStep>) {
     let first = s.step_lines.first().copied().unwrap_or(0);
     s.step_lines = (0..steps.len())
         .map(|i| s.step_lines.get(i).copied().unwrap_or(first))
@@ -190,52 +214,21 @@ fn one_step_each(s: &mut LoadedScenario, steps: Vec<DeliverStep>) {
         .collect();
 }
 
-/// `reject-invalid` sends a body without the task id: where this family keeps it.
-fn remove_task_id_where_the_family_keeps_it(s: &mut LoadedScenario, family: &Family) {
-    for step in &mut s.scenario.steps {
-        if let Step::Deliver(d) = step {
-            for path in &mut d.remove {
-                if path == "data.task_id" {
-                    *path = family.task_id_path.to_string();
-                }
-            }
-        }
-    }
-}
-
-fn keep_declared_variants(s: &mut LoadedScenario, hmac: bool, token: bool) {
-    let dropped: Vec<&str> = SIGNATURE_VARIANTS
-        .iter()
-        .filter(|_| !hmac)
-        .chain(TOKEN_VARIANTS.iter().filter(|_| !token))
-        .copied()
-        .collect();
-    let keep: Vec<bool> = s
-        .scenario
-        .steps
-        .iter()
-        .map(|st| {
-            let alias = match st {
-                Step::Deliver(d) => d.task_alias(),
-                Step::Observe(o) => o.observe.as_str(),
-                Step::Wait(_) => "",
-            };
-            !dropped.contains(&alias)
-        })
-        .collect();
-    let mut k = keep.iter();
-    s.scenario.steps.retain(|_| *k.next().unwrap_or(&true));
-    let mut k = keep.iter();
-    s.step_lines.retain(|_| *k.next().unwrap_or(&true));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn all_of(family: &'static Family) -> PlanFor<'static> {
+        PlanFor {
+            family,
+            hmac: true,
+            token: true,
+        }
+    }
+
     #[test]
     fn every_rule_has_exactly_one_scenario_and_every_file_is_listed() {
-        let suite = plan(&[], true, true, crate::family::find("music").unwrap()).unwrap();
+        let suite = plan(&[], &all_of(crate::family::find("music").unwrap())).unwrap();
         for id in crate::rules::ids() {
             let n = suite
                 .iter()
@@ -259,8 +252,8 @@ mod tests {
 
     #[test]
     fn the_schedule_runs_well_formed_callbacks_first_then_the_slow_video_then_bad_input() {
-        let suite = plan(&[], true, true, crate::family::video()).unwrap();
-        let sched = schedule(&suite);
+        let suite = plan(&[], &all_of(crate::family::video())).unwrap();
+        let sched = schedule(&suite, false);
         let phase_of = |rule: &str| {
             let i = suite
                 .iter()
@@ -286,8 +279,13 @@ mod tests {
     fn verify_source_keeps_only_declared_variants() {
         let only = vec!["verify-source".to_string()];
         let video = crate::family::video();
-        assert!(plan(&only, false, false, video).unwrap().is_empty());
-        let hmac = plan(&only, true, false, video).unwrap();
+        let declared = |hmac, token| PlanFor {
+            family: video,
+            hmac,
+            token,
+        };
+        assert!(plan(&only, &declared(false, false)).unwrap().is_empty());
+        let hmac = plan(&only, &declared(true, false)).unwrap();
         let tasks: Vec<String> = hmac[0]
             .scenario
             .steps

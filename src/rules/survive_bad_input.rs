@@ -1,7 +1,7 @@
 //! `survive-bad-input`: after all the bad input, a well-formed callback is still answered.
 
 use super::judge::{Context, Finding, Judged, what};
-use super::{Explain, Level, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
 use crate::wire::Input;
 use crate::wire::describe;
 
@@ -18,6 +18,11 @@ pub const RULE: Rule = Rule {
         fix: "catch errors per request (an error handler or middleware that answers 4xx/5xx and keeps serving); run the receiver under a supervisor that restarts it",
     },
     whole_run: true,
+    plan: Plan {
+        phase: Phase::AfterBadInput,
+        needs: Needs::Nothing,
+        rewrite: None,
+    },
     judge,
 };
 
@@ -44,10 +49,27 @@ fn judge(ctx: &Context<'_>) -> Judged {
         );
     }
     let a = &d.attempts[0];
+    // The receiver's own answer to well-formed callbacks before any bad input: what "still
+    // works" is measured against (a receiver that answers 202 to everything survived).
+    let baseline = baseline(ctx, s);
     let finding = if a.status == Some(200) {
         Finding::Ok(format!(
             "after {bad_before} bad deliveries, answered {}",
             crate::wire::took(a)
+        ))
+    } else if a.status.is_some() && a.status == baseline && a.status.is_some_and(|s| s < 300) {
+        Finding::Ok(format!(
+            "after {bad_before} bad deliveries, answered {}: {} throughout, as before the bad input (ack-success judges the {})",
+            crate::wire::took(a),
+            a.status.unwrap_or_default(),
+            a.status.unwrap_or_default(),
+        ))
+    } else if baseline.is_none_or(|s| s >= 300) {
+        Finding::Inconclusive(format!(
+            "after {bad_before} bad deliveries, the {} {}; but well-formed callbacks before the bad input were not accepted either ({}), so nothing shows what the bad input changed",
+            what(d),
+            describe(a),
+            baseline.map_or("no answer".to_string(), |s| format!("mostly {s}"))
         ))
     } else {
         Finding::Bad(format!(
@@ -57,4 +79,26 @@ fn judge(ctx: &Context<'_>) -> Judged {
         ))
     };
     Judged::with(finding, ds)
+}
+
+/// The status the receiver answered most first attempts of well-formed callbacks with, before
+/// the scenario `last` (none: no such callback got an answer).
+fn baseline(ctx: &Context<'_>, last: &crate::outcome::ScenarioOutcome) -> Option<u16> {
+    let mut counts: Vec<(u16, usize)> = Vec::new();
+    let before = ctx
+        .run
+        .scenarios
+        .iter()
+        .take_while(|x| !std::ptr::eq(*x, last))
+        .flat_map(|x| x.deliveries())
+        .filter(|d| d.input == Input::WellFormed && d.auth == crate::wire::Auth::Genuine);
+    for d in before {
+        let status = d.attempts.first().and_then(|a| a.status);
+        let Some(status) = status else { continue };
+        match counts.iter_mut().find(|(s, _)| *s == status) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((status, 1)),
+        }
+    }
+    counts.iter().max_by_key(|(_, n)| *n).map(|(s, _)| *s)
 }

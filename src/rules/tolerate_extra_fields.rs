@@ -1,7 +1,7 @@
 //! `tolerate-extra-fields`: unknown fields in the body are ignored.
 
 use super::judge::{Context, Judged, answered_200};
-use super::{Explain, Level, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
 
 pub const ID: &str = "tolerate-extra-fields";
 
@@ -16,6 +16,11 @@ pub const RULE: Rule = Rule {
         fix: "read the fields you need and ignore the rest; drop `additionalProperties: false`, `deny_unknown_fields` or strict serializer settings on the callback model",
     },
     whole_run: false,
+    plan: Plan {
+        phase: Phase::WellFormed,
+        needs: Needs::Nothing,
+        rewrite: None,
+    },
     judge,
 };
 

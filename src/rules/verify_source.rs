@@ -1,14 +1,17 @@
 //! `verify-source`: forged callbacks are refused and change nothing; the genuine one is accepted.
 
 use super::judge::{Context, Finding, Judged};
-use super::{Explain, Level, Rule};
-use crate::wire::describe;
+use super::suite::PlanFor;
+use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use crate::scenario::{LoadedScenario, Step};
+use crate::wire::{Auth, describe};
 
 pub const ID: &str = "verify-source";
 
-/// The task aliases of the scenario's forged deliveries, by what the run declares.
-pub const SIGNATURE_VARIANTS: [&str; 3] = ["unsigned", "wrong-key", "stale-timestamp"];
-pub const TOKEN_VARIANTS: [&str; 2] = ["no-token", "wrong-token"];
+/// The forged deliveries, by what the run declares. Each is picked from the evidence by its
+/// auth variant; its observations are kept under the variant's name.
+pub const SIGNATURE_VARIANTS: [Auth; 3] = [Auth::Unsigned, Auth::WrongKey, Auth::StaleTimestamp];
+pub const TOKEN_VARIANTS: [Auth; 2] = [Auth::NoToken, Auth::WrongToken];
 
 pub const RULE: Rule = Rule {
     id: ID,
@@ -21,6 +24,11 @@ pub const RULE: Rule = Rule {
         fix: "with signing: recompute base64(HMAC-SHA256(task_id + \".\" + X-Webhook-Timestamp, key)), compare in constant time, refuse timestamps older than 5 minutes; with a token: compare the query parameter in constant time; answer 401 on any mismatch before doing any work",
     },
     whole_run: false,
+    plan: Plan {
+        phase: Phase::WellFormed,
+        needs: Needs::Auth,
+        rewrite: Some(plan),
+    },
     judge,
 };
 
@@ -34,7 +42,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
         return Judged::new(Context::not_run(ID));
     }
     let ds = ctx.deliveries(ID);
-    let mut applicable: Vec<&str> = Vec::new();
+    let mut applicable: Vec<Auth> = Vec::new();
     if ctx.hmac {
         applicable.extend(SIGNATURE_VARIANTS);
     }
@@ -44,26 +52,27 @@ fn judge(ctx: &Context<'_>) -> Judged {
     let mut observations = Vec::new();
     let mut problems = Vec::new();
     let mut blind = false;
-    for variant in &applicable {
-        let Some(d) = ds.iter().find(|d| d.task == *variant) else {
-            problems.push((*variant, "was not sent".to_string()));
+    for auth in &applicable {
+        let variant = auth.name();
+        let Some(d) = ds.iter().find(|d| d.auth == *auth) else {
+            problems.push((variant, "was not sent".to_string()));
             continue;
         };
         let a = &d.attempts[0];
         if !a.status.is_some_and(|s| (400..500).contains(&s)) {
-            problems.push((*variant, describe(a)));
+            problems.push((variant, describe(a)));
         }
         if let (Some(before), Some(after)) = (
             ctx.observation(ID, &format!("{variant}_before")),
             ctx.observation(ID, variant),
         ) {
             if !after.same_effects(&before) {
-                problems.push((*variant, format!("was processed: {}", after.summary())));
+                problems.push((variant, format!("was processed: {}", after.summary())));
             }
             observations.push(after);
         }
     }
-    match ds.iter().find(|d| d.task == "genuine") {
+    match ds.iter().find(|d| d.auth == Auth::Genuine) {
         Some(d) if d.attempts[0].status != Some(200) => problems.push((
             "genuine",
             format!(
@@ -111,7 +120,11 @@ fn judge(ctx: &Context<'_>) -> Judged {
         Finding::Ok(format!(
             "refused all {} forged callbacks ({}) with 4xx and no side effect; accepted the genuine one",
             applicable.len(),
-            applicable.join(", ")
+            applicable
+                .iter()
+                .map(|a| a.name())
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
     };
     Judged {
@@ -119,4 +132,38 @@ fn judge(ctx: &Context<'_>) -> Judged {
         deliveries: ds,
         observations,
     }
+}
+
+/// Keeps only the forged variants the run's auth declaration makes meaningful.
+fn plan(s: &mut LoadedScenario, f: &PlanFor<'_>) {
+    let dropped: Vec<Auth> = SIGNATURE_VARIANTS
+        .iter()
+        .filter(|_| !f.hmac)
+        .chain(TOKEN_VARIANTS.iter().filter(|_| !f.token))
+        .copied()
+        .collect();
+    // The tasks of the dropped deliveries, so their observations go too.
+    let gone: Vec<&str> = s
+        .scenario
+        .steps
+        .iter()
+        .filter_map(|st| match st {
+            Step::Deliver(d) if dropped.contains(&d.auth()) => Some(d.task_alias()),
+            _ => None,
+        })
+        .collect();
+    let keep: Vec<bool> = s
+        .scenario
+        .steps
+        .iter()
+        .map(|st| match st {
+            Step::Deliver(d) => !dropped.contains(&d.auth()),
+            Step::Observe(o) => !gone.contains(&o.observe.as_str()),
+            Step::Wait(_) => true,
+        })
+        .collect();
+    let mut k = keep.iter();
+    s.scenario.steps.retain(|_| *k.next().unwrap_or(&true));
+    let mut k = keep.iter();
+    s.step_lines.retain(|_| *k.next().unwrap_or(&true));
 }

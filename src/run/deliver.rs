@@ -167,6 +167,7 @@ pub(crate) async fn deliver(
             task: step.task_alias().to_string(),
             task_id: task_id.to_string(),
             copy: i as u32 + 1,
+            concurrent: step.concurrent && copies > 1,
             template: template_name(step, family),
             input: step.input(),
             auth: step.auth(),

@@ -337,7 +337,12 @@ async fn the_reference_receiver_passes_every_rule_of_every_family() {
         let (f, (code, verdicts)) = run.await.unwrap();
         assert_eq!(verdicts.len(), 18, "{}", f.id);
         for (id, v) in &verdicts {
-            let applies = suno_mock::rules::suite::applies(id, f, true, true);
+            let all = suno_mock::rules::PlanFor {
+                family: f,
+                hmac: true,
+                token: true,
+            };
+            let applies = suno_mock::rules::suite::applies(id, &all);
             assert!(
                 if applies {
                     v.starts_with("pass")
