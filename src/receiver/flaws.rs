@@ -102,6 +102,17 @@ impl Flaw {
     }
 }
 
+impl Flaw {
+    /// The rules this flaw leaves with nothing to judge by (inconclusive, never pass): a
+    /// receiver that never acts on `complete` gives stale-stage no control.
+    pub fn blinds(self) -> &'static [&'static str] {
+        match self {
+            Flaw::DedupByTask => &["stale-stage"],
+            _ => &[],
+        }
+    }
+}
+
 impl FromStr for Flaw {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -57,19 +57,19 @@ fn judge(ctx: &Context<'_>) -> Judged {
             "after {bad_before} bad deliveries, answered {}",
             crate::wire::took(a)
         ))
-    } else if a.status.is_some() && a.status == baseline && a.status.is_some_and(|s| s < 300) {
+    } else if a.status.is_some_and(|s| s < 300) && baseline == Some(a.status) {
         Finding::Ok(format!(
             "after {bad_before} bad deliveries, answered {}: {} throughout, as before the bad input (ack-success judges the {})",
             crate::wire::took(a),
             a.status.unwrap_or_default(),
             a.status.unwrap_or_default(),
         ))
-    } else if baseline.is_none_or(|s| s >= 300) {
+    } else if let Some(before) = baseline.filter(|s| s.is_none_or(|s| s >= 300)) {
         Finding::Inconclusive(format!(
             "after {bad_before} bad deliveries, the {} {}; but well-formed callbacks before the bad input were not accepted either ({}), so nothing shows what the bad input changed",
             what(d),
             describe(a),
-            baseline.map_or("no answer".to_string(), |s| format!("mostly {s}"))
+            before.map_or("mostly no answer".to_string(), |s| format!("mostly {s}"))
         ))
     } else {
         Finding::Bad(format!(
@@ -81,10 +81,10 @@ fn judge(ctx: &Context<'_>) -> Judged {
     Judged::with(finding, ds)
 }
 
-/// The status the receiver answered most first attempts of well-formed callbacks with, before
-/// the scenario `last` (none: no such callback got an answer).
-fn baseline(ctx: &Context<'_>, last: &crate::outcome::ScenarioOutcome) -> Option<u16> {
-    let mut counts: Vec<(u16, usize)> = Vec::new();
+/// How the receiver answered most first attempts of genuine well-formed callbacks before the
+/// scenario `last`: `Some(None)` with no answer; `None` when there were none.
+fn baseline(ctx: &Context<'_>, last: &crate::outcome::ScenarioOutcome) -> Option<Option<u16>> {
+    let mut counts: Vec<(Option<u16>, usize)> = Vec::new();
     let before = ctx
         .run
         .scenarios
@@ -94,7 +94,6 @@ fn baseline(ctx: &Context<'_>, last: &crate::outcome::ScenarioOutcome) -> Option
         .filter(|d| d.input == Input::WellFormed && d.auth == crate::wire::Auth::Genuine);
     for d in before {
         let status = d.attempts.first().and_then(|a| a.status);
-        let Some(status) = status else { continue };
         match counts.iter_mut().find(|(s, _)| *s == status) {
             Some((_, n)) => *n += 1,
             None => counts.push((status, 1)),
