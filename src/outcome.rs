@@ -163,6 +163,10 @@ pub struct RunOutcome {
     pub receiver: String,
     pub duration_ms: f64,
     pub interrupted: bool,
+    /// Why the run stopped sending before the end (a receiver that answers nothing): the
+    /// steps not reached are `not-run`, and the rules resting on them inconclusive with this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut_short: Option<String>,
     pub scenarios: Vec<ScenarioOutcome>,
 }
 

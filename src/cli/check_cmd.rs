@@ -6,12 +6,16 @@ use std::time::Duration;
 
 use super::args::{CheckArgs, Format};
 use super::live::{InOrder, Live};
-use super::session::{Fatal, Output, Session, emit, runtime, setup};
+use super::session::{Fatal, Limits, Output, Session, emit, runtime, setup};
 use crate::exit;
 use crate::outcome::{RunOutcome, ScenarioStatus};
 use crate::report::{check, github, human, junit};
 use crate::rules::{self, CATALOGUE, Level, PlanFor, RuleResult, Setup, Verdict, suite};
 use crate::run::Event;
+
+/// `check` stops sending once this many attempts went unanswered past the deadline while not
+/// one had an answer: two, so a single lost connection never cuts a run short.
+const GIVE_UP_AFTER: usize = 2;
 
 pub struct CheckOptions {
     pub only: Vec<String>,
@@ -139,7 +143,10 @@ pub fn run(a: CheckArgs) -> i32 {
                 let mut s = setup(
                     &a.sender,
                     &a.observe,
-                    Some(a.connections.connections.into()),
+                    Limits {
+                        connections: Some(a.connections.connections.into()),
+                        give_up_after: Some(GIVE_UP_AFTER),
+                    },
                 )
                 .await?;
                 let hmac = a.sender.policy.hmac_key.is_some();
@@ -148,6 +155,7 @@ pub fn run(a: CheckArgs) -> i32 {
                     s.secrets.clone(),
                 ));
                 live.print(&header(&s.engine.receiver_display(), s.engine.cfg.seed, &s));
+                live.watch(s.engine.sender.activity());
                 let ids = CATALOGUE
                     .iter()
                     .filter(|r| opts.only.is_empty() || opts.only.iter().any(|o| o == r.id))
@@ -230,6 +238,7 @@ fn streamer(
     let setup = judging(s, hmac, opts);
     let seed = s.engine.cfg.seed;
     let receiver = s.engine.receiver_display();
+    let sender = s.engine.sender.clone();
     Arc::new(move |e: Event<'_>| {
         // One event at a time, so lines never interleave.
         let mut order = order.lock().unwrap_or_else(PoisonError::into_inner);
@@ -261,6 +270,7 @@ fn streamer(
                     receiver: receiver.clone(),
                     duration_ms: 0.0,
                     interrupted: false,
+                    cut_short: sender.gave_up().map(str::to_string),
                     scenarios: vec![outcome.clone()],
                 };
                 let ctx = setup.context(&part);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::args::{Delays, DemoArgs, ObserveArgs, PolicyArgs, ReceiverArg, SenderArgs};
 use super::check_cmd::{CheckOptions, header, run_check};
-use super::session::{Fatal, runtime, setup};
+use super::session::{Fatal, Limits, runtime, setup};
 use crate::duration::Dur;
 use crate::exit;
 use crate::family::Family;
@@ -118,13 +118,19 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
     let s_ref = setup(
         &sender_args(&reference, &ref_cfg, a, seed)?,
         &observe(&reference),
-        Some(DEMO_CONNECTIONS),
+        Limits {
+            connections: Some(DEMO_CONNECTIONS),
+            give_up_after: None,
+        },
     )
     .await?;
     let s_bad = setup(
         &sender_args(&flawed, &bad_cfg, a, seed)?,
         &observe(&flawed),
-        Some(DEMO_CONNECTIONS),
+        Limits {
+            connections: Some(DEMO_CONNECTIONS),
+            give_up_after: None,
+        },
     )
     .await?;
     let opts = CheckOptions {
@@ -173,7 +179,10 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
         .collect();
     let found_ref = not_passed(&rules_ref);
     // A rule a planted flaw leaves without a control is inconclusive there, and rightly.
-    let blinded: BTreeSet<&str> = planted.iter().flat_map(|f| f.blinds().iter().copied()).collect();
+    let blinded: BTreeSet<&str> = planted
+        .iter()
+        .flat_map(|f| f.blinds().iter().copied())
+        .collect();
     let mut found_bad = not_passed(&rules_bad);
     found_bad.retain(|id| {
         !(blinded.contains(id)

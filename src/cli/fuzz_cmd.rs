@@ -2,7 +2,7 @@
 //! each finding as it is written, then prints and writes the reports.
 
 use super::args::{FuzzArgs, ObserveArgs};
-use super::session::{Fatal, runtime, setup, write_reports};
+use super::session::{Fatal, Limits, runtime, setup, write_reports};
 use crate::duration::Dur;
 use crate::exit;
 use crate::fuzz::{self, FuzzConfig};
@@ -43,7 +43,7 @@ async fn execute(a: &FuzzArgs) -> Result<i32, Fatal> {
             format!("cannot create the findings folder {}: {e}", a.out.display()),
         )
     })?;
-    let s = setup(&a.sender, &ObserveArgs::default(), None).await?;
+    let s = setup(&a.sender, &ObserveArgs::default(), Limits::default()).await?;
     let e = &s.engine;
     e.reachable()
         .await

@@ -14,7 +14,13 @@ pub struct Live {
     stream: bool,
     secrets: Secrets,
     spinner: Option<ProgressBar>,
+    /// Ends the watch on what the run waits for.
+    done: tokio_util::sync::CancellationToken,
 }
+
+/// A wait is mentioned once it has lasted this long, and again this often while it lasts.
+const QUIET_FOR: Duration = Duration::from_secs(3);
+const SAY_AGAIN: Duration = Duration::from_secs(5);
 
 impl Live {
     pub fn new(stream: bool, secrets: Secrets) -> Live {
@@ -31,7 +37,38 @@ impl Live {
             stream,
             secrets,
             spinner,
+            done: tokio_util::sync::CancellationToken::new(),
         }
+    }
+
+    /// Says what the run is waiting for while it waits (issue 19: a minute of silence read as
+    /// a hang): on a terminal on the spinner line; elsewhere (a CI log) as a line on stderr
+    /// once a wait has lasted 3 s, and every 5 s while it lasts. Stdout is untouched.
+    pub fn watch(self: &std::sync::Arc<Self>, activity: std::sync::Arc<crate::wire::Activity>) {
+        let live = self.clone();
+        tokio::spawn(async move {
+            let mut said: Option<std::time::Instant> = None;
+            let mut tick = tokio::time::interval(Duration::from_millis(500));
+            loop {
+                tokio::select! {
+                    () = live.done.cancelled() => return,
+                    _ = tick.tick() => {}
+                }
+                let Some(what) = activity.describe(QUIET_FOR) else {
+                    said = None;
+                    continue;
+                };
+                let what = live.secrets.redact(&what);
+                match &live.spinner {
+                    Some(bar) => bar.set_message(what),
+                    None if said.is_none_or(|t| t.elapsed() >= SAY_AGAIN) => {
+                        crate::console::errln!("… {what}");
+                        said = Some(std::time::Instant::now());
+                    }
+                    None => {}
+                }
+            }
+        });
     }
 
     /// Whether lines go out as they are known.
@@ -60,6 +97,7 @@ impl Live {
     }
 
     pub fn finish(&self) {
+        self.done.cancel();
         if let Some(bar) = &self.spinner {
             bar.finish_and_clear();
         }

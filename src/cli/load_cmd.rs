@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use super::args::{LimitArgs, LoadArgs};
-use super::session::{Fatal, runtime, setup, write_reports};
+use super::session::{Fatal, Limits, runtime, setup, write_reports};
 use crate::duration::Dur;
 use crate::exit;
 use crate::load::report::{LoadReport, Threshold};
@@ -111,7 +111,12 @@ pub fn run(a: LoadArgs) -> i32 {
 async fn execute(a: &LoadArgs) -> Result<i32, Fatal> {
     a.report.check_paths()?;
     super::session::check_report_paths(&[a.record.as_deref()])?;
-    let s = setup(&a.sender, &super::args::ObserveArgs::default(), None).await?;
+    let s = setup(
+        &a.sender,
+        &super::args::ObserveArgs::default(),
+        Limits::default(),
+    )
+    .await?;
     let e = &s.engine;
     e.reachable()
         .await

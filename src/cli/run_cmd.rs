@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::args::{Format, RunArgs};
 use super::live::Live;
-use super::session::{Fatal, Output, emit, runtime, setup};
+use super::session::{Fatal, Limits, Output, emit, runtime, setup};
 use crate::exit;
 use crate::outcome::{RunOutcome, ScenarioStatus};
 use crate::report::{human, junit};
@@ -67,7 +67,10 @@ async fn execute(args: &RunArgs, scenarios: &[LoadedScenario]) -> Result<i32, Fa
     let mut s = setup(
         &args.sender,
         &args.observe,
-        Some(args.connections.connections.into()),
+        Limits {
+            connections: Some(args.connections.connections.into()),
+            give_up_after: None,
+        },
     )
     .await?;
     let live = Arc::new(Live::new(
@@ -75,6 +78,7 @@ async fn execute(args: &RunArgs, scenarios: &[LoadedScenario]) -> Result<i32, Fa
         s.secrets.clone(),
     ));
     live.print(&header(&s.engine.receiver_display(), s.engine.cfg.seed));
+    live.watch(s.engine.sender.activity());
     let (printer, verbose, style) = (live.clone(), args.verbose, s.style);
     s.engine.events = Some(Arc::new(move |e: Event<'_>| match e {
         Event::Started {

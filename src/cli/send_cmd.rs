@@ -3,7 +3,7 @@
 
 use super::args::SendArgs;
 use super::run_cmd::run_exit;
-use super::session::{Fatal, Output, emit, runtime, setup};
+use super::session::{Fatal, Limits, Output, emit, runtime, setup};
 use crate::exit;
 use crate::report::{human, junit};
 use crate::scenario::{DeliverStep, Expect, LoadedScenario, Resolved, Scenario, Step, Template};
@@ -136,7 +136,7 @@ pub fn run(args: SendArgs) -> i32 {
 }
 
 async fn execute(args: &SendArgs, sc: LoadedScenario) -> Result<i32, Fatal> {
-    let mut s = setup(&args.sender, &args.observe, None).await?;
+    let mut s = setup(&args.sender, &args.observe, Limits::default()).await?;
     if let Some(t) = &args.task {
         s.engine.pin_task("sent", t);
     }

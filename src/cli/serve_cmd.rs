@@ -2,7 +2,7 @@
 
 use super::args::{OutcomeArg, ServeArgs};
 use super::run_cmd::report_load_error;
-use super::session::{Fatal, policy, runtime, sender};
+use super::session::{Fatal, Limits, policy, runtime, sender};
 use crate::duration::Dur;
 use crate::exit;
 use crate::mock_api::{self, ServeConfig};
@@ -87,7 +87,7 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
     };
     let running = mock_api::start(
         cfg.clone(),
-        sender(&a.policy, crate::family::video(), None)?,
+        sender(&a.policy, crate::family::video(), Limits::default())?,
         a.listen,
         a.public_url.clone(),
     )

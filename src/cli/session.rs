@@ -58,13 +58,17 @@ pub fn policy(a: &PolicyArgs, family: &Family) -> Policy {
     }
 }
 
-/// The emulated provider's client as the flags describe it (loud when `--insecure`), with at
-/// most `connections` attempts in flight when given.
-pub fn sender(
-    a: &PolicyArgs,
-    family: &Family,
-    connections: Option<usize>,
-) -> Result<Sender, Fatal> {
+/// How hard the harness may press one receiver: `check` and `run` bound the connections open
+/// to it at once (callbacks and probes together); `check` also stops sending to a receiver
+/// that answers nothing. `send --concurrent`, `load` and `fuzz` set their own pace.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    pub connections: Option<usize>,
+    pub give_up_after: Option<usize>,
+}
+
+/// The emulated provider's client as the flags describe it (loud when `--insecure`).
+pub fn sender(a: &PolicyArgs, family: &Family, limits: Limits) -> Result<Sender, Fatal> {
     if deadline(a, family).is_zero() {
         return Err(Fatal(
             exit::USAGE,
@@ -80,19 +84,14 @@ pub fn sender(
         insecure: a.insecure,
         hmac_key: a.hmac_key.clone(),
         connect_timeout: Some(deadline(a, family)),
-        connections,
+        connections: limits.connections,
+        give_up_after: limits.give_up_after,
     })
     .map_err(|e| Fatal(exit::HARNESS, e))
 }
 
-/// The harness the flags describe. `connections` bounds the connections open to the receiver
-/// at once, callbacks and probes together (`check`, `run`); `None` leaves them unbounded
-/// (`send --concurrent`, `load` and `fuzz` set their own pace).
-pub async fn setup(
-    a: &SenderArgs,
-    ob: &ObserveArgs,
-    connections: Option<usize>,
-) -> Result<Session, Fatal> {
+/// The harness the flags describe, pressing the receiver no harder than `limits`.
+pub async fn setup(a: &SenderArgs, ob: &ObserveArgs, limits: Limits) -> Result<Session, Fatal> {
     if deadline(&a.policy, a.family).is_zero() {
         return Err(Fatal(
             exit::USAGE,
@@ -143,7 +142,7 @@ pub async fn setup(
         // The built-in receiver shows its state; use it so idempotency is observable.
         probe_url = Some(r.probe_url());
     }
-    let sender = sender(&a.policy, a.family, connections)?;
+    let sender = sender(&a.policy, a.family, limits)?;
     let observer = Observer::new(
         ObserveConfig {
             probe_url,

@@ -96,11 +96,17 @@ impl<'a> Context<'a> {
             .find(|s| s.rule.as_deref() == Some(rule))
     }
 
-    /// A finding that stands in for the rule's own when its scenario did not run properly.
+    /// A finding that stands in for the rule's own when its scenario did not run properly: the
+    /// harness failed, the run was interrupted, or it was cut short before the scenario's end
+    /// (a receiver that answers nothing).
     pub fn scenario_problem(&self, rule: &str) -> Option<Finding> {
         let s = self.scenario(rule)?;
-        match s.status {
-            ScenarioStatus::Error => {
+        let unfinished = s
+            .steps
+            .iter()
+            .any(|st| st.status == crate::outcome::StepStatus::NotRun);
+        match (s.status, &self.run.cut_short) {
+            (ScenarioStatus::Error, _) => {
                 let e = s
                     .steps
                     .iter()
@@ -110,7 +116,10 @@ impl<'a> Context<'a> {
                     "the harness could not run this rule's scenario: {e}"
                 )))
             }
-            ScenarioStatus::NotRun => Some(Finding::Inconclusive(
+            (_, Some(why)) if unfinished => {
+                Some(Finding::Inconclusive(format!("not judged: {why}")))
+            }
+            (ScenarioStatus::NotRun, _) => Some(Finding::Inconclusive(
                 "the run was interrupted before this rule's scenario finished".into(),
             )),
             _ => None,

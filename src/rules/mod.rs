@@ -121,6 +121,14 @@ impl Rule {
     /// rule and warns on the others.
     pub fn result(&self, ctx: &Context<'_>) -> RuleResult {
         let j = match ctx.scenario_problem(self.id) {
+            // A rule of the whole run still judges what was sent before the run was cut
+            // short (ack-deadline fails on the unanswered attempts), unless that is nothing.
+            Some(finding) if self.whole_run && ctx.run.cut_short.is_some() => {
+                match (self.judge)(ctx) {
+                    j if matches!(j.finding, Finding::Inconclusive(_)) => Judged::new(finding),
+                    j => j,
+                }
+            }
             Some(finding) => Judged::new(finding),
             None => (self.judge)(ctx),
         };

@@ -163,6 +163,8 @@ pub(crate) async fn deliver(
     Ok(attempts
         .into_iter()
         .enumerate()
+        // A copy the sender never sent (it gave up on the receiver) is no delivery.
+        .filter(|(_, attempts)| !attempts.is_empty())
         .map(|(i, attempts)| Delivery {
             task: step.task_alias().to_string(),
             task_id: task_id.to_string(),

@@ -140,6 +140,7 @@ impl Engine {
             receiver: self.receiver_display(),
             duration_ms: (start.elapsed().as_secs_f64() * 1000.0).round(),
             interrupted: self.cancel.is_cancelled(),
+            cut_short: self.sender.gave_up().map(str::to_string),
             scenarios: out.into_iter().flatten().collect(),
         })
     }
@@ -252,7 +253,10 @@ impl Engine {
             checks: Vec::new(),
             error: None,
         };
-        if st.stopped.load(Ordering::SeqCst) || self.cancel.is_cancelled() {
+        if st.stopped.load(Ordering::SeqCst)
+            || self.cancel.is_cancelled()
+            || self.sender.gave_up().is_some()
+        {
             o.status = StepStatus::NotRun;
             st.forget(step);
             return o;
@@ -264,6 +268,11 @@ impl Engine {
                 st.lock_delivered().insert(alias.to_string());
                 let task_id = st.ids.known(alias).unwrap_or_default().to_string();
                 match self.deliver_step(ls, d, &task_id, &policy).await {
+                    // The sender gave up on the receiver before this step sent anything.
+                    Ok(ds) if ds.is_empty() => {
+                        o.status = StepStatus::NotRun;
+                        st.stopped.store(true, Ordering::SeqCst);
+                    }
                     Ok(ds) => {
                         if let Some(e) = &d.expect {
                             o.checks = ds.iter().flat_map(|x| delivery_checks(e, x)).collect();
@@ -286,6 +295,19 @@ impl Engine {
                 // settle as usual).
                 let untouched = !st.lock_delivered().contains(&ob.observe)
                     && !self.pinned.iter().any(|(a, _)| a == &ob.observe);
+                // Said while it lasts: the longest wait of a run (issue 19).
+                let _waiting = ob.until_downloaded.map(|d| {
+                    let rule = ls
+                        .scenario
+                        .rule
+                        .as_deref()
+                        .map(|r| format!(" ({r}, --max-wait)"))
+                        .unwrap_or_default();
+                    self.sender.activity().other(
+                        format!("a download of the media of task {task_id}{rule}"),
+                        d.0.min(self.observer.config().max_wait),
+                    )
+                });
                 let look = tokio::select! {
                     r = async {
                         if untouched {

@@ -52,6 +52,19 @@ pub struct ClientOptions {
     /// listen queue of a stock small server, and the kernel's 1 s SYN retry was charged to the
     /// receiver as a slow answer.
     pub connections: Option<usize>,
+    /// Stop sending once this many attempts went unanswered past the deadline while not one
+    /// attempt of the run had an answer (`check`: a receiver that accepts connections and
+    /// never answers is told so in seconds, not after every retry of every scenario).
+    pub give_up_after: Option<usize>,
+}
+
+/// The count behind [`ClientOptions::give_up_after`].
+#[derive(Debug)]
+struct Unresponsive {
+    after: usize,
+    answered: AtomicU64,
+    unanswered: AtomicU64,
+    gave_up: std::sync::OnceLock<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +74,9 @@ pub struct Sender {
     clock: Instant,
     /// The bound on attempts in flight and its permits, when bounded.
     slots: Option<(usize, Arc<tokio::sync::Semaphore>)>,
+    /// What is in flight, for the commands to say while they wait.
+    activity: Arc<crate::wire::Activity>,
+    unresponsive: Option<Arc<Unresponsive>>,
 }
 
 tokio::task_local! {
@@ -139,7 +155,51 @@ impl Sender {
             slots: opts
                 .connections
                 .map(|n| (n.max(1), Arc::new(tokio::sync::Semaphore::new(n.max(1))))),
+            activity: Arc::default(),
+            unresponsive: opts.give_up_after.map(|after| {
+                Arc::new(Unresponsive {
+                    after: after.max(1),
+                    answered: AtomicU64::new(0),
+                    unanswered: AtomicU64::new(0),
+                    gave_up: std::sync::OnceLock::new(),
+                })
+            }),
         })
+    }
+
+    /// What the sender (and whoever shares it) is waiting on now.
+    pub fn activity(&self) -> Arc<crate::wire::Activity> {
+        self.activity.clone()
+    }
+
+    /// Why the sender stopped sending, once it has ([`ClientOptions::give_up_after`]).
+    pub fn gave_up(&self) -> Option<&str> {
+        self.unresponsive
+            .as_ref()
+            .and_then(|u| u.gave_up.get())
+            .map(String::as_str)
+    }
+
+    /// Counts an ended attempt towards giving up on an unresponsive receiver.
+    fn count(&self, a: &Attempt, policy: &Policy) {
+        let Some(u) = &self.unresponsive else { return };
+        if a.status.is_some() {
+            u.answered.fetch_add(1, Ordering::SeqCst);
+            return;
+        }
+        if !matches!(
+            a.error,
+            Some(ErrorClass::Timeout | ErrorClass::ConnectTimeout)
+        ) {
+            return;
+        }
+        let unanswered = u.unanswered.fetch_add(1, Ordering::SeqCst) + 1;
+        if u.answered.load(Ordering::SeqCst) == 0 && unanswered >= u.after as u64 {
+            let _ = u.gave_up.set(format!(
+                "the receiver answered none of its first {unanswered} attempts within the {} deadline: it accepts connections and never answers, so nothing more was sent",
+                crate::duration::Dur(policy.timeout)
+            ));
+        }
     }
 
     /// The bound on attempts in flight, if any.
@@ -231,11 +291,19 @@ impl Sender {
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
+            if self.gave_up().is_some() {
+                break;
+            }
             let slot = match first.take() {
                 Some(held) => held,
                 None => self.slot().await,
             };
+            // It may have given up while this attempt waited for its slot.
+            if self.gave_up().is_some() {
+                break;
+            }
             let a = self.attempt_on(req, i as u32 + 1, policy, slot).await;
+            self.count(&a, policy);
             if let Some(h) = hook {
                 h(copy, &a);
             }
@@ -348,11 +416,13 @@ impl Sender {
             }
             Ok::<_, reqwest::Error>((status, location, body, too_large))
         };
+        let waiting = self.activity.answer(policy.timeout);
         let result = tokio::time::timeout(
             policy.timeout + Duration::from_millis(500),
             CONNECT_US.scope(connect_us.clone(), exchange),
         )
         .await;
+        drop(waiting);
         attempt.duration_ms = ms(started.elapsed());
         attempt.connect_ms = match connect_us.load(Ordering::SeqCst) {
             u64::MAX => None,

@@ -4,6 +4,7 @@
 //! above it.
 
 mod accept;
+pub mod activity;
 mod attempt;
 mod auth;
 pub mod error_class;
@@ -14,6 +15,7 @@ pub mod signing;
 pub mod status;
 
 pub use accept::{Refusal, is_json_content_type, judge_answer};
+pub use activity::Activity;
 pub use attempt::{Attempt, Downloads, describe, took};
 pub use auth::{Auth, Input};
 pub use error_class::{ErrorClass, classify, classify_hyper, classify_io, host_and_port};

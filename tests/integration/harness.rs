@@ -51,7 +51,10 @@ pub fn repo(path: &str) -> String {
 pub fn redact(text: &str) -> String {
     let rules: &[(&str, &str)] = &[
         (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]"),
-        (r#""(duration_ms|connect_ms|at_ms|waited_ms)": [0-9.]+"#, r#""$1": 0"#),
+        (
+            r#""(duration_ms|connect_ms|at_ms|waited_ms)": [0-9.]+"#,
+            r#""$1": 0"#,
+        ),
         (r#""signed_at": \d+"#, r#""signed_at": 0"#),
         (r#"time="[0-9.]+""#, r#"time="0""#),
         (r"\+\d+\.\d+s", "+[t]"),

@@ -233,6 +233,7 @@ async fn a_page_that_reaches_out_is_caught() {
             receiver: "http://127.0.0.1:9/cb".into(),
             duration_ms: 0.0,
             interrupted: false,
+            cut_short: None,
             scenarios: Vec::new(),
         },
         Some(&[]),
