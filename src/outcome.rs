@@ -167,6 +167,9 @@ pub struct RunOutcome {
     /// steps not reached are `not-run`, and the rules resting on them inconclusive with this.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cut_short: Option<String>,
+    /// What the run suggests about its own set-up (`check`: the family hint).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<String>,
     pub scenarios: Vec<ScenarioOutcome>,
 }
 

@@ -79,11 +79,14 @@ pub async fn run_check(
     opts: &CheckOptions,
 ) -> Result<(RunOutcome, Vec<RuleResult>), Fatal> {
     let plan = suite::plan(&opts.only, &plan_for(s, hmac)).map_err(|m| Fatal(exit::HARNESS, m))?;
-    let run = s
+    let mut run = s
         .engine
         .run_scheduled(&plan, &suite::schedule(&plan, opts.sequential))
         .await
         .map_err(|e| Fatal(exit::HARNESS, s.secrets.redact(&e.to_string())))?;
+    if !run.interrupted && run.cut_short.is_none() {
+        run.hints.extend(s.engine.family_hint(s.family, &run).await);
+    }
     let results = rules::judge_all(&judging(s, hmac, opts).context(&run), &opts.only);
     Ok((run, results))
 }
@@ -121,8 +124,29 @@ fn selected(only: &[String]) -> Result<Vec<String>, String> {
         .collect()
 }
 
+/// `--only` naming rules with nothing to judge in this run says so, rather than running
+/// nothing and exiting 0 as if they were checked.
+fn judgeable(only: &[String], f: &PlanFor<'_>) -> Result<(), String> {
+    for id in only {
+        if let Some(r) = rules::find(id)
+            && !r.plan.needs.met(f)
+        {
+            return Err(format!(
+                "--only {id}: it has nothing to judge {}",
+                r.plan.needs.unmet(f)
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn run(a: CheckArgs) -> i32 {
-    let only = match selected(&a.only) {
+    let declared = PlanFor {
+        family: a.sender.family,
+        hmac: a.sender.policy.hmac_key.is_some(),
+        token: a.sender.token_param.is_some(),
+    };
+    let only = match selected(&a.only).and_then(|o| judgeable(&o, &declared).map(|()| o)) {
         Ok(o) => o,
         Err(m) => {
             crate::console::errln!("error: {m}");
@@ -271,6 +295,7 @@ fn streamer(
                     duration_ms: 0.0,
                     interrupted: false,
                     cut_short: sender.gave_up().map(str::to_string),
+                    hints: Vec::new(),
                     scenarios: vec![outcome.clone()],
                 };
                 let ctx = setup.context(&part);

@@ -44,7 +44,9 @@ pub fn rule_line(r: &RuleResult, width: usize, st: &Style) -> String {
 
 /// A rule that never got to run because the run was interrupted: no evidence, nothing to fix.
 fn cut_short(run: &RunOutcome, r: &RuleResult) -> bool {
-    run.interrupted && r.verdict == Verdict::Inconclusive && r.evidence.deliveries.is_empty()
+    (run.interrupted || run.cut_short.is_some())
+        && r.verdict == Verdict::Inconclusive
+        && r.evidence.deliveries.is_empty()
 }
 
 /// The must rules whose verdict is inconclusive: nothing shows whether they hold.
@@ -118,6 +120,18 @@ pub fn details(run: &RunOutcome, rules: &[RuleResult], st: &Style) -> String {
                 cut.join(", ")
             }
         );
+    }
+    if let Some(why) = &run.cut_short {
+        let _ = writeln!(
+            out,
+            "{} {why}; {} not judged: {}",
+            st.bad("CUT SHORT:"),
+            plural(cut.len(), "rule"),
+            cut.join(", ")
+        );
+    }
+    for hint in &run.hints {
+        let _ = writeln!(out, "{} {hint}", st.bold("hint:"));
     }
     let unverified: Vec<&RuleResult> = unverified_must(rules)
         .into_iter()

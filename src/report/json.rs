@@ -49,6 +49,10 @@ struct Envelope<'a> {
     duration_ms: f64,
     interrupted: bool,
     exit_code: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cut_short: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    hints: &'a [String],
     summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     rules: Option<&'a [RuleResult]>,
@@ -71,6 +75,8 @@ pub fn report(
         duration_ms: run.duration_ms,
         interrupted: run.interrupted,
         exit_code,
+        cut_short: run.cut_short.as_deref(),
+        hints: &run.hints,
         summary: Summary {
             scenarios: ScenarioCounts {
                 total: run.scenarios.len(),

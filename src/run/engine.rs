@@ -141,6 +141,7 @@ impl Engine {
             duration_ms: (start.elapsed().as_secs_f64() * 1000.0).round(),
             interrupted: self.cancel.is_cancelled(),
             cut_short: self.sender.gave_up().map(str::to_string),
+            hints: Vec::new(),
             scenarios: out.into_iter().flatten().collect(),
         })
     }

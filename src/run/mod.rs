@@ -4,6 +4,7 @@
 mod checks;
 pub(crate) mod deliver;
 mod engine;
+mod family_hint;
 mod preflight;
 
 pub use engine::{Engine, Event, EventHook, RunConfig, RunError, Schedule};
