@@ -74,12 +74,21 @@ impl Observer {
 
     /// One look at every source, now.
     pub async fn snapshot(&self, task: &str, task_id: &str) -> Result<Observation, String> {
+        Ok(self.look(task, task_id).await?.0)
+    }
+
+    /// [`Observer::snapshot`], and how long it waited for a connection slot: the harness's
+    /// own queue, which no wait for the receiver's side effects may be charged with.
+    async fn look(&self, task: &str, task_id: &str) -> Result<(Observation, Duration), String> {
+        let mut queued = Duration::ZERO;
         let probe_http = match &self.cfg.probe_url {
             Some(t) => {
+                let asked = Instant::now();
                 let _slot = match &self.slots {
                     Some(s) => s.clone().acquire_owned().await.ok(),
                     None => None,
                 };
+                queued = asked.elapsed();
                 Some(run_http_probe(&self.client, t, task_id).await?)
             }
             None => None,
@@ -88,7 +97,7 @@ impl Observer {
             Some(t) => Some(run_command_probe(t, task_id).await?),
             None => None,
         };
-        Ok(Observation {
+        let o = Observation {
             name: None,
             task: task.to_string(),
             task_id: task_id.to_string(),
@@ -97,7 +106,8 @@ impl Observer {
             probe_cmd,
             settled: false,
             waited_ms: 0.0,
-        })
+        };
+        Ok((o, queued))
     }
 
     /// One look at a task that nothing has been sent for: it has no side effects under way,
@@ -126,18 +136,19 @@ impl Observer {
                 tokio::time::sleep(poll).await;
             }
         }
-        let mut last = self.snapshot(task, task_id).await?;
+        let (mut last, mut queued) = self.look(task, task_id).await?;
         let mut stable_since = Instant::now();
         loop {
             if stable_since.elapsed() >= self.cfg.settle {
                 last.settled = true;
                 break;
             }
-            if start.elapsed() >= self.cfg.max_wait {
+            if start.elapsed().saturating_sub(queued) >= self.cfg.max_wait {
                 break;
             }
             tokio::time::sleep(poll).await;
-            let now = self.snapshot(task, task_id).await?;
+            let (now, q) = self.look(task, task_id).await?;
+            queued += q;
             // A download still streaming is a side effect under way, not one at rest.
             if now.downloads != last.downloads
                 || !now.same_effects(&last)

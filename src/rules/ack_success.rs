@@ -82,3 +82,32 @@ fn plan(s: &mut LoadedScenario, f: &PlanFor<'_>) {
         .collect();
     one_step_each(s, steps);
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Verdict;
+    use crate::rules::testkit::{Step, assert_verdict, delivery, judge, run, setup};
+
+    #[test]
+    fn every_stage_is_judged_and_the_failing_one_named() {
+        let stages = |text| {
+            Step::Sent(vec![
+                delivery("done", "text", Some(text), 2.0),
+                delivery("done", "first", Some(200), 2.0),
+                delivery("done", "complete", Some(200), 2.0),
+            ])
+        };
+        let r = run(vec![(super::ID, vec![stages(200)])]);
+        assert_verdict(
+            &judge(super::ID, &r, &setup("music")),
+            Verdict::Pass,
+            "answered every stage",
+        );
+        let r = run(vec![(super::ID, vec![stages(500)])]);
+        assert_verdict(
+            &judge(super::ID, &r, &setup("music")),
+            Verdict::Fail,
+            "text callback",
+        );
+    }
+}

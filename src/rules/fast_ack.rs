@@ -116,3 +116,43 @@ mod tests {
         assert_eq!(percentile(&[7.0], 95.0), 7.0);
     }
 }
+
+#[cfg(test)]
+mod truth {
+    use crate::rules::Verdict;
+    use crate::rules::testkit::{Step, assert_verdict, delivery, judge, run, setup};
+
+    /// Twenty answers of `answer_ms`, each after connecting for `connect_ms`.
+    fn timed(answer_ms: f64, connect_ms: f64) -> crate::rules::RuleResult {
+        let ds = (0..20)
+            .map(|_| {
+                let mut d = delivery("done", "success", Some(200), answer_ms + connect_ms);
+                d.attempts[0].connect_ms = Some(connect_ms);
+                d
+            })
+            .collect();
+        judge(
+            super::ID,
+            &run(vec![(super::ID, vec![Step::Sent(ds)])]),
+            &setup("video"),
+        )
+    }
+
+    #[test]
+    fn connecting_is_not_answering() {
+        assert_verdict(&timed(20.0, 0.3), Verdict::Pass, "p95 20ms");
+        // Issue 19: a full listen queue (the kernel retries the SYN after 1 s) is said as
+        // such, not as a slow handler.
+        assert_verdict(
+            &timed(20.0, 1003.0),
+            Verdict::Warn,
+            "in the receiver's listen queue",
+        );
+        assert_verdict(
+            &timed(20.0, 1003.0),
+            Verdict::Warn,
+            "answers themselves took p95 20ms",
+        );
+        assert_verdict(&timed(1200.0, 0.3), Verdict::Warn, "more than 1s");
+    }
+}

@@ -76,3 +76,46 @@ fn judge(ctx: &Context<'_>) -> Judged {
         observations,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Verdict;
+    use crate::rules::testkit::{Step, assert_verdict, delivery, judge, run, seen, setup};
+
+    fn burst(single: u64, after: u64) -> crate::rules::RuleResult {
+        let mut copies: Vec<_> = (0..5)
+            .map(|_| delivery("burst", "success", Some(200), 2.0))
+            .collect();
+        for (i, d) in copies.iter_mut().enumerate() {
+            d.concurrent = true;
+            d.copy = i as u32 + 1;
+        }
+        let r = run(vec![(
+            super::ID,
+            vec![
+                Step::Seen(seen("single_before", "single", 0, None)),
+                Step::Sent(vec![delivery("single", "success", Some(200), 2.0)]),
+                Step::Seen(seen("single", "single", single, None)),
+                Step::Seen(seen("burst_before", "burst", 0, None)),
+                Step::Sent(copies),
+                Step::Seen(seen("burst", "burst", after, None)),
+            ],
+        )]);
+        judge(super::ID, &r, &setup("video"))
+    }
+
+    #[test]
+    fn a_burst_that_does_what_one_delivery_does_passes_only_when_one_delivery_did_something() {
+        assert_verdict(
+            &burst(1, 1),
+            Verdict::Pass,
+            "5 concurrent copies had the effect of one",
+        );
+        assert_verdict(
+            &burst(0, 0),
+            Verdict::Inconclusive,
+            "one delivery changed nothing",
+        );
+        assert_verdict(&burst(1, 5), Verdict::Fail, "5 copies released together");
+    }
+}

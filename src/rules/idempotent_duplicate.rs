@@ -67,3 +67,49 @@ fn judge(ctx: &Context<'_>) -> Judged {
         observations,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Verdict;
+    use crate::rules::testkit::{Step, assert_verdict, delivery, judge, run, seen, setup};
+
+    fn dup(before: u64, first: u64, after: u64) -> crate::rules::RuleResult {
+        let sent = |n| {
+            Step::Sent(
+                (0..n)
+                    .map(|_| delivery("dup", "success", Some(200), 2.0))
+                    .collect(),
+            )
+        };
+        let r = run(vec![(
+            super::ID,
+            vec![
+                Step::Seen(seen("before", "dup", before, None)),
+                sent(1),
+                Step::Seen(seen("first", "dup", first, None)),
+                sent(2),
+                Step::Seen(seen("after", "dup", after, None)),
+            ],
+        )]);
+        judge(super::ID, &r, &setup("video"))
+    }
+
+    #[test]
+    fn duplicates_that_change_nothing_pass_only_after_the_first_delivery_was_seen_to_act() {
+        assert_verdict(
+            &dup(0, 1, 1),
+            Verdict::Pass,
+            "2 more copies changed nothing",
+        );
+        assert_verdict(
+            &dup(0, 0, 0),
+            Verdict::Inconclusive,
+            "the first delivery changed nothing",
+        );
+        assert_verdict(
+            &dup(0, 1, 3),
+            Verdict::Fail,
+            "the duplicates changed the side effects",
+        );
+    }
+}

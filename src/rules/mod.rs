@@ -19,6 +19,8 @@ mod stages_not_duplicates;
 mod stale_stage;
 pub mod suite;
 mod survive_bad_input;
+#[cfg(test)]
+mod testkit;
 mod tolerate_extra_fields;
 mod verify_source;
 

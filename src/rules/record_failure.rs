@@ -77,3 +77,42 @@ fn judge(ctx: &Context<'_>) -> Judged {
         observations,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Verdict;
+    use crate::rules::testkit::{Step, assert_verdict, delivery, judge, run, seen, setup};
+
+    fn recorded(ok_after: &str, failed_after: &str) -> crate::rules::RuleResult {
+        let none = r#"{"processed":0}"#;
+        let r = run(vec![(
+            super::ID,
+            vec![
+                Step::Seen(seen("ok_before", "ok", 0, Some(none))),
+                Step::Sent(vec![delivery("ok", "success", Some(200), 2.0)]),
+                Step::Seen(seen("ok_after", "ok", 0, Some(ok_after))),
+                Step::Seen(seen("failed_before", "failed", 0, Some(none))),
+                Step::Sent(vec![delivery("failed", "failure 500", Some(200), 2.0)]),
+                Step::Seen(seen("failed_after", "failed", 0, Some(failed_after))),
+            ],
+        )]);
+        judge(super::ID, &r, &setup("video"))
+    }
+
+    #[test]
+    fn a_failure_recorded_passes_only_when_the_probe_shows_a_success_being_recorded() {
+        let stored = r#"{"processed":1}"#;
+        let none = r#"{"processed":0}"#;
+        assert_verdict(
+            &recorded(stored, stored),
+            Verdict::Pass,
+            "the failure was recorded",
+        );
+        assert_verdict(&recorded(stored, none), Verdict::Warn, "was not recorded");
+        assert_verdict(
+            &recorded(none, none),
+            Verdict::Inconclusive,
+            "the probe does not show",
+        );
+    }
+}

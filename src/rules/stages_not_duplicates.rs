@@ -70,3 +70,38 @@ fn judge(ctx: &Context<'_>) -> Judged {
         observations,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Verdict;
+    use crate::rules::testkit::{Step, assert_verdict, delivery, judge, run, seen, setup};
+
+    fn staged(control_after: u64, staged_after: u64) -> crate::rules::RuleResult {
+        let ok = |task, stage| Step::Sent(vec![delivery(task, stage, Some(200), 2.0)]);
+        let r = run(vec![(
+            super::ID,
+            vec![
+                Step::Seen(seen("control_before", "control", 0, None)),
+                ok("control", "complete"),
+                Step::Seen(seen("control_after", "control", control_after, None)),
+                ok("staged", "text"),
+                ok("staged", "first"),
+                Step::Seen(seen("staged_before", "staged", 6, None)),
+                ok("staged", "complete"),
+                Step::Seen(seen("staged_after", "staged", staged_after, None)),
+            ],
+        )]);
+        judge(super::ID, &r, &setup("music"))
+    }
+
+    #[test]
+    fn a_complete_taken_for_a_duplicate_fails_only_when_the_control_complete_acted() {
+        assert_verdict(&staged(12, 18), Verdict::Pass, "was processed");
+        assert_verdict(&staged(12, 6), Verdict::Fail, "taken for a duplicate");
+        assert_verdict(
+            &staged(0, 6),
+            Verdict::Inconclusive,
+            "the control task's complete changed nothing",
+        );
+    }
+}

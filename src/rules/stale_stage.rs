@@ -68,3 +68,45 @@ fn judge(ctx: &Context<'_>) -> Judged {
         observations,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Verdict;
+    use crate::rules::testkit::{Step, assert_verdict, delivery, judge, run, seen, setup};
+
+    fn stale(before: u64, done: u64, after: u64) -> crate::rules::RuleResult {
+        let ok = |stage| Step::Sent(vec![delivery("late", stage, Some(200), 2.0)]);
+        let r = run(vec![(
+            super::ID,
+            vec![
+                ok("text"),
+                Step::Seen(seen("before_complete", "late", before, None)),
+                ok("complete"),
+                Step::Seen(seen("done", "late", done, None)),
+                ok("first"),
+                Step::Seen(seen("after_late", "late", after, None)),
+            ],
+        )]);
+        judge(super::ID, &r, &setup("music"))
+    }
+
+    #[test]
+    fn a_late_first_that_changes_nothing_passes_only_after_complete_was_seen_to_act() {
+        assert_verdict(
+            &stale(0, 12, 12),
+            Verdict::Pass,
+            "the late first changed nothing",
+        );
+        // dedup-by-task: complete was dropped, so nothing could have changed (issue 19).
+        assert_verdict(
+            &stale(0, 0, 0),
+            Verdict::Inconclusive,
+            "complete itself changed nothing",
+        );
+        assert_verdict(
+            &stale(0, 12, 18),
+            Verdict::Warn,
+            "changed the finished task",
+        );
+    }
+}

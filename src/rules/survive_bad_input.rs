@@ -101,3 +101,53 @@ fn baseline(ctx: &Context<'_>, last: &crate::outcome::ScenarioOutcome) -> Option
     }
     counts.iter().max_by_key(|(_, n)| *n).map(|(s, _)| *s)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Verdict;
+    use crate::rules::testkit::{Step, assert_verdict, delivery, judge, run, setup};
+
+    use crate::wire::Input;
+
+    /// Well-formed callbacks answered `before`, bad input, then the last callback answered
+    /// `after`.
+    fn survived(before: Option<u16>, after: u16) -> crate::rules::RuleResult {
+        let mut bad = delivery("bad", "custom", Some(400), 1.0);
+        bad.input = Input::Bad;
+        let mut scenarios = Vec::new();
+        if let Some(b) = before {
+            let ds = (0..3)
+                .map(|_| delivery("done", "success", Some(b), 2.0))
+                .collect();
+            scenarios.push(("ack-success", vec![Step::Sent(ds)]));
+        }
+        scenarios.push(("reject-malformed", vec![Step::Sent(vec![bad])]));
+        scenarios.push((
+            super::ID,
+            vec![Step::Sent(vec![delivery(
+                "after",
+                "success",
+                Some(after),
+                2.0,
+            )])],
+        ));
+        judge(super::ID, &run(scenarios), &setup("video"))
+    }
+
+    #[test]
+    fn still_working_is_measured_against_the_receivers_own_answers_before_the_bad_input() {
+        assert_verdict(
+            &survived(Some(200), 200),
+            Verdict::Pass,
+            "after 1 bad deliveries",
+        );
+        assert_verdict(&survived(Some(202), 202), Verdict::Pass, "202 throughout");
+        assert_verdict(&survived(Some(200), 503), Verdict::Warn, "did not survive");
+        assert_verdict(&survived(None, 503), Verdict::Warn, "did not survive");
+        assert_verdict(
+            &survived(Some(422), 422),
+            Verdict::Inconclusive,
+            "not accepted either",
+        );
+    }
+}

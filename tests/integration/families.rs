@@ -280,6 +280,15 @@ async fn check_family(
     family: &'static Family,
     flaws: Vec<Flaw>,
 ) -> (i32, BTreeMap<String, String>) {
+    check_family_with(family, flaws, &[]).await
+}
+
+/// [`check_family`] with more flags.
+async fn check_family_with(
+    family: &'static Family,
+    flaws: Vec<Flaw>,
+    extra: &[&str],
+) -> (i32, BTreeMap<String, String>) {
     let cfg = ReceiverConfig {
         family,
         hmac_key: Some("k".into()),
@@ -287,25 +296,30 @@ async fn check_family(
         ..ReceiverConfig::default()
     };
     let r = builtin_receiver(&cfg).await;
-    let out = suno(&[
-        "check",
-        "--family",
-        family.id,
-        "--receiver",
-        &r.callback_url(&cfg),
-        "--hmac-key",
-        "k",
-        "--probe-url",
-        &r.probe_url(),
-        "--timeout",
-        "2s",
-        "--retry-delays",
-        "10ms",
-        "--max-wait",
-        "5s",
-        "--format",
-        "json",
-    ])
+    let out = suno(
+        &[
+            "check",
+            "--family",
+            family.id,
+            "--receiver",
+            &r.callback_url(&cfg),
+            "--hmac-key",
+            "k",
+            "--probe-url",
+            &r.probe_url(),
+            "--timeout",
+            "2s",
+            "--retry-delays",
+            "10ms",
+            "--max-wait",
+            "5s",
+            "--format",
+            "json",
+        ]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .collect::<Vec<_>>(),
+    )
     .await;
     let v: Value = serde_json::from_str(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
@@ -469,4 +483,56 @@ async fn stages_and_families_that_do_not_exist_are_refused() {
         "{}",
         out.stderr
     );
+}
+
+/// Issue 19: the harness's own concurrency is never charged to the receiver, so every built-in
+/// flaw of every family gets the same verdicts whether the suite's scenarios run at once or
+/// one after another. A flaw is tried on the families where a rule it breaks applies; the two
+/// that only slow the receiver down (1.2 s per answer, a download in the handler) do the same
+/// in every family and are tried on video alone, which keeps the test near a minute. Whether
+/// each flaw is found is pinned by the tests above and by `demo`.
+#[tokio::test(flavor = "multi_thread")]
+async fn verdicts_are_the_same_at_once_and_one_after_another() {
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(6));
+    let mut runs = Vec::new();
+    for f in CATALOGUE {
+        let declared = suno_mock::rules::PlanFor {
+            family: f,
+            hmac: true,
+            token: false,
+        };
+        for flaw in Flaw::ALL {
+            let applies = flaw
+                .breaks()
+                .iter()
+                .any(|id| suno_mock::rules::suite::applies(id, &declared));
+            let slow_only = matches!(flaw, Flaw::SlowAck | Flaw::BlockingDownload);
+            if !applies || (slow_only && f.id != "video") {
+                continue;
+            }
+            let slots = slots.clone();
+            runs.push(tokio::spawn(async move {
+                let _slot = slots.acquire_owned().await.unwrap();
+                let settle = ["--settle", "200ms"];
+                let (_, at_once) = check_family_with(f, vec![flaw], &settle).await;
+                let sequential = ["--settle", "200ms", "--sequential"];
+                let (_, one_by_one) = check_family_with(f, vec![flaw], &sequential).await;
+                (f.id, flaw, at_once, one_by_one)
+            }));
+        }
+    }
+    assert!(runs.len() > 70, "{} pairs", runs.len());
+    let verdict = |v: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+        v.iter()
+            .map(|(id, r)| (id.clone(), r.split(' ').next().unwrap_or("").to_string()))
+            .collect()
+    };
+    for run in runs {
+        let (family, flaw, at_once, one_by_one) = run.await.unwrap();
+        assert_eq!(
+            verdict(&at_once),
+            verdict(&one_by_one),
+            "{family} {flaw:?}: at once {at_once:#?}\none after another {one_by_one:#?}"
+        );
+    }
 }

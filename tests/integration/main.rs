@@ -26,3 +26,4 @@ mod scenario_errors;
 mod schema;
 mod sender;
 mod serve_scripts;
+mod stdlib_receiver;
