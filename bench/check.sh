@@ -4,7 +4,13 @@
 #      (target: 3 s or less);
 #   2. against the provider page's own Flask receiver (bench/fixtures/flask_receiver.py: it
 #      downloads the video inside its handler), with Flask's own development server
-#      (target: 20 s or less).
+#      (target: 20 s or less);
+#   3. against a correct receiver on Python's ThreadingHTTPServer, listen backlog 5
+#      (bench/fixtures/stdlib_receiver.py), with --probe-url (target: 3 s or less, every rule
+#      passing), and the kernel's listen-queue overflow counter read before and after;
+#   4. the same server storing the video URL and never downloading, no probe (issue 19:
+#      every verdict in 20 s or less);
+#   5. the same server accepting connections and never answering (issue 19: 45 s or less).
 # Each is run ROUNDS times; the median wall time is printed with the verdict counts, which
 # must be the same in every round. Installs Flask and requests into target/bench-venv when
 # the system Python lacks them. Traffic stays on 127.0.0.1.
@@ -46,6 +52,18 @@ $PY bench/fixtures/flask_receiver.py "$FLASK" "$work/flask" >"$work/flask.log" 2
 pids+=($!)
 wait_port "$REF"
 wait_port "$FLASK"
+stdlib() {
+  python3 bench/fixtures/stdlib_receiver.py 0 "$@" >"$work/stdlib.$#.$*.port" 2>/dev/null &
+  pids+=($!)
+  for _ in $(seq 100); do
+    if [ -s "$work/stdlib.$#.$*.port" ]; then break; fi
+    sleep 0.1
+  done
+  head -1 "$work/stdlib.$#.$*.port"
+}
+STDLIB=$(stdlib)
+NEVER=$(stdlib never-download)
+HANG=$(stdlib hang)
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 # One check, timed: prints "SECONDS COUNTS" (counts from the JSON summary).
@@ -82,3 +100,13 @@ bench "reference receiver, --hmac-key, --probe-url" 3 \
   --probe-url "http://127.0.0.1:$REF/state/{task_id}"
 bench "the docs' Flask receiver (downloads in its handler)" 20 \
   --receiver "http://127.0.0.1:$FLASK/suno-video-callback"
+overflows() { nstat -az TcpExtListenOverflows 2>/dev/null | awk '/ListenOverflows/ {print $2}'; }
+before=$(overflows)
+bench "a correct receiver on Python's ThreadingHTTPServer (backlog 5), --probe-url" 3 \
+  --receiver "http://127.0.0.1:$STDLIB/cb" --probe-url "http://127.0.0.1:$STDLIB/state/{task_id}"
+after=$(overflows)
+echo "  listen-queue overflows during those rounds (nstat TcpExtListenOverflows): $(( ${after:-0} - ${before:-0} ))"
+bench "the same, storing the URL and never downloading, no probe" 20 \
+  --receiver "http://127.0.0.1:$NEVER/cb"
+bench "the same, accepting connections and never answering" 45 \
+  --receiver "http://127.0.0.1:$HANG/cb"

@@ -19,6 +19,15 @@ use crate::wire::Auth;
 use crate::wire::signing::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use crate::wire::{ErrorClass, classify, judge_answer};
 
+/// Wakes every waiter of a [`tokio::sync::Notify`] when dropped.
+struct Tell<'a>(&'a tokio::sync::Notify);
+
+impl Drop for Tell<'_> {
+    fn drop(&mut self) {
+        self.0.notify_waiters();
+    }
+}
+
 /// One of the connections the sender may have open to the receiver at once.
 pub type Slot = tokio::sync::OwnedSemaphorePermit;
 
@@ -64,6 +73,10 @@ struct Unresponsive {
     after: usize,
     answered: AtomicU64,
     unanswered: AtomicU64,
+    /// Attempts under way now.
+    in_flight: AtomicU64,
+    /// Told whenever an attempt ends.
+    ended: tokio::sync::Notify,
     gave_up: std::sync::OnceLock<String>,
 }
 
@@ -161,6 +174,8 @@ impl Sender {
                     after: after.max(1),
                     answered: AtomicU64::new(0),
                     unanswered: AtomicU64::new(0),
+                    in_flight: AtomicU64::new(0),
+                    ended: tokio::sync::Notify::new(),
                     gave_up: std::sync::OnceLock::new(),
                 })
             }),
@@ -180,9 +195,38 @@ impl Sender {
             .map(String::as_str)
     }
 
+    /// Whether a new attempt may go out. While an attempt has gone unanswered and none has
+    /// had an answer, a new one waits for the attempts under way to decide: an answer (go),
+    /// or enough of them unanswered to give up (stop). Without the wait, the slot the first
+    /// unanswered attempt frees would start a new attempt a moment before the next one
+    /// times out, and the run would cost a second deadline.
+    async fn may_start(&self) -> bool {
+        let Some(u) = &self.unresponsive else {
+            return true;
+        };
+        loop {
+            let ended = u.ended.notified();
+            tokio::pin!(ended);
+            ended.as_mut().enable();
+            if u.gave_up.get().is_some() {
+                return false;
+            }
+            if u.answered.load(Ordering::SeqCst) > 0
+                || u.unanswered.load(Ordering::SeqCst) == 0
+                || u.in_flight.load(Ordering::SeqCst) == 0
+            {
+                return true;
+            }
+            ended.await;
+        }
+    }
+
     /// Counts an ended attempt towards giving up on an unresponsive receiver.
     fn count(&self, a: &Attempt, policy: &Policy) {
         let Some(u) = &self.unresponsive else { return };
+        u.in_flight.fetch_sub(1, Ordering::SeqCst);
+        // Said after the counts below are in.
+        let _tell = Tell(&u.ended);
         if a.status.is_some() {
             u.answered.fetch_add(1, Ordering::SeqCst);
             return;
@@ -299,11 +343,10 @@ impl Sender {
                 None => self.slot().await,
             };
             // It may have given up while this attempt waited for its slot.
-            if self.gave_up().is_some() {
+            if !self.may_start().await {
                 break;
             }
             let a = self.attempt_on(req, i as u32 + 1, policy, slot).await;
-            self.count(&a, policy);
             if let Some(h) = hook {
                 h(copy, &a);
             }
@@ -416,6 +459,9 @@ impl Sender {
             }
             Ok::<_, reqwest::Error>((status, location, body, too_large))
         };
+        if let Some(u) = &self.unresponsive {
+            u.in_flight.fetch_add(1, Ordering::SeqCst);
+        }
         let waiting = self.activity.answer(policy.timeout);
         let result = tokio::time::timeout(
             policy.timeout + Duration::from_millis(500),
@@ -469,6 +515,9 @@ impl Sender {
                 }
             }
         }
+        // Counted while its slot is still held: an attempt waiting for that slot must see
+        // the sender give up before it starts.
+        self.count(&attempt, policy);
         attempt
     }
 }
