@@ -91,7 +91,7 @@ pub fn shape(f: &Family) -> &'static Shape {
 /// ``data.video_url` is a number; the docs have a string or null there`. A field the docs
 /// only ever show as `null` (a `duration` not known yet) admits any scalar; fields the docs do not know are not judged
 /// here (extra fields are allowed).
-pub fn mistyped(v: &Value, f: &Family) -> Option<String> {
+pub fn mistyped(v: &Value, f: &Family) -> Option<Mistyped> {
     let docs = shape(f);
     // Checked as the walk goes (the reference receiver runs this on every callback): no map of
     // the body's own paths is built. The first path in sorted order is named, then its
@@ -113,12 +113,35 @@ pub fn mistyped(v: &Value, f: &Family) -> Option<String> {
         }
     });
     let (path, k) = first?;
-    let want: Vec<&str> = docs[&path].iter().map(|k| k.article()).collect();
-    Some(format!(
-        "`{path}` is {}; the docs have {} there",
-        k.article(),
-        want.join(" or ")
-    ))
+    let docs = docs[&path].iter().map(|k| k.article()).collect();
+    Some(Mistyped {
+        path,
+        found: k.article(),
+        docs,
+    })
+}
+
+/// A documented field of a type the docs never give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mistyped {
+    /// Where, as a dotted path with `[]` for array items.
+    pub path: String,
+    /// What it is: `a number`.
+    pub found: &'static str,
+    /// What the docs have there: `a string`, `null`.
+    pub docs: Vec<&'static str>,
+}
+
+impl std::fmt::Display for Mistyped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{}` is {}; the docs have {} there",
+            self.path,
+            self.found,
+            self.docs.join(" or ")
+        )
+    }
 }
 
 #[cfg(test)]
@@ -151,12 +174,12 @@ mod tests {
         let f = crate::family::video();
         let mut v = json!({"code": 200, "msg": "ok", "data": {"task_id": "t", "video_url": 5}});
         assert_eq!(
-            mistyped(&v, f).as_deref(),
+            mistyped(&v, f).map(|m| m.to_string()).as_deref(),
             Some("`data.video_url` is a number; the docs have null or a string there")
         );
         v["msg"] = json!(7);
         assert_eq!(
-            mistyped(&v, f).as_deref(),
+            mistyped(&v, f).map(|m| m.to_string()).as_deref(),
             Some("`data.video_url` is a number; the docs have null or a string there"),
             "of several, the first path in sorted order"
         );

@@ -17,6 +17,7 @@ use super::finding::{Answer, Breakage, Finding};
 use super::wire::{Pacer, Sent, Wire};
 use crate::artifacts::VideoHost;
 use crate::family::Family;
+use crate::receiver::validate::Refusal;
 use crate::sender::{Policy, Sender};
 
 /// The cases in flight, each ending with its request and answer.
@@ -139,12 +140,12 @@ impl Run {
             Answer::Status(s) => {
                 self.counts.accepted += 1;
                 if (200..300).contains(s)
-                    && let Err((_, reason)) =
+                    && let Err(refusal) =
                         crate::receiver::validate::validate(&r.body, self.cfg.family)
                     // Deeper than the reference's parser goes is still valid JSON.
-                    && !reason.contains("recursion limit exceeded")
+                    && refusal != Refusal::TooDeep
                 {
-                    self.note_invalid(c, reason);
+                    self.note_invalid(c, &refusal);
                 }
             }
             Answer::Failed(..) | Answer::Abandoned => {}
@@ -152,11 +153,12 @@ impl Run {
         None
     }
 
-    fn note_invalid(&mut self, c: &Case, reason: String) {
-        // Named by the change that made the body invalid: the one at the field the reason
+    fn note_invalid(&mut self, c: &Case, refusal: &Refusal) {
+        // Named by the change that made the body invalid: the one at the field the refusal
         // names (`data.task_id` missing or not a string), else the first that is not a
         // content type (which never makes a body invalid).
-        let named = reason.split('`').nth(1).unwrap_or_default();
+        let named = refusal.field().unwrap_or_default();
+        let reason = refusal.to_string();
         let Some(m) = c
             .mutations
             .iter()

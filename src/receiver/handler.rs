@@ -77,12 +77,12 @@ pub(super) async fn callback(
     let family = app.cfg.family;
     let (cb, v) = match validate(&body, family) {
         Ok(x) => x,
-        Err((status, reason)) => {
+        Err(refusal) => {
             if flaws.has(Flaw::CrashOnBadInput) {
                 app.shared.dead.store(true, Ordering::SeqCst);
                 return refuse(500, "internal error");
             }
-            return refuse(status, &reason);
+            return refuse(refusal.status(), &refusal.to_string());
         }
     };
     if flaws.has(Flaw::StrictFields) && !only_known_fields(&v, family) {

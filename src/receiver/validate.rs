@@ -18,6 +18,83 @@ pub struct Callback {
     pub media: Vec<String>,
 }
 
+/// Why the reference receiver refuses a body: the kind of fault and the field it is at, as a
+/// type. `fuzz` names an accepted-invalid body by [`Refusal::field`] and leaves
+/// [`Refusal::TooDeep`] out by its variant; nothing reads the text, which is for people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("body is not JSON: {0}")]
+    NotJson(String),
+    /// Valid JSON nested deeper than serde_json parses (128 levels): refused by the
+    /// reference receiver, yet not invalid.
+    #[error(
+        "body nests more than {MAX_DEPTH} levels deep, more than the reference receiver parses"
+    )]
+    TooDeep,
+    #[error("body is not a JSON object")]
+    NotObject,
+    #[error("`{field}` missing or not {expected}")]
+    Missing {
+        field: String,
+        expected: &'static str,
+    },
+    #[error("{0}")]
+    Mistyped(crate::family::shape::Mistyped),
+    #[error("unknown `data.callbackType` `{0}`")]
+    UnknownStage(String),
+    #[error("`data.callbackType` missing")]
+    NoStage,
+}
+
+/// serde_json's recursion limit.
+pub const MAX_DEPTH: usize = 128;
+
+impl Refusal {
+    /// The status the reference receiver answers it with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Refusal::NotJson(_) | Refusal::TooDeep => 400,
+            _ => 422,
+        }
+    }
+
+    /// The field at fault, as a dotted path, when there is one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Refusal::Missing { field, .. } => Some(field),
+            Refusal::Mistyped(m) => Some(&m.path),
+            Refusal::UnknownStage(_) | Refusal::NoStage => Some("data.callbackType"),
+            Refusal::NotJson(_) | Refusal::TooDeep | Refusal::NotObject => None,
+        }
+    }
+}
+
+/// How deep `body`'s arrays and objects nest, reading it as JSON text (strings skipped).
+fn depth(body: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in body {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 /// How far along a task a stage is: a stage never undoes one of a higher rank.
 pub fn rank(stage: &str) -> u8 {
     match stage {
@@ -59,50 +136,50 @@ fn urls(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// `Err((status, reason))` for a body to refuse.
-pub fn validate(body: &[u8], family: &Family) -> Result<(Callback, Value), (u16, String)> {
-    let v: Value =
-        serde_json::from_slice(body).map_err(|e| (400, format!("body is not JSON: {e}")))?;
-    let obj = v
-        .as_object()
-        .ok_or((422, "body is not a JSON object".to_string()))?;
+/// The callback in `body`, or why to refuse it.
+pub fn validate(body: &[u8], family: &Family) -> Result<(Callback, Value), Refusal> {
+    let missing = |field: &str, expected| Refusal::Missing {
+        field: field.to_string(),
+        expected,
+    };
+    let v: Value = serde_json::from_slice(body).map_err(|e| {
+        if depth(body) >= MAX_DEPTH {
+            Refusal::TooDeep
+        } else {
+            Refusal::NotJson(e.to_string())
+        }
+    })?;
+    let obj = v.as_object().ok_or(Refusal::NotObject)?;
     let code = obj
         .get("code")
         .and_then(Value::as_i64)
-        .ok_or((422, "`code` missing or not an integer".to_string()))?;
+        .ok_or_else(|| missing("code", "an integer"))?;
     obj.get("msg")
         .and_then(Value::as_str)
-        .ok_or((422, "`msg` missing or not a string".to_string()))?;
+        .ok_or_else(|| missing("msg", "a string"))?;
     match obj.get("data") {
         Some(Value::Object(_)) => {}
         // MIDI's failure carries `data: null`; everywhere else `data` is an object.
         Some(Value::Null) if code != 200 && family.task_id_path == "task_id" => {}
-        _ => return Err((422, "`data` missing or not an object".into())),
+        _ => return Err(missing("data", "an object")),
     }
     let paths = task_id_paths(family);
     let task_id = paths
         .iter()
         .find_map(|p| at(&v, p).and_then(Value::as_str))
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            (
-                422,
-                format!("`{}` missing or not a string", family.task_id_path),
-            )
-        })?
+        .ok_or_else(|| missing(family.task_id_path, "a string"))?
         .to_string();
-    if let Some(reason) = crate::family::shape::mistyped(&v, family) {
-        return Err((422, reason));
+    if let Some(m) = crate::family::shape::mistyped(&v, family) {
+        return Err(Refusal::Mistyped(m));
     }
     let declared = at(&v, "data.callbackType").and_then(Value::as_str);
     let stage = match declared {
         Some(s) if family.stage(s).is_some() || (s == "error" && family.error_stage) => {
             s.to_string()
         }
-        Some(s) => return Err((422, format!("unknown `data.callbackType` `{s}`"))),
-        None if family.staged() || family.error_stage => {
-            return Err((422, "`data.callbackType` missing".into()));
-        }
+        Some(s) => return Err(Refusal::UnknownStage(s.to_string())),
+        None if family.staged() || family.error_stage => return Err(Refusal::NoStage),
         None if code == 200 => family.final_stage().name.to_string(),
         None => "failure".to_string(),
     };
@@ -182,4 +259,25 @@ pub fn exactly_as_documented(v: &Value, family: &Family, stage: &str) -> bool {
         }
     }
     same_shape(&t, v) && t.get("msg") == v.get("msg")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_carry_their_field_and_status() {
+        let video = crate::family::video();
+        let refuse = |body: &str| validate(body.as_bytes(), video).err().expect("refused");
+        assert_eq!(refuse("{").status(), 400);
+        let r = refuse(r#"{"code":200,"msg":"success","data":{}}"#);
+        assert_eq!((r.status(), r.field()), (422, Some("data.task_id")));
+        let r = refuse(r#"{"code":200,"msg":"success","data":{"task_id":"t","video_url":7}}"#);
+        assert_eq!(r.field(), Some("data.video_url"));
+        assert!(r.to_string().contains("is a number"), "{r}");
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert_eq!(refuse(&deep), Refusal::TooDeep);
+        // Brackets inside strings are not nesting.
+        assert_eq!(depth(br#"{"a":"[[[[\"[["}"#), 1);
+    }
 }
