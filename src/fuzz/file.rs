@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::case::Request;
+use super::config::FuzzConfig;
 use super::finding::{Breakage, Finding};
-use super::runner::FuzzConfig;
 use crate::duration::Dur;
 use crate::scenario::write::{body_line, quoted};
 

@@ -3,6 +3,7 @@
 //! answering at all); each finding shrunk to a smallest body and written as a scenario.
 
 pub mod case;
+mod config;
 pub mod file;
 pub mod finding;
 pub mod mutation;
@@ -11,4 +12,5 @@ pub mod runner;
 mod shrink;
 pub mod wire;
 
-pub use runner::{FuzzConfig, FuzzResult, run};
+pub use config::FuzzConfig;
+pub use runner::{FuzzResult, run};

@@ -5,7 +5,6 @@
 //! is never lost.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,12 +12,12 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::case::{self, Case, Request};
+use super::config::FuzzConfig;
 use super::finding::{Answer, Breakage, Finding};
 use super::wire::{Pacer, Sent, Wire};
 use crate::artifacts::VideoHost;
-use crate::family::Family;
 use crate::receiver::validate::Refusal;
-use crate::sender::{Policy, Sender};
+use crate::sender::Sender;
 
 /// The cases in flight, each ending with its request and answer.
 type InFlight = JoinSet<(Case, Request, Answer)>;
@@ -31,26 +30,6 @@ pub type OnFinding = Box<dyn Fn(&Finding) + Send + Sync>;
 
 /// Liveness checks this many cases apart, besides the one after every finding.
 const CHECK_EVERY: u64 = 100;
-
-pub struct FuzzConfig {
-    pub receiver: url::Url,
-    pub display: String,
-    pub family: &'static Family,
-    pub seed: u64,
-    /// Stop after this many cases (when no budget is given, 1000).
-    pub cases: Option<u64>,
-    /// Stop sending new cases after this long; shrinking stops too.
-    pub budget: Option<Duration>,
-    /// Cases (and shrinking tries) per second, at most.
-    pub rate: f64,
-    pub concurrency: usize,
-    /// Largest request body sent.
-    pub max_body: usize,
-    /// Deadline per request; retries are never made.
-    pub policy: Policy,
-    pub signed: bool,
-    pub out: PathBuf,
-}
 
 /// A 2xx to a body the family's docs rule out, counted by where and what the change was.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -19,7 +19,7 @@ pub fn render(t: &TaskRecording, keep_secrets: bool) -> String {
     let _ = writeln!(
         out,
         "# Recorded by suno-mock record: {} of {}, from {}.",
-        crate::report::count(t.exchanges.len(), "delivery", "deliveries"),
+        crate::wire::words::count(t.exchanges.len(), "delivery", "deliveries"),
         if t.key.starts_with("unidentified-") {
             "a request with no task id".to_string()
         } else {

@@ -15,12 +15,4 @@ pub mod style;
 
 pub use style::Style;
 
-/// `1 rule`, `2 rules`, `1 delivery`, `3 deliveries`: counts in reports read as English.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// [`count`] for words whose plural only adds an `s`.
-pub fn plural(n: usize, word: &str) -> String {
-    count(n, word, &format!("{word}s"))
-}
+pub use crate::wire::words::{count, plural};

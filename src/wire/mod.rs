@@ -13,6 +13,7 @@ mod media_mode;
 mod rule_ids;
 pub mod signing;
 pub mod status;
+pub mod words;
 
 pub use accept::{Refusal, is_json_content_type, judge_answer};
 pub use activity::Activity;
