@@ -9,6 +9,7 @@ pub mod exit;
 pub mod family;
 pub mod fuzz;
 pub mod http_server;
+pub mod job;
 pub mod load;
 pub mod mock_api;
 pub mod observe;

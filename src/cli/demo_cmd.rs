@@ -5,15 +5,18 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use super::args::{Delays, DemoArgs, ObserveArgs, PolicyArgs, ReceiverArg, SenderArgs};
-use super::check_cmd::{CheckOptions, header, run_check};
-use super::session::{Fatal, Limits, runtime, setup};
-use crate::duration::Dur;
+use super::args::DemoArgs;
+use super::check_cmd::header;
 use crate::exit;
 use crate::family::Family;
+use crate::job::check::{CheckOptions, run_check};
+use crate::job::settings::SendSettings;
+use crate::job::{Fatal, Limits, ReceiverTarget, Session, Settings, runtime};
+use crate::observe::ObserveConfig;
 use crate::receiver::{self, Flaw, Flaws, ReceiverConfig, RunningReceiver};
 use crate::report::check;
 use crate::rules::{RuleResult, Verdict};
+use crate::sender::Policy;
 
 /// Flaws whose effects are confined to the rules they break, so the verdict is exact. A
 /// staged family gets the stage flaws (dedup-by-task and late-stage-overwrites cannot share
@@ -42,32 +45,39 @@ const DEMO_KEY: &str = "suno-mock-demo-key";
 /// `check`'s default bound on connections to one receiver.
 const DEMO_CONNECTIONS: usize = 5;
 
-fn sender_args(
+/// The settings of one of the two checks: `check`'s defaults but a short deadline and short
+/// retry delays, signed, probing the receiver's own state.
+fn settings(
     r: &RunningReceiver,
     cfg: &ReceiverConfig,
     a: &DemoArgs,
     seed: u64,
-) -> Result<SenderArgs, Fatal> {
+) -> Result<Settings, Fatal> {
     let url =
         url::Url::parse(&r.callback_url(cfg)).map_err(|e| Fatal(exit::HARNESS, e.to_string()))?;
-    Ok(SenderArgs {
-        receiver: ReceiverArg::Url(url),
+    let policy = Policy {
+        timeout: a.timeout.0,
+        retries: 3,
+        retry_delays: [100, 200, 400].map(Duration::from_millis).to_vec(),
+        ..Policy::default()
+    };
+    Ok(Settings {
+        receiver: ReceiverTarget::Url(url),
         family: a.family,
-        policy: PolicyArgs {
-            timeout: Some(a.timeout),
-            retries: 3,
-            retry_delays: Delays(vec![
-                Dur::from_millis(100),
-                Dur::from_millis(200),
-                Dur::from_millis(400),
-            ]),
-            hmac_key: Some(DEMO_KEY.into()),
-            insecure: false,
-        },
+        send: SendSettings::new(policy, Some(DEMO_KEY.into()), false)?,
         token_param: None,
         artifact_listen: ([127, 0, 0, 1], 0).into(),
         artifact_base_url: None,
-        seed: Some(seed),
+        seed,
+        // Both receivers show their state, so idempotency is observable on each.
+        observe: ObserveConfig {
+            probe_url: Some(r.probe_url()),
+            ..ObserveConfig::default()
+        },
+        limits: Limits {
+            connections: Some(DEMO_CONNECTIONS),
+            give_up_after: None,
+        },
     })
 }
 
@@ -110,29 +120,8 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
     let flawed = receiver::start(bad_cfg.clone(), loopback)
         .await
         .map_err(|e| Fatal(exit::HARNESS, e))?;
-    // Both receivers show their state, so idempotency is observable on each.
-    let observe = |r: &RunningReceiver| ObserveArgs {
-        probe_url: Some(r.probe_url()),
-        ..ObserveArgs::default()
-    };
-    let s_ref = setup(
-        &sender_args(&reference, &ref_cfg, a, seed)?,
-        &observe(&reference),
-        Limits {
-            connections: Some(DEMO_CONNECTIONS),
-            give_up_after: None,
-        },
-    )
-    .await?;
-    let s_bad = setup(
-        &sender_args(&flawed, &bad_cfg, a, seed)?,
-        &observe(&flawed),
-        Limits {
-            connections: Some(DEMO_CONNECTIONS),
-            give_up_after: None,
-        },
-    )
-    .await?;
+    let s_ref = Session::start(settings(&reference, &ref_cfg, a, seed)?).await?;
+    let s_bad = Session::start(settings(&flawed, &bad_cfg, a, seed)?).await?;
     let opts = CheckOptions {
         only: Vec::new(),
         fast_ack_p95: Duration::from_secs(1),
@@ -142,10 +131,7 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
         "suno-mock demo: checking two built-in receivers on loopback, both verifying signatures and showing their state for --probe-url.\nThe demo uses a {} deadline and 100ms/200ms/400ms retry delays so it finishes quickly; `check` defaults to the documented 15 s.\n",
         a.timeout
     );
-    let (r_ref, r_bad) = tokio::join!(
-        run_check(&s_ref, true, &opts),
-        run_check(&s_bad, true, &opts)
-    );
+    let (r_ref, r_bad) = tokio::join!(run_check(&s_ref, &opts), run_check(&s_bad, &opts));
     let (run_ref, rules_ref) = r_ref?;
     let (run_bad, rules_bad) = r_bad?;
     let st = s_ref.style;

@@ -110,9 +110,9 @@ async fn execute(a: &FuzzArgs) -> Result<i32, Fatal> {
     if made_out && result.findings.is_empty() {
         let _ = std::fs::remove_dir(&a.out);
     }
-    let code = report::exit_code(&result);
+    let code = crate::job::exit_policy::fuzz(&result);
     let human = report::human(&header, &result, &s.style);
-    let json = report::json(&header, &result).map_err(|m| Fatal(exit::HARNESS, m))?;
+    let json = report::json(&header, &result, code).map_err(|m| Fatal(exit::HARNESS, m))?;
     let junit = report::junit(&header, &result);
     Ok(write_reports(
         &a.report, &s.secrets, &human, &json, junit, None, code,

@@ -53,13 +53,7 @@ pub fn outputs(
     st: &crate::report::Style,
 ) -> Outputs {
     let checks = thresholds(limits, &r);
-    let code = if r.interrupted {
-        exit::INTERRUPTED
-    } else if checks.iter().any(|t| !t.passed) {
-        exit::FAILED
-    } else {
-        exit::SUCCESS
-    };
+    let code = crate::job::exit_policy::measured(r.interrupted, checks.iter().any(|t| !t.passed));
     let human = head + &report(&r, &checks, st);
     let total = Duration::from_secs_f64(r.duration_s);
     let mut cases: Vec<Case> = checks

@@ -2,7 +2,8 @@
 
 use crate::exit;
 use crate::family::{CATALOGUE as FAMILIES, Family, media_refs};
-use crate::rules::{self, CATALOGUE, suite};
+use crate::job::suite;
+use crate::rules::{self, CATALOGUE};
 
 pub fn list(family: Option<&'static Family>) -> i32 {
     let width = CATALOGUE.iter().map(|r| r.id.len()).max().unwrap_or(0);
@@ -11,7 +12,7 @@ pub fn list(family: Option<&'static Family>) -> i32 {
             Some(f)
                 if !suite::applies(
                     r.id,
-                    &suite::PlanFor {
+                    &rules::PlanFor {
                         family: f,
                         hmac: true,
                         token: true,

@@ -6,7 +6,7 @@ use super::args::{Format, RunArgs};
 use super::live::Live;
 use super::session::{Fatal, Limits, Output, emit, runtime, setup};
 use crate::exit;
-use crate::outcome::{RunOutcome, ScenarioStatus};
+
 use crate::report::{human, junit};
 use crate::run::Event;
 use crate::scenario::{LoadError, LoadedScenario, load_paths};
@@ -27,17 +27,6 @@ pub fn report_load_error(e: LoadError) -> i32 {
             crate::console::errln!("{} in scenario files", crate::report::plural(n, "error"));
             exit::INVALID_SCENARIO
         }
-    }
-}
-
-/// The exit status of a finished run of scenarios.
-pub fn run_exit(run: &RunOutcome) -> i32 {
-    if run.count(ScenarioStatus::Failed) > 0 {
-        exit::FAILED
-    } else if run.count(ScenarioStatus::Error) > 0 {
-        exit::HARNESS
-    } else {
-        exit::SUCCESS
     }
 }
 
@@ -96,7 +85,7 @@ async fn execute(args: &RunArgs, scenarios: &[LoadedScenario]) -> Result<i32, Fa
         .await
         .map_err(|e| Fatal(exit::HARNESS, s.secrets.redact(&e.to_string())))?;
     live.finish();
-    let code = run_exit(&run);
+    let code = crate::job::exit_policy::scenarios(&run);
     let text = if live.streams() {
         human::summary(&run, &s.style)
     } else {

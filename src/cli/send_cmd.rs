@@ -2,7 +2,6 @@
 //! exchange.
 
 use super::args::SendArgs;
-use super::run_cmd::run_exit;
 use super::session::{Fatal, Limits, Output, emit, runtime, setup};
 use crate::exit;
 use crate::report::{human, junit};
@@ -165,7 +164,7 @@ async fn execute(args: &SendArgs, sc: LoadedScenario) -> Result<i32, Fatal> {
             None => run.interrupted = true,
         }
     }
-    let code = run_exit(&run);
+    let code = crate::job::exit_policy::scenarios(&run);
     let text = human::exchange(&run, args.verbose, &s.style);
     let xml = junit::render(
         "suno-mock send",

@@ -1,47 +1,21 @@
-//! What `run`, `send` and `check` share: turning flags into a running harness (video host,
-//! observer, sender, optional built-in receiver, Ctrl-C handling) and writing the reports.
+//! What the commands share: turning flags into the job layer's settings (the one place that
+//! happens), and writing the reports.
 
 use std::path::Path;
 
-use tokio_util::sync::CancellationToken;
-
 use super::args::{Format, ObserveArgs, PolicyArgs, ReceiverArg, ReportArgs, SenderArgs};
-use crate::artifacts::VideoHost;
 use crate::exit;
 use crate::family::Family;
-use crate::observe::{ObserveConfig, Observer};
+use crate::job::settings::SendSettings;
+use crate::job::{ReceiverTarget, Settings};
+use crate::observe::ObserveConfig;
 use crate::outcome::RunOutcome;
-use crate::receiver::{self, ReceiverConfig, RunningReceiver};
-use crate::report::{self, Style};
+use crate::report;
 use crate::rules::RuleResult;
-use crate::run::{Engine, RunConfig};
 use crate::secrets::Secrets;
-use crate::sender::{ClientOptions, Policy, Sender};
+use crate::sender::{Policy, Sender};
 
-/// A failure to set up, with its exit status.
-pub struct Fatal(pub i32, pub String);
-
-pub struct Session {
-    pub engine: Engine,
-    /// The family `--family` chose.
-    pub family: &'static Family,
-    pub secrets: Secrets,
-    pub style: Style,
-    /// The built-in receiver, when `--receiver builtin` started one.
-    pub _builtin: Option<RunningReceiver>,
-}
-
-pub fn runtime() -> Result<tokio::runtime::Runtime, Fatal> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Fatal(
-                exit::HARNESS,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })
-}
+pub use crate::job::{Fatal, Limits, Session, runtime};
 
 /// The deadline in force: `--timeout`, else the family's.
 pub fn deadline(a: &PolicyArgs, family: &Family) -> std::time::Duration {
@@ -58,139 +32,42 @@ pub fn policy(a: &PolicyArgs, family: &Family) -> Policy {
     }
 }
 
-/// How hard the harness may press one receiver: `check` and `run` bound the connections open
-/// to it at once (callbacks and probes together); `check` also stops sending to a receiver
-/// that answers nothing. `send --concurrent`, `load` and `fuzz` set their own pace.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Limits {
-    pub connections: Option<usize>,
-    pub give_up_after: Option<usize>,
+/// How the flags say the provider sends, checked.
+pub fn send_settings(a: &PolicyArgs, family: &Family) -> Result<SendSettings, Fatal> {
+    SendSettings::new(policy(a, family), a.hmac_key.clone(), a.insecure)
 }
 
 /// The emulated provider's client as the flags describe it (loud when `--insecure`).
 pub fn sender(a: &PolicyArgs, family: &Family, limits: Limits) -> Result<Sender, Fatal> {
-    if deadline(a, family).is_zero() {
-        return Err(Fatal(
-            exit::USAGE,
-            "--timeout must be more than zero".into(),
-        ));
-    }
-    if a.insecure {
-        crate::console::errln!(
-            "warning: --insecure: TLS certificates of the receiver are NOT verified"
-        );
-    }
-    Sender::new(&ClientOptions {
-        insecure: a.insecure,
-        hmac_key: a.hmac_key.clone(),
-        connect_timeout: Some(deadline(a, family)),
-        connections: limits.connections,
-        give_up_after: limits.give_up_after,
-    })
-    .map_err(|e| Fatal(exit::HARNESS, e))
+    crate::job::session::sender(&send_settings(a, family)?, limits)
 }
 
-/// The harness the flags describe, pressing the receiver no harder than `limits`.
-pub async fn setup(a: &SenderArgs, ob: &ObserveArgs, limits: Limits) -> Result<Session, Fatal> {
-    if deadline(&a.policy, a.family).is_zero() {
-        return Err(Fatal(
-            exit::USAGE,
-            "--timeout must be more than zero".into(),
-        ));
-    }
-    let seed = a.seed.unwrap_or_else(rand::random);
-    let mut secrets = Secrets::default();
-    if let Some(k) = &a.policy.hmac_key {
-        secrets.add(k);
-    }
-    let (receiver_url, builtin) = match &a.receiver {
-        ReceiverArg::Url(u) => (u.clone(), None),
-        ReceiverArg::Builtin => {
-            let cfg = ReceiverConfig {
-                family: a.family,
-                hmac_key: a.policy.hmac_key.clone(),
-                ..ReceiverConfig::default()
-            };
-            let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-                .await
-                .map_err(|e| Fatal(exit::HARNESS, e))?;
-            let url = url::Url::parse(&r.callback_url(&cfg))
-                .map_err(|e| Fatal(exit::HARNESS, format!("built-in receiver URL: {e}")))?;
-            (url, Some(r))
-        }
-    };
-    if let Some(param) = &a.token_param {
-        match receiver_url.query_pairs().find(|(k, _)| k == param) {
-            Some((_, v)) => secrets.add(&v),
-            None => {
-                return Err(Fatal(
-                    exit::USAGE,
-                    format!(
-                        "--token-param {param}: the receiver URL has no `{param}` query parameter to carry the token"
-                    ),
-                ));
-            }
-        }
-    }
-    let host = VideoHost::start(a.artifact_listen, a.artifact_base_url.clone())
-        .await
-        .map_err(|e| Fatal(exit::HARNESS, e))?;
-    let mut probe_url = ob.probe_url.clone();
-    if probe_url.is_none()
-        && let Some(r) = &builtin
-    {
-        // The built-in receiver shows its state; use it so idempotency is observable.
-        probe_url = Some(r.probe_url());
-    }
-    let sender = sender(&a.policy, a.family, limits)?;
-    let observer = Observer::new(
-        ObserveConfig {
-            probe_url,
+/// The settings the flags describe: the one place flags become settings.
+pub fn settings(a: &SenderArgs, ob: &ObserveArgs, limits: Limits) -> Result<Settings, Fatal> {
+    Ok(Settings {
+        receiver: match &a.receiver {
+            ReceiverArg::Url(u) => ReceiverTarget::Url(u.clone()),
+            ReceiverArg::Builtin => ReceiverTarget::Builtin,
+        },
+        family: a.family,
+        send: send_settings(&a.policy, a.family)?,
+        token_param: a.token_param.clone(),
+        artifact_listen: a.artifact_listen,
+        artifact_base_url: a.artifact_base_url.clone(),
+        seed: a.seed.unwrap_or_else(rand::random),
+        observe: ObserveConfig {
+            probe_url: ob.probe_url.clone(),
             probe_cmd: ob.probe_cmd.clone(),
             settle: ob.settle.0,
             max_wait: ob.max_wait.0,
         },
-        host.clone(),
-        sender.slots(),
-    )
-    .map_err(|e| Fatal(exit::HARNESS, e))?;
-    let cancel = CancellationToken::new();
-    watch_ctrl_c(cancel.clone());
-    Ok(Session {
-        engine: Engine {
-            cfg: RunConfig {
-                receiver: receiver_url,
-                token_param: a.token_param.clone(),
-                policy: policy(&a.policy, a.family),
-                seed,
-            },
-            sender,
-            host,
-            observer,
-            cancel,
-            pinned: Vec::new(),
-            events: None,
-        },
-        family: a.family,
-        secrets,
-        style: Style::detect(),
-        _builtin: builtin,
+        limits,
     })
 }
 
-/// First Ctrl-C: stop sending, let attempts in flight finish, write the reports. Second: leave.
-pub fn watch_ctrl_c(cancel: CancellationToken) {
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            crate::console::errln!(
-                "interrupted: stopping, then writing the reports (Ctrl-C again to quit now)"
-            );
-            cancel.cancel();
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(exit::INTERRUPTED);
-            }
-        }
-    });
+/// The harness the flags describe, pressing the receiver no harder than `limits`.
+pub async fn setup(a: &SenderArgs, ob: &ObserveArgs, limits: Limits) -> Result<Session, Fatal> {
+    Session::start(settings(a, ob, limits)?).await
 }
 
 /// Finds a report path that cannot be written before the first delivery rather than after the

@@ -10,7 +10,7 @@ use super::style::Style;
 use super::{count as words, plural};
 use crate::duration::human;
 use crate::outcome::RunOutcome;
-use crate::rules::{Level, RuleResult, Verdict};
+use crate::rules::{RuleResult, Verdict};
 
 fn tag(v: Verdict, st: &Style) -> String {
     let t = format!("{:<12}", v.name());
@@ -49,13 +49,7 @@ fn cut_short(run: &RunOutcome, r: &RuleResult) -> bool {
         && r.evidence.deliveries.is_empty()
 }
 
-/// The must rules whose verdict is inconclusive: nothing shows whether they hold.
-pub fn unverified_must(rules: &[RuleResult]) -> Vec<&RuleResult> {
-    rules
-        .iter()
-        .filter(|r| r.level == Level::Must && r.verdict == Verdict::Inconclusive)
-        .collect()
-}
+pub use crate::rules::unverified_must;
 
 /// The whole report: the table in catalogue order, then [`details`].
 pub fn report(run: &RunOutcome, rules: &[RuleResult], st: &Style) -> String {

@@ -22,19 +22,6 @@ pub struct Header<'a> {
     pub deadline: Duration,
 }
 
-/// The exit status: a finding is 1, Ctrl-C 130, a finding file that could not be written 4.
-pub fn exit_code(r: &FuzzResult) -> i32 {
-    if r.interrupted {
-        crate::exit::INTERRUPTED
-    } else if !r.findings.is_empty() {
-        crate::exit::FAILED
-    } else if !r.write_errors.is_empty() {
-        crate::exit::HARNESS
-    } else {
-        crate::exit::SUCCESS
-    }
-}
-
 fn body_text(f: &Finding) -> String {
     match f.request() {
         Some(r) => match std::str::from_utf8(&r.body) {
@@ -270,7 +257,8 @@ fn finding_json(f: &Finding) -> FindingJson {
     }
 }
 
-pub fn json(h: &Header<'_>, r: &FuzzResult) -> Result<String, String> {
+/// The JSON report of a fuzz run that exits with `exit_code`.
+pub fn json(h: &Header<'_>, r: &FuzzResult, exit_code: i32) -> Result<String, String> {
     let env = Envelope {
         schema_version: crate::outcome::SCHEMA_VERSION,
         tool: "suno-mock",
@@ -283,7 +271,7 @@ pub fn json(h: &Header<'_>, r: &FuzzResult) -> Result<String, String> {
         duration_ms: r.duration.as_secs_f64() * 1000.0,
         interrupted: r.interrupted,
         stopped: r.stopped.as_deref(),
-        exit_code: exit_code(r),
+        exit_code,
         cases: &r.counts,
         findings: r.findings.iter().map(finding_json).collect(),
         unreproduced: &r.unreproduced,
@@ -489,9 +477,10 @@ mod tests {
     #[test]
     fn human_json_and_junit_reports() {
         let r = result();
-        assert_eq!(exit_code(&r), crate::exit::FAILED);
+        let code = crate::job::exit_policy::fuzz(&r);
+        assert_eq!(code, crate::exit::FAILED);
         insta::assert_snapshot!("fuzz_human", human(&header(), &r, &Style::default()));
-        insta::assert_snapshot!("fuzz_json", json(&header(), &r).unwrap());
+        insta::assert_snapshot!("fuzz_json", json(&header(), &r, code).unwrap());
         let xml = junit(&header(), &r).unwrap();
         let xml = regex::Regex::new(r#"timestamp="[^"]*""#)
             .unwrap()
@@ -505,12 +494,12 @@ mod tests {
         let mut r = result();
         r.findings.clear();
         r.stopped = None;
-        assert_eq!(exit_code(&r), crate::exit::SUCCESS);
+        assert_eq!(crate::job::exit_policy::fuzz(&r), crate::exit::SUCCESS);
         let text = human(&header(), &r, &Style::default());
         assert!(text.ends_with("no findings over 91 cases\n"), "{text}");
         let xml = junit(&header(), &r).unwrap();
         assert!(xml.contains("no findings over 91 cases") && !xml.contains("<failure"));
         r.interrupted = true;
-        assert_eq!(exit_code(&r), crate::exit::INTERRUPTED);
+        assert_eq!(crate::job::exit_policy::fuzz(&r), crate::exit::INTERRUPTED);
     }
 }

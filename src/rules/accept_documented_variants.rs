@@ -2,9 +2,7 @@
 //! answered 200.
 
 use super::judge::{Context, Judged, answered_200};
-use super::suite::{PlanFor, ok, one_step_each};
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
-use crate::scenario::{DeliverStep, LoadedScenario, Template};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 
 pub const ID: &str = "accept-documented-variants";
 
@@ -22,7 +20,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::WellFormed,
         needs: Needs::Nothing,
-        rewrite: Some(plan),
+        rewrite: Rewrite::EveryVariant,
     },
     judge,
 };
@@ -41,22 +39,4 @@ fn judge(ctx: &Context<'_>) -> Judged {
         ),
         ": a variant the provider's docs allow was refused",
     )
-}
-
-/// A delivery of every documented variant, each for a task of its own.
-fn plan(s: &mut LoadedScenario, f: &PlanFor<'_>) {
-    let steps = f
-        .family
-        .variants
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let template = Template::from_name(v.stage).unwrap_or(Template::Success);
-            let mut d = DeliverStep::new(template, &format!("variant-{}", i + 1));
-            d.variant = Some(v.name.to_string());
-            d.expect = Some(ok());
-            d
-        })
-        .collect();
-    one_step_each(s, steps);
 }

@@ -1,7 +1,7 @@
 //! `accept-json-charset`: `application/json; charset=utf-8` is accepted like `application/json`.
 
 use super::judge::{Context, Judged, answered_200};
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 
 pub const ID: &str = "accept-json-charset";
 
@@ -19,7 +19,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::WellFormed,
         needs: Needs::Nothing,
-        rewrite: None,
+        rewrite: Rewrite::Nothing,
     },
     judge,
 };

@@ -1,7 +1,7 @@
 //! `ack-deadline`: every answer to a well-formed callback arrives within the deadline (15 s).
 
 use super::judge::{Context, Finding, Judged, what};
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 use crate::duration::Dur;
 use crate::wire::ErrorClass;
 use crate::wire::describe;
@@ -22,7 +22,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::WellFormed,
         needs: Needs::Nothing,
-        rewrite: None,
+        rewrite: Rewrite::Nothing,
     },
     judge,
 };

@@ -1,9 +1,7 @@
 //! `ack-failure`: failure callbacks, with each code the family documents, are answered HTTP 200.
 
 use super::judge::{Context, Finding, Judged, first_and_more, not_200};
-use super::suite::{PlanFor, ok, one_step_each};
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
-use crate::scenario::{DeliverStep, LoadedScenario, Template};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 
 pub const ID: &str = "ack-failure";
 
@@ -21,7 +19,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::WellFormed,
         needs: Needs::Nothing,
-        rewrite: Some(plan),
+        rewrite: Rewrite::EveryFailureCode,
     },
     judge,
 };
@@ -62,20 +60,4 @@ fn judge(ctx: &Context<'_>) -> Judged {
         Finding::Bad(first_and_more(&bad) + "; a failed task is still a delivered callback")
     };
     Judged::with(finding, ds)
-}
-
-/// A failure callback for every code the family documents, each answered 200.
-fn plan(s: &mut LoadedScenario, f: &PlanFor<'_>) {
-    let steps = f
-        .family
-        .failure_codes
-        .iter()
-        .map(|c| {
-            let mut d = DeliverStep::new(Template::Failure, &format!("failed-{}", c.code));
-            d.code = Some(c.code);
-            d.expect = Some(ok());
-            d
-        })
-        .collect();
-    one_step_each(s, steps);
 }

@@ -1,9 +1,7 @@
 //! `ack-success`: a success callback is answered with exactly HTTP 200.
 
 use super::judge::{Context, Finding, Judged, first_and_more, not_200};
-use super::suite::{PlanFor, ok, one_step_each};
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
-use crate::scenario::{DeliverStep, LoadedScenario, Template};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 use crate::wire::took;
 
 pub const ID: &str = "ack-success";
@@ -22,7 +20,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::WellFormed,
         needs: Needs::Nothing,
-        rewrite: Some(plan),
+        rewrite: Rewrite::EveryStage,
     },
     judge,
 };
@@ -59,28 +57,6 @@ fn judge(ctx: &Context<'_>) -> Judged {
         Finding::Bad(r)
     };
     Judged::with(finding, ds)
-}
-
-/// Every success stage the family sends, in order, for one task: a receiver that crashes on
-/// `text` (its track list is empty) fails here, not only as a stage rule.
-fn plan(s: &mut LoadedScenario, f: &PlanFor<'_>) {
-    if f.family.stages.len() < 2 {
-        return;
-    }
-    let steps = f
-        .family
-        .stages
-        .iter()
-        .map(|stage| {
-            let mut d = DeliverStep::new(
-                Template::from_name(stage.name).unwrap_or(Template::Success),
-                "done",
-            );
-            d.expect = Some(ok());
-            d
-        })
-        .collect();
-    one_step_each(s, steps);
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `async-processing`: a video that downloads slowly does not hold up the answer.
 
 use super::judge::{Context, Finding, Judged, before_judging, what};
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 use crate::duration::Dur;
 use crate::wire::describe;
 
@@ -21,7 +21,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::SlowMedia,
         needs: Needs::Media,
-        rewrite: None,
+        rewrite: Rewrite::Nothing,
     },
     judge,
 };

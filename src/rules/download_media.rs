@@ -2,7 +2,7 @@
 //! callback's media promptly.
 
 use super::judge::{Context, Finding, Judged, before_judging};
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 
 pub const ID: &str = "download-media";
 
@@ -20,7 +20,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::WellFormed,
         needs: Needs::Media,
-        rewrite: None,
+        rewrite: Rewrite::Nothing,
     },
     judge,
 };

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::judge::{Context, Finding, Judged};
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 use crate::duration::{Dur, human};
 
 pub const ID: &str = "fast-ack";
@@ -22,7 +22,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::WellFormed,
         needs: Needs::Nothing,
-        rewrite: None,
+        rewrite: Rewrite::Nothing,
     },
     judge,
 };

@@ -1,7 +1,7 @@
 //! `idempotent-concurrent`: copies of one callback released at the same instant are processed once.
 
 use super::judge::{Context, Finding, Judged, OBSERVE_HINT, first_and_more, normalized};
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 
 pub const ID: &str = "idempotent-concurrent";
 
@@ -19,7 +19,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::WellFormed,
         needs: Needs::Nothing,
-        rewrite: None,
+        rewrite: Rewrite::Nothing,
     },
     judge,
 };

@@ -1,7 +1,7 @@
 //! `idempotent-duplicate`: a callback delivered again changes nothing.
 
 use super::judge::{Context, Finding, Judged, OBSERVE_HINT, first_and_more, not_200};
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 
 pub const ID: &str = "idempotent-duplicate";
 
@@ -19,7 +19,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::WellFormed,
         needs: Needs::Nothing,
-        rewrite: None,
+        rewrite: Rewrite::Nothing,
     },
     judge,
 };

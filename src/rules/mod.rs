@@ -12,12 +12,12 @@ mod fast_ack;
 mod idempotent_concurrent;
 mod idempotent_duplicate;
 mod judge;
+mod plan;
 mod record_failure;
 mod reject_invalid;
 mod reject_malformed;
 mod stages_not_duplicates;
 mod stale_stage;
-pub mod suite;
 mod survive_bad_input;
 #[cfg(test)]
 mod testkit;
@@ -28,7 +28,8 @@ use serde::Serialize;
 
 pub use crate::wire::{describe, took};
 pub use judge::{Context, Finding, Judged, Setup};
-pub use suite::{Needs, Phase, Plan, PlanFor};
+pub use plan::{Needs, Phase, Plan, PlanFor, Rewrite};
+pub use verify_source::{SIGNATURE_VARIANTS, TOKEN_VARIANTS};
 
 use crate::outcome::{Delivery, Observation};
 
@@ -205,10 +206,18 @@ pub fn normalize(id: &str) -> String {
 /// `unknown rule `x`; did you mean `y`? rules: ...`, for every place that takes a rule id.
 pub fn unknown_rule_message(id: &str) -> String {
     let ids: Vec<_> = ids().collect();
-    let hint = crate::scenario::diagnostic::did_you_mean(&normalize(id), &ids)
+    let hint = crate::wire::words::did_you_mean(&normalize(id), &ids)
         .map(|m| format!("did you mean `{m}`? "))
         .unwrap_or_default();
     format!("no rule `{id}`; {hint}rules: {}", ids.join(", "))
+}
+
+/// The must rules whose verdict is inconclusive: nothing shows whether they hold.
+pub fn unverified_must(rules: &[RuleResult]) -> Vec<&RuleResult> {
+    rules
+        .iter()
+        .filter(|r| r.level == Level::Must && r.verdict == Verdict::Inconclusive)
+        .collect()
 }
 
 /// Judges every rule in `only` (all when empty), in catalogue order.

@@ -1,7 +1,7 @@
 //! `record-failure`: a failure callback leaves a trace: the task is recorded as failed.
 
 use super::judge::{Context, Finding, Judged, first_and_more, not_200};
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 use crate::outcome::Observation;
 
 pub const ID: &str = "record-failure";
@@ -20,7 +20,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::WellFormed,
         needs: Needs::Nothing,
-        rewrite: None,
+        rewrite: Rewrite::Nothing,
     },
     judge,
 };

@@ -1,9 +1,7 @@
 //! `reject-invalid`: JSON that lacks required fields, or has them with the wrong type, gets a 4xx.
 
 use super::judge::{Context, Judged, answered_4xx};
-use super::suite::PlanFor;
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
-use crate::scenario::{LoadedScenario, Step};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 
 pub const ID: &str = "reject-invalid";
 
@@ -21,24 +19,11 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::BadInput,
         needs: Needs::Nothing,
-        rewrite: Some(plan),
+        rewrite: Rewrite::TaskIdWhereTheFamilyKeepsIt,
     },
     judge,
 };
 
 fn judge(ctx: &Context<'_>) -> Judged {
     answered_4xx(ctx, ID)
-}
-
-/// The body without the task id goes without it where this family keeps it.
-fn plan(s: &mut LoadedScenario, f: &PlanFor<'_>) {
-    for step in &mut s.scenario.steps {
-        if let Step::Deliver(d) = step {
-            for path in &mut d.remove {
-                if path == "data.task_id" {
-                    *path = f.family.task_id_path.to_string();
-                }
-            }
-        }
-    }
 }

@@ -1,7 +1,7 @@
 //! `reject-malformed`: a body that is not JSON (or is empty) gets a 4xx.
 
 use super::judge::{Context, Judged, answered_4xx};
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 
 pub const ID: &str = "reject-malformed";
 
@@ -19,7 +19,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::BadInput,
         needs: Needs::Nothing,
-        rewrite: None,
+        rewrite: Rewrite::Nothing,
     },
     judge,
 };

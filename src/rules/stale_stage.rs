@@ -3,7 +3,7 @@
 use super::judge::{
     Context, Finding, Judged, OBSERVE_HINT, before_judging, first_and_more, not_200,
 };
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 
 pub const ID: &str = "stale-stage";
 
@@ -21,7 +21,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::WellFormed,
         needs: Needs::Stages,
-        rewrite: None,
+        rewrite: Rewrite::Nothing,
     },
     judge,
 };

@@ -1,7 +1,7 @@
 //! `survive-bad-input`: after all the bad input, a well-formed callback is still answered.
 
 use super::judge::{Context, Finding, Judged, what};
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 use crate::wire::Input;
 use crate::wire::describe;
 
@@ -21,7 +21,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::AfterBadInput,
         needs: Needs::Nothing,
-        rewrite: None,
+        rewrite: Rewrite::Nothing,
     },
     judge,
 };

@@ -1,9 +1,7 @@
 //! `verify-source`: forged callbacks are refused and change nothing; the genuine one is accepted.
 
 use super::judge::{Context, Finding, Judged};
-use super::suite::PlanFor;
-use super::{Explain, Level, Needs, Phase, Plan, Rule};
-use crate::scenario::{LoadedScenario, Step};
+use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 use crate::wire::{Auth, describe};
 
 pub const ID: &str = "verify-source";
@@ -27,7 +25,7 @@ pub const RULE: Rule = Rule {
     plan: Plan {
         phase: Phase::WellFormed,
         needs: Needs::Auth,
-        rewrite: Some(plan),
+        rewrite: Rewrite::DeclaredAuthOnly,
     },
     judge,
 };
@@ -132,38 +130,4 @@ fn judge(ctx: &Context<'_>) -> Judged {
         deliveries: ds,
         observations,
     }
-}
-
-/// Keeps only the forged variants the run's auth declaration makes meaningful.
-fn plan(s: &mut LoadedScenario, f: &PlanFor<'_>) {
-    let dropped: Vec<Auth> = SIGNATURE_VARIANTS
-        .iter()
-        .filter(|_| !f.hmac)
-        .chain(TOKEN_VARIANTS.iter().filter(|_| !f.token))
-        .copied()
-        .collect();
-    // The tasks of the dropped deliveries, so their observations go too.
-    let gone: Vec<&str> = s
-        .scenario
-        .steps
-        .iter()
-        .filter_map(|st| match st {
-            Step::Deliver(d) if dropped.contains(&d.auth()) => Some(d.task_alias()),
-            _ => None,
-        })
-        .collect();
-    let keep: Vec<bool> = s
-        .scenario
-        .steps
-        .iter()
-        .map(|st| match st {
-            Step::Deliver(d) => !dropped.contains(&d.auth()),
-            Step::Observe(o) => !gone.contains(&o.observe.as_str()),
-            Step::Wait(_) => true,
-        })
-        .collect();
-    let mut k = keep.iter();
-    s.scenario.steps.retain(|_| *k.next().unwrap_or(&true));
-    let mut k = keep.iter();
-    s.step_lines.retain(|_| *k.next().unwrap_or(&true));
 }

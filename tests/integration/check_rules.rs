@@ -268,7 +268,7 @@ async fn a_receiver_whose_effects_cannot_be_seen_is_inconclusive_never_pass() {
         .respond_with(ResponseTemplate::new(200))
         .mount(&server)
         .await;
-    let only = "idempotent-duplicate,idempotent-concurrent,reject-malformed,verify-source";
+    let only = "idempotent-duplicate,idempotent-concurrent,reject-malformed";
     let (code, v, json) = check(&server.uri(), &["--only", only, "--settle", "100ms"]).await;
     assert_eq!(v["idempotent-duplicate"], "inconclusive");
     assert_eq!(v["idempotent-concurrent"], "inconclusive");
@@ -280,14 +280,44 @@ async fn a_receiver_whose_effects_cannot_be_seen_is_inconclusive_never_pass() {
         v["reject-malformed"], "warn",
         "accepting garbage is not a pass"
     );
-    assert_eq!(v["verify-source"], "skip");
-    assert!(reason(&json, "verify-source").contains("--hmac-key"));
     assert_eq!(
         code,
         exit::FAILED,
         "0 promises every must rule passed; unverified must rules fail the run"
     );
     assert_eq!(json["summary"]["rules"]["inconclusive"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_naming_a_rule_with_nothing_to_judge_is_a_usage_error_that_says_what_to_pass() {
+    let server = MockServer::start().await;
+    let cases = [
+        (vec!["--only", "verify-source"], "pass --hmac-key KEY"),
+        (
+            vec!["--only", "ack-success,stale-stage"],
+            "pass --family music",
+        ),
+        (
+            vec!["--only", "download-media", "--family", "lyrics"],
+            "its callbacks carry no media",
+        ),
+    ];
+    let uri = server.uri();
+    for (args, says) in cases {
+        let mut all = vec!["check", "--receiver", uri.as_str()];
+        all.extend(args.iter().copied());
+        let out = suno(&all).await;
+        assert_eq!(out.code, exit::USAGE, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+    }
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "nothing is sent"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

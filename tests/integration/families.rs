@@ -356,7 +356,7 @@ async fn the_reference_receiver_passes_every_rule_of_every_family() {
                 hmac: true,
                 token: true,
             };
-            let applies = suno_mock::rules::suite::applies(id, &all);
+            let applies = suno_mock::job::suite::applies(id, &all);
             assert!(
                 if applies {
                     v.starts_with("pass")
@@ -505,7 +505,7 @@ async fn verdicts_are_the_same_at_once_and_one_after_another() {
             let applies = flaw
                 .breaks()
                 .iter()
-                .any(|id| suno_mock::rules::suite::applies(id, &declared));
+                .any(|id| suno_mock::job::suite::applies(id, &declared));
             let slow_only = matches!(flaw, Flaw::SlowAck | Flaw::BlockingDownload);
             if !applies || (slow_only && f.id != "video") {
                 continue;

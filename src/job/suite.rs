@@ -1,11 +1,12 @@
 //! The conformance suite: the scenarios under `scenarios/contract/`, compiled into the binary,
-//! in the order they are reported, and how they are planned from what each rule declares (its
-//! phase, what it needs, its rewrite of its scenario). Nothing here names a rule.
+//! in the order they are reported, planned for a run from what each rule declares (its phase,
+//! what it needs, the rewrite of its scenario). Nothing here names a rule.
 
 use crate::family::Family;
+use crate::rules::{self, PlanFor, Rewrite, SIGNATURE_VARIANTS, TOKEN_VARIANTS};
 use crate::scenario::load::load_embedded;
-use crate::scenario::{DeliverStep, Expect, LoadedScenario, Step};
-use crate::wire::StatusMatch;
+use crate::scenario::{DeliverStep, Expect, LoadedScenario, Step, Template};
+use crate::wire::{Auth, StatusMatch};
 
 macro_rules! suite {
     ($($file:literal),* $(,)?) => {
@@ -42,78 +43,8 @@ fn rule_of(file: &str) -> &str {
     base.split_once('-').map_or(base, |(_, r)| r)
 }
 
-/// When a rule's scenario runs in `check`, earlier phases first, the scenarios of one phase at
-/// once: the well-formed callbacks; then the slow media of `async-processing` alone, because
-/// a receiver that downloads in its handler and serves one request at a time would make every
-/// callback beside it wait; then the bad input; then `survive-bad-input`, so a receiver that
-/// dies on bad input is still judged fairly on everything else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Phase {
-    WellFormed,
-    SlowMedia,
-    BadInput,
-    AfterBadInput,
-}
-
-/// What a rule needs from the family and the run to have anything to deliver.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Needs {
-    Nothing,
-    /// Several success stages per task (music's text, first, complete).
-    Stages,
-    /// Media URLs in the success body.
-    Media,
-    /// An auth declaration: `--hmac-key` or `--token-param`.
-    Auth,
-}
-
-impl Needs {
-    pub fn met(self, f: &PlanFor<'_>) -> bool {
-        match self {
-            Needs::Nothing => true,
-            Needs::Stages => f.family.staged(),
-            Needs::Media => f.family.has_media(),
-            Needs::Auth => f.hmac || f.token,
-        }
-    }
-
-    /// Why a rule that needs this has nothing to judge here, said after "has nothing to judge".
-    pub fn unmet(self, f: &PlanFor<'_>) -> String {
-        match self {
-            Needs::Stages => format!(
-                "in the {} family: it sends one callback per task (pass --family music, or another family with stages)",
-                f.family.id
-            ),
-            Needs::Media => format!(
-                "in the {} family: its callbacks carry no media",
-                f.family.id
-            ),
-            Needs::Auth => "without an auth declaration: pass --hmac-key KEY (the receiver verifies X-Webhook-Signature) or --token-param NAME (its URL carries a secret)".into(),
-            Needs::Nothing => String::new(),
-        }
-    }
-}
-
-/// What planning a rule's scenario depends on.
-#[derive(Debug, Clone, Copy)]
-pub struct PlanFor<'a> {
-    pub family: &'a Family,
-    pub hmac: bool,
-    pub token: bool,
-}
-
-/// How a rule's scenario is planned in `check`: data on the rule, read here.
-#[derive(Clone, Copy)]
-pub struct Plan {
-    pub phase: Phase,
-    pub needs: Needs,
-    /// Fits the scenario file to the family and the run (its failure codes, its stages, the
-    /// declared auth variants).
-    pub rewrite: Option<fn(&mut LoadedScenario, &PlanFor<'_>)>,
-}
-
-fn rule(id: &str) -> Option<&'static super::Rule> {
-    super::CATALOGUE.iter().find(|r| r.id == id)
+fn rule(id: &str) -> Option<&'static rules::Rule> {
+    rules::CATALOGUE.iter().find(|r| r.id == id)
 }
 
 /// The schedule `check` runs a plan on: phases by rule, each scenario's tasks in lanes;
@@ -146,7 +77,7 @@ pub fn applies(id: &str, f: &PlanFor<'_>) -> bool {
 /// The rules `check` judges on a scenario of their own for this run (the ones whose verdict it
 /// streams), in report order.
 pub fn scenario_rules(only: &[String], f: &PlanFor<'_>) -> Vec<&'static str> {
-    super::CATALOGUE
+    rules::CATALOGUE
         .iter()
         .filter(|r| !r.whole_run && (only.is_empty() || only.iter().any(|o| o == r.id)))
         .filter(|r| SUITE.iter().any(|(file, _)| rule_of(file) == r.id))
@@ -184,17 +115,15 @@ pub fn plan(only: &[String], f: &PlanFor<'static>) -> Result<Vec<LoadedScenario>
             .rule
             .as_deref()
             .and_then(rule)
-            .and_then(|r| r.plan.rewrite);
-        if let Some(rewrite) = rewrite {
-            rewrite(&mut s, f);
-        }
+            .map_or(Rewrite::Nothing, |r| r.plan.rewrite);
+        fit(rewrite, &mut s, f);
         out.push(s);
     }
     Ok(out)
 }
 
 /// An expectation of exactly 200, for the steps a rewrite makes.
-pub(super) fn ok() -> Expect {
+fn ok() -> Expect {
     Expect {
         status: Some(StatusMatch::Code(200)),
         ..Expect::default()
@@ -203,7 +132,7 @@ pub(super) fn ok() -> Expect {
 
 /// Replaces a scenario's steps with `steps`; the file's step lines stay where there are as
 /// many, the rest point at the first step.
-pub(super) fn one_step_each(s: &mut LoadedScenario, steps: Vec<DeliverStep>) {
+fn one_step_each(s: &mut LoadedScenario, steps: Vec<DeliverStep>) {
     let first = s.step_lines.first().copied().unwrap_or(0);
     s.step_lines = (0..steps.len())
         .map(|i| s.step_lines.get(i).copied().unwrap_or(first))
@@ -212,6 +141,121 @@ pub(super) fn one_step_each(s: &mut LoadedScenario, steps: Vec<DeliverStep>) {
         .into_iter()
         .map(|d| Step::Deliver(Box::new(d)))
         .collect();
+}
+
+/// Applies a rule's declared rewrite to its scenario.
+fn fit(rewrite: Rewrite, s: &mut LoadedScenario, f: &PlanFor<'_>) {
+    match rewrite {
+        Rewrite::Nothing => {}
+        Rewrite::EveryFailureCode => fit_every_failure_code(s, f),
+        Rewrite::EveryVariant => fit_every_variant(s, f),
+        Rewrite::EveryStage => fit_every_stage(s, f),
+        Rewrite::TaskIdWhereTheFamilyKeepsIt => fit_task_id_where_the_family_keeps_it(s, f),
+        Rewrite::DeclaredAuthOnly => fit_declared_auth_only(s, f),
+    }
+}
+
+/// A failure callback for every code the family documents, each answered 200.
+fn fit_every_failure_code(s: &mut LoadedScenario, f: &PlanFor<'_>) {
+    let steps = f
+        .family
+        .failure_codes
+        .iter()
+        .map(|c| {
+            let mut d = DeliverStep::new(Template::Failure, &format!("failed-{}", c.code));
+            d.code = Some(c.code);
+            d.expect = Some(ok());
+            d
+        })
+        .collect();
+    one_step_each(s, steps);
+}
+
+/// A delivery of every documented variant, each for a task of its own.
+fn fit_every_variant(s: &mut LoadedScenario, f: &PlanFor<'_>) {
+    let steps = f
+        .family
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let template = Template::from_name(v.stage).unwrap_or(Template::Success);
+            let mut d = DeliverStep::new(template, &format!("variant-{}", i + 1));
+            d.variant = Some(v.name.to_string());
+            d.expect = Some(ok());
+            d
+        })
+        .collect();
+    one_step_each(s, steps);
+}
+
+/// Every success stage the family sends, in order, for one task: a receiver that crashes on
+/// `text` (its track list is empty) fails here, not only as a stage rule.
+fn fit_every_stage(s: &mut LoadedScenario, f: &PlanFor<'_>) {
+    if f.family.stages.len() < 2 {
+        return;
+    }
+    let steps = f
+        .family
+        .stages
+        .iter()
+        .map(|stage| {
+            let mut d = DeliverStep::new(
+                Template::from_name(stage.name).unwrap_or(Template::Success),
+                "done",
+            );
+            d.expect = Some(ok());
+            d
+        })
+        .collect();
+    one_step_each(s, steps);
+}
+
+/// The body without the task id goes without it where this family keeps it.
+fn fit_task_id_where_the_family_keeps_it(s: &mut LoadedScenario, f: &PlanFor<'_>) {
+    for step in &mut s.scenario.steps {
+        if let Step::Deliver(d) = step {
+            for path in &mut d.remove {
+                if path == "data.task_id" {
+                    *path = f.family.task_id_path.to_string();
+                }
+            }
+        }
+    }
+}
+
+/// Keeps only the forged variants the run's auth declaration makes meaningful.
+fn fit_declared_auth_only(s: &mut LoadedScenario, f: &PlanFor<'_>) {
+    let dropped: Vec<Auth> = SIGNATURE_VARIANTS
+        .iter()
+        .filter(|_| !f.hmac)
+        .chain(TOKEN_VARIANTS.iter().filter(|_| !f.token))
+        .copied()
+        .collect();
+    // The tasks of the dropped deliveries, so their observations go too.
+    let gone: Vec<&str> = s
+        .scenario
+        .steps
+        .iter()
+        .filter_map(|st| match st {
+            Step::Deliver(d) if dropped.contains(&d.auth()) => Some(d.task_alias()),
+            _ => None,
+        })
+        .collect();
+    let keep: Vec<bool> = s
+        .scenario
+        .steps
+        .iter()
+        .map(|st| match st {
+            Step::Deliver(d) => !dropped.contains(&d.auth()),
+            Step::Observe(o) => !gone.contains(&o.observe.as_str()),
+            Step::Wait(_) => true,
+        })
+        .collect();
+    let mut k = keep.iter();
+    s.scenario.steps.retain(|_| *k.next().unwrap_or(&true));
+    let mut k = keep.iter();
+    s.step_lines.retain(|_| *k.next().unwrap_or(&true));
 }
 
 #[cfg(test)]

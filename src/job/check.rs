@@ -1,0 +1,141 @@
+//! The `check` job: the rules selected and checked against what the run can judge, the suite
+//! planned from each rule's declared needs, run on a session, judged whole at the end and
+//! scenario by scenario as it goes (the streaming judge), the family hint added.
+
+use std::time::Duration;
+
+use super::suite;
+use super::{Fatal, Session};
+use crate::exit;
+use crate::outcome::{RunOutcome, ScenarioOutcome};
+use crate::rules::{self, PlanFor, Rule, RuleResult, Setup};
+
+/// `check` stops sending once this many attempts went unanswered past the deadline while not
+/// one had an answer: two, so a single lost connection never cuts a run short.
+pub const GIVE_UP_AFTER: usize = 2;
+
+/// What a `check` run judges and how.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The selected rule ids in the catalogue's spelling; empty: every rule.
+    pub only: Vec<String>,
+    pub fast_ack_p95: Duration,
+    /// The suite's scenarios one after another instead of phase by phase.
+    pub sequential: bool,
+}
+
+impl CheckOptions {
+    /// Checks `only` as the user typed it: every id known, and every one with something to
+    /// judge in a run declared as `declared` (otherwise it would run nothing and exit 0 as if
+    /// it had checked).
+    pub fn new(
+        only: &[String],
+        fast_ack_p95: Duration,
+        sequential: bool,
+        declared: &PlanFor<'_>,
+    ) -> Result<CheckOptions, Fatal> {
+        let usage = |m: String| Fatal(exit::USAGE, m);
+        let mut ids = Vec::new();
+        for o in only {
+            let r = rules::find(o)
+                .ok_or_else(|| usage(format!("--only: {}", rules::unknown_rule_message(o))))?;
+            if !r.plan.needs.met(declared) {
+                return Err(usage(format!(
+                    "--only {}: it has nothing to judge {}",
+                    r.id,
+                    r.plan.needs.unmet(declared)
+                )));
+            }
+            ids.push(r.id.to_string());
+        }
+        Ok(CheckOptions {
+            only: ids,
+            fast_ack_p95,
+            sequential,
+        })
+    }
+
+    fn selects(&self, id: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|o| o == id)
+    }
+
+    /// The selected rules, in catalogue (report) order.
+    pub fn rules(&self) -> impl Iterator<Item = &'static Rule> + '_ {
+        rules::CATALOGUE.iter().filter(|r| self.selects(r.id))
+    }
+}
+
+/// What planning the suite depends on, for a session.
+pub fn plan_for(s: &Session) -> PlanFor<'static> {
+    PlanFor {
+        family: s.family,
+        hmac: s.engine.sender.signs(),
+        token: s.engine.cfg.token_param.is_some(),
+    }
+}
+
+/// How the run was set up, as rules need to know it.
+pub fn judging(s: &Session, opts: &CheckOptions) -> Setup {
+    Setup {
+        family: s.family,
+        hmac: s.engine.sender.signs(),
+        token: s.engine.cfg.token_param.is_some(),
+        probe: s.engine.observer.config().has_probe(),
+        deadline: s.engine.cfg.policy.timeout,
+        fast_ack_p95: opts.fast_ack_p95,
+        connections: s.engine.sender.connections(),
+    }
+}
+
+/// The rules whose verdicts are decided as their own scenario ends, in report order.
+pub fn streamed_rules(s: &Session, opts: &CheckOptions) -> Vec<&'static str> {
+    suite::scenario_rules(&opts.only, &plan_for(s))
+}
+
+/// Runs the suite on a session and judges every selected rule.
+pub async fn run_check(
+    s: &Session,
+    opts: &CheckOptions,
+) -> Result<(RunOutcome, Vec<RuleResult>), Fatal> {
+    let plan = suite::plan(&opts.only, &plan_for(s)).map_err(|m| Fatal(exit::HARNESS, m))?;
+    let mut run = s
+        .engine
+        .run_scheduled(&plan, &suite::schedule(&plan, opts.sequential))
+        .await
+        .map_err(|e| Fatal(exit::HARNESS, s.secrets.redact(&e.to_string())))?;
+    if !run.interrupted && run.cut_short.is_none() {
+        run.hints.extend(s.engine.family_hint(s.family, &run).await);
+    }
+    let results = rules::judge_all(&judging(s, opts).context(&run), &opts.only);
+    Ok((run, results))
+}
+
+/// The streaming judge: given a scenario that has just ended, the verdict of the selected
+/// rule that rests on it alone, which is the one the final report gives (the rule reads
+/// nothing but its own scenario). Rules of the whole run wait for the end.
+pub fn streaming_judge(
+    s: &Session,
+    opts: &CheckOptions,
+) -> impl Fn(&ScenarioOutcome) -> Option<RuleResult> + Send + Sync + 'static {
+    let setup = judging(s, opts);
+    let opts = opts.clone();
+    let seed = s.engine.cfg.seed;
+    let receiver = s.engine.receiver_display();
+    let sender = s.engine.sender.clone();
+    move |outcome: &ScenarioOutcome| {
+        let rule = outcome.rule.as_deref().and_then(rules::find)?;
+        if rule.whole_run || !opts.selects(rule.id) {
+            return None;
+        }
+        let part = RunOutcome {
+            seed,
+            receiver: receiver.clone(),
+            duration_ms: 0.0,
+            interrupted: false,
+            cut_short: sender.gave_up().map(str::to_string),
+            hints: Vec::new(),
+            scenarios: vec![outcome.clone()],
+        };
+        Some(rule.result(&setup.context(&part)))
+    }
+}

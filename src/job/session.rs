@@ -1,0 +1,145 @@
+//! A running harness from [`Settings`]: the media host, the observer, the sender, the
+//! built-in receiver when asked for, Ctrl-C handling, and the secrets every report redacts.
+
+use tokio_util::sync::CancellationToken;
+
+use super::Fatal;
+use super::settings::{Limits, ReceiverTarget, SendSettings, Settings};
+use crate::artifacts::VideoHost;
+use crate::exit;
+use crate::family::Family;
+use crate::observe::Observer;
+use crate::receiver::{self, ReceiverConfig, RunningReceiver};
+use crate::report::Style;
+use crate::run::{Engine, RunConfig};
+use crate::secrets::Secrets;
+use crate::sender::{ClientOptions, Sender};
+
+pub struct Session {
+    pub engine: Engine,
+    /// The family the run delivers.
+    pub family: &'static Family,
+    pub secrets: Secrets,
+    pub style: Style,
+    /// The built-in receiver, when the settings asked for one.
+    pub _builtin: Option<RunningReceiver>,
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime, Fatal> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Fatal(
+                exit::HARNESS,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })
+}
+
+/// The emulated provider's client (loud when TLS is not verified), pressing no harder than
+/// `limits`.
+pub fn sender(send: &SendSettings, limits: Limits) -> Result<Sender, Fatal> {
+    if send.insecure {
+        crate::console::errln!(
+            "warning: --insecure: TLS certificates of the receiver are NOT verified"
+        );
+    }
+    Sender::new(&ClientOptions {
+        insecure: send.insecure,
+        hmac_key: send.hmac_key.clone(),
+        connect_timeout: Some(send.deadline()),
+        connections: limits.connections,
+        give_up_after: limits.give_up_after,
+    })
+    .map_err(|e| Fatal(exit::HARNESS, e))
+}
+
+impl Session {
+    /// Starts everything the settings describe.
+    pub async fn start(st: Settings) -> Result<Session, Fatal> {
+        let mut secrets = Secrets::default();
+        if let Some(k) = &st.send.hmac_key {
+            secrets.add(k);
+        }
+        let (receiver_url, builtin) = match &st.receiver {
+            ReceiverTarget::Url(u) => (u.clone(), None),
+            ReceiverTarget::Builtin => {
+                let cfg = ReceiverConfig {
+                    family: st.family,
+                    hmac_key: st.send.hmac_key.clone(),
+                    ..ReceiverConfig::default()
+                };
+                let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+                    .await
+                    .map_err(|e| Fatal(exit::HARNESS, e))?;
+                let url = url::Url::parse(&r.callback_url(&cfg))
+                    .map_err(|e| Fatal(exit::HARNESS, format!("built-in receiver URL: {e}")))?;
+                (url, Some(r))
+            }
+        };
+        if let Some(param) = &st.token_param {
+            match receiver_url.query_pairs().find(|(k, _)| k == param) {
+                Some((_, v)) => secrets.add(&v),
+                None => {
+                    return Err(Fatal(
+                        exit::USAGE,
+                        format!(
+                            "--token-param {param}: the receiver URL has no `{param}` query parameter to carry the token"
+                        ),
+                    ));
+                }
+            }
+        }
+        let host = VideoHost::start(st.artifact_listen, st.artifact_base_url.clone())
+            .await
+            .map_err(|e| Fatal(exit::HARNESS, e))?;
+        let mut observe = st.observe.clone();
+        if observe.probe_url.is_none()
+            && let Some(r) = &builtin
+        {
+            // The built-in receiver shows its state; use it so idempotency is observable.
+            observe.probe_url = Some(r.probe_url());
+        }
+        let sender = sender(&st.send, st.limits)?;
+        let observer = Observer::new(observe, host.clone(), sender.slots())
+            .map_err(|e| Fatal(exit::HARNESS, e))?;
+        let cancel = CancellationToken::new();
+        watch_ctrl_c(cancel.clone());
+        Ok(Session {
+            engine: Engine {
+                cfg: RunConfig {
+                    receiver: receiver_url,
+                    token_param: st.token_param.clone(),
+                    policy: st.send.policy.clone(),
+                    seed: st.seed,
+                },
+                sender,
+                host,
+                observer,
+                cancel,
+                pinned: Vec::new(),
+                events: None,
+            },
+            family: st.family,
+            secrets,
+            style: Style::detect(),
+            _builtin: builtin,
+        })
+    }
+}
+
+/// First Ctrl-C: stop sending, let attempts in flight finish, write the reports. Second: leave.
+pub fn watch_ctrl_c(cancel: CancellationToken) {
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            crate::console::errln!(
+                "interrupted: stopping, then writing the reports (Ctrl-C again to quit now)"
+            );
+            cancel.cancel();
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(exit::INTERRUPTED);
+            }
+        }
+    });
+}
