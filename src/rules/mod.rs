@@ -6,6 +6,8 @@ mod accept_json_charset;
 mod ack_deadline;
 mod ack_failure;
 mod ack_success;
+#[cfg(test)]
+mod answers_tests;
 mod async_processing;
 mod download_media;
 mod fast_ack;
