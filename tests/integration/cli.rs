@@ -5,16 +5,7 @@ use suno_mock::exit;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::{repo, scenario_file, suno};
-
-async fn receiver(status: u16) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(status))
-        .mount(&server)
-        .await;
-    server
-}
+use crate::harness::{answering, repo, scenario_file, suno};
 
 async fn bodies(server: &MockServer) -> Vec<Value> {
     server
@@ -47,7 +38,7 @@ async fn exit_0_when_every_expectation_holds() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn exit_1_when_an_expectation_fails_with_file_step_and_attempts() {
-    let server = receiver(500).await;
+    let server = answering(500).await;
     let out = suno(&[
         "run",
         &repo("scenarios/examples/failure-451.yaml"),
@@ -157,7 +148,7 @@ async fn exit_4_when_a_report_cannot_be_written() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn send_failure_delivers_the_documented_body() {
-    let server = receiver(200).await;
+    let server = answering(200).await;
     let out = suno(&[
         "send",
         "failure",
@@ -184,7 +175,7 @@ async fn send_failure_delivers_the_documented_body() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn send_success_points_at_a_downloadable_video_and_applies_set() {
-    let server = receiver(200).await;
+    let server = answering(200).await;
     let out = suno(&[
         "send",
         "success",
@@ -222,7 +213,7 @@ async fn send_success_points_at_a_downloadable_video_and_applies_set() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_copies_all_arrive_with_one_task_id() {
-    let server = receiver(200).await;
+    let server = answering(200).await;
     let out = suno(&[
         "send",
         "success",
@@ -244,7 +235,7 @@ async fn concurrent_copies_all_arrive_with_one_task_id() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_duplicate_scenario_sends_the_same_task_again() {
-    let server = receiver(200).await;
+    let server = answering(200).await;
     let out = suno(&[
         "run",
         &repo("scenarios/examples/duplicate.yaml"),
@@ -268,7 +259,7 @@ async fn a_duplicate_scenario_sends_the_same_task_again() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_same_seed_replays_the_same_task_ids() {
-    let server = receiver(200).await;
+    let server = answering(200).await;
     for _ in 0..2 {
         suno(&[
             "run",
@@ -282,7 +273,7 @@ async fn the_same_seed_replays_the_same_task_ids() {
     }
     let b = bodies(&server).await;
     assert_eq!(b[0]["data"]["task_id"], b[1]["data"]["task_id"]);
-    let other = receiver(200).await;
+    let other = answering(200).await;
     suno(&[
         "run",
         &repo("scenarios/examples/success.yaml"),
@@ -300,7 +291,7 @@ async fn the_same_seed_replays_the_same_task_ids() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn report_files_are_written_and_secrets_never_appear() {
-    let server = receiver(200).await;
+    let server = answering(200).await;
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("r.json").display().to_string();
     let xml = dir.path().join("r.xml").display().to_string();

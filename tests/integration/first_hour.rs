@@ -10,7 +10,7 @@ use suno_mock::wire::signing;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::{builtin_receiver, scenario_file, suno};
+use crate::harness::{answering, builtin_receiver, scenario_file, suno};
 
 /// A child process killed when the test ends, passed or failed.
 struct Reaped(std::process::Child);
@@ -20,15 +20,6 @@ impl Drop for Reaped {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-async fn answering(status: u16) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(status))
-        .mount(&server)
-        .await;
-    server
 }
 
 /// `check --only verify-source --hmac-key k` as JSON, against a receiver answering `status`.

@@ -128,3 +128,19 @@ pub fn sigint(child: &tokio::process::Child) -> std::time::Instant {
     assert!(status.success(), "kill -INT {pid} failed");
     sent
 }
+
+/// A wiremock receiver that answers every POST with `status`: the one helper the tests that
+/// need a plain receiver share.
+pub async fn answering(status: u16) -> wiremock::MockServer {
+    answering_with(wiremock::ResponseTemplate::new(status)).await
+}
+
+/// [`answering`] with a whole answer (a delay, a body).
+pub async fn answering_with(answer: wiremock::ResponseTemplate) -> wiremock::MockServer {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    server
+}

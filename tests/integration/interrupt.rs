@@ -5,19 +5,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use suno_mock::exit;
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
-use crate::harness::{scenario_file, sigint};
-
-async fn receiver() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(100)))
-        .mount(&server)
-        .await;
-    server
-}
+use crate::harness::{answering_with, scenario_file, sigint};
 
 /// Starts the binary, waits until the receiver has seen a callback, sends SIGINT, and returns
 /// the exit status and how long the binary took to stop after the signal.
@@ -59,7 +49,8 @@ async fn interrupt_out(args: &[&str], server: &MockServer) -> (i32, Duration, St
 
 #[tokio::test(flavor = "multi_thread")]
 async fn run_marks_unfinished_steps_and_writes_every_report() {
-    let server = receiver().await;
+    let server =
+        answering_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(100))).await;
     let dir = tempfile::tempdir().unwrap();
     let f = scenario_file(
         &dir,
@@ -100,7 +91,8 @@ async fn run_marks_unfinished_steps_and_writes_every_report() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn check_writes_its_reports_with_unfinished_rules_inconclusive() {
-    let server = receiver().await;
+    let server =
+        answering_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(100))).await;
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("c.json").display().to_string();
     let xml = dir.path().join("c.xml").display().to_string();
@@ -155,7 +147,8 @@ async fn check_writes_its_reports_with_unfinished_rules_inconclusive() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn load_prints_the_partial_result() {
-    let server = receiver().await;
+    let server =
+        answering_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(100))).await;
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("l.json").display().to_string();
     let (code, took) = interrupt(

@@ -10,12 +10,12 @@ use suno_mock::scenario::{Outcome, parse_serve_plan};
 
 use crate::mock_client::*;
 
-use crate::harness::builtin_receiver;
+use crate::harness::{answering, builtin_receiver};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn success_flow_create_callback_poll_download() {
     let (_api, base) = serve(fast()).await;
-    let rx = receiver().await;
+    let rx = answering(200).await;
     let (status, created) = create(&base, task_body(&format!("{}/cb", rx.uri()), "music-1")).await;
     assert_eq!(status, 200);
     assert_eq!(created["code"], 200);
@@ -51,7 +51,7 @@ async fn failure_flow_reports_the_code_in_callback_and_record() {
         ..fast()
     })
     .await;
-    let rx = receiver().await;
+    let rx = answering(200).await;
     let (_, created) = create(&base, task_body(&rx.uri(), "music-2")).await;
     let task_id = created["data"]["taskId"].as_str().unwrap().to_string();
     let rec = poll(&base, &task_id, None).await;
@@ -72,7 +72,7 @@ async fn duplicates_deliver_identical_copies() {
         ..fast()
     })
     .await;
-    let rx = receiver().await;
+    let rx = answering(200).await;
     let (_, created) = create(&base, task_body(&rx.uri(), "music-3")).await;
     let task_id = created["data"]["taskId"].as_str().unwrap().to_string();
     let attempts = attempts_for(&base, &task_id, 3).await;
@@ -135,7 +135,7 @@ async fn a_plan_drives_each_task() {
         ..fast()
     })
     .await;
-    let rx = receiver().await;
+    let rx = answering(200).await;
     let (_, first) = create(&base, task_body(&rx.uri(), "m-a")).await;
     let (_, second) = create(&base, task_body(&rx.uri(), "m-b")).await;
     let first = first["data"]["taskId"].as_str().unwrap().to_string();
@@ -231,7 +231,7 @@ async fn bad_requests_get_the_documented_codes() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn creates_cost_credits_and_a_create_the_balance_cannot_pay_is_refused() {
-    let server = receiver().await;
+    let server = answering(200).await;
     let cb = format!("{}/cb", server.uri());
     let (_api, base) = serve(ServeConfig {
         credits: 5,
@@ -258,7 +258,7 @@ async fn creates_cost_credits_and_a_create_the_balance_cannot_pay_is_refused() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn creates_beyond_the_rate_limit_are_refused_and_leave_nothing() {
-    let server = receiver().await;
+    let server = answering(200).await;
     let cb = format!("{}/cb", server.uri());
     let (_api, base) = serve(ServeConfig {
         rate_limit: Some((3, Duration::from_secs(60))),
@@ -451,7 +451,7 @@ async fn an_application_runs_its_whole_music_flow_offline() {
         suno_mock::artifacts::SAMPLE_JPEG
     );
     // A WAV of the first track: its callback, its record, a real WAV file.
-    let wav_rx = receiver().await;
+    let wav_rx = answering(200).await;
     let (status, v) = post_json(
         &base,
         "/api/v1/wav/generate",
@@ -506,7 +506,7 @@ async fn an_application_runs_its_whole_music_flow_offline() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_mock_task_list_names_each_family_and_record_info_stays_the_providers() {
-    let server = receiver().await;
+    let server = answering(200).await;
     let cb = format!("{}/cb", server.uri());
     let (_api, base) = serve(fast()).await;
     let (_, v) = create(&base, task_body(&cb, "fam")).await;
@@ -535,7 +535,7 @@ async fn the_mock_task_list_names_each_family_and_record_info_stays_the_provider
 
 #[tokio::test(flavor = "multi_thread")]
 async fn media_links_stop_serving_after_the_retention() {
-    let server = receiver().await;
+    let server = answering(200).await;
     let cb = format!("{}/cb", server.uri());
     for (retention, expected) in [(None, 200), (Some(Duration::from_millis(1)), 403)] {
         let (_api, base) = serve(ServeConfig {
@@ -554,7 +554,7 @@ async fn media_links_stop_serving_after_the_retention() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_one_callback_family_creates_calls_back_and_polls() {
-    let server = receiver().await;
+    let server = answering(200).await;
     let cb = format!("{}/cb", server.uri());
     let (_api, base) = serve(fast()).await;
     for family in suno_mock::family::CATALOGUE

@@ -5,8 +5,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use suno_mock::mock_api::{self, RunningApi, ServeConfig};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::harness::{policy, sender};
 
@@ -27,15 +25,6 @@ pub async fn serve(cfg: ServeConfig) -> (RunningApi, String) {
         .unwrap();
     let url = api.server.url();
     (api, url)
-}
-
-pub async fn receiver() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
-    server
 }
 
 /// GETs `url` with the test key and reads its JSON answer.

@@ -13,20 +13,10 @@ use suno_mock::receiver::ReceiverConfig;
 use suno_mock::record::{self, RecordConfig, RunningRecorder};
 use suno_mock::scenario::parse_serve_plan;
 use suno_mock::sender::{ClientOptions, Sender};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
-use crate::harness::{builtin_receiver, redact, suno};
+use crate::harness::{answering_with, builtin_receiver, redact, suno};
 use crate::mock_client::{fast, post_json};
-
-async fn capture() -> MockServer {
-    let s = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"status":"received"}"#))
-        .mount(&s)
-        .await;
-    s
-}
 
 async fn recorder(out: &Path, forward_to: Option<String>) -> RunningRecorder {
     record::start(
@@ -72,7 +62,9 @@ async fn bodies(s: &MockServer) -> Vec<Vec<u8>> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_recorded_session_replays_byte_for_byte_and_re_signed() {
-    let original = capture().await;
+    let original =
+        answering_with(ResponseTemplate::new(200).set_body_string(r#"{"status":"received"}"#))
+            .await;
     let out = tempfile::tempdir().unwrap();
     let rec = recorder(out.path(), Some(format!("{}/callback", original.uri()))).await;
     let callback = format!("{}/callback", rec.server.url());
@@ -134,7 +126,9 @@ async fn a_recorded_session_replays_byte_for_byte_and_re_signed() {
     let originals = bodies(&original).await;
     assert_eq!(originals.len(), 5);
     // Replay every file to a fresh server: the same bytes, signed afresh with the key.
-    let replay = capture().await;
+    let replay =
+        answering_with(ResponseTemplate::new(200).set_body_string(r#"{"status":"received"}"#))
+            .await;
     let dir = out.path().to_str().unwrap();
     let r = suno(&["run", dir, "--receiver", &replay.uri(), "--hmac-key", "k"]).await;
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
@@ -230,7 +224,9 @@ async fn bad_input_is_recorded_or_refused_and_never_crashes() {
     let raw_file = std::fs::read_to_string(out.path().join("unidentified-1.yaml")).unwrap();
     assert!(raw_file.contains("body_base64: \"/wB7gA==\""), "{raw_file}");
     // Replayed byte for byte, with a warning for the body no family documents.
-    let replay = capture().await;
+    let replay =
+        answering_with(ResponseTemplate::new(200).set_body_string(r#"{"status":"received"}"#))
+            .await;
     let r = suno(&[
         "run",
         out.path().to_str().unwrap(),

@@ -12,7 +12,7 @@ use suno_mock::scenario::{ServePlan, parse_serve_plan};
 
 use crate::mock_client::*;
 
-use crate::harness::builtin_receiver;
+use crate::harness::{answering, builtin_receiver};
 
 fn plan(text: &str) -> ServePlan {
     let (plan, warnings) = parse_serve_plan("plan.yaml", text).unwrap();
@@ -58,7 +58,7 @@ async fn a_music_task_fails_after_first_with_the_planned_code() {
         ..fast()
     })
     .await;
-    let rx = receiver().await;
+    let rx = answering(200).await;
     let (status, v) = post_json(&base, "/api/v1/generate", &music_body(&rx.uri())).await;
     assert_eq!(status, 200, "{v}");
     let task = v["data"]["taskId"].as_str().unwrap().to_string();
@@ -143,7 +143,7 @@ async fn plan_entries_drive_the_tasks_of_their_own_family_in_order() {
         ..fast()
     })
     .await;
-    let rx = receiver().await;
+    let rx = answering(200).await;
     // Music first: the plan has no music entry, so the flags (success) apply.
     let (_, v) = post_json(&base, "/api/v1/generate", &music_body(&rx.uri())).await;
     let music = v["data"]["taskId"].as_str().unwrap().to_string();
@@ -195,7 +195,7 @@ fn operation_body(path: &str, callback: &str) -> Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_music_operation_creates_calls_back_and_polls() {
     let (_api, base) = serve(fast()).await;
-    let rx = receiver().await;
+    let rx = answering(200).await;
     for op in OPERATIONS {
         let (status, v) = post_json(&base, op.path, &operation_body(op.path, &rx.uri())).await;
         assert_eq!(status, 200, "{}: {v}", op.path);
@@ -285,7 +285,7 @@ async fn a_failed_operation_says_so_in_its_own_words() {
         ..fast()
     })
     .await;
-    let rx = receiver().await;
+    let rx = answering(200).await;
     for (path, msg) in [
         ("/api/v1/generate/extend", "Music extension failed"),
         ("/api/v1/generate/upload-cover", "Audio covering failed"),
