@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::diagnostic::{Diagnostic, did_you_mean};
 use super::model::*;
-use super::walker::{Walker, field_node, load};
+use super::walker::{Fields, Walker, field_node, load};
 use super::yaml::{Node, Value};
 use crate::wire::json_path;
 use crate::wire::status::valid_code;
@@ -270,199 +270,33 @@ impl Walker<'_> {
         }
     }
 
+    /// A deliver step: each part read by its own function below, in the order their
+    /// diagnostics are reported, then the checks that need several parts at once.
     fn deliver(&mut self, node: &Node) -> Option<DeliverStep> {
         let f = self.fields(node, "a deliver step", DELIVER_KEYS)?;
         let template_node = f.get("deliver")?;
-        // A name no family knows gets the family's own list and a did-you-mean; a stage of
-        // another family says which family has which.
-        let mut names = self.family.stage_names();
-        names.push("custom");
-        let chosen = match Template::from_name(&template_node.scalar_text()) {
-            Some(t) => Some(t),
-            None => self
-                .choice(template_node, "template", &names)
-                .as_deref()
-                .and_then(Template::from_name),
-        };
-        let template = chosen
-            .and_then(|t| match t.resolve(self.family) {
-                Ok(_) => Some(t),
-                Err(m) => {
-                    self.error(
-                        template_node,
-                        m,
-                        "use one of the family's deliveries, or set `family:` to the family this scenario is for",
-                    );
-                    None
-                }
-            });
-        let variant = f.get("variant").and_then(|n| {
-            let stage = template.and_then(|t| match t.resolve(self.family) {
-                Ok(Resolved::Stage(s)) => Some(s.name),
-                _ => None,
-            })?;
-            let names: Vec<&str> = self
-                .family
-                .variants
-                .iter()
-                .filter(|v| v.stage == stage)
-                .map(|v| v.name)
-                .collect();
-            if names.is_empty() {
-                self.error(
-                    n,
-                    format!(
-                        "the {} family documents no variant of its `{stage}` stage",
-                        self.family.id
-                    ),
-                    "remove `variant:`",
-                );
-                return None;
-            }
-            self.choice(n, "variant", &names)
-        });
+        let template = self.template(template_node);
+        let variant = f.get("variant").and_then(|n| self.variant(n, template));
         let task = f.get("task").map(|n| n.scalar_text());
-        let code = f.get("code").and_then(|n| match n.value {
-            Value::Int(i) => Some(i),
-            _ => {
-                self.error(
-                    n,
-                    format!("`code` must be an integer, found {}", n.kind()),
-                    "for a string `code` (bad input), use `set: { code: \"500\" }`",
-                );
-                None
-            }
-        });
-        if let (Some(Template::Failure | Template::Error), Some(c), Some(n)) =
-            (template, code, f.get("code"))
-        {
-            match self.family.check_failure_code(c) {
-                Err(m) => self.error(n, m, "write `deliver: success`, or a documented code"),
-                Ok(Some(m)) => self.warn(
-                    n,
-                    m,
-                    "`suno-mock rules --family ID` lists the documented codes",
-                ),
-                Ok(None) => {}
-            }
-        }
+        let code = self.code(&f, template);
         let msg = f.get("msg").and_then(|n| self.string(n, "`msg`"));
-        let mut set = serde_json::Map::new();
-        if let Some(n) = f.get("set") {
-            match &n.value {
-                Value::Map(entries) => {
-                    for (k, v) in entries {
-                        let path = k.scalar_text();
-                        if let Err(e) = json_path::parse(&path) {
-                            self.error(
-                                k,
-                                format!("`set` path `{path}`: {e}"),
-                                "write a path like `data.extra` or `$.code`",
-                            );
-                        }
-                        set.insert(path, v.to_json());
-                    }
-                }
-                _ => self.error(
-                    n,
-                    format!(
-                        "`set` must be a mapping of JSON path to value, found {}",
-                        n.kind()
-                    ),
-                    "write it like `set: { data.extra: 1 }`",
-                ),
-            }
-        }
+        let set = f.get("set").map(|n| self.set(n)).unwrap_or_default();
         let remove = f
             .get("remove")
-            .and_then(|n| {
-                let list = self.string_list(n, "a `remove` path")?;
-                for p in &list {
-                    if let Err(e) = json_path::parse(p) {
-                        self.error(
-                            n,
-                            format!("`remove` path `{p}`: {e}"),
-                            "write a path like `data.task_id`",
-                        );
-                    }
-                }
-                Some(list)
-            })
+            .and_then(|n| self.remove(n))
             .unwrap_or_default();
         let json = f.get("json").map(Node::to_json);
         let body = f.get("body").and_then(|n| self.string(n, "`body`"));
-        let body_base64 = f.get("body_base64").and_then(|n| {
-            use base64::Engine as _;
-            let text = self.string(n, "`body_base64`")?;
-            match base64::engine::general_purpose::STANDARD.decode(text.trim()) {
-                Ok(_) => Some(text),
-                Err(e) => {
-                    self.error(n, format!("`body_base64` is not base64: {e}"), "");
-                    None
-                }
-            }
-        });
-        let mut headers = BTreeMap::new();
-        if let Some(n) = f.get("headers") {
-            match &n.value {
-                Value::Map(entries) => {
-                    for (k, v) in entries {
-                        let name = k.scalar_text();
-                        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
-                            self.error(
-                                k,
-                                format!("`{name}` is not a valid header name"),
-                                "use letters, digits and `-`",
-                            );
-                        }
-                        let value = match &v.value {
-                            Value::Str(s) => s.clone(),
-                            Value::Int(_) | Value::Float(_) | Value::Bool(_) => v.scalar_text(),
-                            _ => {
-                                self.error(
-                                    v,
-                                    format!(
-                                        "header `{name}` must have a text value, found {}",
-                                        v.kind()
-                                    ),
-                                    "quote the value",
-                                );
-                                continue;
-                            }
-                        };
-                        if reqwest::header::HeaderValue::from_str(&value).is_err() {
-                            self.error(
-                                v,
-                                format!("the value of header `{name}` cannot be sent in a header"),
-                                "use printable ASCII",
-                            );
-                        }
-                        headers.insert(name, value);
-                    }
-                }
-                _ => self.error(
-                    n,
-                    format!("`headers` must be a mapping, found {}", n.kind()),
-                    "write it like `headers: { X-Extra: yes }`",
-                ),
-            }
-        }
+        let body_base64 = f.get("body_base64").and_then(|n| self.body_base64(n));
+        let headers = f
+            .get("headers")
+            .map(|n| self.headers(n))
+            .unwrap_or_default();
         let remove_headers = f
             .get("remove_headers")
             .and_then(|n| self.string_list(n, "a header name"))
             .unwrap_or_default();
-        let copies = f.get("copies").and_then(|n| {
-            let c = self.uint(n, "`copies`", MAX_COPIES)?;
-            if c == 0 {
-                self.error(
-                    n,
-                    "`copies` is 0; nothing would be delivered",
-                    "use 1 or more",
-                );
-                return None;
-            }
-            Some(c)
-        });
+        let copies = f.get("copies").and_then(|n| self.copies(n));
         let concurrent = f
             .get("concurrent")
             .and_then(|n| self.boolean(n, "`concurrent`"))
@@ -560,6 +394,208 @@ impl Walker<'_> {
             sender,
             expect,
         })
+    }
+
+    /// `deliver:`, a template the family knows.
+    fn template(&mut self, template_node: &Node) -> Option<Template> {
+        // A name no family knows gets the family's own list and a did-you-mean; a stage of
+        // another family says which family has which.
+        let mut names = self.family.stage_names();
+        names.push("custom");
+        let chosen = match Template::from_name(&template_node.scalar_text()) {
+            Some(t) => Some(t),
+            None => self
+                .choice(template_node, "template", &names)
+                .as_deref()
+                .and_then(Template::from_name),
+        };
+        chosen
+            .and_then(|t| match t.resolve(self.family) {
+                Ok(_) => Some(t),
+                Err(m) => {
+                    self.error(
+                        template_node,
+                        m,
+                        "use one of the family's deliveries, or set `family:` to the family this scenario is for",
+                    );
+                    None
+                }
+            })
+    }
+
+    /// `variant:`, one the family documents for the template's stage.
+    fn variant(&mut self, n: &Node, template: Option<Template>) -> Option<String> {
+        let stage = template.and_then(|t| match t.resolve(self.family) {
+            Ok(Resolved::Stage(s)) => Some(s.name),
+            _ => None,
+        })?;
+        let names: Vec<&str> = self
+            .family
+            .variants
+            .iter()
+            .filter(|v| v.stage == stage)
+            .map(|v| v.name)
+            .collect();
+        if names.is_empty() {
+            self.error(
+                n,
+                format!(
+                    "the {} family documents no variant of its `{stage}` stage",
+                    self.family.id
+                ),
+                "remove `variant:`",
+            );
+            return None;
+        }
+        self.choice(n, "variant", &names)
+    }
+
+    /// `code:`, an integer, checked against the family's failure codes for a failure.
+    fn code(&mut self, f: &Fields<'_>, template: Option<Template>) -> Option<i64> {
+        let code = f.get("code").and_then(|n| match n.value {
+            Value::Int(i) => Some(i),
+            _ => {
+                self.error(
+                    n,
+                    format!("`code` must be an integer, found {}", n.kind()),
+                    "for a string `code` (bad input), use `set: { code: \"500\" }`",
+                );
+                None
+            }
+        });
+        if let (Some(Template::Failure | Template::Error), Some(c), Some(n)) =
+            (template, code, f.get("code"))
+        {
+            match self.family.check_failure_code(c) {
+                Err(m) => self.error(n, m, "write `deliver: success`, or a documented code"),
+                Ok(Some(m)) => self.warn(
+                    n,
+                    m,
+                    "`suno-mock rules --family ID` lists the documented codes",
+                ),
+                Ok(None) => {}
+            }
+        }
+        code
+    }
+
+    /// `set:`, JSON paths to values.
+    fn set(&mut self, n: &Node) -> serde_json::Map<String, serde_json::Value> {
+        let mut set = serde_json::Map::new();
+        match &n.value {
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    let path = k.scalar_text();
+                    if let Err(e) = json_path::parse(&path) {
+                        self.error(
+                            k,
+                            format!("`set` path `{path}`: {e}"),
+                            "write a path like `data.extra` or `$.code`",
+                        );
+                    }
+                    set.insert(path, v.to_json());
+                }
+            }
+            _ => self.error(
+                n,
+                format!(
+                    "`set` must be a mapping of JSON path to value, found {}",
+                    n.kind()
+                ),
+                "write it like `set: { data.extra: 1 }`",
+            ),
+        }
+        set
+    }
+
+    /// `remove:`, JSON paths.
+    fn remove(&mut self, n: &Node) -> Option<Vec<String>> {
+        let list = self.string_list(n, "a `remove` path")?;
+        for p in &list {
+            if let Err(e) = json_path::parse(p) {
+                self.error(
+                    n,
+                    format!("`remove` path `{p}`: {e}"),
+                    "write a path like `data.task_id`",
+                );
+            }
+        }
+        Some(list)
+    }
+
+    /// `body_base64:`, bytes that are base64.
+    fn body_base64(&mut self, n: &Node) -> Option<String> {
+        use base64::Engine as _;
+        let text = self.string(n, "`body_base64`")?;
+        match base64::engine::general_purpose::STANDARD.decode(text.trim()) {
+            Ok(_) => Some(text),
+            Err(e) => {
+                self.error(n, format!("`body_base64` is not base64: {e}"), "");
+                None
+            }
+        }
+    }
+
+    /// `headers:`, names and values that can be sent.
+    fn headers(&mut self, n: &Node) -> BTreeMap<String, String> {
+        let mut headers = BTreeMap::new();
+        match &n.value {
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    let name = k.scalar_text();
+                    if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                        self.error(
+                            k,
+                            format!("`{name}` is not a valid header name"),
+                            "use letters, digits and `-`",
+                        );
+                    }
+                    let value = match &v.value {
+                        Value::Str(s) => s.clone(),
+                        Value::Int(_) | Value::Float(_) | Value::Bool(_) => v.scalar_text(),
+                        _ => {
+                            self.error(
+                                v,
+                                format!(
+                                    "header `{name}` must have a text value, found {}",
+                                    v.kind()
+                                ),
+                                "quote the value",
+                            );
+                            continue;
+                        }
+                    };
+                    if reqwest::header::HeaderValue::from_str(&value).is_err() {
+                        self.error(
+                            v,
+                            format!("the value of header `{name}` cannot be sent in a header"),
+                            "use printable ASCII",
+                        );
+                    }
+                    headers.insert(name, value);
+                }
+            }
+            _ => self.error(
+                n,
+                format!("`headers` must be a mapping, found {}", n.kind()),
+                "write it like `headers: { X-Extra: yes }`",
+            ),
+        }
+        headers
+    }
+
+    /// `copies:`, at least one.
+    fn copies(&mut self, n: &Node) -> Option<u32> {
+        let c = self.uint(n, "`copies`", MAX_COPIES)?;
+        if c == 0 {
+            self.error(
+                n,
+                "`copies` is 0; nothing would be delivered",
+                "use 1 or more",
+            );
+            return None;
+        }
+        Some(c)
     }
 
     fn expect(&mut self, node: &Node) -> Option<Expect> {
