@@ -236,62 +236,19 @@ fn finish(st: &mut Stats, job: &Job, last_stage: u8, class: Option<ErrorClass>, 
     }
 }
 
+/// One attempt of one job: wait for its time, send, account for the answer, and schedule
+/// what follows (a duplicate, a retry, the next stage).
 async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job) {
-    if job.intended > Instant::now() {
-        tokio::select! {
-            () = tokio::time::sleep_until(job.intended.into()) => {}
-            () = sh.cancel.cancelled() => {
-                // Not sent: put it back so the final accounting sees it.
-                sh.later(job, Duration::ZERO);
-                return;
-            }
-        }
+    if !due(sh, job).await {
+        return;
     }
     let last_stage = sh.last_stage();
     // The final callback is the one duplicated: a stage's copy is not what the provider repeats.
     let final_one = job.fate.failure || job.stage == last_stage;
     if job.copy == 1 && job.attempt == 1 && job.fate.duplicate && final_one {
-        let (delay, intended) = if job.fate.concurrent {
-            (Duration::ZERO, job.intended)
-        } else {
-            (DUPLICATE_GAP, job.intended + DUPLICATE_GAP)
-        };
-        sh.later(
-            Job {
-                copy: 2,
-                intended,
-                ..job
-            },
-            delay,
-        );
+        schedule_duplicate(sh, job);
     }
-    let cut = if job.fate.failure {
-        &sh.bodies.failure
-    } else {
-        &sh.bodies.stages[usize::from(job.stage)]
-    };
-    let body = BODY.with_borrow_mut(|buf| {
-        TASK_ID.with_borrow_mut(|id| {
-            fate::write_id(id, &sh.prefix, job.task);
-            cut.write(buf, id);
-        });
-        Bytes::copy_from_slice(buf)
-    });
-    // The id as text only where it is needed: signing and the record.
-    let task_id = if sh.cfg.hmac_key.is_some() || sh.record.is_some() {
-        fate::task_id(&sh.prefix, job.task)
-    } else {
-        String::new()
-    };
-    let mut headers = Vec::new();
-    if let Some(key) = &sh.cfg.hmac_key {
-        let ts = signing::unix_now();
-        headers.push((signing::TIMESTAMP_HEADER, ts.to_string()));
-        headers.push((
-            signing::SIGNATURE_HEADER,
-            signing::signature(key, &task_id, ts),
-        ));
-    }
+    let (body, task_id, headers) = request(sh, &job);
     let policy = &sh.cfg.policy;
     let answer = conn.post(body, &headers, policy.timeout).await;
     let latency = job.intended.elapsed();
@@ -327,21 +284,7 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
         }
         Some(c) => {
             job.ambiguous |= c.ambiguous();
-            if job.attempt <= policy.retries {
-                st.counts.retried += 1;
-                let delay = policy
-                    .delays()
-                    .nth(job.attempt as usize - 1)
-                    .unwrap_or_default();
-                sh.later(
-                    Job {
-                        attempt: job.attempt + 1,
-                        intended: Instant::now() + delay,
-                        last_error: Some(c),
-                        ..job
-                    },
-                    delay,
-                );
+            if retry(sh, st, job, c) {
                 (record_line("retry", Some(c)), false)
             } else {
                 finish(st, &job, last_stage, Some(c), sh.second());
@@ -370,6 +313,95 @@ async fn run_job(sh: &Arc<Shared>, conn: &mut Conn, st: &mut Stats, mut job: Job
     if let (Some(tx), Some(line)) = (&sh.record, line) {
         let _ = tx.send(line).await;
     }
+}
+
+/// Waits until the job's intended time; false (and the job put back, so the final
+/// accounting sees it) when the run is cancelled first.
+async fn due(sh: &Arc<Shared>, job: Job) -> bool {
+    if job.intended <= Instant::now() {
+        return true;
+    }
+    tokio::select! {
+        () = tokio::time::sleep_until(job.intended.into()) => true,
+        () = sh.cancel.cancelled() => {
+            sh.later(job, Duration::ZERO);
+            false
+        }
+    }
+}
+
+/// The job's second copy: at the same instant when the fate says concurrent, else a moment
+/// later.
+fn schedule_duplicate(sh: &Arc<Shared>, job: Job) {
+    let (delay, intended) = if job.fate.concurrent {
+        (Duration::ZERO, job.intended)
+    } else {
+        (DUPLICATE_GAP, job.intended + DUPLICATE_GAP)
+    };
+    sh.later(
+        Job {
+            copy: 2,
+            intended,
+            ..job
+        },
+        delay,
+    );
+}
+
+/// The body of the job's stage or failure, its task id as text where it is needed (signing,
+/// the record), and the signing headers.
+fn request(sh: &Shared, job: &Job) -> (Bytes, String, Vec<(&'static str, String)>) {
+    let cut = if job.fate.failure {
+        &sh.bodies.failure
+    } else {
+        &sh.bodies.stages[usize::from(job.stage)]
+    };
+    let body = BODY.with_borrow_mut(|buf| {
+        TASK_ID.with_borrow_mut(|id| {
+            fate::write_id(id, &sh.prefix, job.task);
+            cut.write(buf, id);
+        });
+        Bytes::copy_from_slice(buf)
+    });
+    let task_id = if sh.cfg.hmac_key.is_some() || sh.record.is_some() {
+        fate::task_id(&sh.prefix, job.task)
+    } else {
+        String::new()
+    };
+    let mut headers = Vec::new();
+    if let Some(key) = &sh.cfg.hmac_key {
+        let ts = signing::unix_now();
+        headers.push((signing::TIMESTAMP_HEADER, ts.to_string()));
+        headers.push((
+            signing::SIGNATURE_HEADER,
+            signing::signature(key, &task_id, ts),
+        ));
+    }
+    (body, task_id, headers)
+}
+
+/// Schedules the job's next attempt after a failed one, on the policy's delays; false when
+/// its retries are spent.
+fn retry(sh: &Arc<Shared>, st: &mut Stats, job: Job, c: ErrorClass) -> bool {
+    let policy = &sh.cfg.policy;
+    if job.attempt > policy.retries {
+        return false;
+    }
+    st.counts.retried += 1;
+    let delay = policy
+        .delays()
+        .nth(job.attempt as usize - 1)
+        .unwrap_or_default();
+    sh.later(
+        Job {
+            attempt: job.attempt + 1,
+            intended: Instant::now() + delay,
+            last_error: Some(c),
+            ..job
+        },
+        delay,
+    );
+    true
 }
 
 async fn worker(sh: Arc<Shared>, mut conn: Conn) -> Stats {
