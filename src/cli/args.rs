@@ -226,7 +226,8 @@ pub struct ObserveArgs {
     /// An observation counts once unchanged this long (downloads in progress keep it open).
     #[arg(long, default_value = "500ms", value_name = "DUR")]
     pub settle: Dur,
-    /// Longest wait for side effects to settle (and for a download, in download-video).
+    /// Longest wait for side effects to settle; download-media waits for a download at most
+    /// 10s of it.
     #[arg(long, default_value = "60s", value_name = "DUR")]
     pub max_wait: Dur,
 }
@@ -265,7 +266,7 @@ pub struct ReportArgs {
 pub struct ConnectionArgs {
     /// At most this many connections open to the receiver at once (callbacks and probes).
     /// The default takes a stock server with Python's listen backlog of 5 without one
-    /// dropped connection; copies released together hold as many as they are.
+    /// dropped connection; copies released together take their slots at once.
     #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub connections: u16,
 }
