@@ -1,8 +1,11 @@
 //! `ack-deadline`: every answer to a well-formed callback arrives within the deadline (15 s).
 
+use std::time::Duration;
+
 use super::judge::{Context, Finding, Judged, what};
 use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 use crate::duration::Dur;
+use crate::duration::human;
 use crate::wire::ErrorClass;
 use crate::wire::describe;
 
@@ -35,13 +38,17 @@ fn judge(ctx: &Context<'_>) -> Judged {
         ));
     }
     let attempts: usize = ds.iter().map(|d| d.attempts.len()).sum();
+    // Connecting counts: the provider's deadline covers it too. A connection that never
+    // came up within the deadline is as unanswered as an answer that never came.
+    let past = |a: &crate::outcome::Attempt| {
+        matches!(
+            a.error,
+            Some(ErrorClass::Timeout | ErrorClass::ConnectTimeout)
+        )
+    };
     let late: Vec<_> = ds
         .iter()
-        .filter(|d| {
-            d.attempts
-                .iter()
-                .any(|a| a.error == Some(ErrorClass::Timeout))
-        })
+        .filter(|d| d.attempts.iter().any(past))
         .cloned()
         .collect();
     let deadline = Dur(ctx.deadline);
@@ -54,10 +61,21 @@ fn judge(ctx: &Context<'_>) -> Judged {
             let a = d
                 .attempts
                 .iter()
-                .find(|a| a.error == Some(ErrorClass::Timeout))
+                .find(|a| past(a))
                 .unwrap_or(&d.attempts[0]);
+            // What the receiver controls, said apart from connecting (issue 19).
+            let connecting = match (a.error, a.connect_ms) {
+                (Some(ErrorClass::ConnectTimeout), _) => {
+                    "; it never connected: the receiver did not accept the connection (a full listen queue, a firewall)".to_string()
+                }
+                (_, Some(c)) if c >= 1000.0 => format!(
+                    "; {} of it went to connecting (the receiver's listen queue), not to its handler",
+                    human(Duration::from_secs_f64(c / 1000.0))
+                ),
+                _ => String::new(),
+            };
             Finding::Bad(format!(
-                "{} went unanswered past the {deadline} deadline: attempt {} {}{}",
+                "{} went unanswered past the {deadline} deadline: attempt {} {}{}{connecting}",
                 what(d),
                 a.number,
                 describe(a),
