@@ -47,7 +47,7 @@ async fn execute(a: &FuzzArgs) -> Result<i32, Fatal> {
     let e = &s.engine;
     e.reachable()
         .await
-        .map_err(|m| Fatal(exit::HARNESS, s.secrets.redact(&m)))?;
+        .map_err(|m| Fatal(exit::HARNESS, s.secrets.redact(&m.to_string())))?;
     let cfg = FuzzConfig {
         receiver: e.cfg.receiver.clone(),
         display: e.receiver_display(),

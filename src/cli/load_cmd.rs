@@ -114,7 +114,7 @@ async fn execute(a: &LoadArgs) -> Result<i32, Fatal> {
     let e = &s.engine;
     e.reachable()
         .await
-        .map_err(|m| Fatal(exit::HARNESS, s.secrets.redact(&m)))?;
+        .map_err(|m| Fatal(exit::HARNESS, s.secrets.redact(&m.to_string())))?;
     let tasks = match (a.tasks, a.duration) {
         (None, None) => Some(1000),
         (t, _) => t,

@@ -103,7 +103,7 @@ impl Session {
         }
         let sender = sender(&st.send, st.limits)?;
         let observer = Observer::new(observe, host.clone(), sender.slots())
-            .map_err(|e| Fatal(exit::HARNESS, e))?;
+            .map_err(|e| Fatal(exit::HARNESS, e.to_string()))?;
         let cancel = CancellationToken::new();
         watch_ctrl_c(cancel.clone());
         Ok(Session {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::artifacts::VideoHost;
 use crate::outcome::Observation;
 
-pub use probe::{run_command_probe, run_http_probe, shell_quote};
+pub use probe::{ObserveError, run_command_probe, run_http_probe, shell_quote};
 
 #[derive(Debug, Clone)]
 pub struct ObserveConfig {
@@ -54,12 +54,12 @@ impl Observer {
         cfg: ObserveConfig,
         host: VideoHost,
         slots: Option<std::sync::Arc<tokio::sync::Semaphore>>,
-    ) -> Result<Observer, String> {
+    ) -> Result<Observer, ObserveError> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(5))
             .build()
-            .map_err(|e| format!("cannot set up the probe client: {e}"))?;
+            .map_err(|e| ObserveError::Client(e.to_string()))?;
         Ok(Observer {
             cfg,
             host,
@@ -73,13 +73,17 @@ impl Observer {
     }
 
     /// One look at every source, now.
-    pub async fn snapshot(&self, task: &str, task_id: &str) -> Result<Observation, String> {
+    pub async fn snapshot(&self, task: &str, task_id: &str) -> Result<Observation, ObserveError> {
         Ok(self.look(task, task_id).await?.0)
     }
 
     /// [`Observer::snapshot`], and how long it waited for a connection slot: the harness's
     /// own queue, which no wait for the receiver's side effects may be charged with.
-    async fn look(&self, task: &str, task_id: &str) -> Result<(Observation, Duration), String> {
+    async fn look(
+        &self,
+        task: &str,
+        task_id: &str,
+    ) -> Result<(Observation, Duration), ObserveError> {
         let mut queued = Duration::ZERO;
         let probe_http = match &self.cfg.probe_url {
             Some(t) => {
@@ -112,7 +116,7 @@ impl Observer {
 
     /// One look at a task that nothing has been sent for: it has no side effects under way,
     /// so this look is its settled state.
-    pub async fn at_rest(&self, task: &str, task_id: &str) -> Result<Observation, String> {
+    pub async fn at_rest(&self, task: &str, task_id: &str) -> Result<Observation, ObserveError> {
         let mut o = self.snapshot(task, task_id).await?;
         o.settled = true;
         Ok(o)
@@ -126,7 +130,7 @@ impl Observer {
         task: &str,
         task_id: &str,
         until_downloaded: Option<Duration>,
-    ) -> Result<Observation, String> {
+    ) -> Result<Observation, ObserveError> {
         let start = Instant::now();
         let poll =
             (self.cfg.settle / 10).clamp(Duration::from_millis(10), Duration::from_millis(100));

@@ -5,6 +5,24 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 const PROBE_CAP: usize = 256 * 1024;
+
+/// Why an observation could not be taken: the harness could not look, which is not a finding
+/// about the receiver.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ObserveError {
+    /// The probe URL gave no answer (or its body could not be read).
+    #[error("probe {url}: {reason}")]
+    Url { url: String, reason: String },
+    /// The probe command did not finish in time.
+    #[error("probe command did not finish within {}s: {command}", COMMAND_TIMEOUT.as_secs())]
+    CommandTimeout { command: String },
+    /// The probe command could not be started.
+    #[error("cannot run the probe command: {0}")]
+    Command(String),
+    /// The probe's HTTP client could not be set up.
+    #[error("cannot set up the probe client: {0}")]
+    Client(String),
+}
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Wraps `s` in single quotes for `sh`, so a task id can never become shell syntax.
@@ -18,22 +36,25 @@ pub async fn run_http_probe(
     client: &reqwest::Client,
     template: &str,
     task_id: &str,
-) -> Result<Value, String> {
+) -> Result<Value, ObserveError> {
     let url = template.replace(
         "{task_id}",
         &url::form_urlencoded::byte_serialize(task_id.as_bytes()).collect::<String>(),
     );
-    let resp = client.get(&url).send().await.map_err(|e| {
-        format!(
-            "probe {url}: {}",
-            crate::wire::error_class::chain_message(&e)
-        )
-    })?;
+    let failed = |reason: String| ObserveError::Url {
+        url: url.clone(),
+        reason,
+    };
+    let resp = client
+        .get(&url)
+        .send()
+        .await
+        .map_err(|e| failed(crate::wire::error_class::chain_message(&e)))?;
     let status = resp.status().as_u16();
     let bytes = resp
         .bytes()
         .await
-        .map_err(|e| format!("probe {url}: reading the body: {e}"))?;
+        .map_err(|e| failed(format!("reading the body: {e}")))?;
     let bytes = &bytes[..bytes.len().min(PROBE_CAP)];
     let body = serde_json::from_slice::<Value>(bytes)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).trim().to_string()));
@@ -46,7 +67,7 @@ pub async fn run_http_probe(
 
 /// Runs the probe command with `sh -c`. Its trimmed stdout is the observation; a non-zero exit
 /// is part of it.
-pub async fn run_command_probe(template: &str, task_id: &str) -> Result<String, String> {
+pub async fn run_command_probe(template: &str, task_id: &str) -> Result<String, ObserveError> {
     let cmd = template.replace("{task_id}", &shell_quote(task_id));
     let child = tokio::process::Command::new("sh")
         .arg("-c")
@@ -56,13 +77,10 @@ pub async fn run_command_probe(template: &str, task_id: &str) -> Result<String, 
         .output();
     let out = tokio::time::timeout(COMMAND_TIMEOUT, child)
         .await
-        .map_err(|_| {
-            format!(
-                "probe command did not finish within {}s: {cmd}",
-                COMMAND_TIMEOUT.as_secs()
-            )
+        .map_err(|_| ObserveError::CommandTimeout {
+            command: cmd.clone(),
         })?
-        .map_err(|e| format!("cannot run the probe command: {e}"))?;
+        .map_err(|e| ObserveError::Command(e.to_string()))?;
     let stdout = String::from_utf8_lossy(&out.stdout[..out.stdout.len().min(PROBE_CAP)])
         .trim()
         .to_string();

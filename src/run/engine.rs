@@ -30,18 +30,11 @@ pub struct RunConfig {
     pub seed: u64,
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// Nothing listens at the receiver's address.
-    Unreachable(String),
-}
-
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RunError::Unreachable(m) => f.write_str(m),
-        }
-    }
+    #[error(transparent)]
+    Unreachable(#[from] super::preflight::Unreachable),
 }
 
 /// What the engine tells an observer of the run as it goes, so reports can be printed as
@@ -92,7 +85,7 @@ impl Engine {
     /// before has ended. The outcome lists them in the order given, whatever order they end in.
     /// Whether the receiver accepts a connection, within its deadline (at most 5 s): asked
     /// before the first delivery, so a receiver that is not up is one clear error.
-    pub async fn reachable(&self) -> Result<(), String> {
+    pub async fn reachable(&self) -> Result<(), super::preflight::Unreachable> {
         preflight(
             &self.cfg.receiver,
             self.cfg.policy.timeout.min(Duration::from_secs(5)),
@@ -321,7 +314,7 @@ impl Engine {
                 };
                 match look {
                     None => o.status = StepStatus::NotRun,
-                    Some(Err(e)) => o.error = Some(e),
+                    Some(Err(e)) => o.error = Some(e.to_string()),
                     Some(Ok(mut now)) => {
                         now.name = ob.save_as.clone();
                         for name in [&ob.same_as, &ob.changed_from].into_iter().flatten() {

@@ -8,4 +8,4 @@ mod family_hint;
 mod preflight;
 
 pub use engine::{Engine, Event, EventHook, RunConfig, RunError, Schedule};
-pub use preflight::preflight;
+pub use preflight::{Unreachable, preflight};

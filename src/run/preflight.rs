@@ -5,18 +5,34 @@ use std::time::Duration;
 
 use tokio::net::TcpStream;
 
+/// Nothing accepted a connection at the receiver's address before the first delivery.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unreachable {
+    #[error(
+        "the receiver at {addr} is not reachable before the first delivery: {reason}; start it first, or check --receiver"
+    )]
+    Refused { addr: String, reason: String },
+    #[error(
+        "the receiver at {addr} did not accept a connection within {}; start it first, or check --receiver",
+        crate::duration::Dur(*.within)
+    )]
+    Silent { addr: String, within: Duration },
+}
+
 /// Connects once to the receiver's host and port.
-pub async fn preflight(url: &url::Url, timeout: Duration) -> Result<(), String> {
+pub async fn preflight(url: &url::Url, timeout: Duration) -> Result<(), Unreachable> {
     let (host, port) = crate::wire::host_and_port(url);
+    let addr = format!("{host}:{port}");
     let connect = TcpStream::connect((host.as_str(), port));
     match tokio::time::timeout(timeout, connect).await {
         Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(format!(
-            "the receiver at {host}:{port} is not reachable before the first delivery: {e}; start it first, or check --receiver"
-        )),
-        Err(_) => Err(format!(
-            "the receiver at {host}:{port} did not accept a connection within {}; start it first, or check --receiver",
-            crate::duration::Dur(timeout)
-        )),
+        Ok(Err(e)) => Err(Unreachable::Refused {
+            addr,
+            reason: e.to_string(),
+        }),
+        Err(_) => Err(Unreachable::Silent {
+            addr,
+            within: timeout,
+        }),
     }
 }
