@@ -84,7 +84,7 @@ async fn check_reports() {
         "--seed",
         "9",
         "--only",
-        "ack-failure,ack-success,reject-malformed,verify-source",
+        "ack-failure,ack-success,reject-malformed",
         "--retries",
         "0",
     ];
