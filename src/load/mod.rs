@@ -445,21 +445,10 @@ pub async fn run(
         record,
         cfg,
     });
-    let progress = sh.cfg.progress.then(|| {
-        // The bar counts deliveries, so its length is the tasks and their duplicates.
-        let stages = sh.cfg.family.stages.len() as u64;
-        let shard = sh.cfg.shard;
-        let deliveries = sh.cfg.tasks.map(|n| {
-            (0..n)
-                .filter(|i| shard.is_none_or(|s| i % u64::from(s.count) == u64::from(s.index - 1)))
-                .map(|i| {
-                    let f = fate::fate(sh.cfg.seed, i, &sh.cfg.shares);
-                    (if f.failure { 1 } else { stages }) + u64::from(f.duplicate)
-                })
-                .sum()
-        });
-        record::progress(deliveries)
-    });
+    let progress = sh
+        .cfg
+        .progress
+        .then(|| record::progress(planned_deliveries(&sh.cfg)));
     let ticker = progress.clone().map(|bar| {
         let sh = sh.clone();
         tokio::spawn(async move {
@@ -481,29 +470,7 @@ pub async fn run(
         }
     }
     let elapsed = sh.start.elapsed();
-    // Interrupted: retries and duplicates still waiting count with what they had so far;
-    // tasks never sent are remembered so the download accounting leaves them out.
-    let mut unsent_tasks = std::collections::HashSet::new();
-    {
-        let mut rx = sh.rx.lock().await;
-        while sh.pending.load(Ordering::SeqCst) > 0 {
-            match tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
-                Ok(Some(job)) => {
-                    sh.pending.fetch_sub(1, Ordering::SeqCst);
-                    match job.last_error {
-                        Some(c) => finish(&mut total, &job, sh.last_stage(), Some(c), sh.second()),
-                        None => {
-                            total.counts.unsent += 1;
-                            if job.copy == 1 && job.stage == 0 {
-                                unsent_tasks.insert(job.task);
-                            }
-                        }
-                    }
-                }
-                _ => break,
-            }
-        }
-    }
+    let unsent_tasks = drain(&sh, &mut total).await;
     if let Some(t) = ticker {
         t.abort();
     }
@@ -541,18 +508,71 @@ pub async fn run(
     if total.counts.success_tasks > 0 && !cancel.is_cancelled() {
         settle_downloads(host).await;
     }
-    let d = host.open_downloads();
     result.media_per_task = sh_media_per_task;
     result.family = family_id.to_string();
+    let sent = (0..taken)
+        .map(|n| global_index(shard, n))
+        .filter(|i| !fate::fate(seed, *i, &shares).failure && !unsent_tasks.contains(i));
+    count_downloads(host, &mut result, sent);
+    Ok(result)
+}
+
+/// How many deliveries the run plans (the progress bar's length): every task of this shard,
+/// a callback per stage (one for a failure), and its duplicates. `None` for a timed run.
+fn planned_deliveries(cfg: &LoadConfig) -> Option<u64> {
+    let stages = cfg.family.stages.len() as u64;
+    cfg.tasks.map(|n| {
+        (0..n)
+            .filter(|i| {
+                cfg.shard
+                    .is_none_or(|s| i % u64::from(s.count) == u64::from(s.index - 1))
+            })
+            .map(|i| {
+                let f = fate::fate(cfg.seed, i, &cfg.shares);
+                (if f.failure { 1 } else { stages }) + u64::from(f.duplicate)
+            })
+            .sum()
+    })
+}
+
+/// After the workers: retries and duplicates still waiting (an interrupted run) count with
+/// what they had so far; the tasks never sent are returned, so the download accounting leaves
+/// them out.
+async fn drain(sh: &Arc<Shared>, total: &mut Stats) -> std::collections::HashSet<u64> {
+    let mut unsent_tasks = std::collections::HashSet::new();
+    let mut rx = sh.rx.lock().await;
+    while sh.pending.load(Ordering::SeqCst) > 0 {
+        match tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
+            Ok(Some(job)) => {
+                sh.pending.fetch_sub(1, Ordering::SeqCst);
+                match job.last_error {
+                    Some(c) => finish(total, &job, sh.last_stage(), Some(c), sh.second()),
+                    None => {
+                        total.counts.unsent += 1;
+                        if job.copy == 1 && job.stage == 0 {
+                            unsent_tasks.insert(job.task);
+                        }
+                    }
+                }
+            }
+            _ => break,
+        }
+    }
+    unsent_tasks
+}
+
+/// The media host's download counts, overall and per task that succeeded: a task processed
+/// once downloads each of its callbacks' media once.
+fn count_downloads(
+    host: &VideoHost,
+    result: &mut LoadResult,
+    succeeded: impl Iterator<Item = u64>,
+) {
+    let d = host.open_downloads();
     result.video_requests = d.requests;
     result.video_downloads = d.completed;
-    for n in 0..taken {
-        let i = global_index(shard, n);
-        if fate::fate(seed, i, &shares).failure || unsent_tasks.contains(&i) {
-            continue;
-        }
-        // A task processed once downloads each of its callbacks' media once.
-        let once = sh_media_per_task;
+    let once = result.media_per_task;
+    for i in succeeded {
         match u64::from(host.open_task_downloads(i as usize)) {
             0 => result.tasks_downloaded_never += 1,
             n if n == once => result.tasks_downloaded_once += 1,
@@ -560,7 +580,6 @@ pub async fn run(
             _ => result.tasks_downloaded_partly += 1,
         }
     }
-    Ok(result)
 }
 
 /// The whole run's index of a shard's `n`-th task.
