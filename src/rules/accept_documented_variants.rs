@@ -31,11 +31,11 @@ fn judge(ctx: &Context<'_>) -> Judged {
         ID,
         &format!(
             "answered 200 to {} of the {} family",
-            match ctx.family.variants.len() {
+            match ctx.setup.family.variants.len() {
                 1 => "the one documented variant".to_string(),
                 n => format!("all {n} documented variants"),
             },
-            ctx.family.id
+            ctx.setup.family.id
         ),
         ": a variant the provider's docs allow was refused",
     )

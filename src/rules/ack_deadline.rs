@@ -51,7 +51,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
         .filter(|d| d.attempts.iter().any(past))
         .cloned()
         .collect();
-    let deadline = Dur(ctx.deadline);
+    let deadline = Dur(ctx.setup.deadline);
     let finding = match late.first() {
         None => Finding::Ok(format!(
             "all {attempts} attempts of {} well-formed callbacks answered within {deadline}",

@@ -47,7 +47,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
                     .to_string()
             })
             .collect();
-        let kind = if ctx.family.error_stage {
+        let kind = if ctx.setup.family.error_stage {
             "error callbacks"
         } else {
             "failure callbacks"

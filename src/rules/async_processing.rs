@@ -30,7 +30,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
     if let Some(j) = before_judging(
         ctx,
         ID,
-        ctx.family.has_media(),
+        ctx.setup.family.has_media(),
         "sends no media to serve slowly",
     ) {
         return j;
@@ -44,19 +44,19 @@ fn judge(ctx: &Context<'_>) -> Judged {
         Finding::Ok(format!(
             "answered {} without waiting for its {}, served slowly (over {})",
             crate::wire::took(a),
-            if ctx.family.id == "video" {
+            if ctx.setup.family.id == "video" {
                 "video"
             } else {
                 "media"
             },
-            Dur(ctx.deadline * 2 + std::time::Duration::from_secs(1))
+            Dur(ctx.setup.deadline * 2 + std::time::Duration::from_secs(1))
         ))
     } else if a.status.is_none() {
         Finding::Bad(format!(
             "{} {} while its video trickled out over more than {}: the download blocks the answer (the provider would retry; check stops at this first attempt, which decides the rule)",
             what(d),
             describe(a),
-            Dur(ctx.deadline)
+            Dur(ctx.setup.deadline)
         ))
     } else {
         Finding::Bad(format!("{} {}", what(d), describe(a)))

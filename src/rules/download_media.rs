@@ -29,7 +29,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
     if let Some(j) = before_judging(
         ctx,
         ID,
-        ctx.family.has_media(),
+        ctx.setup.family.has_media(),
         "sends no media to download",
     ) {
         return j;
@@ -43,7 +43,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
     let finding = if o.downloads.completed > 0 {
         Finding::Ok(format!(
             "completed a download of {} (observed {:.1}s after the callback)",
-            if ctx.family.id == "video" {
+            if ctx.setup.family.id == "video" {
                 "video_url"
             } else {
                 "the media"
@@ -58,7 +58,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
     } else {
         Finding::Bad(format!(
             "did not fetch {} within {:.0}s",
-            if ctx.family.id == "video" {
+            if ctx.setup.family.id == "video" {
                 "video_url"
             } else {
                 "any media URL"

@@ -46,7 +46,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
             if a.status.is_some() {
                 a.answer_ms()
             } else {
-                a.duration_ms.max(ctx.deadline.as_secs_f64() * 1000.0)
+                a.duration_ms.max(ctx.setup.deadline.as_secs_f64() * 1000.0)
             }
         })
         .collect();
@@ -73,12 +73,13 @@ fn judge(ctx: &Context<'_>) -> Judged {
         lat.len(),
         ms(connect_p95)
     );
-    let limit = ctx.fast_ack_p95.as_secs_f64() * 1000.0;
+    let limit = ctx.setup.fast_ack_p95.as_secs_f64() * 1000.0;
     let finding = if p95 > limit {
-        Finding::Bad(format!("{text}; more than {}", Dur(ctx.fast_ack_p95)))
+        Finding::Bad(format!("{text}; more than {}", Dur(ctx.setup.fast_ack_p95)))
     } else if connect_p95 > limit {
         // Its own finding: the handler is fast, the listen queue is not.
         let at_once = ctx
+            .setup
             .connections
             .map_or("the connections".to_string(), |n| n.to_string());
         Finding::Bad(format!(

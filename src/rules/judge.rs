@@ -45,33 +45,6 @@ impl Judged {
 /// for the whole outcome or for one scenario's as it ends.
 #[derive(Debug, Clone)]
 pub struct Setup {
-    pub family: &'static crate::family::Family,
-    pub hmac: bool,
-    pub token: bool,
-    pub probe: bool,
-    pub deadline: Duration,
-    pub fast_ack_p95: Duration,
-    pub connections: Option<usize>,
-}
-
-impl Setup {
-    pub fn context<'a>(&self, run: &'a RunOutcome) -> Context<'a> {
-        Context {
-            run,
-            family: self.family,
-            hmac: self.hmac,
-            token: self.token,
-            probe: self.probe,
-            deadline: self.deadline,
-            fast_ack_p95: self.fast_ack_p95,
-            connections: self.connections,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Context<'a> {
-    pub run: &'a RunOutcome,
     /// The family the run delivered.
     pub family: &'static crate::family::Family,
     /// The run signs genuine deliveries (`--hmac-key`).
@@ -86,6 +59,20 @@ pub struct Context<'a> {
     pub fast_ack_p95: Duration,
     /// The most connections the run had open to the receiver at once, when bounded.
     pub connections: Option<usize>,
+}
+
+impl Setup {
+    pub fn context<'a>(&'a self, run: &'a RunOutcome) -> Context<'a> {
+        Context { run, setup: self }
+    }
+}
+
+/// What a rule judges: an outcome (the whole run's, or one scenario's as it ends) and how
+/// the run was set up.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub run: &'a RunOutcome,
+    pub setup: &'a Setup,
 }
 
 impl<'a> Context<'a> {
@@ -194,7 +181,7 @@ pub fn before_judging(ctx: &Context<'_>, id: &str, applies: bool, why: &str) -> 
     if !applies {
         return Some(Judged::new(Finding::Skip(format!(
             "the {} family {why}",
-            ctx.family.id
+            ctx.setup.family.id
         ))));
     }
     ctx.scenario(id)

@@ -35,7 +35,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
         return Judged::new(Context::not_run(ID));
     }
     let ds = ctx.deliveries(ID);
-    if !ctx.probe {
+    if !ctx.setup.probe {
         return Judged::with(
             Finding::Inconclusive(
                 "downloads cannot show a failure being recorded; pass --probe-url URL/{task_id} (a GET that shows what the receiver stored) or --probe-cmd".into(),

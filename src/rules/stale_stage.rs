@@ -27,7 +27,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn judge(ctx: &Context<'_>) -> Judged {
-    if let Some(j) = before_judging(ctx, ID, ctx.family.staged(), "sends one callback per task") {
+    if let Some(j) = before_judging(
+        ctx,
+        ID,
+        ctx.setup.family.staged(),
+        "sends one callback per task",
+    ) {
         return j;
     }
     let ds = ctx.deliveries(ID);

@@ -31,7 +31,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn judge(ctx: &Context<'_>) -> Judged {
-    if !ctx.hmac && !ctx.token {
+    if !ctx.setup.hmac && !ctx.setup.token {
         return Judged::new(Finding::Skip(
             "the run does not say how the receiver authenticates: pass --hmac-key KEY (it verifies X-Webhook-Signature) or --token-param NAME (its URL carries a secret)".into(),
         ));
@@ -41,10 +41,10 @@ fn judge(ctx: &Context<'_>) -> Judged {
     }
     let ds = ctx.deliveries(ID);
     let mut applicable: Vec<Auth> = Vec::new();
-    if ctx.hmac {
+    if ctx.setup.hmac {
         applicable.extend(SIGNATURE_VARIANTS);
     }
-    if ctx.token {
+    if ctx.setup.token {
         applicable.extend(TOKEN_VARIANTS);
     }
     let mut observations = Vec::new();
