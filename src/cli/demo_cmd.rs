@@ -159,6 +159,16 @@ async fn demo(a: &DemoArgs) -> Result<i32, Fatal> {
             .secrets
             .redact(&check::report(&run_bad, &rules_bad, &st))
     );
+    // Ctrl-C: what ran is above; whether the harness finds the planted flaws is not known
+    // (issue 20: an interrupted demo read "MISMATCH", exit 1).
+    if run_ref.interrupted || run_bad.interrupted {
+        crate::console::outln!(
+            "\n{}\n{} the demo was stopped before both checks finished, so it cannot say whether the harness found exactly the planted flaws",
+            st.bold("== verdict"),
+            st.bad("interrupted:")
+        );
+        return Ok(exit::INTERRUPTED);
+    }
     let expected: BTreeSet<&str> = planted
         .iter()
         .flat_map(|f| f.breaks().iter().copied())

@@ -189,3 +189,35 @@ async fn load_prints_the_partial_result() {
         n("attempts")
     );
 }
+
+/// Issue 20: Ctrl-C during `demo` is an interruption (130), not a mismatch of planted flaws.
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_interrupted_says_so_and_exits_130() {
+    use tokio::io::AsyncBufReadExt as _;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"))
+        .args(["demo", "--seed", "1"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    // The first line is printed as both checks start.
+    let first = lines.next_line().await.unwrap().unwrap_or_default();
+    assert!(first.starts_with("suno-mock demo: checking"), "{first}");
+    sigint(&child);
+    let mut rest = String::new();
+    while let Ok(Some(l)) = lines.next_line().await {
+        rest.push_str(&l);
+        rest.push('\n');
+    }
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("stops after SIGINT")
+        .unwrap();
+    assert_eq!(status.code(), Some(exit::INTERRUPTED), "{rest}");
+    assert!(rest.contains("interrupted: the demo was stopped"), "{rest}");
+    assert!(!rest.contains("MISMATCH"), "{rest}");
+}
