@@ -49,6 +49,27 @@ impl Delivery {
     pub fn ambiguous(&self) -> bool {
         !self.acknowledged && self.attempts.iter().any(|a| a.ambiguous)
     }
+
+    /// A callback the provider itself would send: well-formed and genuinely authenticated.
+    pub fn genuine(&self) -> bool {
+        self.input == Input::WellFormed && self.auth == Auth::Genuine
+    }
+
+    /// The status its first attempt was answered with (`None`: no answer).
+    pub fn first_status(&self) -> Option<u16> {
+        self.attempts.first().and_then(|a| a.status)
+    }
+}
+
+/// How most of `ds` were answered on their first attempt (`Some(None)`: mostly no answer;
+/// `None`: there were none), a tie going to the lower status.
+pub fn usual_answer<'a>(ds: impl IntoIterator<Item = &'a Delivery>) -> Option<Option<u16>> {
+    let mut counts = std::collections::BTreeMap::<Option<u16>, usize>::new();
+    for d in ds {
+        *counts.entry(d.first_status()).or_default() += 1;
+    }
+    let most = counts.values().copied().max()?;
+    counts.into_iter().find(|(_, n)| *n == most).map(|(s, _)| s)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::artifacts::VideoHost;
 use crate::outcome::Observation;
+use crate::wire::Slots;
 
 pub use probe::{ObserveError, run_command_probe, run_http_probe, shell_quote};
 
@@ -46,14 +47,14 @@ pub struct Observer {
     host: VideoHost,
     client: reqwest::Client,
     /// The sender's connection slots: a probe is a connection to the receiver too.
-    slots: Option<std::sync::Arc<tokio::sync::Semaphore>>,
+    slots: Option<Slots>,
 }
 
 impl Observer {
     pub fn new(
         cfg: ObserveConfig,
         host: VideoHost,
-        slots: Option<std::sync::Arc<tokio::sync::Semaphore>>,
+        slots: Option<Slots>,
     ) -> Result<Observer, ObserveError> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -89,7 +90,7 @@ impl Observer {
             Some(t) => {
                 let asked = Instant::now();
                 let _slot = match &self.slots {
-                    Some(s) => s.clone().acquire_owned().await.ok(),
+                    Some(s) => s.take().await,
                     None => None,
                 };
                 queued = asked.elapsed();

@@ -84,22 +84,14 @@ fn judge(ctx: &Context<'_>) -> Judged {
 /// How the receiver answered most first attempts of genuine well-formed callbacks before the
 /// scenario `last`: `Some(None)` with no answer; `None` when there were none.
 fn baseline(ctx: &Context<'_>, last: &crate::outcome::ScenarioOutcome) -> Option<Option<u16>> {
-    let mut counts: Vec<(Option<u16>, usize)> = Vec::new();
-    let before = ctx
-        .run
-        .scenarios
-        .iter()
-        .take_while(|x| !std::ptr::eq(*x, last))
-        .flat_map(|x| x.deliveries())
-        .filter(|d| d.input == Input::WellFormed && d.auth == crate::wire::Auth::Genuine);
-    for d in before {
-        let status = d.attempts.first().and_then(|a| a.status);
-        match counts.iter_mut().find(|(s, _)| *s == status) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((status, 1)),
-        }
-    }
-    counts.iter().max_by_key(|(_, n)| *n).map(|(s, _)| *s)
+    crate::outcome::usual_answer(
+        ctx.run
+            .scenarios
+            .iter()
+            .take_while(|x| !std::ptr::eq(*x, last))
+            .flat_map(|x| x.deliveries())
+            .filter(|d| d.genuine()),
+    )
 }
 
 #[cfg(test)]

@@ -7,40 +7,26 @@ use std::time::Duration;
 use super::deliver::{Target, TaskRef, deliver};
 use super::engine::Engine;
 use crate::family::{CATALOGUE, Family};
-use crate::outcome::{Delivery, RunOutcome};
+use crate::outcome::{Delivery, RunOutcome, usual_answer};
 use crate::scenario::{DeliverStep, Template};
 use crate::sender::Policy;
-use crate::wire::{Auth, Input};
 
 /// The longest a hint's own delivery may take.
 const HINT_DEADLINE: Duration = Duration::from_secs(5);
 
 /// The genuine well-formed deliveries of the run with an answer, and how many of them were
 /// refused with a 4xx; `None` unless that is more than half of them.
-fn mostly_refused(run: &RunOutcome) -> Option<(Vec<&Delivery>, Vec<u16>)> {
+fn mostly_refused(run: &RunOutcome) -> Option<(Vec<&Delivery>, Vec<&Delivery>)> {
     let answered: Vec<&Delivery> = run
         .deliveries()
-        .filter(|d| d.input == Input::WellFormed && d.auth == Auth::Genuine)
-        .filter(|d| d.attempts.first().is_some_and(|a| a.status.is_some()))
+        .filter(|d| d.genuine() && d.first_status().is_some())
         .collect();
-    let refused: Vec<u16> = answered
+    let refused: Vec<&Delivery> = answered
         .iter()
-        .filter_map(|d| d.attempts[0].status)
-        .filter(|s| (400..500).contains(s))
+        .copied()
+        .filter(|d| d.first_status().is_some_and(|s| (400..500).contains(&s)))
         .collect();
     (refused.len() * 2 > answered.len()).then_some((answered, refused))
-}
-
-/// The most common of `statuses`.
-fn most_common(statuses: &[u16]) -> u16 {
-    let mut best = (0u16, 0usize);
-    for s in statuses {
-        let n = statuses.iter().filter(|x| *x == s).count();
-        if n > best.1 {
-            best = (*s, n);
-        }
-    }
-    best.0
 }
 
 impl Engine {
@@ -49,7 +35,9 @@ impl Engine {
     /// every other family (a task id of its own, no retries) and names those accepted.
     pub async fn family_hint(&self, family: &'static Family, run: &RunOutcome) -> Option<String> {
         let (answered, refused) = mostly_refused(run)?;
-        let status = most_common(&refused);
+        let status = usual_answer(refused.iter().copied())
+            .flatten()
+            .unwrap_or_default();
         let share = format!(
             "the receiver refused {} of the {} well-formed {} callbacks with a 4xx (mostly {status})",
             refused.len(),

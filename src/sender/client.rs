@@ -28,8 +28,8 @@ impl Drop for Tell<'_> {
     }
 }
 
-/// One of the connections the sender may have open to the receiver at once.
-pub type Slot = tokio::sync::OwnedSemaphorePermit;
+pub use crate::wire::Slot;
+use crate::wire::Slots;
 
 /// Told about every attempt as it ends: `(copy, attempt)`.
 pub type AttemptHook = std::sync::Arc<dyn Fn(u32, &Attempt) + Send + Sync>;
@@ -85,8 +85,8 @@ pub struct Sender {
     client: reqwest::Client,
     hmac_key: Option<String>,
     clock: Instant,
-    /// The bound on attempts in flight and its permits, when bounded.
-    slots: Option<(usize, Arc<tokio::sync::Semaphore>)>,
+    /// The bound on attempts in flight, when bounded.
+    slots: Option<Slots>,
     /// What is in flight, for the commands to say while they wait.
     activity: Arc<crate::wire::Activity>,
     unresponsive: Option<Arc<Unresponsive>>,
@@ -165,9 +165,7 @@ impl Sender {
             client,
             hmac_key: opts.hmac_key.clone(),
             clock: Instant::now(),
-            slots: opts
-                .connections
-                .map(|n| (n.max(1), Arc::new(tokio::sync::Semaphore::new(n.max(1))))),
+            slots: opts.connections.map(Slots::new),
             activity: Arc::default(),
             unresponsive: opts.give_up_after.map(|after| {
                 Arc::new(Unresponsive {
@@ -248,33 +246,22 @@ impl Sender {
 
     /// The bound on attempts in flight, if any.
     pub fn connections(&self) -> Option<usize> {
-        self.slots.as_ref().map(|(n, _)| *n)
+        self.slots.as_ref().map(Slots::limit)
     }
 
-    /// The permits attempts in flight take, for a prober of the same receiver to share.
-    pub fn slots(&self) -> Option<Arc<tokio::sync::Semaphore>> {
-        self.slots.as_ref().map(|(_, s)| s.clone())
+    /// The slots attempts in flight take, for a prober of the same receiver to share.
+    pub fn slots(&self) -> Option<Slots> {
+        self.slots.clone()
     }
 
     /// Waits for slots for `n` copies at once (at most the bound) and gives one to each copy
     /// that gets one, for its first attempt: copies released together still leave in one
     /// instant. A burst larger than the bound is sent whole; the rest go without a slot.
     pub async fn hold(&self, n: usize) -> Vec<Option<Slot>> {
-        let Some((limit, slots)) = self.slots.as_ref() else {
-            return (0..n).map(|_| None).collect();
-        };
-        let take = n.clamp(1, *limit);
-        let Ok(mut block) = slots
-            .clone()
-            .acquire_many_owned(u32::try_from(take).unwrap_or(1))
-            .await
-        else {
-            return (0..n).map(|_| None).collect();
-        };
-        let mut out: Vec<Option<Slot>> = (1..take).map(|_| block.split(1)).collect();
-        out.insert(0, Some(block));
-        out.resize_with(n, || None);
-        out
+        match &self.slots {
+            Some(slots) => slots.take_many(n).await,
+            None => (0..n).map(|_| None).collect(),
+        }
     }
 
     /// The instant attempt times are measured from.
@@ -385,8 +372,7 @@ impl Sender {
 
     /// A free slot, once there is one (none when unbounded).
     async fn slot(&self) -> Option<Slot> {
-        let (_, slots) = self.slots.as_ref()?;
-        slots.clone().acquire_owned().await.ok()
+        self.slots.as_ref()?.take().await
     }
 
     /// One attempt on a slot already taken, given back when the attempt ends.

@@ -12,6 +12,7 @@ pub mod json_path;
 mod media_mode;
 mod rule_ids;
 pub mod signing;
+mod slots;
 pub mod status;
 pub mod words;
 
@@ -22,4 +23,5 @@ pub use auth::{Auth, Input};
 pub use error_class::{ErrorClass, classify, classify_hyper, classify_io, host_and_port};
 pub use media_mode::VideoMode;
 pub use rule_ids::RULE_IDS;
+pub use slots::{Slot, Slots};
 pub use status::StatusMatch;

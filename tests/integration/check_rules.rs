@@ -366,3 +366,37 @@ async fn rules_and_explain() {
     let out = suno(&["check", "--receiver", "builtin", "--only", "nope"]).await;
     assert_eq!(out.code, exit::USAGE);
 }
+
+/// Issue 19: a music receiver checked as video (the user forgot `--family`) is told which
+/// family it looks like it takes, in the human report and in the JSON report.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_receiver_of_another_family_gets_the_family_hint() {
+    let cfg = ReceiverConfig {
+        family: suno_mock::family::find("music").unwrap(),
+        ..ReceiverConfig::default()
+    };
+    let r = builtin_receiver(&cfg).await;
+    let args = [
+        "--only",
+        "ack-success,ack-failure,tolerate-extra-fields",
+        "--retries",
+        "0",
+    ];
+    let (code, _, json) = check(&r.callback_url(&cfg), &args).await;
+    assert_eq!(code, exit::FAILED);
+    let hint = json["hints"][0].as_str().unwrap_or_default();
+    assert!(
+        hint.contains("refused") && hint.contains("pass `--family music`"),
+        "{json:#}"
+    );
+    let mut human = vec!["check", "--receiver"];
+    let url = r.callback_url(&cfg);
+    human.push(&url);
+    human.extend(args);
+    let out = suno(&human).await;
+    assert!(
+        out.stdout.contains("hint: the receiver refused"),
+        "{}",
+        out.stdout
+    );
+}
