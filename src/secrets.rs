@@ -55,6 +55,20 @@ pub fn mask_query_param(url: &url::Url, param: Option<&str>) -> String {
     u.to_string().replace("%2A%2A%2A", MASK)
 }
 
+/// The URL with the value of every query parameter masked: for an address whose parameters we
+/// cannot tell apart (what `record` forwards to), every value may be the token.
+pub fn mask_query_values(url: &url::Url) -> String {
+    if url.query().is_none_or(str::is_empty) {
+        return url.to_string();
+    }
+    let mut u = url.clone();
+    let names: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    u.query_pairs_mut()
+        .clear()
+        .extend_pairs(names.iter().map(|k| (k.as_str(), MASK)));
+    u.to_string().replace("%2A%2A%2A", MASK)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +88,13 @@ mod tests {
             "http://h/cb?token=***&x=1"
         );
         assert_eq!(mask_query_param(&u, None), "http://h/cb?token=abc123&x=1");
+    }
+
+    #[test]
+    fn masks_every_query_value() {
+        let u = url::Url::parse("http://h/cb?token=abc123&x=1").unwrap();
+        assert_eq!(mask_query_values(&u), "http://h/cb?token=***&x=***");
+        let bare = url::Url::parse("http://h/cb").unwrap();
+        assert_eq!(mask_query_values(&bare), "http://h/cb");
     }
 }

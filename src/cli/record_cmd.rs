@@ -30,7 +30,11 @@ pub fn run(a: RecordArgs) -> i32 {
                 "suno-mock record: callbacks on {}/ · {} · files in {} · Ctrl-C stops",
                 running.server.url(),
                 match &a.forward_to {
-                    Some(u) => format!("forwarded to {u} (deadline {})", Dur(a.timeout.0)),
+                    Some(u) => format!(
+                        "forwarded to {} (deadline {})",
+                        crate::secrets::mask_query_values(u),
+                        Dur(a.timeout.0)
+                    ),
                     None => format!("answered {} here", a.answer),
                 },
                 a.out.display()

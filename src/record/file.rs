@@ -1,7 +1,8 @@
 //! A task's recording as a scenario file in the project's format: each delivery a `custom`
 //! step with its exact body (a JSON string, so replay sends it byte for byte), the headers
 //! worth replaying, `auth` for its signing, the answer seen as its expectation, and the real
-//! spacing between deliveries as waits. Secrets are left out unless asked for.
+//! spacing between deliveries as waits, and no retries of the replay's own (the provider's
+//! retries are recorded deliveries). Secrets are left out unless asked for.
 
 use std::fmt::Write as _;
 
@@ -73,6 +74,10 @@ pub fn render(t: &TaskRecording, keep_secrets: bool) -> String {
     if let Some(f) = family {
         let _ = writeln!(out, "family: {f}");
     }
+    // Each retry the provider made is a delivery of its own below: a replay that retried on
+    // top would send more than was recorded.
+    out.push_str("# The provider's retries are recorded as deliveries: the replay adds none.\n");
+    out.push_str("sender: {retries: 0}\n");
     out.push_str("steps:\n");
     let mut previous: Option<std::time::Instant> = None;
     for e in &t.exchanges {

@@ -60,6 +60,9 @@ pub struct Exchange {
 #[derive(Debug, Clone)]
 pub struct TaskRecording {
     pub key: String,
+    /// The file this run writes the task to: `KEY.yaml`, or the next free `KEY-N.yaml` when an
+    /// earlier run left a recording of the same task there (a restart never overwrites one).
+    pub path: PathBuf,
     pub family: Option<&'static crate::family::Family>,
     pub first_at: SystemTime,
     pub exchanges: Vec<Exchange>,
@@ -70,7 +73,6 @@ struct Recorder {
     cfg: Arc<RecordConfig>,
     client: reqwest::Client,
     tasks: Arc<Mutex<HashMap<String, TaskRecording>>>,
-    unidentified: Arc<std::sync::atomic::AtomicU64>,
     started: Instant,
 }
 
@@ -105,7 +107,6 @@ pub async fn start(cfg: RecordConfig, listen: SocketAddr) -> Result<RunningRecor
         cfg: Arc::new(cfg),
         client,
         tasks: tasks.clone(),
-        unidentified: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         started: Instant::now(),
     };
     let router = Router::new()
@@ -235,6 +236,9 @@ impl Recorder {
         if url.query().is_none() {
             url.set_query(uri.query());
         }
+        // What every message names: the answer to the provider, the log and the file's comment
+        // all show the address with its query values masked (they are usually the token).
+        let shown = crate::secrets::mask_query_values(&url);
         let mut req = self.client.request(method.clone(), url.clone());
         for (k, v) in headers {
             if !hop_header(k.as_str()) {
@@ -265,20 +269,26 @@ impl Recorder {
                     .collect();
                 match r.bytes().await {
                     Ok(b) => (status, headers, b.to_vec(), None),
-                    Err(e) => plain(502, format!("the receiver's answer broke off: {e}")),
+                    Err(e) => plain(
+                        502,
+                        format!(
+                            "the receiver's answer from {shown} broke off: {}",
+                            e.without_url()
+                        ),
+                    ),
                 }
             }
             Err(e) if e.is_timeout() => plain(
                 504,
                 format!(
-                    "the receiver at {url} did not answer within {}",
+                    "the receiver at {shown} did not answer within {}",
                     crate::duration::Dur(self.cfg.timeout)
                 ),
             ),
             Err(e) => plain(
                 502,
                 format!(
-                    "the receiver at {url} could not be reached: {}",
+                    "the receiver at {shown} could not be reached: {}",
                     crate::wire::classify(&e).0.name()
                 ),
             ),
@@ -293,14 +303,10 @@ impl Recorder {
             (Some(d), Some(j)) => crate::family::detect::task_id(d.family, j).map(str::to_string),
             _ => None,
         };
+        // A body without a task id is a recording of its own: a key no task id can take.
         let key = match &task_id {
             Some(id) => sanitize(id),
-            None => format!(
-                "unidentified-{}",
-                self.unidentified
-                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-                    + 1
-            ),
+            None => "unidentified/".to_string(),
         };
         let kind = detected
             .as_ref()
@@ -317,15 +323,36 @@ impl Recorder {
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default()
         );
-        let path = self.cfg.out.join(format!("{key}.yaml"));
-        let result = {
+        let (path, result, earlier) = {
             let mut tasks = self.tasks.lock().unwrap_or_else(PoisonError::into_inner);
-            let t = tasks.entry(key.clone()).or_insert_with(|| TaskRecording {
-                key: key.clone(),
-                family: detected.as_ref().map(|d| d.family),
-                first_at: SystemTime::now(),
-                exchanges: Vec::new(),
-            });
+            let mut earlier = None;
+            let key = if key == "unidentified/" {
+                let taken: Vec<&PathBuf> = tasks.values().map(|t| &t.path).collect();
+                (1..)
+                    .map(|n| format!("unidentified-{n}"))
+                    .find(|k| {
+                        let p = self.cfg.out.join(format!("{k}.yaml"));
+                        !p.exists() && !taken.contains(&&p)
+                    })
+                    .unwrap_or_default()
+            } else {
+                key
+            };
+            if !tasks.contains_key(&key) {
+                let (path, before) = self.free_file(&key, &tasks);
+                earlier = before;
+                tasks.insert(
+                    key.clone(),
+                    TaskRecording {
+                        key: key.clone(),
+                        path,
+                        family: detected.as_ref().map(|d| d.family),
+                        first_at: SystemTime::now(),
+                        exchanges: Vec::new(),
+                    },
+                );
+            }
+            let t = tasks.get_mut(&key).expect("inserted above");
             if t.family.is_none() {
                 t.family = detected.as_ref().map(|d| d.family);
             }
@@ -335,12 +362,43 @@ impl Recorder {
                 .position(|e| e.arrived > ex.arrived)
                 .unwrap_or(t.exchanges.len());
             t.exchanges.insert(at, ex);
-            write_atomically(&path, &render(t, self.cfg.keep_secrets))
+            let path = t.path.clone();
+            let result = write_atomically(&path, &render(t, self.cfg.keep_secrets));
+            (path, result, earlier)
         };
+        if let Some(before) = earlier {
+            // Said whether or not the log is on: the task now lives in two files.
+            crate::console::errln!(
+                "note: {} holds an earlier recording of this task (kept); this run writes {}",
+                before.display(),
+                path.display()
+            );
+        }
         match result {
             Ok(()) => self.say(format!("{what} · wrote {}", path.display())),
             Err(e) => crate::console::errln!("error: {e}"),
         }
+    }
+
+    /// The file a task new to this run is written to, and the earlier recording it must not
+    /// overwrite when there is one: `KEY.yaml` when free, else the first free `KEY-N.yaml`
+    /// (free: not on disk, not taken by another task of this run).
+    fn free_file(
+        &self,
+        key: &str,
+        tasks: &HashMap<String, TaskRecording>,
+    ) -> (PathBuf, Option<PathBuf>) {
+        let taken = |p: &PathBuf| p.exists() || tasks.values().any(|t| &t.path == p);
+        let first = self.cfg.out.join(format!("{key}.yaml"));
+        if !taken(&first) {
+            return (first, None);
+        }
+        let next = (2..)
+            .map(|n| self.cfg.out.join(format!("{key}-{n}.yaml")))
+            .find(|p| !taken(p))
+            .expect("some number is free");
+        let earlier = first.exists().then_some(first);
+        (next, earlier)
     }
 }
 

@@ -15,7 +15,7 @@ use suno_mock::scenario::parse_serve_plan;
 use suno_mock::sender::{ClientOptions, Sender};
 use wiremock::{MockServer, ResponseTemplate};
 
-use crate::harness::{answering_with, builtin_receiver, redact, suno};
+use crate::harness::{answering_with, builtin_receiver, redact, sigint, suno};
 use crate::mock_client::{fast, post_json};
 
 async fn recorder(out: &Path, forward_to: Option<String>) -> RunningRecorder {
@@ -261,4 +261,184 @@ async fn bad_input_is_recorded_or_refused_and_never_crashes() {
     until_recorded(&alone, 1).await;
     let m = std::fs::read_to_string(out2.path().join("m-1.yaml")).unwrap();
     assert!(m.contains("family: midi"), "{m}");
+}
+
+const VIDEO_BODY: &str = r#"{"code":200,"msg":"success","data":{"task_id":"t-1","video_url":"http://x/v.mp4"}}"#;
+
+/// Runs the binary's `record` forwarding to `target`, posts one callback through it, stops it
+/// with Ctrl-C, and returns everything it wrote: the answer to the provider, stdout, stderr
+/// and every file in `--out`, as one text.
+async fn record_once(target: &str, timeout: &str) -> (u16, String) {
+    use tokio::io::AsyncBufReadExt as _;
+    let out = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"))
+        .args(["record", "--listen", "127.0.0.1:0", "--forward-to", target])
+        .args(["--timeout", timeout, "--out", out.path().to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next_line().await.unwrap().expect("a first line");
+    let base = regex::Regex::new(r"http://127\.0\.0\.1:\d+")
+        .unwrap()
+        .find(&first)
+        .expect("the listening address")
+        .as_str()
+        .to_string();
+    let answer = reqwest::Client::new()
+        .post(format!("{base}/callback?token=FROMPROVIDER"))
+        .header("content-type", "application/json")
+        .body(VIDEO_BODY)
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    let mut all = format!("{first}\n{}\n", answer.text().await.unwrap());
+    until_file(&out.path().join("t-1.yaml")).await;
+    sigint(&child);
+    while let Some(l) = lines.next_line().await.unwrap() {
+        all.push_str(&l);
+        all.push('\n');
+    }
+    let rest = child.wait_with_output().await.unwrap();
+    all.push_str(&String::from_utf8_lossy(&rest.stderr));
+    for f in std::fs::read_dir(out.path()).unwrap() {
+        all.push_str(&std::fs::read_to_string(f.unwrap().path()).unwrap());
+    }
+    (status, all)
+}
+
+async fn until_file(path: &Path) {
+    let start = Instant::now();
+    while !path.exists() {
+        assert!(start.elapsed() < Duration::from_secs(10), "{path:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_in_the_forwarding_address_is_never_written_on_any_failure_path() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    // Accepts and never answers: the 504 path.
+    let hang = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hang_at = hang.local_addr().unwrap();
+    let _hold = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = hang.accept().await {
+            held.push(s);
+        }
+    });
+    // Promises 100 bytes and sends 3: the "broke off" path.
+    let broken = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let broken_at = broken.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = broken.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf).await;
+            let _ = s
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nabc")
+                .await;
+        }
+    });
+    // Nothing listens: the 502 "could not be reached" path.
+    let down = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let down_at = down.local_addr().unwrap();
+    drop(down);
+    for (addr, status, what) in [
+        (hang_at, 504, "did not answer within"),
+        (broken_at, 502, "broke off"),
+        (down_at, 502, "could not be reached"),
+    ] {
+        let target = format!("http://{addr}/callback?token=TOPSECRET&user=ME");
+        let (got, all) = record_once(&target, "300ms").await;
+        assert_eq!(got, status, "{all}");
+        assert!(all.contains(what), "{all}");
+        assert!(all.contains("token=***&user=***"), "{all}");
+        assert!(!all.contains("TOPSECRET"), "{what}: the secret was written:\n{all}");
+        assert!(!all.contains("FROMPROVIDER"), "{what}:\n{all}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restarted_recorder_keeps_what_the_earlier_one_wrote() {
+    let out = tempfile::tempdir().unwrap();
+    let complete = r#"{"code":200,"msg":"All generated successfully.","data":{"callbackType":"complete","task_id":"m-9","data":[]}}"#;
+    let text = r#"{"code":200,"msg":"Text generation completed successfully.","data":{"callbackType":"text","task_id":"m-9","data":[]}}"#;
+    let client = reqwest::Client::new();
+    for (round, body) in [(1, complete), (2, text), (3, text)] {
+        let rec = recorder(out.path(), None).await;
+        for b in [body, r#"not json"#] {
+            let r = client
+                .post(format!("{}/cb", rec.server.url()))
+                .header("content-type", "application/json")
+                .body(b)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 200);
+        }
+        until_recorded(&rec, 2).await;
+        drop(rec);
+        let mut files: Vec<String> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let want: Vec<String> = match round {
+            1 => vec!["m-9.yaml", "unidentified-1.yaml"],
+            2 => vec!["m-9-2.yaml", "m-9.yaml", "unidentified-1.yaml", "unidentified-2.yaml"],
+            _ => vec![
+                "m-9-2.yaml",
+                "m-9-3.yaml",
+                "m-9.yaml",
+                "unidentified-1.yaml",
+                "unidentified-2.yaml",
+                "unidentified-3.yaml",
+            ],
+        }
+        .into_iter()
+        .map(String::from)
+        .collect();
+        assert_eq!(files, want, "round {round}");
+    }
+    let first = std::fs::read_to_string(out.path().join("m-9.yaml")).unwrap();
+    assert!(first.contains("callbackType\\\":\\\"complete"), "{first}");
+    let second = std::fs::read_to_string(out.path().join("m-9-2.yaml")).unwrap();
+    assert!(second.contains("callbackType\\\":\\\"text"), "{second}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replay_sends_exactly_the_recorded_deliveries_and_no_retries_of_its_own() {
+    // The provider tried four times, and the receiver answered 500 every time.
+    let failing = answering_with(ResponseTemplate::new(500)).await;
+    let out = tempfile::tempdir().unwrap();
+    let rec = recorder(out.path(), Some(format!("{}/callback", failing.uri()))).await;
+    let client = reqwest::Client::new();
+    for _ in 0..4 {
+        let r = client
+            .post(format!("{}/callback", rec.server.url()))
+            .header("content-type", "application/json")
+            .body(VIDEO_BODY)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 500);
+    }
+    until_recorded(&rec, 4).await;
+    let file = std::fs::read_to_string(out.path().join("t-1.yaml")).unwrap();
+    assert!(file.contains("sender: {retries: 0}"), "{file}");
+    let replay = answering_with(ResponseTemplate::new(500)).await;
+    let r = suno(&[
+        "run",
+        out.path().to_str().unwrap(),
+        "--receiver",
+        &replay.uri(),
+    ])
+    .await;
+    assert_eq!(r.code, 0, "the recorded 500s came again: {}{}", r.stdout, r.stderr);
+    assert_eq!(replay.received_requests().await.unwrap().len(), 4);
 }
