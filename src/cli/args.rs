@@ -525,6 +525,10 @@ pub struct MergeArgs {
     /// The `--report-json` files of the shards of one run.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Merge a set that lacks some of the run's shards (refused otherwise, exit 2); every
+    /// report then names the missing shards.
+    #[arg(long)]
+    pub allow_partial: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(flatten)]

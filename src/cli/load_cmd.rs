@@ -31,6 +31,11 @@ pub fn thresholds(a: &LimitArgs, r: &LoadResult) -> Vec<Threshold> {
             detail: format!("{bad} failed or ambiguous, limit {max}"),
         });
     }
+    if let Some(p) = crate::report::load::partial(r) {
+        for t in &mut v {
+            t.detail = format!("{} ({p})", t.detail);
+        }
+    }
     v
 }
 
@@ -72,6 +77,17 @@ pub fn outputs(
             },
         })
         .collect();
+    if let Some(p) = crate::report::load::partial(&r) {
+        cases.push(Case {
+            name: "shards".into(),
+            classname: format!("suno-mock.{command}"),
+            time: Duration::ZERO,
+            kind: CaseKind::Warning {
+                message: p.clone(),
+                text: p,
+            },
+        });
+    }
     if cases.is_empty() {
         cases.push(Case {
             name: command.into(),
@@ -81,7 +97,7 @@ pub fn outputs(
         });
     }
     let xml = junit::render(&format!("suno-mock {command}"), cases, total);
-    let html = crate::report::html::load_page(&r, code);
+    let html = crate::report::html::load_page(command, &r, &checks, code);
     let json = LoadReport::new(command, r, checks, code).to_json();
     Outputs {
         code,

@@ -36,7 +36,7 @@ pub fn run(a: MergeArgs) -> i32 {
             }
         }
     }
-    let merged = match merge(&parts) {
+    let merged = match merge(&parts, a.allow_partial) {
         Ok(m) => m,
         Err(m) => {
             crate::console::errln!("error: {m}");
@@ -44,21 +44,10 @@ pub fn run(a: MergeArgs) -> i32 {
         }
     };
     let head = format!(
-        "suno-mock merge · receiver {} · seed {} · {} shards of {}: {}\n",
+        "suno-mock merge · receiver {} · seed {} · {}\n",
         merged.receiver,
         merged.seed,
-        merged.merged_shards.len(),
-        parts
-            .first()
-            .and_then(|(_, r)| r.shard)
-            .map(|s| s.count)
-            .unwrap_or_default(),
-        merged
-            .merged_shards
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
+        crate::report::load::shards_line(&merged)
     );
     let super::load_cmd::Outputs {
         code,

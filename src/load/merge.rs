@@ -16,8 +16,10 @@ fn identity(r: &LoadResult) -> String {
     )
 }
 
-/// `(file, result)` of each report, merged.
-pub fn merge(parts: &[(String, LoadResult)]) -> Result<LoadResult, String> {
+/// `(file, result)` of each report, merged. A set that lacks a shard is refused unless
+/// `allow_partial`: a CI job that lost one artifact must not pass its thresholds on part of
+/// the data. Allowed, the missing shards are kept in the result, and every report names them.
+pub fn merge(parts: &[(String, LoadResult)], allow_partial: bool) -> Result<LoadResult, String> {
     let Some((first_file, first)) = parts.first() else {
         return Err("no reports to merge".into());
     };
@@ -53,9 +55,19 @@ pub fn merge(parts: &[(String, LoadResult)]) -> Result<LoadResult, String> {
         seen.push(s.index);
     }
     seen.sort_unstable();
+    let count = count.unwrap_or_default();
+    let missing: Vec<u32> = (1..=count).filter(|k| !seen.contains(k)).collect();
+    if !missing.is_empty() && !allow_partial {
+        return Err(format!(
+            "{} of {count} given; {} missing: a report of part of the run says nothing of the whole (its thresholds would judge part of the data). Give every shard's --report-json, or pass --allow-partial to merge these and have every report say so",
+            crate::wire::words::count(seen.len(), "shard", "shards"),
+            shard_list(&missing)
+        ));
+    }
     let mut out = first.clone();
     out.shard = None;
     out.merged_shards = seen;
+    out.missing_shards = missing;
     let mut latencies = Latencies::new();
     out.counts = Default::default();
     out.failed_by_class.clear();
@@ -102,4 +114,14 @@ pub fn merge(parts: &[(String, LoadResult)]) -> Result<LoadResult, String> {
         0.0
     };
     Ok(out)
+}
+
+/// "shard 2 is" / "shards 2, 4 are", for a sentence.
+pub fn shard_list(ks: &[u32]) -> String {
+    let list: Vec<String> = ks.iter().map(u32::to_string).collect();
+    if ks.len() == 1 {
+        format!("shard {} is", list[0])
+    } else {
+        format!("shards {} are", list.join(", "))
+    }
 }

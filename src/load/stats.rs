@@ -163,6 +163,10 @@ pub struct LoadResult {
     /// The shards a merged report was made from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_shards: Vec<u32>,
+    /// The shards of the run a merged report lacks (`merge --allow-partial`): its figures
+    /// cover part of the run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_shards: Vec<u32>,
     pub receiver: String,
     #[serde(flatten)]
     pub counts: Counts,
@@ -219,6 +223,7 @@ impl LoadResult {
             plan,
             shard,
             merged_shards: Vec::new(),
+            missing_shards: Vec::new(),
             receiver,
             counts: s.counts,
             failed_by_class: ErrorClass::ALL

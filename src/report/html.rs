@@ -12,6 +12,7 @@ use super::evidence::rule_evidence;
 use super::style::Style;
 use crate::duration::human;
 use crate::load::LoadResult;
+use crate::load::report::Threshold;
 use crate::outcome::{Attempt, Delivery, RunOutcome, ScenarioStatus};
 use crate::rules::RuleResult;
 
@@ -311,17 +312,42 @@ const QUANTILES: &[f64] = &[
 ];
 
 /// The page of a `load` run: its counts, the latency percentile curve, deliveries per second.
-pub fn load_page(r: &LoadResult, exit_code: i32) -> String {
+pub fn load_page(command: &str, r: &LoadResult, checks: &[Threshold], exit_code: i32) -> String {
     let mut b = String::new();
+    let title = format!("suno-mock {command}");
     let _ = writeln!(
         b,
-        "<h1>suno-mock load</h1>\n<p>Receiver <code>{}</code> · family {} · seed {} · {:.1} s · {:.0} deliveries/s · exit status <strong>{exit_code}</strong></p>",
+        "<h1>{title}</h1>\n<p>Receiver <code>{}</code> · family {} · seed {} · {:.1} s · {:.0} deliveries/s · exit status <strong>{exit_code}</strong></p>",
         escape(&r.receiver),
         escape(&r.family),
         r.seed,
         r.duration_s,
         r.rate_per_s
     );
+    if !r.merged_shards.is_empty() {
+        let _ = writeln!(
+            b,
+            "<p id=\"shards\">{}</p>",
+            escape(&crate::report::load::shards_line(r))
+        );
+    }
+    if !checks.is_empty() {
+        b.push_str("<table id=\"thresholds\"><tr><th>threshold</th><th>verdict</th><th>detail</th></tr>\n");
+        for t in checks {
+            let (class, word) = if t.passed {
+                ("pass", "pass")
+            } else {
+                ("fail", "FAIL")
+            };
+            let _ = writeln!(
+                b,
+                "<tr><td>{}</td><td class=\"{class}\">{word}</td><td>{}</td></tr>",
+                escape(&t.name),
+                escape(&t.detail)
+            );
+        }
+        b.push_str("</table>\n");
+    }
     let c = &r.counts;
     let _ = writeln!(
         b,
@@ -340,7 +366,7 @@ pub fn load_page(r: &LoadResult, exit_code: i32) -> String {
     b.push_str(&latency_curve(r));
     b.push_str("<h2>Deliveries per second</h2>\n");
     b.push_str(&per_second(&r.per_second));
-    page("suno-mock load", &b)
+    page(&title, &b)
 }
 
 /// x of a quantile on the tail-stretching axis: log10(1 / (1 - q)), capped at 99.99%.

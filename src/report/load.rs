@@ -16,6 +16,32 @@ fn ms(v: f64) -> String {
     }
 }
 
+/// Which shards a merged report adds up: "shards 1, 2 of 2", or with the missing ones named.
+pub fn shards_line(r: &LoadResult) -> String {
+    let given: Vec<String> = r.merged_shards.iter().map(u32::to_string).collect();
+    let count = r.merged_shards.len() + r.missing_shards.len();
+    let mut line = format!(
+        "{} {} of {count}",
+        if given.len() == 1 { "shard" } else { "shards" },
+        given.join(", ")
+    );
+    if let Some(p) = partial(r) {
+        line.push_str(" · ");
+        line.push_str(&p);
+    }
+    line
+}
+
+/// The warning every report of a partial merge carries; `None` for a whole run.
+pub fn partial(r: &LoadResult) -> Option<String> {
+    (!r.missing_shards.is_empty()).then(|| {
+        format!(
+            "PARTIAL: {} missing: every figure covers part of the run",
+            crate::load::merge::shard_list(&r.missing_shards)
+        )
+    })
+}
+
 pub fn report(r: &LoadResult, verdicts: &[Threshold], st: &Style) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -75,15 +101,19 @@ pub fn report(r: &LoadResult, verdicts: &[Threshold], st: &Style) -> String {
         );
     }
     let l = &r.latency;
-    let _ = writeln!(
-        out,
-        "latency from intended send time: p50 {}  p90 {}  p99 {}  p99.9 {}  max {}",
-        ms(l.p50_ms),
-        ms(l.p90_ms),
-        ms(l.p99_ms),
-        ms(l.p999_ms),
-        ms(l.max_ms)
-    );
+    if r.latency_histogram.0.is_empty() {
+        out.push_str("latency from intended send time: no deliveries\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "latency from intended send time: p50 {}  p90 {}  p99 {}  p99.9 {}  max {}",
+            ms(l.p50_ms),
+            ms(l.p90_ms),
+            ms(l.p99_ms),
+            ms(l.p999_ms),
+            ms(l.max_ms)
+        );
+    }
     let _ = writeln!(
         out,
         "achieved: {:.0} deliveries/s over {:.3}s ({} attempts)",
@@ -122,8 +152,66 @@ pub fn report(r: &LoadResult, verdicts: &[Threshold], st: &Style) -> String {
         };
         let _ = writeln!(out, "{tag} {}: {}", t.name, t.detail);
     }
+    if r.tasks_downloaded_never > 0 && r.tasks_downloaded_never == r.counts.success_tasks {
+        let _ = writeln!(
+            out,
+            "{}: no task's media was downloaded. If the receiver keeps state and this run reused an earlier --seed, it had seen these task ids already: use a new seed",
+            st.warn("hint")
+        );
+    }
+    if let Some(p) = partial(r) {
+        let _ = writeln!(out, "{}", st.warn(&p));
+    }
     if r.interrupted {
         out.push_str("interrupted: the result covers what was sent before Ctrl-C\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{RunPlan, Stats};
+
+    fn result(s: &Stats) -> LoadResult {
+        let plan = RunPlan {
+            tasks: Some(10),
+            duration_s: None,
+            rate_per_s: None,
+            concurrency: 1,
+            duplicates: 0.0,
+            failures: 0.0,
+        };
+        LoadResult::from_stats(
+            s,
+            plan,
+            None,
+            1,
+            "r".into(),
+            std::time::Duration::ZERO,
+            false,
+        )
+    }
+
+    #[test]
+    fn a_run_with_no_delivery_shows_no_latency_figures() {
+        let text = report(&result(&Stats::default()), &[], &Style::default());
+        assert!(
+            text.contains("latency from intended send time: no deliveries"),
+            "{text}"
+        );
+        assert!(!text.contains("p50"), "{text}");
+    }
+
+    #[test]
+    fn tasks_none_of_which_downloaded_get_the_seed_hint() {
+        let mut r = result(&Stats::default());
+        r.counts.success_tasks = 4000;
+        r.tasks_downloaded_never = 4000;
+        let text = report(&r, &[], &Style::default());
+        assert!(text.contains("use a new seed"), "{text}");
+        r.tasks_downloaded_never = 3999;
+        r.tasks_downloaded_once = 1;
+        assert!(!report(&r, &[], &Style::default()).contains("use a new seed"));
+    }
 }

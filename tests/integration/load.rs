@@ -485,7 +485,7 @@ async fn four_shards_send_every_task_once_and_merge_into_the_whole_run() {
     let out = suno(&args).await;
     assert_eq!(out.code, exit::SUCCESS, "{}{}", out.stdout, out.stderr);
     assert!(
-        out.stdout.contains("4 shards of 4: 1, 2, 3, 4"),
+        out.stdout.contains("shards 1, 2, 3, 4 of 4\n"),
         "{}",
         out.stdout
     );
@@ -556,6 +556,55 @@ async fn four_shards_send_every_task_once_and_merge_into_the_whole_run() {
     let out = suno(&["merge", &files[0], &files[0]]).await;
     assert_eq!(out.code, exit::USAGE);
     assert!(out.stderr.contains("given twice"), "{}", out.stderr);
+    // A set that lost a shard's artifact is refused: its thresholds would judge part of it.
+    let out = suno(&["merge", &files[0], &files[2], &files[3], "--max-p99", "10s"]).await;
+    assert_eq!(out.code, exit::USAGE, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("3 shards of 4 given; shard 2 is missing")
+            && out.stderr.contains("--allow-partial"),
+        "{}",
+        out.stderr
+    );
+    // Allowed, every report says so.
+    let html = dir.path().join("partial.html").display().to_string();
+    let xml = dir.path().join("partial.xml").display().to_string();
+    let json = dir.path().join("partial.json").display().to_string();
+    let out = suno(&[
+        "merge",
+        &files[0],
+        &files[2],
+        "--allow-partial",
+        "--max-p99",
+        "10s",
+        "--report-html",
+        &html,
+        "--report-junit",
+        &xml,
+        "--report-json",
+        &json,
+    ])
+    .await;
+    assert_eq!(out.code, exit::SUCCESS, "{}{}", out.stdout, out.stderr);
+    let said = "PARTIAL: shards 2, 4 are missing";
+    assert!(
+        out.stdout.contains("shards 1, 3 of 4 · PARTIAL") && out.stdout.contains("(PARTIAL"),
+        "{}",
+        out.stdout
+    );
+    for f in [&html, &xml] {
+        let text = std::fs::read_to_string(f).unwrap();
+        assert!(text.contains(said), "{f}: {text}");
+    }
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(j["result"]["missing_shards"], serde_json::json!([2, 4]));
+    assert!(
+        std::fs::read_to_string(&html)
+            .unwrap()
+            .contains("<title>suno-mock merge"),
+        "the page of a merge is titled so"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
