@@ -364,16 +364,7 @@ fn swap_all(body: Vec<u8>, swaps: &[(String, String)]) -> Vec<u8> {
     };
     // Bytes that are not UTF-8 (a few hundred at most: the invalid-utf8 mutation's).
     swaps.iter().fold(body, |body, (from, to)| {
-        let (from, to) = (from.as_bytes(), to.as_bytes());
-        let mut out = Vec::with_capacity(body.len());
-        let mut rest = &body[..];
-        while let Some(at) = rest.windows(from.len()).position(|w| w == from) {
-            out.extend_from_slice(&rest[..at]);
-            out.extend_from_slice(to);
-            rest = &rest[at + from.len()..];
-        }
-        out.extend_from_slice(rest);
-        out
+        crate::payload::replace_bytes(body, from.as_bytes(), to.as_bytes())
     })
 }
 

@@ -314,7 +314,10 @@ impl Run {
         } else {
             f.window.clone()
         };
-        f.requests = cases.iter_mut().map(|c| self.wire.request(c)).collect();
+        f.requests = cases
+            .iter_mut()
+            .map(|c| self.wire.portable_request(c))
+            .collect();
         match super::file::write(&self.cfg, &f) {
             Ok(p) => f.file = Some(p),
             Err(e) => self.write_errors.push(e),

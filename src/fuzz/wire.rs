@@ -53,6 +53,20 @@ impl Wire {
         c.request(self.family, &media, self.max_body)
     }
 
+    /// The request as a finding's file keeps it: media URLs on `{media_host}`, which a replay
+    /// fills with its own media host, so a seed writes the same bytes on every run.
+    pub fn portable_request(&self, c: &mut Case) -> Request {
+        let base = self.host.base_url();
+        let media = move |k, slot: &str| {
+            let url = self.host.media_url("fuzz", k, slot);
+            match url.strip_prefix(base) {
+                Some(path) => format!("{}{path}", crate::payload::MEDIA_HOST),
+                None => url,
+            }
+        };
+        c.request(self.family, &media, self.max_body)
+    }
+
     pub async fn send(&self, c: &Case, r: &Request, what: Sent) -> Answer {
         let label = match what {
             Sent::Case => format!("fuzz-{:x}/{}", self.seed, c.index),

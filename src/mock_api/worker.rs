@@ -199,6 +199,7 @@ pub(super) async fn send(
             family,
             id: task_id,
             media: &|kind, slot: &str| api.host.media_url(task_id, kind, slot),
+            media_host: api.host.base_url(),
         },
         &api.cfg.policy_for(family),
         Some(hook),

@@ -18,27 +18,36 @@ pub struct Body {
 /// Where a task's media live: the URL of a slot of a kind.
 pub type MediaUrl<'a> = &'a (dyn Fn(MediaKind, &str) -> String + Sync);
 
-/// The step's body for `task_id` in `family`, its media pointing where `media_url` says.
+/// What a custom body writes where the run's media host goes (`http://127.0.0.1:PORT`), so a
+/// file that points at the harness's media replays on any later run: the one placeholder an
+/// exact `body` / `body_base64` gets, every other byte is sent as written.
+pub const MEDIA_HOST: &str = "{media_host}";
+
+/// The step's body for `task_id` in `family`, its media pointing where `media_url` says
+/// (`media_host` is the host those URLs are on).
 pub fn build_body(
     step: &DeliverStep,
     family: &Family,
     task_id: &str,
     media_url: MediaUrl<'_>,
+    media_host: &str,
 ) -> Result<Body, String> {
     if let Some(b64) = &step.body_base64 {
         use base64::Engine as _;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(b64.trim())
             .map_err(|e| format!("`body_base64` is not base64: {e}"))?;
+        let bytes = replace_bytes(bytes, MEDIA_HOST.as_bytes(), media_host.as_bytes());
         return Ok(Body {
             json: serde_json::from_slice(&bytes).ok(),
             bytes,
         });
     }
     if let Some(raw) = &step.body {
+        let raw = raw.replace(MEDIA_HOST, media_host);
         return Ok(Body {
-            bytes: raw.as_bytes().to_vec(),
-            json: serde_json::from_str(raw).ok(),
+            json: serde_json::from_str(&raw).ok(),
+            bytes: raw.into_bytes(),
         });
     }
     let fill = Fill {
@@ -76,15 +85,19 @@ pub fn build_body(
     if let Some(msg) = &step.msg {
         json_path::set(&mut v, "msg", json!(msg))?;
     }
-    let legacy_video_url = media_url(MediaKind::Mp4, "video");
+    let fills = Fills {
+        task_id,
+        video_url: &media_url(MediaKind::Mp4, "video"),
+        media_host,
+    };
     for (path, value) in &step.set {
-        json_path::set(&mut v, path, substitute(value, task_id, &legacy_video_url))?;
+        json_path::set(&mut v, path, fills.substitute(value))?;
     }
     for path in &step.remove {
         json_path::remove(&mut v, path)?;
     }
     if matches!(resolved, Resolved::Custom) {
-        v = substitute(&v, task_id, &legacy_video_url);
+        v = fills.substitute(&v);
     }
     let bytes = serde_json::to_vec(&v).map_err(|e| e.to_string())?;
     Ok(Body {
@@ -93,23 +106,46 @@ pub fn build_body(
     })
 }
 
-/// `{task_id}` and `{video_url}` in strings of custom bodies and `set` values are filled in.
-fn substitute(v: &Value, task_id: &str, video_url: &str) -> Value {
-    match v {
-        Value::String(s) if s.contains('{') => Value::String(
-            s.replace("{task_id}", task_id)
-                .replace("{video_url}", video_url),
-        ),
-        Value::Array(a) => Value::Array(
-            a.iter()
-                .map(|x| substitute(x, task_id, video_url))
-                .collect(),
-        ),
-        Value::Object(o) => Value::Object(
-            o.iter()
-                .map(|(k, x)| (k.clone(), substitute(x, task_id, video_url)))
-                .collect(),
-        ),
-        other => other.clone(),
+/// What the placeholders of custom bodies and `set` values stand for in this delivery.
+struct Fills<'a> {
+    task_id: &'a str,
+    video_url: &'a str,
+    media_host: &'a str,
+}
+
+impl Fills<'_> {
+    /// `{task_id}`, `{video_url}` and `{media_host}` in strings of custom bodies and `set`
+    /// values are filled in.
+    fn substitute(&self, v: &Value) -> Value {
+        match v {
+            Value::String(s) if s.contains('{') => Value::String(
+                s.replace("{task_id}", self.task_id)
+                    .replace("{video_url}", self.video_url)
+                    .replace(MEDIA_HOST, self.media_host),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(|x| self.substitute(x)).collect()),
+            Value::Object(o) => Value::Object(
+                o.iter()
+                    .map(|(k, x)| (k.clone(), self.substitute(x)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
     }
+}
+
+/// `bytes` with every `from` replaced by `to` (bodies that need not be text).
+pub fn replace_bytes(bytes: Vec<u8>, from: &[u8], to: &[u8]) -> Vec<u8> {
+    if from.is_empty() || !bytes.windows(from.len()).any(|w| w == from) {
+        return bytes;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = &bytes[..];
+    while let Some(at) = rest.windows(from.len()).position(|w| w == from) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(to);
+        rest = &rest[at + from.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
 }

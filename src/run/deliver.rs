@@ -21,6 +21,8 @@ pub(crate) struct TaskRef<'a> {
     pub family: &'a Family,
     pub id: &'a str,
     pub media: MediaUrl<'a>,
+    /// The media host those URLs are on (what `{media_host}` in a custom body becomes).
+    pub media_host: &'a str,
 }
 
 pub(crate) struct Target<'a> {
@@ -96,7 +98,7 @@ pub(crate) async fn deliver(
     hook: Option<AttemptHook>,
 ) -> Result<Vec<Delivery>, String> {
     let (family, task_id) = (task.family, task.id);
-    let body = build_body(step, family, task_id, task.media)?;
+    let body = build_body(step, family, task_id, task.media, task.media_host)?;
     // A body that names its own task (a custom one, or `set: data.task_id`) is signed and
     // reported under that id, as the provider would sign it.
     let carried = body

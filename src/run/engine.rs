@@ -369,6 +369,7 @@ impl Engine {
             family: ls.family,
             id: &task_id,
             media: &media,
+            media_host: self.host.base_url(),
         };
         let target = Target {
             receiver: &self.cfg.receiver,

@@ -174,10 +174,12 @@ pub struct DeliverStep {
     /// JSON paths to delete.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remove: Vec<String>,
-    /// With `deliver: custom`: the whole JSON body.
+    /// With `deliver: custom`: the whole JSON body; `{task_id}`, `{video_url}` and
+    /// `{media_host}` in its strings are filled in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json: Option<serde_json::Value>,
-    /// A raw body, sent byte for byte (need not be JSON).
+    /// A raw body, sent byte for byte (need not be JSON), except `{media_host}`: the run's
+    /// media host (`http://127.0.0.1:PORT`), for media URLs that must outlive one run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// A raw body given in base64, for bytes that are not text (what `record` writes for them).

@@ -421,3 +421,57 @@ async fn a_breakage_that_does_not_happen_again_is_flaky_not_a_finding() {
         o.stdout
     );
 }
+
+/// Answers 500 to a body whose `code` is not a number, 200 to the rest.
+async fn fails_on_a_non_numeric_code(body: Bytes) -> StatusCode {
+    match serde_json::from_slice::<Value>(&body) {
+        Ok(v) if !v.get("code").is_some_and(Value::is_number) => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+        _ => StatusCode::OK,
+    }
+}
+
+/// Every file of a folder, by name.
+fn files(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|f| {
+            let f = f.unwrap();
+            (
+                f.file_name().to_string_lossy().into_owned(),
+                std::fs::read(f.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_seed_writes_byte_identical_findings_that_replay_on_any_later_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut runs = Vec::new();
+    // Two runs, each with its own receiver and its own media host (another port).
+    for k in ["a", "b"] {
+        let url = serve(Router::new().route("/callback", post(fails_on_a_non_numeric_code))).await;
+        let out = dir.path().join(k);
+        let o = fuzz(&url, "11", "60", &out, &["--concurrency", "1"]).await;
+        assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+        runs.push(files(&out));
+    }
+    assert!(!runs[0].is_empty());
+    assert_eq!(runs[0], runs[1], "the same seed writes the same files");
+    let all: String = runs[0]
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    assert!(all.contains("{media_host}/"), "{all}");
+    assert!(!all.contains("127.0.0.1"), "no run's port in a file: {all}");
+    // A later run fills in its own media host: the reference receiver downloads the media
+    // the body names and the finding passes.
+    for name in runs[0].keys() {
+        let file = dir.path().join("a").join(name);
+        let fixed = suno(&["run", file.to_str().unwrap(), "--receiver", "builtin", "-v"]).await;
+        assert_eq!(fixed.code, 0, "{name}:\n{}{}", fixed.stdout, fixed.stderr);
+        assert!(!fixed.stdout.contains("{media_host}"), "{}", fixed.stdout);
+    }
+}
