@@ -39,6 +39,9 @@ pub fn run(args: RunArgs) -> i32 {
         crate::console::err!("{w}\n");
     }
     warn_unknown_bodies(&scenarios);
+    if matches!(args.sender.receiver, super::args::ReceiverArg::Builtin) {
+        warn_other_families(&scenarios, args.sender.family);
+    }
     if let Err(Fatal(code, m)) = args.report.check_paths() {
         crate::console::errln!("error: {m}");
         return code;
@@ -106,6 +109,21 @@ async fn execute(args: &RunArgs, scenarios: &[LoadedScenario]) -> Result<i32, Fa
         deadline: s.engine.cfg.policy.timeout,
     };
     Ok(emit(&args.report, &s.secrets, out))
+}
+
+/// The built-in receiver takes one family's callbacks (`--family`): files for another family
+/// would be refused (422) and retried, which says nothing of the files. Said before the run.
+fn warn_other_families(scenarios: &[LoadedScenario], family: &crate::family::Family) {
+    for s in scenarios.iter().filter(|s| s.family.id != family.id) {
+        crate::console::errln!(
+            "warning: {} is for the {} family, but the built-in receiver takes {} callbacks (--family {}): it refuses its deliveries; run it with --family {}",
+            s.file,
+            s.family.id,
+            family.id,
+            family.id,
+            s.family.id
+        );
+    }
 }
 
 fn header(receiver: &str, seed: u64) -> String {

@@ -72,3 +72,34 @@ fn every_error_of_a_file_at_once() {
 fn a_file_that_is_not_a_mapping() {
     insta::assert_snapshot!(errors("- just\n- a list\n"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_shipped_scenario_passes_the_tools_own_lint() {
+    for dir in ["scenarios/contract", "scenarios/examples"] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let out = crate::harness::suno(&["validate", path.to_str().unwrap()]).await;
+        assert_eq!(out.code, 0, "{dir}:\n{}{}", out.stdout, out.stderr);
+        assert!(out.stderr.is_empty(), "{dir}: {}", out.stderr);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn run_says_which_files_the_builtin_receiver_of_another_family_would_refuse() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("stages.yaml");
+    std::fs::write(
+        &file,
+        "name: stages\nfamily: music\nsteps:\n  - deliver: text\n    expect: { status: 200 }\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let out = crate::harness::suno(&["run", f, "--receiver", "builtin", "--retries", "0"]).await;
+    assert!(
+        out.stderr.contains("is for the music family, but the built-in receiver takes video callbacks (--family video): it refuses its deliveries; run it with --family music"),
+        "{}",
+        out.stderr
+    );
+    let out = crate::harness::suno(&["run", f, "--receiver", "builtin", "--family", "music"]).await;
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+}
