@@ -34,20 +34,24 @@ pub enum Command {
     /// List the rule catalogue (and the families).
     Rules {
         /// Only the rules that apply to this family, with its stages and failure codes.
-        #[arg(long, value_name = "ID", value_parser = parse_family)]
+        #[arg(long, value_name = "ID", value_parser = family_parser())]
         family: Option<&'static Family>,
     },
     /// Why a rule exists and how to fix a failure.
     Explain {
         /// A rule id from `suno-mock rules`.
+        #[arg(value_parser = rule_parser(), hide_possible_values = true)]
         rule: String,
+        /// Say it in this family's words: its media fields, its failure codes.
+        #[arg(long, value_name = "ID", value_parser = family_parser())]
+        family: Option<&'static Family>,
     },
     /// Lint scenario files.
     Validate {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
         /// The family of scenarios that do not say `family:`.
-        #[arg(long, value_name = "ID", default_value = "video", value_parser = parse_family)]
+        #[arg(long, value_name = "ID", default_value = "video", value_parser = family_parser())]
         family: &'static Family,
     },
     /// Print a JSON Schema: of the scenario format (default) or of load's JSON report.
@@ -135,6 +139,68 @@ pub fn parse_family(s: &str) -> Result<&'static Family, String> {
     crate::family::find(s).ok_or_else(|| crate::family::unknown_message(s))
 }
 
+/// A value parsed by one of our functions (whose errors name the choices and a likely typo),
+/// with the values it knows told to clap, so shell completions offer them instead of file
+/// names and `--help` lists them.
+#[derive(Clone)]
+pub struct Known<T: Clone + Send + Sync + 'static> {
+    parse: fn(&str) -> Result<T, String>,
+    values: fn() -> Vec<&'static str>,
+}
+
+impl<T: Clone + Send + Sync + 'static> clap::builder::TypedValueParser for Known<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        // The plain function's own parser: the same messages as before.
+        self.parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            (self.values)()
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
+}
+
+/// `--family`: the family ids.
+fn family_parser() -> Known<&'static Family> {
+    Known {
+        parse: parse_family,
+        values: crate::family::ids,
+    }
+}
+
+/// A rule id (`--only`, `explain RULE`): checked where it is used, completed from the catalogue.
+fn rule_parser() -> Known<String> {
+    Known {
+        parse: |s| Ok(s.to_string()),
+        values: || crate::rules::ids().collect(),
+    }
+}
+
+/// `--flaw`: the built-in receiver's flaws.
+fn flaw_parser() -> Known<crate::receiver::Flaw> {
+    Known {
+        parse: str::parse,
+        values: || {
+            crate::receiver::Flaw::ALL
+                .iter()
+                .map(|f| f.name())
+                .collect()
+        },
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SchemaKind {
     /// Scenario files.
@@ -195,18 +261,18 @@ pub struct SenderArgs {
     /// The receiver's callback URL (`builtin`: the built-in reference receiver).
     #[arg(long, value_name = "URL", value_parser = parse_receiver)]
     pub receiver: ReceiverArg,
-    /// The callback family: video, music, replace-section, lyrics, wav, stems, midi, cover, voice.
-    #[arg(long, value_name = "ID", default_value = "video", value_parser = parse_family)]
+    /// The callback family (`suno-mock rules --family ID` shows one in full).
+    #[arg(long, value_name = "ID", default_value = "video", value_parser = family_parser())]
     pub family: &'static Family,
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// The receiver URL's query parameter that carries its secret token.
     #[arg(long, value_name = "NAME")]
     pub token_param: Option<String>,
-    /// Where the video host listens.
+    /// Where the media host (videos, audio, images) listens.
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
     pub artifact_listen: SocketAddr,
-    /// The video host's address as the receiver reaches it (for a receiver in a container).
+    /// The media host's address as the receiver reaches it (for a receiver in a container).
     #[arg(long, value_name = "URL")]
     pub artifact_base_url: Option<String>,
     /// Seed of task ids and payloads; printed in every report; the same seed replays a run.
@@ -256,7 +322,8 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub report_junit: Option<PathBuf>,
     /// Also write one self-contained HTML page to FILE: the verdicts, their evidence and a
-    /// timeline of every attempt (load: the latency curve and deliveries per second).
+    /// timeline of every attempt (load and merge: the latency curve and deliveries per second;
+    /// fuzz: every finding with its minimal body).
     #[arg(long, value_name = "FILE")]
     pub report_html: Option<PathBuf>,
 }
@@ -326,7 +393,7 @@ pub struct SendArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Judge only these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...", value_parser = rule_parser(), hide_possible_values = true)]
     pub only: Vec<String>,
     /// A should rule that warns or is inconclusive fails the run too. Without it, only must
     /// rules decide: one that fails, or that nothing could verify (inconclusive), exits 1.
@@ -360,7 +427,7 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// The callback family both receivers take and the suite checks.
-    #[arg(long, value_name = "ID", default_value = "video", value_parser = parse_family)]
+    #[arg(long, value_name = "ID", default_value = "video", value_parser = family_parser())]
     pub family: &'static Family,
     /// Deadline per attempt in the demo (the documented 15 s would make it slow).
     #[arg(long, default_value = "2s", value_name = "DUR")]
@@ -374,10 +441,10 @@ pub struct ReceiverArgs {
     #[arg(long, default_value = "127.0.0.1:3000")]
     pub listen: SocketAddr,
     /// The callback family it receives.
-    #[arg(long, value_name = "ID", default_value = "video", value_parser = parse_family)]
+    #[arg(long, value_name = "ID", default_value = "video", value_parser = family_parser())]
     pub family: &'static Family,
-    /// Plant defects (comma-separated): fail-on-failure, answer-202, blocking-download, no-dedup, racy-dedup, crash-on-bad-input, strict-fields, strict-content-type, no-verify, never-download, slow-ack, dedup-by-task, late-stage-overwrites, refuse-variants, drop-failures.
-    #[arg(long, value_delimiter = ',', value_name = "FLAW,...")]
+    /// Plant defects (comma-separated; `suno-mock demo` shows what each breaks).
+    #[arg(long, value_delimiter = ',', value_name = "FLAW,...", value_parser = flaw_parser())]
     pub flaw: Vec<crate::receiver::Flaw>,
     /// Verify signatures with this key (also SUNO_MOCK_HMAC_KEY).
     #[arg(long, env = "SUNO_MOCK_HMAC_KEY", hide_env_values = true)]

@@ -13,7 +13,15 @@ pub fn completions(shell: clap_complete::Shell) -> i32 {
     let mut cmd = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, "suno-mock", &mut out);
-    crate::console::out!("{}", String::from_utf8_lossy(&out));
+    let mut script = String::from_utf8_lossy(&out).into_owned();
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete (to 4.6.12) spells the state of a subcommand of a hyphenated binary
+        // two ways, `suno__mock__subcmd__check` where it walks the words and
+        // `suno__subcmd__mock__subcmd__check` in the case arms, so nothing after a subcommand
+        // ever completed (clap-rs/clap#6421). One spelling for both until the fix is released.
+        script = script.replace("suno__subcmd__mock", "suno__mock");
+    }
+    crate::console::out!("{script}");
     exit::SUCCESS
 }
 

@@ -27,12 +27,6 @@ pub fn run(a: FuzzArgs) -> i32 {
 }
 
 async fn execute(a: &FuzzArgs) -> Result<i32, Fatal> {
-    if a.report.report_html.is_some() {
-        return Err(Fatal(
-            exit::USAGE,
-            "fuzz writes no HTML report; use --report-json or --report-junit".into(),
-        ));
-    }
     a.report.check_paths()?;
     // Made now, so an unwritable folder is said before anything is sent; removed again at the
     // end when nothing was found and it was not there before.
@@ -115,6 +109,12 @@ async fn execute(a: &FuzzArgs) -> Result<i32, Fatal> {
     let json = report::json(&header, &result, code).map_err(|m| Fatal(exit::HARNESS, m))?;
     let junit = report::junit(&header, &result);
     Ok(write_reports(
-        &a.report, &s.secrets, &human, &json, junit, None, code,
+        &a.report,
+        &s.secrets,
+        &human,
+        &json,
+        junit,
+        Some(report::html(&header, &result, code)),
+        code,
     ))
 }

@@ -43,7 +43,7 @@ pub fn main() -> i32 {
         args::Command::Check(a) => check_cmd::run(a),
         args::Command::Demo(a) => demo_cmd::run(a),
         args::Command::Rules { family } => rules_cmd::list(family),
-        args::Command::Explain { rule } => rules_cmd::explain(&rule),
+        args::Command::Explain { rule, family } => rules_cmd::explain(&rule, family),
         args::Command::Validate { paths, family } => validate_cmd::validate(&paths, family),
         args::Command::Schema { what } => validate_cmd::schema(what),
         args::Command::Receiver(a) => receiver_cmd::run(a),

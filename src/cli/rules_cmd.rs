@@ -27,7 +27,7 @@ pub fn list(family: Option<&'static Family>) -> i32 {
             "{:<width$}  {:<6}  {}{note}",
             r.id,
             r.level.name(),
-            r.summary
+            rules::in_words_of(r.summary, family)
         );
     }
     crate::console::outln!(
@@ -85,16 +85,36 @@ fn describe(f: &Family) {
     out("checked also", f.checks_also.to_string());
 }
 
-pub fn explain(id: &str) -> i32 {
+pub fn explain(id: &str, family: Option<&'static Family>) -> i32 {
     let Some(r) = rules::find(id) else {
         crate::console::errln!("error: {}", rules::unknown_rule_message(id));
         return exit::USAGE;
     };
     let e = &r.explain;
-    crate::console::outln!("{} ({}): {}\n", r.id, r.level.name(), r.summary);
-    crate::console::outln!("What the harness does:\n  {}\n", e.does);
-    crate::console::outln!("It passes when:\n  {}\n", e.passes);
-    crate::console::outln!("Why:\n  {}\n", e.why);
-    crate::console::outln!("How to fix a failure:\n  {}", e.fix);
+    let w = |t: &str| rules::in_words_of(t, family);
+    let head = match family {
+        Some(f) => format!(" (for the {} family)", f.id),
+        None => String::new(),
+    };
+    crate::console::outln!("{} ({}){head}: {}\n", r.id, r.level.name(), w(r.summary));
+    crate::console::outln!("What the harness does:\n  {}\n", w(e.does));
+    crate::console::outln!("It passes when:\n  {}\n", w(e.passes));
+    crate::console::outln!("Why:\n  {}\n", w(e.why));
+    crate::console::outln!("How to fix a failure:\n  {}", w(e.fix));
+    if let Some(f) = family
+        && !suite::applies(
+            r.id,
+            &rules::PlanFor {
+                family: f,
+                hmac: true,
+                token: true,
+            },
+        )
+    {
+        crate::console::outln!(
+            "\nFor the {} family, check skips it: nothing to deliver.",
+            f.id
+        );
+    }
     exit::SUCCESS
 }

@@ -44,6 +44,23 @@ pub fn sender(a: &PolicyArgs, family: &Family, limits: Limits) -> Result<Sender,
 
 /// The settings the flags describe: the one place flags become settings.
 pub fn settings(a: &SenderArgs, ob: &ObserveArgs, limits: Limits) -> Result<Settings, Fatal> {
+    // A probe without the task id reads the same thing for every task: it can tell a change
+    // only if it shows something of all tasks (a count); said, since it is usually a slip.
+    for (flag, given) in [
+        ("--probe-url", &ob.probe_url),
+        ("--probe-cmd", &ob.probe_cmd),
+    ] {
+        if given.as_deref().is_some_and(|p| !p.contains("{task_id}")) {
+            crate::console::errln!(
+                "warning: {flag} has no {{task_id}}: every task is observed through the same {}, which shows a change only if it counts all tasks; write {{task_id}} where the task goes",
+                if flag == "--probe-url" {
+                    "URL"
+                } else {
+                    "command"
+                }
+            );
+        }
+    }
     Ok(Settings {
         receiver: match &a.receiver {
             ReceiverArg::Url(u) => ReceiverTarget::Url(u.clone()),

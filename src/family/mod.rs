@@ -182,7 +182,13 @@ pub(crate) fn per_family<T>(
 
 /// `unknown family `x`; families: video, music, ...`.
 pub fn unknown_message(id: &str) -> String {
-    format!("unknown family `{id}`; families: {}", ids().join(", "))
+    let hint = crate::wire::words::did_you_mean(&id.to_ascii_lowercase(), &ids())
+        .map(|m| format!("did you mean `{m}`? "))
+        .unwrap_or_default();
+    format!(
+        "unknown family `{id}`; {hint}families: {}",
+        ids().join(", ")
+    )
 }
 
 impl Family {
@@ -195,6 +201,30 @@ impl Family {
 
     pub fn stage(&self, name: &str) -> Option<&'static Stage> {
         self.stages.iter().find(|s| s.name == name)
+    }
+
+    /// The fields that carry media URLs in this family's bodies (`video_url`; `audio_url`,
+    /// `image_url`...), each once, in the order the bodies give them.
+    pub fn media_fields(&self) -> Vec<String> {
+        fn walk(v: &serde_json::Value, key: Option<&str>, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::String(s) if s.starts_with("{media:") => {
+                    if let Some(k) = key.filter(|k| !out.iter().any(|o| o == k)) {
+                        out.push(k.to_string());
+                    }
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, key, out)),
+                serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| walk(x, Some(k), out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        for s in self.stages {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(s.body) {
+                walk(&v, None, &mut out);
+            }
+        }
+        out
     }
 
     /// More than one callback per task (music's `text`, `first`, `complete`).

@@ -282,6 +282,91 @@ pub fn json(h: &Header<'_>, r: &FuzzResult, exit_code: i32) -> Result<String, St
         .map_err(|e| format!("cannot write the JSON report: {e}"))
 }
 
+/// The HTML page of a fuzz run: the counts, then each finding with its changes, its minimal
+/// body and its file, then what the receiver accepted against the docs.
+pub fn html(h: &Header<'_>, r: &FuzzResult, exit_code: i32) -> String {
+    use super::html::escape;
+    let mut b = String::new();
+    let c = &r.counts;
+    let _ = writeln!(
+        b,
+        "<h1>suno-mock fuzz</h1>\n<p>Receiver <code>{}</code> · family {} · seed {} · {} · exit status <strong>{exit_code}</strong></p>",
+        escape(h.receiver),
+        escape(h.family),
+        h.seed,
+        escape(&h.plan)
+    );
+    let _ = writeln!(
+        b,
+        "<table id=\"counts\"><tr><th>cases</th><th>refused (4xx)</th><th>accepted</th><th>broke the receiver</th><th>findings</th><th>time</th></tr>\n<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td></tr></table>",
+        c.sent,
+        c.refused,
+        c.accepted,
+        if c.broke > 0 { "fail" } else { "pass" },
+        c.broke,
+        r.findings.len(),
+        crate::duration::human(r.duration)
+    );
+    for line in r.stopped.iter().chain(&r.write_errors) {
+        let _ = writeln!(b, "<p class=\"fail\">{}</p>", escape(line));
+    }
+    if r.interrupted {
+        b.push_str("<p class=\"warn\">interrupted: the findings so far are written</p>\n");
+    }
+    let _ = writeln!(b, "<h2>Findings</h2>");
+    if r.findings.is_empty() {
+        b.push_str("<p class=\"pass\">Nothing broke the receiver.</p>\n");
+    }
+    for f in &r.findings {
+        let _ = writeln!(
+            b,
+            "<section class=\"finding\" id=\"finding-{0}\"><h3>{0}. <span class=\"fail\">{1}</span></h3>\n<p>case {2}: {3}; the receiver {4} · {5} · {6}</p>",
+            f.number,
+            escape(&f.title()),
+            f.case.index,
+            escape(&f.case.base.describe()),
+            escape(&f.answer.describe()),
+            super::plural(f.hits as usize, "hit"),
+            if f.shrunk {
+                format!("shrunk in {}", super::plural(f.tries as usize, "try"))
+            } else {
+                "not shrunk to the end".to_string()
+            }
+        );
+        if !f.case.mutations.is_empty() {
+            b.push_str("<ul>");
+            for m in &f.case.mutations {
+                let _ = write!(b, "<li>{}</li>", escape(&m.describe()));
+            }
+            b.push_str("</ul>\n");
+        }
+        let _ = writeln!(b, "<pre>{}</pre>", escape(&body_text(f)));
+        if let Some(file) = &f.file {
+            let _ = writeln!(
+                b,
+                "<p>Replay: <code>suno-mock run {} --receiver URL</code></p>",
+                escape(&file.display().to_string())
+            );
+        }
+        b.push_str("</section>\n");
+    }
+    if !r.accepted_invalid.is_empty() {
+        b.push_str("<h2>Accepted although the docs rule them out</h2>\n<table id=\"accepted-invalid\"><tr><th>place</th><th>change</th><th>why invalid</th><th>cases</th></tr>\n");
+        for a in &r.accepted_invalid {
+            let _ = writeln!(
+                b,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&a.place),
+                escape(a.kind),
+                escape(&a.reason),
+                a.cases
+            );
+        }
+        b.push_str("</table>\n");
+    }
+    super::html::page("suno-mock fuzz", &b)
+}
+
 pub fn junit(h: &Header<'_>, r: &FuzzResult) -> Result<String, String> {
     let class = format!("suno-mock.fuzz.{}", h.family);
     let mut cases: Vec<Case> = r

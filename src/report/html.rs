@@ -50,7 +50,7 @@ svg text { font: 11px ui-monospace, monospace; fill: #1d2125; }
 .legend span { display: inline-block; margin-right: 1.5em; } .sw { display: inline-block; width: 12px; height: 12px; vertical-align: -2px; margin-right: 4px; }
 "#;
 
-fn page(title: &str, body: &str) -> String {
+pub(crate) fn page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
@@ -332,7 +332,9 @@ pub fn load_page(command: &str, r: &LoadResult, checks: &[Threshold], exit_code:
         );
     }
     if !checks.is_empty() {
-        b.push_str("<table id=\"thresholds\"><tr><th>threshold</th><th>verdict</th><th>detail</th></tr>\n");
+        b.push_str(
+            "<table id=\"thresholds\"><tr><th>threshold</th><th>verdict</th><th>detail</th></tr>\n",
+        );
         for t in checks {
             let (class, word) = if t.passed {
                 ("pass", "pass")

@@ -10,7 +10,7 @@ pub const RULE: Rule = Rule {
     level: Level::Must,
     summary: "failure callbacks, with each code the family documents, are answered HTTP 200",
     explain: Explain {
-        does: "delivers well-formed failure callbacks with code 500, 400 and 451 and video_url null",
+        does: "delivers a well-formed failure callback for each code ({codes}), as the family's failure body gives them",
         passes: "each is answered HTTP 200 on the first attempt",
         why: "a failed task is not a failed delivery. The page sends failures to the same URL and expects 200 for every callback; answering 500 makes the sender retry a callback that was received fine, and after 3 retries it gives up (the task is then marked CALLBACK_EXCEPTION)",
         fix: "record the failure (code, msg) and answer 200; never mirror the callback's `code` into the HTTP status",

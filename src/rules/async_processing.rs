@@ -10,9 +10,9 @@ pub const ID: &str = "async-processing";
 pub const RULE: Rule = Rule {
     id: ID,
     level: Level::Must,
-    summary: "a slow video download does not hold up the answer",
+    summary: "a slow media download does not hold up the answer",
     explain: Explain {
-        does: "delivers a success callback whose video_url trickles out over twice the deadline",
+        does: "delivers a success callback whose media ({media}) trickle out over twice the deadline",
         passes: "the first attempt is answered 200 within the deadline",
         why: "the page: \"Complex business logic should be processed asynchronously to avoid blocking callback response\" and \"Video files are usually large\". The page's own Python example downloads the video before answering: with a large file or a slow link it misses the 15 s deadline",
         fix: "hand the download to a queue or a background task (a goroutine, `tokio::spawn`, a Celery job) and answer 200 at once",

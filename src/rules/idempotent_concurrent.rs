@@ -1,6 +1,6 @@
 //! `idempotent-concurrent`: copies of one callback released at the same instant are processed once.
 
-use super::judge::{Context, Finding, Judged, OBSERVE_HINT, first_and_more, normalized};
+use super::judge::{Context, Finding, Judged, first_and_more, normalized};
 use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 
 pub const ID: &str = "idempotent-concurrent";
@@ -53,8 +53,9 @@ fn judge(ctx: &Context<'_>) -> Judged {
         Finding::Inconclusive("the side effects never settled; raise --max-wait or --settle".into())
     } else if single.same_effects(&single_before) {
         Finding::Inconclusive(format!(
-            "one delivery changed nothing the harness can observe ({}); {OBSERVE_HINT}",
-            single.summary()
+            "one delivery changed nothing the harness can observe ({}); {}",
+            single.summary(),
+            super::judge::observe_hint(ctx.setup)
         ))
     } else if normalized(&burst_after) != normalized(&single) {
         Finding::Bad(format!(

@@ -1,6 +1,6 @@
 //! `idempotent-duplicate`: a callback delivered again changes nothing.
 
-use super::judge::{Context, Finding, Judged, OBSERVE_HINT, first_and_more, not_200};
+use super::judge::{Context, Finding, Judged, first_and_more, not_200};
 use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 
 pub const ID: &str = "idempotent-duplicate";
@@ -44,8 +44,9 @@ fn judge(ctx: &Context<'_>) -> Judged {
         Finding::Inconclusive("the side effects never settled; raise --max-wait or --settle".into())
     } else if first.same_effects(&before) {
         Finding::Inconclusive(format!(
-            "the first delivery changed nothing the harness can observe ({}); {OBSERVE_HINT}",
-            first.summary()
+            "the first delivery changed nothing the harness can observe ({}); {}",
+            first.summary(),
+            super::judge::observe_hint(ctx.setup)
         ))
     } else if !after.same_effects(&first) {
         Finding::Bad(format!(

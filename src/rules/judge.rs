@@ -199,8 +199,23 @@ pub fn normalized(o: &Observation) -> (u64, Option<String>, Option<String>) {
     )
 }
 
-/// The advice for idempotency that cannot be observed.
-pub const OBSERVE_HINT: &str = "pass --probe-url URL/{task_id} (a GET that shows what the receiver stored) or --probe-cmd 'CMD {task_id}' (say, a row count), or make the receiver download video_url. If the receiver keeps state and this run reused an earlier --seed, it had seen these task ids already: use a new seed";
+/// The advice for a side effect that cannot be observed, for what this run had: a run with a
+/// probe is told to make it show the task's state, not to pass one.
+pub fn observe_hint(setup: &Setup) -> String {
+    let media = if setup.family.id == "video" {
+        "video_url"
+    } else {
+        "the media URLs"
+    };
+    let probe = if setup.probe {
+        "the probe given (--probe-url / --probe-cmd) showed no change: make it show what the receiver stores for the task (its row, its status)"
+    } else {
+        "pass --probe-url 'URL/{task_id}' (a GET that shows what the receiver stored) or --probe-cmd 'CMD {task_id}' (say, a row count)"
+    };
+    format!(
+        "{probe}, or make the receiver download {media}. If the receiver keeps state and this run reused an earlier --seed, it had seen these task ids already: use a new seed"
+    )
+}
 
 /// The shape of the simple rules: every delivery of the rule's scenario answered 200 first time.
 pub fn answered_200(ctx: &Context<'_>, id: &str, ok: &str, bad_suffix: &str) -> Judged {
@@ -279,5 +294,31 @@ fn body_hint(d: &Delivery) -> String {
         format!("{}…", b.chars().take(60).collect::<String>())
     } else {
         b.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::observe_hint;
+    use crate::rules::testkit::setup;
+
+    #[test]
+    fn a_run_with_a_probe_is_not_told_to_pass_one() {
+        let mut s = setup("music");
+        let with = observe_hint(&s);
+        assert!(with.contains("the probe given"), "{with}");
+        assert!(!with.contains("pass --probe-url"), "{with}");
+        assert!(
+            with.contains("the media URLs") && !with.contains("video_url"),
+            "{with}"
+        );
+        s.probe = false;
+        let without = observe_hint(&s);
+        assert!(
+            without.contains("pass --probe-url 'URL/{task_id}'")
+                && without.contains("--probe-cmd 'CMD {task_id}' (say, a row count)"),
+            "{without}"
+        );
+        assert!(observe_hint(&setup("video")).contains("download video_url"));
     }
 }

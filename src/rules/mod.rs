@@ -184,6 +184,26 @@ pub static CATALOGUE: &[Rule] = &[
     record_failure::RULE,
 ];
 
+/// A rule's text in one family's words: `{media}` becomes the fields that carry its media
+/// (`video_url`; `audio_url, ..., image_url` for music) and `{codes}` the failure codes it
+/// sends; without a family, words that fit every family.
+pub fn in_words_of(text: &str, family: Option<&crate::family::Family>) -> String {
+    let (media, codes) = match family {
+        Some(f) => {
+            let codes: Vec<String> = f.failure_codes.iter().map(|c| c.code.to_string()).collect();
+            (
+                f.media_fields().join(", "),
+                crate::wire::words::and_list(&codes),
+            )
+        }
+        None => (
+            "video_url; audio_url... for the other families".to_string(),
+            "the family's; video: 500, 400 and 451".to_string(),
+        ),
+    };
+    text.replace("{media}", &media).replace("{codes}", &codes)
+}
+
 pub fn ids() -> impl Iterator<Item = &'static str> {
     CATALOGUE.iter().map(|r| r.id)
 }

@@ -38,7 +38,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
     if !ctx.setup.probe {
         return Judged::with(
             Finding::Inconclusive(
-                "downloads cannot show a failure being recorded; pass --probe-url URL/{task_id} (a GET that shows what the receiver stored) or --probe-cmd".into(),
+                "downloads cannot show a failure being recorded; pass --probe-url 'URL/{task_id}' (a GET that shows what the receiver stored for the task) or --probe-cmd 'CMD {task_id}' (say, its status in your database)".into(),
             ),
             ds,
         );

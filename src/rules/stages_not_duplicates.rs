@@ -1,9 +1,7 @@
 //! `stages-not-duplicates`: a task's `complete` after its `text` and `first` is processed,
 //! not taken for a copy of them.
 
-use super::judge::{
-    Context, Finding, Judged, OBSERVE_HINT, before_judging, first_and_more, not_200,
-};
+use super::judge::{Context, Finding, Judged, before_judging, first_and_more, not_200};
 use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 
 pub const ID: &str = "stages-not-duplicates";
@@ -54,8 +52,9 @@ fn judge(ctx: &Context<'_>) -> Judged {
         Finding::Bad(first_and_more(&bad))
     } else if ca.same_effects(&cb) {
         Finding::Inconclusive(format!(
-            "the control task's complete changed nothing the harness can observe ({}); {OBSERVE_HINT}",
-            ca.summary()
+            "the control task's complete changed nothing the harness can observe ({}); {}",
+            ca.summary(),
+            super::judge::observe_hint(ctx.setup)
         ))
     } else if sa.same_effects(&sb) {
         Finding::Bad(format!(

@@ -1,8 +1,6 @@
 //! `stale-stage`: a stage that arrives after `complete` (a late retry) changes nothing.
 
-use super::judge::{
-    Context, Finding, Judged, OBSERVE_HINT, before_judging, first_and_more, not_200,
-};
+use super::judge::{Context, Finding, Judged, before_judging, first_and_more, not_200};
 use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 
 pub const ID: &str = "stale-stage";
@@ -52,8 +50,9 @@ fn judge(ctx: &Context<'_>) -> Judged {
         Finding::Inconclusive("the side effects never settled; raise --max-wait or --settle".into())
     } else if done.same_effects(&before) {
         Finding::Inconclusive(format!(
-            "complete itself changed nothing the harness can observe ({}), so a late first that changes nothing proves nothing (if complete should have changed something, stages-not-duplicates says why it did not); {OBSERVE_HINT}",
-            done.summary()
+            "complete itself changed nothing the harness can observe ({}), so a late first that changes nothing proves nothing (if complete should have changed something, stages-not-duplicates says why it did not); {}",
+            done.summary(),
+            super::judge::observe_hint(ctx.setup)
         ))
     } else if !after.same_effects(&done) {
         Finding::Bad(format!(

@@ -468,6 +468,37 @@ async fn completions_and_man_pages_come_from_the_same_definitions() {
         .output()
         .unwrap();
     assert!(syntax.status.success(), "{syntax:?}");
+    // What bash offers at a TAB: the values the parser knows, not file names.
+    let script_path = script.to_str().unwrap();
+    for (line, want) in [
+        ("check --family m", "music midi"),
+        ("receiver --flaw never-", "never-download"),
+        ("check --only stale", "stale-stage"),
+        ("explain ack-f", "ack-failure"),
+        ("check --hmac", "--hmac-key"),
+    ] {
+        let words: Vec<&str> = std::iter::once("suno-mock")
+            .chain(line.split(' '))
+            .collect();
+        let prog = format!(
+            "source {script_path}; COMP_WORDS=({}); COMP_CWORD={}; _suno__mock suno-mock {} {}; echo \"${{COMPREPLY[*]}}\"",
+            words.join(" "),
+            words.len() - 1,
+            words[words.len() - 1],
+            words[words.len() - 2]
+        );
+        let out = std::process::Command::new("bash")
+            .args(["-c", &prog])
+            .output()
+            .unwrap();
+        let offered = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            offered.trim(),
+            want,
+            "{line}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     for shell in ["zsh", "fish"] {
         let out = suno(&["completions", shell]).await;
         assert_eq!(out.code, exit::SUCCESS);
@@ -481,4 +512,43 @@ async fn completions_and_man_pages_come_from_the_same_definitions() {
     assert_eq!(out.code, exit::SUCCESS, "{}", out.stderr);
     let check = std::fs::read_to_string(pages.join("suno-mock-check.1")).unwrap();
     assert!(check.contains(r"\-\-github"), "{check}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rules_and_explain_speak_the_family_s_words() {
+    let out = suno(&["explain", "ack-failure", "--family", "music"]).await;
+    assert_eq!(out.code, exit::SUCCESS, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("for each code (400, 451, 500, 408, 413, 501 and 531)"),
+        "{}",
+        out.stdout
+    );
+    let out = suno(&["explain", "async-processing", "--family", "wav"]).await;
+    assert!(
+        out.stdout.contains("whose media (audioWavUrl)"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("video_url"), "{}", out.stdout);
+    let out = suno(&["explain", "stale-stage", "--family", "video"]).await;
+    assert!(
+        out.stdout.contains("For the video family, check skips it"),
+        "{}",
+        out.stdout
+    );
+    let out = suno(&["rules", "--family", "music"]).await;
+    assert!(
+        out.stdout
+            .contains("a slow media download does not hold up the answer"),
+        "{}",
+        out.stdout
+    );
+    let out = suno(&["check", "--family", "musc", "--receiver", "builtin"]).await;
+    assert_eq!(out.code, exit::USAGE);
+    assert!(
+        out.stderr.contains("did you mean `music`?"),
+        "{}",
+        out.stderr
+    );
 }

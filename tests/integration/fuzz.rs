@@ -425,9 +425,7 @@ async fn a_breakage_that_does_not_happen_again_is_flaky_not_a_finding() {
 /// Answers 500 to a body whose `code` is not a number, 200 to the rest.
 async fn fails_on_a_non_numeric_code(body: Bytes) -> StatusCode {
     match serde_json::from_slice::<Value>(&body) {
-        Ok(v) if !v.get("code").is_some_and(Value::is_number) => {
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
+        Ok(v) if !v.get("code").is_some_and(Value::is_number) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::OK,
     }
 }
@@ -454,9 +452,25 @@ async fn a_seed_writes_byte_identical_findings_that_replay_on_any_later_run() {
     for k in ["a", "b"] {
         let url = serve(Router::new().route("/callback", post(fails_on_a_non_numeric_code))).await;
         let out = dir.path().join(k);
-        let o = fuzz(&url, "11", "60", &out, &["--concurrency", "1"]).await;
+        let html = dir.path().join(format!("{k}.html"));
+        let html_arg = html.to_str().unwrap();
+        let o = fuzz(
+            &url,
+            "11",
+            "60",
+            &out,
+            &["--concurrency", "1", "--report-html", html_arg],
+        )
+        .await;
         assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
         runs.push(files(&out));
+        // The page fuzz --help offers: every finding, with its body and how to replay it.
+        let page = std::fs::read_to_string(&html).unwrap();
+        assert!(
+            page.contains("<section class=\"finding\" id=\"finding-1\">")
+                && page.contains("Replay: <code>suno-mock run"),
+            "{page}"
+        );
     }
     assert!(!runs[0].is_empty());
     assert_eq!(runs[0], runs[1], "the same seed writes the same files");

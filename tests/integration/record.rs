@@ -263,7 +263,8 @@ async fn bad_input_is_recorded_or_refused_and_never_crashes() {
     assert!(m.contains("family: midi"), "{m}");
 }
 
-const VIDEO_BODY: &str = r#"{"code":200,"msg":"success","data":{"task_id":"t-1","video_url":"http://x/v.mp4"}}"#;
+const VIDEO_BODY: &str =
+    r#"{"code":200,"msg":"success","data":{"task_id":"t-1","video_url":"http://x/v.mp4"}}"#;
 
 /// Runs the binary's `record` forwarding to `target`, posts one callback through it, stops it
 /// with Ctrl-C, and returns everything it wrote: the answer to the provider, stdout, stderr
@@ -358,7 +359,10 @@ async fn a_token_in_the_forwarding_address_is_never_written_on_any_failure_path(
         assert_eq!(got, status, "{all}");
         assert!(all.contains(what), "{all}");
         assert!(all.contains("token=***&user=***"), "{all}");
-        assert!(!all.contains("TOPSECRET"), "{what}: the secret was written:\n{all}");
+        assert!(
+            !all.contains("TOPSECRET"),
+            "{what}: the secret was written:\n{all}"
+        );
         assert!(!all.contains("FROMPROVIDER"), "{what}:\n{all}");
     }
 }
@@ -390,7 +394,12 @@ async fn a_restarted_recorder_keeps_what_the_earlier_one_wrote() {
         files.sort();
         let want: Vec<String> = match round {
             1 => vec!["m-9.yaml", "unidentified-1.yaml"],
-            2 => vec!["m-9-2.yaml", "m-9.yaml", "unidentified-1.yaml", "unidentified-2.yaml"],
+            2 => vec![
+                "m-9-2.yaml",
+                "m-9.yaml",
+                "unidentified-1.yaml",
+                "unidentified-2.yaml",
+            ],
             _ => vec![
                 "m-9-2.yaml",
                 "m-9-3.yaml",
@@ -439,6 +448,10 @@ async fn a_replay_sends_exactly_the_recorded_deliveries_and_no_retries_of_its_ow
         &replay.uri(),
     ])
     .await;
-    assert_eq!(r.code, 0, "the recorded 500s came again: {}{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.code, 0,
+        "the recorded 500s came again: {}{}",
+        r.stdout, r.stderr
+    );
     assert_eq!(replay.received_requests().await.unwrap().len(), 4);
 }
