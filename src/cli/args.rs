@@ -209,6 +209,34 @@ pub enum SchemaKind {
     LoadReport,
 }
 
+/// `--listen`, `--artifact-listen`: an IP address and port; also `localhost:PORT` and a bare
+/// `PORT`, both this machine's loopback (never every interface by surprise).
+pub fn parse_listen(s: &str) -> Result<SocketAddr, String> {
+    let t = s.trim();
+    if let Ok(a) = t.parse::<SocketAddr>() {
+        return Ok(a);
+    }
+    let port = |p: &str| p.parse::<u16>().ok();
+    if let Some(p) = port(t) {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], p)));
+    }
+    if let Some(p) = t
+        .strip_prefix("localhost:")
+        .or_else(|| t.strip_prefix("LOCALHOST:"))
+        .and_then(port)
+    {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], p)));
+    }
+    if let Some(p) = t.strip_prefix(':').and_then(port) {
+        return Err(format!(
+            "`{s}` names no address: write 127.0.0.1:{p} (this machine only) or 0.0.0.0:{p} (every interface)"
+        ));
+    }
+    Err(format!(
+        "`{s}` is not an address to listen on; write IP:PORT like 127.0.0.1:4999, localhost:4999, or just the port"
+    ))
+}
+
 /// `--shard K/N`: the K-th of N parts of a load run, from 1.
 fn parse_shard(s: &str) -> Result<crate::load::Shard, String> {
     let bad = || format!("`{s}` is not a shard; write K/N with 1 <= K <= N, like 2/4");
@@ -270,7 +298,7 @@ pub struct SenderArgs {
     #[arg(long, value_name = "NAME")]
     pub token_param: Option<String>,
     /// Where the media host (videos, audio, images) listens.
-    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR", value_parser = parse_listen)]
     pub artifact_listen: SocketAddr,
     /// The media host's address as the receiver reaches it (for a receiver in a container).
     #[arg(long, value_name = "URL")]
@@ -438,7 +466,7 @@ pub struct DemoArgs {
 
 #[derive(Debug, Args)]
 pub struct ReceiverArgs {
-    #[arg(long, default_value = "127.0.0.1:3000")]
+    #[arg(long, default_value = "127.0.0.1:3000", value_name = "ADDR", value_parser = parse_listen)]
     pub listen: SocketAddr,
     /// The callback family it receives.
     #[arg(long, value_name = "ID", default_value = "video", value_parser = family_parser())]
@@ -473,7 +501,7 @@ fn parse_rate(s: &str) -> Result<f64, String> {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR", value_parser = parse_listen)]
     pub listen: SocketAddr,
     /// The address given out in video URLs (default: the listen address).
     #[arg(long, value_name = "URL")]
@@ -652,6 +680,19 @@ mod tests {
     }
 
     #[test]
+    fn listen_takes_localhost_and_a_bare_port_as_loopback() {
+        let lo = |p| SocketAddr::from(([127, 0, 0, 1], p));
+        assert_eq!(parse_listen("localhost:4999"), Ok(lo(4999)));
+        assert_eq!(parse_listen("3999"), Ok(lo(3999)));
+        assert_eq!(parse_listen("0.0.0.0:80"), Ok(SocketAddr::from(([0, 0, 0, 0], 80))));
+        assert_eq!(parse_listen("[::1]:9"), Ok("[::1]:9".parse().unwrap()));
+        let err = parse_listen(":3999").unwrap_err();
+        assert!(err.contains("127.0.0.1:3999 (this machine only)"), "{err}");
+        let err = parse_listen("example.com:80").unwrap_err();
+        assert!(err.contains("just the port"), "{err}");
+    }
+
+    #[test]
     fn every_command_parses_its_defaults() {
         for argv in [
             &["suno-mock", "run", "x.yaml", "--receiver", "builtin"][..],
@@ -705,7 +746,7 @@ mod tests {
 #[derive(Debug, Args)]
 pub struct RecordArgs {
     /// Where the provider's callbacks arrive (expose it through your tunnel or staging host).
-    #[arg(long, default_value = "127.0.0.1:4000")]
+    #[arg(long, default_value = "127.0.0.1:4000", value_name = "ADDR", value_parser = parse_listen)]
     pub listen: SocketAddr,
     /// Your receiver: every request is forwarded to it unchanged and its answer returned
     /// unchanged. Without it, `record` answers `--answer` itself.
