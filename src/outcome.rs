@@ -165,6 +165,8 @@ pub enum ScenarioStatus {
 pub struct ScenarioOutcome {
     pub file: String,
     pub name: String,
+    /// The callback family its deliveries belong to.
+    pub family: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
     pub status: ScenarioStatus,
@@ -201,5 +203,16 @@ impl RunOutcome {
 
     pub fn count(&self, status: ScenarioStatus) -> usize {
         self.scenarios.iter().filter(|s| s.status == status).count()
+    }
+
+    /// The families the run delivered, each once, in the order first met (`check`: one).
+    pub fn families(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for s in &self.scenarios {
+            if !out.contains(&s.family) {
+                out.push(s.family);
+            }
+        }
+        out
     }
 }

@@ -88,8 +88,9 @@ pub fn summary(run: &RunOutcome, rules: &[RuleResult], exit_code: i32) -> String
     );
     let _ = writeln!(
         out,
-        "Receiver `{}` · seed {} · {} · exit status {exit_code}\n",
+        "Receiver `{}` · family {} · seed {} · {} · exit status {exit_code}\n",
         run.receiver,
+        run.families().join(", "),
         run.seed,
         human(Duration::from_secs_f64(run.duration_ms / 1000.0)),
     );

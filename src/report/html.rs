@@ -207,9 +207,10 @@ pub fn run_page(
     let mut b = String::new();
     let _ = writeln!(
         b,
-        "<h1>suno-mock {}</h1>\n<p>Receiver <code>{}</code> · seed {} · {} · exit status <strong>{exit_code}</strong>{}</p>",
+        "<h1>suno-mock {}</h1>\n<p>Receiver <code>{}</code> · family {} · seed {} · {} · exit status <strong>{exit_code}</strong>{}</p>",
         escape(command),
         escape(&run.receiver),
+        escape(&run.families().join(", ")),
         run.seed,
         escape(&secs(run.duration_ms)),
         if run.interrupted {

@@ -46,6 +46,8 @@ struct Envelope<'a> {
     command: &'a str,
     seed: u64,
     receiver: &'a str,
+    /// The callback families delivered (`check`: the one it checked).
+    families: Vec<&'static str>,
     duration_ms: f64,
     interrupted: bool,
     exit_code: i32,
@@ -72,6 +74,7 @@ pub fn report(
         command,
         seed: run.seed,
         receiver: &run.receiver,
+        families: run.families(),
         duration_ms: run.duration_ms,
         interrupted: run.interrupted,
         exit_code,

@@ -101,6 +101,7 @@ pub fn run(scenarios: Vec<(&str, Vec<Step>)>) -> RunOutcome {
             .map(|(rule, steps)| ScenarioOutcome {
                 file: format!("{rule}.yaml"),
                 name: rule.into(),
+                family: "video",
                 rule: Some(rule.into()),
                 status: ScenarioStatus::Passed,
                 duration_ms: 0.0,

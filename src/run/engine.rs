@@ -223,6 +223,7 @@ impl Engine {
         ScenarioOutcome {
             file: ls.file.clone(),
             name: sc.name.clone(),
+            family: ls.family.id,
             rule: sc.rule.clone(),
             status,
             duration_ms: (start.elapsed().as_secs_f64() * 1000.0).round(),
