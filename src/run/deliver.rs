@@ -178,7 +178,7 @@ pub(crate) async fn deliver(
             request: RequestRecord {
                 method: "POST",
                 url: prepared.display_url.clone(),
-                headers: prepared.headers.clone(),
+                headers: prepared.wire_headers(attempts.first()),
                 body: shown_body.clone(),
             },
             acknowledged: attempts.last().is_some_and(|a| a.accepted),

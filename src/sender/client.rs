@@ -38,6 +38,9 @@ pub type AttemptHook = std::sync::Arc<dyn Fn(u32, &Attempt) + Send + Sync>;
 const BODY_EXCERPT: usize = 512;
 
 /// A request ready to go out, identical for every attempt but for the signing headers.
+/// What the sender says it is, on every request.
+pub const USER_AGENT: &str = concat!("suno-mock/", env!("CARGO_PKG_VERSION"));
+
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub url: url::Url,
@@ -47,6 +50,31 @@ pub struct Prepared {
     pub body: Bytes,
     pub task_id: String,
     pub auth: Auth,
+}
+
+impl Prepared {
+    /// Every header the request goes out with, as the receiver sees them: the step's own,
+    /// the signing of the `attempt` (they change with each attempt's timestamp), and those the
+    /// client adds itself.
+    pub fn wire_headers(&self, attempt: Option<&Attempt>) -> Vec<(String, String)> {
+        let mut out = self.headers.clone();
+        if let Some(a) = attempt
+            && let (Some(ts), Some(sig)) = (a.signed_at, &a.signature)
+        {
+            out.push((TIMESTAMP_HEADER.to_string(), ts.to_string()));
+            out.push((SIGNATURE_HEADER.to_string(), sig.clone()));
+        }
+        let host = match (self.url.host_str(), self.url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            _ => String::new(),
+        };
+        out.push(("User-Agent".into(), USER_AGENT.into()));
+        out.push(("Accept".into(), "*/*".into()));
+        out.push(("Host".into(), host));
+        out.push(("Content-Length".into(), self.body.len().to_string()));
+        out
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -152,7 +180,7 @@ impl Sender {
             // A fresh connection per attempt, as a webhook sender does: a receiver's broken
             // connection must not be blamed on the next attempt.
             .pool_max_idle_per_host(0)
-            .user_agent(concat!("suno-mock/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .danger_accept_invalid_certs(opts.insecure)
             .connector_layer(TimeConnect);
         if let Some(t) = opts.connect_timeout {

@@ -241,3 +241,48 @@ async fn unsigned_variant_sends_no_signature() {
         "wiremock matched nothing: no signature header"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_reported_request_is_the_one_the_receiver_got_header_for_header() {
+    let server = receiver(200).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = crate::harness::scenario_file(
+        &dir,
+        "s.yaml",
+        "name: s\nsteps:\n  - deliver: success\n    headers: {X-Extra: one}\n    expect: {status: 200}\n",
+    );
+    let json = dir.path().join("r.json");
+    let out = crate::harness::suno(&[
+        "run",
+        &file,
+        "--receiver",
+        &format!("{}/cb", server.uri()),
+        "--hmac-key",
+        "k",
+        "--report-json",
+        json.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let reported: std::collections::BTreeMap<String, String> = report["scenarios"][0]["steps"][0]
+        ["deliveries"][0]["request"]["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h[0].as_str().unwrap().to_ascii_lowercase(),
+                h[1].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let got = &server.received_requests().await.unwrap()[0];
+    let wire: std::collections::BTreeMap<String, String> = got
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(reported, wire);
+}
