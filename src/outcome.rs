@@ -205,6 +205,16 @@ impl RunOutcome {
         self.scenarios.iter().filter(|s| s.status == status).count()
     }
 
+    /// Deliveries Ctrl-C cut in flight: ambiguous, the receiver may have processed them.
+    pub fn cut_in_flight(&self) -> usize {
+        self.deliveries()
+            .filter(|d| {
+                d.last()
+                    .is_some_and(|a| a.error == Some(crate::wire::ErrorClass::Interrupted))
+            })
+            .count()
+    }
+
     /// The families the run delivered, each once, in the order first met (`check`: one).
     pub fn families(&self) -> Vec<&'static str> {
         let mut out: Vec<&'static str> = Vec::new();

@@ -684,7 +684,10 @@ mod tests {
         let lo = |p| SocketAddr::from(([127, 0, 0, 1], p));
         assert_eq!(parse_listen("localhost:4999"), Ok(lo(4999)));
         assert_eq!(parse_listen("3999"), Ok(lo(3999)));
-        assert_eq!(parse_listen("0.0.0.0:80"), Ok(SocketAddr::from(([0, 0, 0, 0], 80))));
+        assert_eq!(
+            parse_listen("0.0.0.0:80"),
+            Ok(SocketAddr::from(([0, 0, 0, 0], 80)))
+        );
         assert_eq!(parse_listen("[::1]:9"), Ok("[::1]:9".parse().unwrap()));
         let err = parse_listen(":3999").unwrap_err();
         assert!(err.contains("127.0.0.1:3999 (this machine only)"), "{err}");

@@ -101,11 +101,12 @@ impl Session {
             // The built-in receiver shows its state; use it so idempotency is observable.
             observe.probe_url = Some(r.probe_url());
         }
-        let sender = sender(&st.send, st.limits)?;
+        let mut sender = sender(&st.send, st.limits)?;
         let observer = Observer::new(observe, host.clone(), sender.slots())
             .map_err(|e| Fatal(exit::HARNESS, e.to_string()))?;
         let cancel = CancellationToken::new();
         watch_ctrl_c(cancel.clone());
+        sender.interrupted_by(cancel.clone());
         Ok(Session {
             engine: Engine {
                 cfg: RunConfig {

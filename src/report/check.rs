@@ -105,14 +105,15 @@ pub fn details(run: &RunOutcome, rules: &[RuleResult], st: &Style) -> String {
     if run.interrupted {
         let _ = writeln!(
             out,
-            "interrupted: {} did not finish and {} inconclusive: {}",
+            "interrupted: {} did not finish and {} inconclusive: {}{}",
             plural(cut.len(), "rule"),
             if cut.len() == 1 { "is" } else { "are" },
             if cut.is_empty() {
                 "none".to_string()
             } else {
                 cut.join(", ")
-            }
+            },
+            in_flight(run)
         );
     }
     if let Some(why) = &run.cut_short {
@@ -146,4 +147,16 @@ pub fn details(run: &RunOutcome, rules: &[RuleResult], st: &Style) -> String {
         );
     }
     out
+}
+
+/// `; 2 deliveries were in flight ...` when Ctrl-C cut some: they count, and are ambiguous.
+pub fn in_flight(run: &RunOutcome) -> String {
+    match run.cut_in_flight() {
+        0 => String::new(),
+        n => format!(
+            "; {} in flight, cut (ambiguous: the receiver may have processed {})",
+            words(n, "delivery was", "deliveries were"),
+            if n == 1 { "it" } else { "them" }
+        ),
+    }
 }

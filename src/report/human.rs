@@ -112,7 +112,10 @@ pub fn summary(run: &RunOutcome, st: &Style) -> String {
         run.seed
     );
     if run.interrupted {
-        line.push_str("interrupted: steps after the interruption were not run\n");
+        line.push_str(&format!(
+            "interrupted: steps after the interruption were not run{}\n",
+            super::check::in_flight(run)
+        ));
     }
     line
 }

@@ -378,10 +378,11 @@ impl Engine {
         };
         tokio::select! {
             r = deliver(&self.sender, &target, d, &task, policy, None) => r,
-            // Attempts in flight get one deadline to finish; then the step is recorded as cut.
+            // The sender ends attempts in flight itself, after its grace, as `interrupted`
+            // deliveries; this is the backstop should something else hang.
             () = async {
                 self.cancel.cancelled().await;
-                tokio::time::sleep(policy.timeout.min(Duration::from_secs(2))).await;
+                tokio::time::sleep(crate::sender::INTERRUPT_GRACE + Duration::from_secs(1)).await;
             } => Err("interrupted before the delivery finished".to_string()),
         }
     }

@@ -118,7 +118,13 @@ pub struct Sender {
     /// What is in flight, for the commands to say while they wait.
     activity: Arc<crate::wire::Activity>,
     unresponsive: Option<Arc<Unresponsive>>,
+    /// Ctrl-C: attempts in flight get [`INTERRUPT_GRACE`] to end, then end as `interrupted`
+    /// (ambiguous), and no attempt starts after it.
+    interrupt: Option<tokio_util::sync::CancellationToken>,
 }
+
+/// How long an attempt in flight may still take after Ctrl-C (at most its deadline).
+pub const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
 
 tokio::task_local! {
     /// Where the connector of the attempt running in this task writes how long connecting
@@ -205,7 +211,29 @@ impl Sender {
                     gave_up: std::sync::OnceLock::new(),
                 })
             }),
+            interrupt: None,
         })
+    }
+
+    /// Makes `token` (Ctrl-C) end attempts in flight after [`INTERRUPT_GRACE`], as
+    /// `interrupted`, and stop every retry: a delivery cut short is still reported.
+    pub fn interrupted_by(&mut self, token: tokio_util::sync::CancellationToken) {
+        self.interrupt = Some(token);
+    }
+
+    fn is_interrupted(&self) -> bool {
+        self.interrupt.as_ref().is_some_and(|t| t.is_cancelled())
+    }
+
+    /// Resolves `grace` after the interruption (never without one).
+    async fn interrupted_for(&self, grace: Duration) {
+        match &self.interrupt {
+            Some(t) => {
+                t.cancelled().await;
+                tokio::time::sleep(grace).await;
+            }
+            None => std::future::pending().await,
+        }
     }
 
     /// What the sender (and whoever shares it) is waiting on now.
@@ -348,9 +376,12 @@ impl Sender {
                 break;
             }
             if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
+                tokio::select! {
+                    () = tokio::time::sleep(delay) => {}
+                    () = self.interrupted_for(Duration::ZERO) => {}
+                }
             }
-            if self.gave_up().is_some() {
+            if self.gave_up().is_some() || self.is_interrupted() {
                 break;
             }
             let slot = match first.take() {
@@ -477,11 +508,13 @@ impl Sender {
             u.in_flight.fetch_add(1, Ordering::SeqCst);
         }
         let waiting = self.activity.answer(policy.timeout);
-        let result = tokio::time::timeout(
-            policy.timeout + Duration::from_millis(500),
-            CONNECT_US.scope(connect_us.clone(), exchange),
-        )
-        .await;
+        let result = tokio::select! {
+            r = tokio::time::timeout(
+                policy.timeout + Duration::from_millis(500),
+                CONNECT_US.scope(connect_us.clone(), exchange),
+            ) => Some(r),
+            () = self.interrupted_for(INTERRUPT_GRACE.min(policy.timeout)) => None,
+        };
         drop(waiting);
         attempt.duration_ms = ms(started.elapsed());
         attempt.connect_ms = match connect_us.load(Ordering::SeqCst) {
@@ -489,7 +522,14 @@ impl Sender {
             us => Some(ms(Duration::from_micros(us))),
         };
         match result {
-            Err(_) => {
+            None => {
+                attempt.error = Some(ErrorClass::Interrupted);
+                attempt.message = Some(
+                    "interrupted (Ctrl-C) in flight, before an answer came: the receiver may have processed it".into(),
+                );
+                attempt.ambiguous = true;
+            }
+            Some(Err(_)) => {
                 attempt.error = Some(ErrorClass::Timeout);
                 attempt.message = Some(format!(
                     "no complete answer within {}",
@@ -497,7 +537,7 @@ impl Sender {
                 ));
                 attempt.ambiguous = true;
             }
-            Ok(Err(e)) => {
+            Some(Ok(Err(e))) => {
                 let (class, message) = classify(&e);
                 attempt.error = Some(class);
                 attempt.message = Some(if class == ErrorClass::Timeout {
@@ -510,7 +550,7 @@ impl Sender {
                 });
                 attempt.ambiguous = class.ambiguous();
             }
-            Ok(Ok((status, location, body, too_large))) => {
+            Some(Ok(Ok((status, location, body, too_large)))) => {
                 attempt.status = Some(status);
                 if !body.is_empty() {
                     let shown = &body[..body.len().min(BODY_EXCERPT)];

@@ -4,5 +4,5 @@
 pub mod client;
 pub mod policy;
 
-pub use client::{AttemptHook, ClientOptions, Prepared, Sender, Slot};
+pub use client::{AttemptHook, ClientOptions, INTERRUPT_GRACE, Prepared, Sender, Slot};
 pub use policy::Policy;

@@ -33,12 +33,16 @@ pub enum ErrorClass {
     BodyTooLarge,
     /// A complete answer with a status the sender does not accept.
     Status,
+    /// Ctrl-C came while the attempt was in flight and it did not end within the grace
+    /// given: the receiver may or may not have processed it.
+    Interrupted,
     /// Anything else.
     Other,
 }
 
 impl ErrorClass {
-    pub const ALL: [ErrorClass; 13] = [
+    /// Every class, `Other` last (counters index by position and fall back to the last).
+    pub const ALL: [ErrorClass; 14] = [
         ErrorClass::Refused,
         ErrorClass::Dns,
         ErrorClass::ConnectTimeout,
@@ -51,6 +55,7 @@ impl ErrorClass {
         ErrorClass::Redirect,
         ErrorClass::BodyTooLarge,
         ErrorClass::Status,
+        ErrorClass::Interrupted,
         ErrorClass::Other,
     ];
 
@@ -68,6 +73,7 @@ impl ErrorClass {
             ErrorClass::Redirect => "redirect",
             ErrorClass::BodyTooLarge => "body-too-large",
             ErrorClass::Status => "status",
+            ErrorClass::Interrupted => "interrupted",
             ErrorClass::Other => "other",
         }
     }
@@ -81,6 +87,7 @@ impl ErrorClass {
                 | ErrorClass::Reset
                 | ErrorClass::Closed
                 | ErrorClass::Protocol
+                | ErrorClass::Interrupted
                 | ErrorClass::Other
         )
     }

@@ -221,3 +221,37 @@ async fn demo_interrupted_says_so_and_exits_130() {
     assert!(rest.contains("interrupted: the demo was stopped"), "{rest}");
     assert!(!rest.contains("MISMATCH"), "{rest}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deliveries_in_flight_at_ctrl_c_are_reported_as_ambiguous() {
+    // Every callback hangs: at Ctrl-C the first ones are in flight, none answered.
+    let server =
+        answering_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(60))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("c.json").display().to_string();
+    let (code, took, stdout) = interrupt_out(
+        &["check", "--receiver", &server.uri(), "--report-json", &json],
+        &server,
+    )
+    .await;
+    assert_eq!(code, exit::INTERRUPTED, "{stdout}");
+    assert!(took < Duration::from_secs(8), "stopped after {took:?}");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let deliveries = v["summary"]["deliveries"].as_u64().unwrap();
+    assert!(deliveries > 0, "{stdout}");
+    let cut: Vec<&Value> = v["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["steps"].as_array().into_iter().flatten())
+        .flat_map(|s| s["deliveries"].as_array().into_iter().flatten())
+        .flat_map(|d| d["attempts"].as_array().into_iter().flatten())
+        .filter(|a| a["error"] == "interrupted")
+        .collect();
+    assert!(!cut.is_empty(), "{stdout}");
+    assert!(cut.iter().all(|a| a["ambiguous"] == true));
+    assert!(
+        stdout.contains("in flight, cut (ambiguous: the receiver may have processed"),
+        "{stdout}"
+    );
+}

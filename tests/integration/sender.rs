@@ -266,18 +266,18 @@ async fn the_reported_request_is_the_one_the_receiver_got_header_for_header() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let reported: std::collections::BTreeMap<String, String> = report["scenarios"][0]["steps"][0]
-        ["deliveries"][0]["request"]["headers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| {
-            (
-                h[0].as_str().unwrap().to_ascii_lowercase(),
-                h[1].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let reported: std::collections::BTreeMap<String, String> =
+        report["scenarios"][0]["steps"][0]["deliveries"][0]["request"]["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h[0].as_str().unwrap().to_ascii_lowercase(),
+                    h[1].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
     let got = &server.received_requests().await.unwrap()[0];
     let wire: std::collections::BTreeMap<String, String> = got
         .headers
