@@ -109,7 +109,7 @@ pub fn run(args: SendArgs) -> i32 {
                 crate::console::errln!("error: --code {code}: {m}");
                 return exit::USAGE;
             }
-            Ok(Some(w)) => crate::console::errln!("warning: --code {w}"),
+            Ok(Some(w)) => crate::console::errln!("warning: --{w}"),
             Ok(None) => {}
         }
     }

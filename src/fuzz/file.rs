@@ -86,8 +86,8 @@ pub fn render(cfg: &FuzzConfig, f: &Finding) -> String {
             "# {}",
             if f.shrunk {
                 format!(
-                    "Shrunk in {} tries: no smaller change still breaks it.",
-                    f.tries
+                    "Shrunk in {}: no smaller change still breaks it.",
+                    crate::wire::words::count(f.tries as usize, "try", "tries")
                 )
             } else {
                 "Not shrunk to the end (the budget or Ctrl-C cut it short).".to_string()

@@ -362,7 +362,10 @@ pub fn apply(base: &Value, mutations: &[Mutation]) -> (Vec<u8>, Option<String>) 
                     v = value;
                     empty = false;
                 } else {
-                    let _ = crate::wire::json_path::set(&mut v, path, value);
+                    // Never through what an earlier change removed or replaced: setting
+                    // `data.data.0.audio_url` on an emptied list would make up an item that
+                    // holds nothing else, and the finding would be misnamed.
+                    let _ = crate::wire::json_path::set_within(&mut v, path, value);
                 }
             }
         }
@@ -397,6 +400,24 @@ mod tests {
                 to,
             },
         }
+    }
+
+    #[test]
+    fn a_change_below_what_an_earlier_change_removed_is_left_out() {
+        let base = json!({"data": {"data": [{"audio_url": "a", "id": "1"}]}});
+        let removed = Mutation {
+            kind: "removed",
+            change: Change::Remove {
+                path: "data.data.0".into(),
+            },
+        };
+        let long = set("data.data.0.audio_url", Payload::Text("x".repeat(3)));
+        let (b, _) = apply(&base, &[removed, long]);
+        assert_eq!(String::from_utf8(b).unwrap(), r#"{"data":{"data":[]}}"#);
+        let swapped = set("data.data", Payload::Json(json!("s")));
+        let deep = set("data.data.0.id", Payload::Text("y".into()));
+        let (b, _) = apply(&base, &[swapped, deep]);
+        assert_eq!(String::from_utf8(b).unwrap(), r#"{"data":{"data":"s"}}"#);
     }
 
     #[test]

@@ -298,9 +298,12 @@ pub fn run_page(
         .collect();
     let _ = writeln!(
         b,
-        "<h2>Timeline</h2>\n<p>{} deliveries, {} attempts; deadline {} per attempt. Hover a bar for its answer.</p>",
-        rows.len(),
-        rows.iter().map(|(_, d)| d.attempts.len()).sum::<usize>(),
+        "<h2>Timeline</h2>\n<p>{}, {}; deadline {} per attempt. Hover a bar for its answer.</p>",
+        crate::wire::words::count(rows.len(), "delivery", "deliveries"),
+        crate::wire::words::plural(
+            rows.iter().map(|(_, d)| d.attempts.len()).sum::<usize>(),
+            "attempt"
+        ),
         escape(&secs(deadline.as_secs_f64() * 1000.0))
     );
     b.push_str(&timeline(&rows, deadline));

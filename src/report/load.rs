@@ -96,8 +96,8 @@ pub fn report(r: &LoadResult, verdicts: &[Threshold], st: &Style) -> String {
     if r.counts.unsent > 0 {
         let _ = writeln!(
             out,
-            "scheduled but not sent (interrupted): {} deliveries",
-            r.counts.unsent
+            "scheduled but not sent (interrupted): {}",
+            crate::wire::words::count(r.counts.unsent as usize, "delivery", "deliveries")
         );
     }
     let l = &r.latency;

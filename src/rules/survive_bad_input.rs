@@ -54,26 +54,30 @@ fn judge(ctx: &Context<'_>) -> Judged {
     let baseline = baseline(ctx, s);
     let finding = if a.status == Some(200) {
         Finding::Ok(format!(
-            "after {bad_before} bad deliveries, answered {}",
+            "after {}, answered {}",
+            crate::wire::words::count(bad_before, "bad delivery", "bad deliveries"),
             crate::wire::took(a)
         ))
     } else if a.status.is_some_and(|s| s < 300) && baseline == Some(a.status) {
         Finding::Ok(format!(
-            "after {bad_before} bad deliveries, answered {}: {} throughout, as before the bad input (ack-success judges the {})",
+            "after {}, answered {}: {} throughout, as before the bad input (ack-success judges the {})",
+            crate::wire::words::count(bad_before, "bad delivery", "bad deliveries"),
             crate::wire::took(a),
             a.status.unwrap_or_default(),
             a.status.unwrap_or_default(),
         ))
     } else if let Some(before) = baseline.filter(|s| s.is_none_or(|s| s >= 300)) {
         Finding::Inconclusive(format!(
-            "after {bad_before} bad deliveries, the {} {}; but well-formed callbacks before the bad input were not accepted either ({}), so nothing shows what the bad input changed",
+            "after {}, the {} {}; but well-formed callbacks before the bad input were not accepted either ({}), so nothing shows what the bad input changed",
+            crate::wire::words::count(bad_before, "bad delivery", "bad deliveries"),
             what(d),
             describe(a),
             before.map_or("mostly no answer".to_string(), |s| format!("mostly {s}"))
         ))
     } else {
         Finding::Bad(format!(
-            "after {bad_before} bad deliveries, the {} {}: the receiver did not survive the bad input",
+            "after {}, the {} {}: the receiver did not survive the bad input",
+            crate::wire::words::count(bad_before, "bad delivery", "bad deliveries"),
             what(d),
             describe(a)
         ))
@@ -131,7 +135,7 @@ mod tests {
         assert_verdict(
             &survived(Some(200), 200),
             Verdict::Pass,
-            "after 1 bad deliveries",
+            "after 1 bad delivery,",
         );
         assert_verdict(&survived(Some(202), 202), Verdict::Pass, "202 throughout");
         assert_verdict(&survived(Some(200), 503), Verdict::Warn, "did not survive");

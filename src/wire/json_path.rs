@@ -71,6 +71,45 @@ pub fn set(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
     Ok(())
 }
 
+/// Sets `path` to `value` only where the path leads through what is there: every parent an
+/// object (for a key) or a list long enough (for an index); only the last key may be new.
+/// Unlike [`set`], nothing is made up on the way.
+pub fn set_within(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
+    let segs = parse(path)?;
+    let Some((last, parents)) = segs.split_last() else {
+        return Err("an empty path".into());
+    };
+    let mut cur = root;
+    for seg in parents {
+        cur = match seg {
+            Segment::Key(k) => cur
+                .as_object_mut()
+                .and_then(|o| o.get_mut(k))
+                .ok_or_else(|| format!("`{path}`: no `{k}` there"))?,
+            Segment::Index(i) => cur
+                .as_array_mut()
+                .and_then(|a| a.get_mut(*i))
+                .ok_or_else(|| format!("`{path}`: no item {i} there"))?,
+        };
+    }
+    match last {
+        Segment::Key(k) => {
+            let obj = cur
+                .as_object_mut()
+                .ok_or_else(|| format!("`{path}`: not an object"))?;
+            obj.insert(k.clone(), value);
+        }
+        Segment::Index(i) => {
+            let slot = cur
+                .as_array_mut()
+                .and_then(|a| a.get_mut(*i))
+                .ok_or_else(|| format!("`{path}`: no item {i} there"))?;
+            *slot = value;
+        }
+    }
+    Ok(())
+}
+
 /// Removes what is at `path`; a path that leads nowhere is left alone.
 pub fn remove(root: &mut Value, path: &str) -> Result<(), String> {
     let segs = parse(path)?;
