@@ -11,8 +11,13 @@ use crate::report::{human, junit};
 use crate::run::Event;
 use crate::scenario::{LoadError, LoadedScenario, load_paths};
 
-/// Prints load errors; returns the exit status they mean.
+/// Prints load errors of scenario files; returns the exit status they mean.
 pub fn report_load_error(e: LoadError) -> i32 {
+    report_errors_in(e, "scenario files")
+}
+
+/// Prints load errors, totalled as errors `in` what was read; returns the exit status.
+pub fn report_errors_in(e: LoadError, within: &str) -> i32 {
     match e {
         LoadError::Path(m) => {
             crate::console::errln!("error: {m}");
@@ -24,7 +29,7 @@ pub fn report_load_error(e: LoadError) -> i32 {
                 crate::console::err!("{}", d.render(src.as_deref()));
                 crate::console::errln!();
             }
-            crate::console::errln!("{} in scenario files", crate::report::plural(n, "error"));
+            crate::console::errln!("{} in {within}", crate::report::plural(n, "error"));
             exit::INVALID_SCENARIO
         }
     }

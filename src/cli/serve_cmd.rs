@@ -1,7 +1,6 @@
 //! `suno-mock serve`: the mock provider API on loopback, until Ctrl-C.
 
 use super::args::{OutcomeArg, ServeArgs};
-use super::run_cmd::report_load_error;
 use super::session::{Fatal, Limits, policy, runtime, sender};
 use crate::duration::Dur;
 use crate::exit;
@@ -15,9 +14,10 @@ fn load_plan(path: &std::path::Path) -> Result<ServePlan, i32> {
         exit::USAGE
     })?;
     let (plan, warnings) = parse_serve_plan(&name, &text).map_err(|ds: Vec<Diagnostic>| {
-        report_load_error(LoadError::Invalid(
-            ds.into_iter().map(|d| (d, Some(text.clone()))).collect(),
-        ))
+        super::run_cmd::report_errors_in(
+            LoadError::Invalid(ds.into_iter().map(|d| (d, Some(text.clone()))).collect()),
+            "the plan",
+        )
     })?;
     for w in warnings {
         crate::console::errln!("{}", w.render(Some(&text)));

@@ -36,7 +36,7 @@ fn is_scenario_file(p: &Path) -> bool {
     )
 }
 
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+pub fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     let meta =
         std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     if meta.is_file() {

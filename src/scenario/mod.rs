@@ -14,5 +14,5 @@ pub use diagnostic::Diagnostic;
 pub use load::{LoadError, LoadedScenario, load_paths};
 pub use model::*;
 pub use parse::{parse_located, parse_scenario};
-pub use serve_plan::parse_serve_plan;
 pub use serve_plan::{Outcome, ServePlan, ServeTask};
+pub use serve_plan::{looks_like_plan, parse_serve_plan};

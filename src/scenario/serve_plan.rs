@@ -190,6 +190,22 @@ const PLAN_TASK_KEYS: &[&str] = &[
 const PLAN_STAGE_KEYS: &[&str] = &["stage", "code", "msg", "duplicates", "concurrent"];
 
 /// Parses a `serve --plan` file; beside the plan, its warnings.
+/// Whether a file's text is a serve plan rather than a scenario: a mapping with `tasks:` and
+/// no `steps:` (how `validate` tells the two apart).
+pub fn looks_like_plan(text: &str) -> bool {
+    match super::yaml::parse(text).map(|n| n.value) {
+        Ok(Value::Map(entries)) => {
+            let has = |k: &str| {
+                entries
+                    .iter()
+                    .any(|(key, _)| matches!(&key.value, Value::Str(s) if s == k))
+            };
+            has("tasks") && !has("steps")
+        }
+        _ => false,
+    }
+}
+
 pub fn parse_serve_plan(
     file: &str,
     text: &str,
@@ -215,7 +231,9 @@ impl Walker<'_> {
             );
             return None;
         };
-        let tasks: Option<Vec<ServeTask>> = items.iter().map(|t| self.serve_task(t)).collect();
+        // Every task is walked, so every mistake of the plan is said at once.
+        let walked: Vec<Option<ServeTask>> = items.iter().map(|t| self.serve_task(t)).collect();
+        let tasks: Option<Vec<ServeTask>> = walked.into_iter().collect();
         Some(ServePlan {
             name: name?,
             tasks: tasks?,
@@ -315,7 +333,8 @@ impl Walker<'_> {
             // `outcome`.
             (None, None) if f.has("stages") => None,
             (None, None) => {
-                self.required(&f, "outcome", "a plan task", "success")?;
+                // Said, and the task's other fields still checked.
+                let _ = self.required(&f, "outcome", "a plan task", "success");
                 None
             }
         };
@@ -550,5 +569,22 @@ mod tests {
             errors("name: p\ntasks:\n  - family: music\n    stages: [txt]\n")[0],
             "4:14 unknown music stage `txt`"
         );
+    }
+
+    #[test]
+    fn seven_mistakes_in_five_tasks_are_said_at_once() {
+        let plan = "tasks:\n  - outcome: sucess\n  - family: music\n    stages: [text, frist]\n  - outcome: failure\n    code: \"x\"\n  - outcome: success\n    duplicates: -1\n  - outcome: success\n    video: slowly\n    genration_time: 2s\n";
+        let lines: Vec<String> = errors(plan)
+            .iter()
+            .map(|e| e.split(' ').next().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(
+            lines,
+            ["1:1", "2:14", "4:20", "6:11", "8:17", "10:12", "11:5"],
+            "{:?}",
+            errors(plan)
+        );
+        assert!(super::looks_like_plan(plan));
+        assert!(!super::looks_like_plan("name: s\nsteps: []\n"));
     }
 }

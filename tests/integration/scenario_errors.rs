@@ -103,3 +103,38 @@ async fn run_says_which_files_the_builtin_receiver_of_another_family_would_refus
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(!out.stderr.contains("warning"), "{}", out.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn validate_lints_a_serve_plan_beside_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = crate::harness::scenario_file(
+        &dir,
+        "plan.yaml",
+        "name: p\ntasks:\n  - outcome: failure\n    code: 451\n",
+    );
+    let out = crate::harness::suno(&["validate", &good]).await;
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("(serve plan, 1 task)")
+            && out
+                .stdout
+                .contains("1 serve plan and 0 scenario files valid"),
+        "{}",
+        out.stdout
+    );
+    let bad = crate::harness::scenario_file(&dir, "bad.yaml", "tasks:\n  - outcome: sucess\n");
+    let out = crate::harness::suno(&["validate", &bad]).await;
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stderr.ends_with("2 errors in serve plans\n"),
+        "{}",
+        out.stderr
+    );
+    let out = crate::harness::suno(&["serve", "--plan", &bad]).await;
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stderr.ends_with("2 errors in the plan\n"),
+        "{}",
+        out.stderr
+    );
+}
