@@ -62,8 +62,14 @@ pub fn run(a: RecordArgs) -> i32 {
     }
 }
 
-/// The JSON bodies of a recorded folder's custom deliveries, with the file each came from.
-fn recorded_bodies(dir: &Path) -> Result<Vec<(String, serde_json::Value)>, String> {
+/// What a recorded folder holds for `drift`: the JSON bodies of its custom deliveries with the
+/// file each came from, and the files that gave none (said, so nothing is skipped silently).
+struct Recorded {
+    bodies: Vec<(String, serde_json::Value)>,
+    skipped: Vec<String>,
+}
+
+fn recorded_bodies(dir: &Path) -> Result<Recorded, String> {
     let scenarios = crate::scenario::load_paths(&[dir.to_path_buf()], crate::family::video())
         .map_err(|e| match e {
             crate::scenario::LoadError::Path(m) => m,
@@ -74,7 +80,9 @@ fn recorded_bodies(dir: &Path) -> Result<Vec<(String, serde_json::Value)>, Strin
             ),
         })?;
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     for s in &scenarios {
+        let before = out.len();
         for step in &s.scenario.steps {
             if let crate::scenario::Step::Deliver(d) = step {
                 let bytes = match (&d.body, &d.body_base64, &d.json) {
@@ -93,14 +101,20 @@ fn recorded_bodies(dir: &Path) -> Result<Vec<(String, serde_json::Value)>, Strin
                 }
             }
         }
+        if out.len() == before {
+            skipped.push(s.file.clone());
+        }
     }
-    Ok(out)
+    Ok(Recorded {
+        bodies: out,
+        skipped,
+    })
 }
 
 /// `suno-mock drift DIR`: per family and stage, the fields no documented body has and the
 /// documented fields no recorded body had. Exit 1 when there is any.
 pub fn drift(dir: &Path) -> i32 {
-    let bodies = match recorded_bodies(dir) {
+    let Recorded { bodies, skipped } = match recorded_bodies(dir) {
         Ok(b) => b,
         Err(m) => {
             crate::console::errln!("error: {m}");
@@ -173,6 +187,9 @@ pub fn drift(dir: &Path) -> i32 {
             "no family keeps its task id where these bodies do: {}",
             unidentified.join(", ")
         );
+    }
+    if !skipped.is_empty() {
+        crate::console::outln!("skipped (no JSON body to compare): {}", skipped.join(", "));
     }
     if drifted { exit::FAILED } else { exit::SUCCESS }
 }

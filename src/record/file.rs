@@ -120,9 +120,6 @@ fn step(out: &mut String, e: &Exchange, keep_secrets: bool) {
         "unsigned"
     };
     let _ = writeln!(out, "    auth: {auth}");
-    if e.method != "POST" {
-        let _ = writeln!(out, "    # it came as {}; replays are POSTs", e.method);
-    }
     match &e.note {
         Some(n) => {
             let _ = writeln!(out, "    # {n}: the provider was answered {}", e.status);

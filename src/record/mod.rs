@@ -171,6 +171,15 @@ async fn handle(
             None,
         ),
     };
+    if method != Method::POST {
+        // A health check of the tunnel, a browser: the provider only POSTs callbacks. Passed
+        // through, never written as a scenario.
+        rec.say(format!(
+            "{method} {}: not a callback (the provider only POSTs) -> {status}, not recorded",
+            uri.path()
+        ));
+        return answer(status, answer_headers, answer_body);
+    }
     let mut kept = Vec::new();
     let mut signing_headers = Vec::new();
     for (k, v) in &headers {
@@ -203,12 +212,17 @@ async fn handle(
         note,
     };
     rec.keep(ex, &uri);
+    answer(status, answer_headers, answer_body)
+}
+
+/// The answer the caller gets: the receiver's (or the recorder's own), headers included.
+fn answer(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Response {
     let mut resp = (
         StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
-        answer_body,
+        body,
     )
         .into_response();
-    for (k, v) in answer_headers {
+    for (k, v) in headers {
         if let (Ok(k), Ok(v)) = (HeaderName::try_from(k), HeaderValue::try_from(v)) {
             resp.headers_mut().insert(k, v);
         }

@@ -247,6 +247,13 @@ async fn bad_input_is_recorded_or_refused_and_never_crashes() {
         "{}",
         d.stdout
     );
+    // The file whose body is not JSON is named, not skipped in silence.
+    assert!(
+        d.stdout.contains("skipped (no JSON body to compare): ")
+            && d.stdout.contains("unidentified-1.yaml"),
+        "{}",
+        d.stdout
+    );
     // Without a receiver, it answers itself and records.
     let out2 = tempfile::tempdir().unwrap();
     let alone = recorder(out2.path(), None).await;
@@ -261,6 +268,15 @@ async fn bad_input_is_recorded_or_refused_and_never_crashes() {
     until_recorded(&alone, 1).await;
     let m = std::fs::read_to_string(out2.path().join("m-1.yaml")).unwrap();
     assert!(m.contains("family: midi"), "{m}");
+    // A GET (a tunnel's health check) is answered and never written as a scenario.
+    let r = client
+        .get(format!("{}/cb", alone.server.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(alone.recorded(), 1);
+    assert_eq!(std::fs::read_dir(out2.path()).unwrap().count(), 1);
 }
 
 const VIDEO_BODY: &str =
