@@ -19,7 +19,10 @@ use crate::rules::RuleResult;
 /// At most this many deliveries are drawn; the JSON report has all of them.
 const MAX_ROWS: usize = 400;
 const WIDTH: f64 = 1000.0;
-const LABEL: f64 = 260.0;
+const LABEL: f64 = 330.0;
+/// The most characters of a row's label that fit left of the plot (11px monospace is about
+/// 6.6 units a character); a longer label is cut with `…` and shown whole on hover.
+const LABEL_CHARS: usize = 46;
 const ROW: f64 = 18.0;
 
 pub fn escape(s: &str) -> String {
@@ -38,14 +41,18 @@ pub fn escape(s: &str) -> String {
 }
 
 const STYLE: &str = r#"
-body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1280px; padding: 0 1em; color: #1d2125; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1280px; padding: 0 1em; color: #1d2125; overflow-wrap: break-word; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.15em; margin-top: 2em; } h3 { font-size: 1em; }
-table { border-collapse: collapse; } td, th { border-bottom: 1px solid #dde; padding: 3px 10px; text-align: left; vertical-align: top; }
-code, pre { font: 12px/1.4 ui-monospace, monospace; } td code { white-space: nowrap; } pre { background: #f5f6f8; padding: 8px; overflow-x: auto; }
+table { border-collapse: collapse; max-width: 100%; } td, th { border-bottom: 1px solid #dde; padding: 3px 10px; text-align: left; vertical-align: top; }
+code, pre { font: 12px/1.4 ui-monospace, monospace; } td code { white-space: nowrap; }
+/* In a narrow window the long cells wrap anywhere; the short ones never break a word. */
+#verdicts td:nth-child(2), #verdicts td:nth-child(3), #scenarios td:nth-child(2), #scenarios td:nth-child(3) { white-space: nowrap; }
+#verdicts td:last-child, #scenarios td:first-child, #scenarios td small code, #accepted-invalid td { overflow-wrap: anywhere; white-space: normal; } pre { background: #f5f6f8; padding: 8px; overflow-x: auto; }
 .pass, .passed { color: #1a7f37; } .fail, .failed, .error { color: #cf222e; } .warn, .inconclusive, .not_run { color: #9a6700; } .skip { color: #6e7781; }
 svg text { font: 11px ui-monospace, monospace; fill: #1d2125; }
-.ok { fill: #2da44e; } .refused { fill: #cf222e; } .noanswer { fill: #bf8700; }
-.delay { stroke: #8c959f; stroke-dasharray: 3 2; } .deadline { stroke: #cf222e; stroke-width: 1.5; }
+.ok { fill: #2da44e; } .declined { fill: #8c959f; } .refused { fill: #cf222e; } .noanswer { fill: #bf8700; }
+.delay { stroke: #8c959f; stroke-dasharray: 3 2; } .deadline { stroke: #cf222e; stroke-width: 1; stroke-dasharray: 2 2; }
+.counts span { margin-right: 1em; } a { color: #0969da; }
 .grid { stroke: #eaeef2; } .curve { fill: none; stroke: #0969da; stroke-width: 2; } .bar { fill: #0969da; } .point { fill: #0969da; }
 .legend span { display: inline-block; margin-right: 1.5em; } .sw { display: inline-block; width: 12px; height: 12px; vertical-align: -2px; margin-right: 4px; }
 "#;
@@ -81,13 +88,25 @@ fn nice_step(span: f64, n: f64) -> f64 {
         .unwrap_or(10.0 * mag)
 }
 
-/// What an attempt came to, as a class of the drawing.
+/// What an attempt came to, as a class of the drawing: accepted; a 4xx (the receiver refused
+/// the request, which is right for bad input, so never drawn as an error); another answer the
+/// sender does not accept (5xx, 3xx, a 2xx other than 200); no answer.
 fn outcome(a: &Attempt) -> &'static str {
     match (a.accepted, a.status) {
         (true, _) => "ok",
+        (false, Some(s)) if (400..500).contains(&s) => "declined",
         (false, Some(_)) => "refused",
         (false, None) => "noanswer",
     }
+}
+
+/// A row's label cut to fit left of the plot.
+fn fitted(label: &str) -> String {
+    if label.chars().count() <= LABEL_CHARS {
+        return label.to_string();
+    }
+    let head: String = label.chars().take(LABEL_CHARS - 1).collect();
+    format!("{}…", head.trim_end())
 }
 
 /// The timeline: a row per delivery, a bar per attempt from when it went out for as long as
@@ -125,11 +144,12 @@ pub fn timeline(rows: &[(String, &Delivery)], deadline: Duration) -> String {
         let y = 30.0 + ROW * i as f64;
         let _ = writeln!(
             svg,
-            "<g class=\"delivery\" data-delivery=\"{i}\" data-task-id=\"{}\" data-attempts=\"{}\">\n<text x=\"4\" y=\"{:.1}\">{}</text>",
+            "<g class=\"delivery\" data-delivery=\"{i}\" data-task-id=\"{}\" data-attempts=\"{}\">\n<text class=\"label\" x=\"4\" y=\"{:.1}\"><title>{}</title>{}</text>",
             escape(&d.task_id),
             d.attempts.len(),
             y + 12.0,
-            escape(label)
+            escape(label),
+            escape(&fitted(label))
         );
         let mut previous_end: Option<f64> = None;
         for a in &d.attempts {
@@ -171,8 +191,8 @@ pub fn timeline(rows: &[(String, &Delivery)], deadline: Duration) -> String {
                 let _ = writeln!(
                     svg,
                     "<line class=\"deadline\" x1=\"{dx:.2}\" x2=\"{dx:.2}\" y1=\"{:.1}\" y2=\"{:.1}\" data-deadline-ms=\"{deadline_ms:.0}\"><title>the {} deadline</title></line>",
-                    y,
-                    y + ROW - 2.0,
+                    y - 2.0,
+                    y + ROW + 2.0,
                     escape(&secs(deadline_ms))
                 );
             }
@@ -182,7 +202,7 @@ pub fn timeline(rows: &[(String, &Delivery)], deadline: Duration) -> String {
     }
     svg.push_str("</svg>\n");
     let mut out = String::from(
-        "<p class=\"legend\"><span><i class=\"sw\" style=\"background:#2da44e\"></i>answered and accepted</span><span><i class=\"sw\" style=\"background:#cf222e\"></i>answered, not accepted</span><span><i class=\"sw\" style=\"background:#bf8700\"></i>no answer</span><span>- - - wait before a retry</span><span style=\"color:#cf222e\">| deadline</span></p>\n",
+        "<p class=\"legend\"><span><i class=\"sw\" style=\"background:#2da44e\"></i>200, accepted</span><span><i class=\"sw\" style=\"background:#8c959f\"></i>4xx, refused the request</span><span><i class=\"sw\" style=\"background:#cf222e\"></i>another answer (5xx, 3xx, a 2xx other than 200)</span><span><i class=\"sw\" style=\"background:#bf8700\"></i>no answer</span><span>- - - wait before a retry</span><span style=\"color:#cf222e\">┆ where the deadline cut an attempt</span></p>\n",
     );
     out.push_str(&svg);
     if rows.len() > shown.len() {
@@ -194,6 +214,54 @@ pub fn timeline(rows: &[(String, &Delivery)], deadline: Duration) -> String {
         );
     }
     out
+}
+
+/// The counts at the top of a page: the verdicts by kind (`check`), the scenarios by status
+/// (`run`), and the deliveries.
+fn counts(run: &RunOutcome, rules: Option<&[RuleResult]>) -> String {
+    use crate::wire::words::{count, plural};
+    let mut parts: Vec<String> = Vec::new();
+    match rules {
+        Some(rs) => {
+            parts.push(plural(rs.len(), "rule"));
+            for v in [
+                crate::rules::Verdict::Pass,
+                crate::rules::Verdict::Fail,
+                crate::rules::Verdict::Warn,
+                crate::rules::Verdict::Inconclusive,
+                crate::rules::Verdict::Skip,
+            ] {
+                let n = rs.iter().filter(|r| r.verdict == v).count();
+                parts.push(format!(
+                    "<span class=\"{0}\" data-count=\"{0}\">{n} {0}</span>",
+                    v.name()
+                ));
+            }
+        }
+        None => {
+            parts.push(plural(run.scenarios.len(), "scenario"));
+            for (status, name) in [
+                (ScenarioStatus::Passed, "passed"),
+                (ScenarioStatus::Failed, "failed"),
+                (ScenarioStatus::Error, "error"),
+                (ScenarioStatus::NotRun, "not_run"),
+            ] {
+                let n = run.count(status);
+                parts.push(format!(
+                    "<span class=\"{name}\" data-count=\"{name}\">{n} {}</span>",
+                    name.replace('_', " ")
+                ));
+            }
+        }
+    }
+    let deliveries = run.deliveries().count();
+    let attempts: usize = run.deliveries().map(|d| d.attempts.len()).sum();
+    format!(
+        "<p class=\"counts\" id=\"counts\"><strong>{}</strong> · {} · {}</p>\n",
+        parts.join(" "),
+        count(deliveries, "delivery", "deliveries"),
+        plural(attempts, "attempt")
+    )
 }
 
 /// The page of a `check` (with `rules`) or a `run` (without).
@@ -219,14 +287,20 @@ pub fn run_page(
             ""
         }
     );
+    b.push_str(&counts(run, rules));
     if let Some(rules) = rules {
         b.push_str("<h2>Verdicts</h2>\n<table id=\"verdicts\">\n<tr><th>rule</th><th>level</th><th>verdict</th><th>reason</th></tr>\n");
         for r in rules {
             let v = r.verdict.name();
+            // A verdict with evidence below links to it.
+            let id = if r.verdict.needs_evidence() {
+                format!("<a href=\"#evidence-{0}\"><code>{0}</code></a>", r.id)
+            } else {
+                format!("<code>{}</code>", r.id)
+            };
             let _ = writeln!(
                 b,
-                "<tr data-rule=\"{}\" data-verdict=\"{v}\"><td><code>{}</code></td><td>{}</td><td class=\"{v}\">{v}</td><td>{}</td></tr>",
-                r.id,
+                "<tr data-rule=\"{}\" data-verdict=\"{v}\"><td>{id}</td><td>{}</td><td class=\"{v}\">{v}</td><td>{}</td></tr>",
                 r.id,
                 r.level.name(),
                 escape(&r.reason)
@@ -285,14 +359,19 @@ pub fn run_page(
         .scenarios
         .iter()
         .flat_map(|s| {
-            let who = s.rule.clone().unwrap_or_else(|| s.name.clone());
             s.deliveries().map(move |d| {
                 let copy = if d.copy > 1 {
                     format!(" #{}", d.copy)
                 } else {
                     String::new()
                 };
-                (format!("{who} · {}{copy}", d.template), d)
+                // A rule id is short and comes first; a scenario's name is a sentence, so
+                // what the delivery was comes first and the name is cut to fit.
+                let label = match &s.rule {
+                    Some(rule) => format!("{rule} · {}{copy}", d.template),
+                    None => format!("{}{copy} · {}", d.template, s.name),
+                };
+                (label, d)
             })
         })
         .collect();

@@ -112,6 +112,11 @@ impl Cdp {
 /// Opens `page` in headless chromium, evaluates `expression` (which returns JSON-able data),
 /// and writes a full-page PNG screenshot to `screenshot`.
 pub async fn render(page: &Path, expression: &str, screenshot: &Path) -> Rendered {
+    render_at(page, expression, screenshot, 1280).await
+}
+
+/// [`render`] in a window `width` CSS pixels wide (a phone, a narrow side panel).
+pub async fn render_at(page: &Path, expression: &str, screenshot: &Path, width: u32) -> Rendered {
     let profile = tempfile::tempdir().unwrap();
     let mut child = tokio::process::Command::new(chromium())
         .args([
@@ -166,6 +171,11 @@ pub async fn render(page: &Path, expression: &str, screenshot: &Path) -> Rendere
     for domain in ["Page.enable", "Runtime.enable", "Log.enable"] {
         cdp.call(domain, json!({})).await;
     }
+    cdp.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
+    )
+    .await;
     cdp.events.clear();
     let file = format!("file://{}", page.canonicalize().unwrap().display());
     cdp.call("Page.navigate", json!({"url": file})).await;
@@ -189,7 +199,7 @@ pub async fn render(page: &Path, expression: &str, screenshot: &Path) -> Rendere
         .ceil();
     cdp.call(
         "Emulation.setDeviceMetricsOverride",
-        json!({"width": 1280, "height": height.min(16000.0), "deviceScaleFactor": 1, "mobile": false}),
+        json!({"width": width, "height": height.min(16000.0), "deviceScaleFactor": 1, "mobile": false}),
     )
     .await;
     let shot = cdp

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 use suno_mock::receiver::{Flaw, Flaws, ReceiverConfig};
 
-use crate::browser::render;
+use crate::browser::{render, render_at};
 use crate::harness::{builtin_receiver, suno};
 
 fn shots() -> PathBuf {
@@ -30,7 +30,36 @@ const CHECK_PAGE: &str = r#"({
   delays: document.querySelectorAll('#timeline line.delay').length,
   verdicts: [...document.querySelectorAll('#verdicts tr[data-rule]')].map(t => [t.dataset.rule, t.dataset.verdict]),
   timelineHeight: document.getElementById('timeline').getBoundingClientRect().height,
+  links: [...document.querySelectorAll('#verdicts a')].map(a => [a.closest('tr').dataset.rule, !!document.querySelector(a.getAttribute('href'))]),
+  counts: document.getElementById('counts').textContent,
+  overlaps: OVERLAPS,
 })"#;
+
+/// Every row of the timeline whose label runs into one of its bars or past the 0 s axis, as
+/// the browser laid them out (boxes on the screen, not attributes).
+const OVERLAPS: &str = r#"[...document.querySelectorAll('#timeline g.delivery')].filter(g => {
+    const label = g.querySelector('text.label').getBoundingClientRect();
+    const axis = document.querySelector('#timeline line.grid').getBoundingClientRect().left;
+    return label.right > axis || [...g.querySelectorAll('rect')].some(r => r.getBoundingClientRect().left < label.right);
+  }).map(g => g.querySelector('text.label').textContent)"#;
+
+/// The page in a narrow window: nothing wider than the window (no sideways scrolling).
+const NARROW: &str = r#"({
+  page: document.documentElement.scrollWidth,
+  window: window.innerWidth,
+  tables: [...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right),
+})"#;
+
+/// Renders `html` 600 pixels wide and asserts nothing sticks out sideways.
+async fn fits_a_narrow_window(html: &std::path::Path, shot: &str) {
+    let narrow = render_at(html, NARROW, &shots().join(shot), 600).await;
+    let v = &narrow.value;
+    let window = v["window"].as_f64().unwrap();
+    assert!(v["page"].as_f64().unwrap() <= window, "{v}");
+    for right in v["tables"].as_array().unwrap() {
+        assert!(right.as_f64().unwrap() <= window + 0.5, "{v}");
+    }
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_check_page_renders_every_attempt_and_verdict_in_a_real_browser() {
@@ -66,7 +95,12 @@ async fn the_check_page_renders_every_attempt_and_verdict_in_a_real_browser() {
     .await;
     assert_eq!(out.code, 1, "{}", out.stderr);
     let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let page = render(&html, CHECK_PAGE, &shots().join("check.png")).await;
+    let page = render(
+        &html,
+        &CHECK_PAGE.replace("OVERLAPS", OVERLAPS),
+        &shots().join("check.png"),
+    )
+    .await;
     assert!(page.errors.is_empty(), "{:?}", page.errors);
     let drawn = &page.value;
     // Every attempt of every delivery, in report order, with its time and outcome.
@@ -81,8 +115,12 @@ async fn the_check_page_renders_every_attempt_and_verdict_in_a_real_browser() {
         .enumerate()
     {
         for a in d["attempts"].as_array().unwrap() {
-            let outcome = match (a["accepted"].as_bool().unwrap(), a.get("status")) {
+            let outcome = match (
+                a["accepted"].as_bool().unwrap(),
+                a.get("status").and_then(Value::as_u64),
+            ) {
                 (true, _) => "ok",
+                (false, Some(400..=499)) => "declined",
                 (false, Some(_)) => "refused",
                 (false, None) => "noanswer",
             };
@@ -126,6 +164,7 @@ async fn the_check_page_renders_every_attempt_and_verdict_in_a_real_browser() {
         let fill = a["fill"].as_str().unwrap();
         let want = match a["outcome"].as_str().unwrap() {
             "ok" => "rgb(45, 164, 78)",
+            "declined" => "rgb(140, 149, 159)",
             "refused" => "rgb(207, 34, 46)",
             _ => "rgb(191, 135, 0)",
         };
@@ -151,6 +190,29 @@ async fn the_check_page_renders_every_attempt_and_verdict_in_a_real_browser() {
         .collect();
     let shown: Vec<(String, String)> = serde_json::from_value(drawn["verdicts"].clone()).unwrap();
     assert_eq!(shown, verdicts);
+    // Each verdict with evidence links to it, and the link lands.
+    let links: Vec<(String, bool)> = serde_json::from_value(drawn["links"].clone()).unwrap();
+    let with_evidence: Vec<String> = verdicts
+        .iter()
+        .filter(|(_, v)| v != "pass" && v != "skip")
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert_eq!(
+        links.iter().map(|l| l.0.clone()).collect::<Vec<_>>(),
+        with_evidence
+    );
+    assert!(links.iter().all(|l| l.1), "{links:?}");
+    let counts = drawn["counts"].as_str().unwrap();
+    assert!(
+        counts.starts_with("4 rules") && counts.contains("fail"),
+        "{counts}"
+    );
+    assert_eq!(
+        drawn["overlaps"],
+        serde_json::json!([]),
+        "labels run into bars"
+    );
+    fits_a_narrow_window(&html, "check-600.png").await;
     // Self-contained: nothing in it reaches the network.
     let text = std::fs::read_to_string(&html).unwrap();
     assert!(!text.contains("http-equiv=\"refresh\"") && !text.contains("<script"));
@@ -280,10 +342,13 @@ async fn the_run_page_lists_every_scenario_and_draws_its_attempts() {
     let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let page = render(
         &html,
-        r#"({
+        &r#"({
           scenarios: [...document.querySelectorAll('#scenarios tr[data-status]')].map(t => t.dataset.status),
           attempts: document.querySelectorAll('#timeline rect[data-attempt]').length,
-        })"#,
+          overlaps: OVERLAPS,
+          family: document.querySelector('h1 + p').textContent,
+        })"#
+            .replace("OVERLAPS", OVERLAPS),
         &shots().join("run.png"),
     )
     .await;
@@ -300,4 +365,19 @@ async fn the_run_page_lists_every_scenario_and_draws_its_attempts() {
         page.value["attempts"].as_u64(),
         report["summary"]["attempts"].as_u64()
     );
+    // The scenario names are long: cut to fit, never over the bars or the axis.
+    assert_eq!(
+        page.value["overlaps"],
+        serde_json::json!([]),
+        "labels run into bars"
+    );
+    assert!(
+        page.value["family"]
+            .as_str()
+            .unwrap()
+            .contains("family video"),
+        "{}",
+        page.value["family"]
+    );
+    fits_a_narrow_window(&html, "run-600.png").await;
 }
