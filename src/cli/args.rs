@@ -471,7 +471,8 @@ pub struct ReceiverArgs {
     /// The callback family it receives.
     #[arg(long, value_name = "ID", default_value = "video", value_parser = family_parser())]
     pub family: &'static Family,
-    /// Plant defects (comma-separated; `suno-mock demo` shows what each breaks).
+    /// Plant defects (comma-separated; the README's table says what each does and which rules
+    /// catch it).
     #[arg(long, value_delimiter = ',', value_name = "FLAW,...", value_parser = flaw_parser())]
     pub flaw: Vec<crate::receiver::Flaw>,
     /// Verify signatures with this key (also SUNO_MOCK_HMAC_KEY).

@@ -133,11 +133,9 @@ pub fn exchange(run: &RunOutcome, verbose: bool, st: &Style) -> String {
             for (i, d) in step.deliveries.iter().enumerate() {
                 if i == 0 {
                     let _ = writeln!(out, "> {} {}", d.request.method, d.request.url);
+                    // Every header as it went out, the first attempt's signing among them.
                     for (k, v) in &d.request.headers {
                         let _ = writeln!(out, "> {k}: {v}");
-                    }
-                    if let Some(a) = d.attempts.first() {
-                        out.push_str(&signing_lines(a, "> "));
                     }
                     let _ = writeln!(out, ">\n> {}\n", d.request.body);
                 }

@@ -201,3 +201,38 @@ fn every_readme_yaml_block_parses() {
     }
     assert!(plans > 0, "the README shows a serve plan");
 }
+
+#[test]
+fn the_readme_lists_every_flaw_with_the_rules_that_catch_it() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let rows: Vec<(String, Vec<String>)> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("## The built-in receiver and its flaws"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("## "))
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split(" | ").collect();
+            let name = cells[0]
+                .trim_start_matches("| ")
+                .trim_matches('`')
+                .to_string();
+            let rules = cells[2]
+                .trim_end_matches(" |")
+                .split(", ")
+                .map(|r| r.trim_matches('`').to_string())
+                .collect();
+            (name, rules)
+        })
+        .collect();
+    let want: Vec<(String, Vec<String>)> = suno_mock::receiver::Flaw::ALL
+        .iter()
+        .map(|f| {
+            (
+                f.name().to_string(),
+                f.breaks().iter().map(|r| r.to_string()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(rows, want);
+}
