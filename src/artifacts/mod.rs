@@ -54,6 +54,9 @@ struct Entry {
     in_progress: u64,
     /// From this instant the task's links no longer serve the files (retention over).
     expires_at: Option<std::time::Instant>,
+    /// The files the task has (`video.mp4`, `track1.mp3`...), when it says: any other name
+    /// under it is a 404, as on a real host. `None` (the harness's own tasks): any name.
+    files: Option<std::collections::HashSet<String>>,
 }
 
 /// Held by a body being streamed to a registered task's downloader; its drop (the last byte
@@ -203,6 +206,28 @@ impl VideoHost {
             .with(|t| t.entry(task_id.to_string()).or_default().expires_at = at);
     }
 
+    /// Adds `urls` (those of this host) to the files `task_id` has: from then on only the
+    /// files it has are served under it, every other name is a 404.
+    pub fn has_files<'a>(&self, task_id: &str, urls: impl IntoIterator<Item = &'a str>) {
+        let names: Vec<String> = urls
+            .into_iter()
+            .filter_map(|u| u.strip_prefix(self.base_url.as_str()))
+            .filter_map(file_name)
+            .collect();
+        self.state.with(|t| {
+            t.entry(task_id.to_string())
+                .or_default()
+                .files
+                .get_or_insert_default()
+                .extend(names);
+        });
+    }
+
+    /// Forgets a task (its media expired long ago): its counts and files.
+    pub fn forget(&self, task_id: &str) {
+        self.state.with(|t| t.remove(task_id));
+    }
+
     pub fn set_mode(&self, task_id: &str, mode: VideoMode) {
         self.state
             .with(|t| t.entry(task_id.to_string()).or_default().mode = mode);
@@ -258,11 +283,21 @@ impl VideoHost {
     }
 }
 
+/// The name a file has under its task: `video.mp4` for `/videos/TASK.mp4`, `track1.mp3` for
+/// `/media/TASK/track1.mp3`.
+fn file_name(path: &str) -> Option<String> {
+    if let Some(rest) = path.strip_prefix("/videos/") {
+        return rest.ends_with(".mp4").then(|| "video.mp4".to_string());
+    }
+    let rest = path.strip_prefix("/media/")?;
+    rest.split_once('/').map(|(_, f)| f.to_string())
+}
+
 async fn serve_video(State(state): State<Arc<HostState>>, Path(file): Path<String>) -> Response {
     let Some(task_id) = file.strip_suffix(".mp4") else {
         return (StatusCode::NOT_FOUND, "not a video\n").into_response();
     };
-    serve(state, task_id, MediaKind::Mp4)
+    serve(state, task_id, MediaKind::Mp4, "video.mp4")
 }
 
 async fn serve_media(
@@ -273,14 +308,23 @@ async fn serve_media(
         .rsplit_once('.')
         .and_then(|(_, ext)| MediaKind::from_ext(ext));
     match kind {
-        Some(kind) => serve(state, &task_id, kind),
+        Some(kind) => serve(state, &task_id, kind, &file),
         None => (StatusCode::NOT_FOUND, "no such media\n").into_response(),
     }
 }
 
-/// One download of one of a task's files, in the task's mode, counted.
-fn serve(state: Arc<HostState>, task_id: &str, kind: MediaKind) -> Response {
+/// One download of one of a task's files, in the task's mode, counted; a file the task does
+/// not have is a 404.
+fn serve(state: Arc<HostState>, task_id: &str, kind: MediaKind, file: &str) -> Response {
     let data = sample(kind);
+    let has = state.with(|t| {
+        t.get(task_id)
+            .and_then(|e| e.files.as_ref())
+            .is_none_or(|files| files.contains(file))
+    });
+    if !has {
+        return (StatusCode::NOT_FOUND, "no such media\n").into_response();
+    }
     let mode = state.with(|t| {
         t.get_mut(task_id).map(|e| {
             e.counts.requests += 1;

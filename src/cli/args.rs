@@ -563,6 +563,15 @@ pub struct ServeArgs {
     /// At most N creates every DUR (the provider: 20 every 10 s), refused with code 430; `off`.
     #[arg(long, default_value = "20/10s", value_name = "N/DUR|off", value_parser = parse_rate_limit)]
     pub rate_limit: RateLimit,
+    /// Tracks carry the docs' example title, tags and lyrics, not the request's `title`,
+    /// `style` and custom-mode `prompt` (the docs do not say they echo them).
+    #[arg(long)]
+    pub no_echo: bool,
+    /// A task none of whose copies of a callback was acknowledged reports
+    /// `CALLBACK_EXCEPTION` in polling (its results kept). Without it, polling shows the task
+    /// as generated whatever its callbacks got back.
+    #[arg(long)]
+    pub callback_exception: bool,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }

@@ -84,6 +84,8 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
         prices: a.prices.clone(),
         rate_limit: a.rate_limit.0,
         retention: a.retention.map(|d| d.0),
+        echo: !a.no_echo,
+        callback_exception: a.callback_exception,
     };
     let running = mock_api::start(
         cfg.clone(),
@@ -143,7 +145,7 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
     let _ = tokio::signal::ctrl_c().await;
     crate::console::outln!(
         "stopped: {} tasks, {} callback attempts",
-        running.store.tasks().len(),
+        running.store.len(),
         running.store.attempts().len()
     );
     Ok(exit::SUCCESS)

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "cover",
@@ -43,6 +43,7 @@ pub const FAMILY: Family = Family {
         remove: &[],
     }],
     polling: Polling {
+        layout: Layout::Cover,
         create: "/api/v1/suno/cover/generate",
         required: &["taskId"],
         flag: "successFlag",

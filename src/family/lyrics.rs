@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "lyrics",
@@ -41,6 +41,7 @@ pub const FAMILY: Family = Family {
         remove: &[],
     }],
     polling: Polling {
+        layout: Layout::Lyrics,
         create: "/api/v1/lyrics",
         required: &["prompt"],
         flag: "status",

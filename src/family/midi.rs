@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "midi",
@@ -39,6 +39,7 @@ pub const FAMILY: Family = Family {
         },
     ],
     polling: Polling {
+        layout: Layout::Midi,
         create: "/api/v1/midi/generate",
         required: &["taskId"],
         flag: "successFlag",

@@ -98,9 +98,34 @@ pub struct Variant {
     pub remove: &'static [&'static str],
 }
 
+/// How a family's record-info answer is laid out (the provider's details pages differ by
+/// family: where the result sits, the status key and its type, the time format).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// `response.videoUrl`, `successFlag` string, epoch-ms times.
+    Video,
+    /// `response.sunoData[]` camelCase tracks, `status` string, no task times (music and
+    /// replace-section).
+    Music,
+    /// `response.data[]`, `status` string, `type: LYRICS`.
+    Lyrics,
+    /// `musicId`, `musicIndex`, `response.audioWavUrl`, `"YYYY-MM-DD HH:MM:SS"` times.
+    Wav,
+    /// `musicId`, flat camelCase `response` with the 13 stem URLs and `originData[]`.
+    Separation,
+    /// `midiData` directly under `data`, integer `successFlag`, `recordTaskId`.
+    Midi,
+    /// `parentTaskId`, `response.images[]`, integer `successFlag`, ISO times.
+    Cover,
+    /// Flat: `voiceId` and `status` directly under `data`.
+    Voice,
+}
+
 /// Where a family's task is created and polled, and the statuses it reports.
 #[derive(Debug, Clone, Copy)]
 pub struct Polling {
+    /// How its record-info answer is laid out.
+    pub layout: Layout,
     /// `POST` path that creates a task (empty: not offered by `serve`).
     pub create: &'static str,
     /// The create request's required string fields besides `callBackUrl`.

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "music",
@@ -106,6 +106,7 @@ pub const FAMILY: Family = Family {
         },
     ],
     polling: Polling {
+        layout: Layout::Music,
         create: "/api/v1/generate",
         required: &["model"],
         flag: "status",

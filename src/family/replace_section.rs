@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "replace-section",
@@ -45,6 +45,7 @@ pub const FAMILY: Family = Family {
         remove: &[],
     }],
     polling: Polling {
+        layout: Layout::Music,
         create: "/api/v1/generate/replace-section",
         required: &["taskId", "audioId"],
         flag: "status",

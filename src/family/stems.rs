@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "stems",
@@ -47,6 +47,7 @@ pub const FAMILY: Family = Family {
         },
     ],
     polling: Polling {
+        layout: Layout::Separation,
         create: "/api/v1/vocal-removal/generate",
         required: &["taskId", "audioId"],
         flag: "successFlag",

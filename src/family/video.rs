@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "video",
@@ -35,6 +35,7 @@ pub const FAMILY: Family = Family {
         remove: &[],
     }],
     polling: Polling {
+        layout: Layout::Video,
         create: "/api/v1/mp4/generate",
         required: &["taskId", "audioId"],
         flag: "successFlag",

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "voice",
@@ -34,17 +34,20 @@ pub const FAMILY: Family = Family {
         remove: &["data.voiceId"],
     }],
     polling: Polling {
+        layout: Layout::Voice,
         create: "/api/v1/voice/generate",
-        required: &[],
+        required: &["taskId", "verifyUrl"],
         flag: "status",
-        pending: "wait_validating",
+        pending: "wait_processing",
         success: "success",
         failed: "fail",
         path: "/api/v1/voice/record-info",
         statuses: &[
+            "wait_processing",
+            "processing_validate",
+            "processing_validate_fail",
             "wait_validating",
             "success",
-            "processing_validate_fail",
             "fail",
         ],
     },

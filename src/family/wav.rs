@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "wav",
@@ -35,6 +35,7 @@ pub const FAMILY: Family = Family {
         remove: &[],
     }],
     polling: Polling {
+        layout: Layout::Wav,
         create: "/api/v1/wav/generate",
         required: &["taskId", "audioId"],
         flag: "successFlag",

@@ -3,11 +3,13 @@
 //! provider's paths, fields and envelope.
 
 pub mod admission;
+mod callback;
+mod create;
+mod envelope;
 mod fields;
-mod handlers;
-pub mod music;
+mod inspect;
 pub mod operations;
-pub mod single;
+pub mod records;
 pub mod store;
 mod worker;
 
@@ -57,6 +59,12 @@ pub struct ServeConfig {
     pub rate_limit: Option<(u32, Duration)>,
     /// How long media links serve their files; `None`: the family's documented retention.
     pub retention: Option<Duration>,
+    /// A music-like task's tracks echo the request's `title`, `style` and custom-mode lyrics
+    /// (off: the docs' example values).
+    pub echo: bool,
+    /// A task whose callback no copy of was acknowledged reports `CALLBACK_EXCEPTION` (its
+    /// results kept); off: polling shows the task as generated.
+    pub callback_exception: bool,
 }
 
 impl Default for ServeConfig {
@@ -80,6 +88,8 @@ impl Default for ServeConfig {
             prices: Vec::new(),
             rate_limit: Some((20, Duration::from_secs(10))),
             retention: None,
+            echo: true,
+            callback_exception: false,
         }
     }
 }
@@ -88,8 +98,6 @@ impl Default for ServeConfig {
 pub(crate) struct Api {
     pub cfg: Arc<ServeConfig>,
     pub admission: Arc<admission::Admission>,
-    pub music: Arc<music::MusicStore>,
-    pub single: Arc<single::SingleStore>,
     pub store: Arc<Store>,
     pub host: VideoHost,
     pub sender: Sender,
@@ -145,42 +153,30 @@ pub async fn start(
             prices,
             cfg.rate_limit,
         )),
-        music: Arc::new(music::MusicStore::default()),
-        single: Arc::new(single::SingleStore::default()),
         cfg: Arc::new(cfg),
         store: store.clone(),
         host,
         sender,
     };
     let mut router = Router::new();
-    // The one-callback families, from the catalogue's create and polling paths.
-    for f in crate::family::CATALOGUE
-        .iter()
-        .filter(|f| single::served(f))
-    {
-        router = router
-            .route(
-                f.polling.create,
-                post(move |s, h, b| single::create(f, s, h, b)),
-            )
-            .route(
-                f.polling.path,
-                get(move |s, h, q| single::record_info(f, s, h, q)),
-            );
+    // Every create and every details path of every family, from one table.
+    for ep in create::ENDPOINTS.iter() {
+        router = router.route(ep.path, post(move |s, h, b| create::create(ep, s, h, b)));
     }
-    // Generate and its sibling operations, all polled on the music record-info.
-    for op in operations::OPERATIONS {
-        router = router.route(op.path, post(move |s, h, b| music::create(op, s, h, b)));
+    for (path, families) in create::DETAILS.iter() {
+        let (path, families): (&'static str, &'static [&'static crate::family::Family]) =
+            (path, families);
+        router = router.route(
+            path,
+            get(move |s, h, q| create::record_info(path, families, s, h, q)),
+        );
     }
     let router = router
-        .route("/api/v1/mp4/generate", post(handlers::generate))
-        .route("/api/v1/mp4/record-info", get(handlers::record_info))
-        .route("/api/v1/generate/credit", get(handlers::credit))
-        .route("/api/v1/generate/record-info", get(music::record_info))
-        .route("/_mock/tasks", get(handlers::tasks))
-        .route("/_mock/deliveries", get(handlers::deliveries))
-        .method_not_allowed_fallback(handlers::wrong_method)
-        .fallback(handlers::not_found)
+        .route("/api/v1/generate/credit", get(inspect::credit))
+        .route("/_mock/tasks", get(inspect::tasks))
+        .route("/_mock/deliveries", get(inspect::deliveries))
+        .method_not_allowed_fallback(inspect::wrong_method)
+        .fallback(inspect::not_found)
         .with_state(api)
         .merge(videos);
     let server = http_server::serve_on(router, listener)?;

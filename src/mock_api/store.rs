@@ -1,48 +1,35 @@
-//! What the mock provider knows: the tasks created and every callback delivery, in order.
+//! What the mock provider knows: every task of every family, indexed by its id (a lookup costs
+//! the same with one task or fifty thousand), in creation order for the inspection endpoint,
+//! and every callback attempt.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 
 use serde::Serialize;
+use serde_json::Value;
 
+use crate::family::Family;
 use crate::outcome::Attempt;
 
-/// One music-video task, shaped like `record-info`'s `data` (camelCase, as the provider's).
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// One task of any family: its polling record exactly as the family's record-info answers it
+/// (`records.rs` shapes it), and what the worker needs beside it.
+#[derive(Debug, Clone)]
 pub struct Task {
-    /// Always `video` here; music tasks are `music::MusicTask`. Shown by `/_mock/tasks` only:
-    /// the provider's record-info has no such field.
-    #[serde(skip)]
-    pub family: &'static str,
+    pub family: &'static Family,
+    /// The `msg` of a 400 failure of the operation that made it ("Music extension failed"),
+    /// when it has its own.
+    pub failure_400: Option<&'static str>,
     pub task_id: String,
-    /// The music task the video was made from (the request's `taskId`).
-    pub music_id: String,
-    pub audio_id: String,
-    /// Lower-case b, as the provider spells it here.
-    pub callback_url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain_name: Option<String>,
-    pub create_time: i64,
-    pub complete_time: Option<i64>,
-    pub response: Option<VideoResponse>,
-    pub success_flag: &'static str,
-    pub error_code: Option<i64>,
-    pub error_message: Option<String>,
+    /// The n-th task of its family (from 0): which entry of a plan drives it.
+    pub index: usize,
+    pub callback_url: Option<String>,
+    /// What its callbacks' tracks echo of the request (`title`, `tags`, `prompt`).
+    pub echo: Vec<(&'static str, Value)>,
+    /// The documented variant of the body its callback takes (`split_stem`).
+    pub variant: Option<&'static str>,
+    /// The record-info `data`.
+    pub record: Value,
 }
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VideoResponse {
-    pub video_url: String,
-}
-
-pub const PENDING: &str = "PENDING";
-pub const SUCCESS: &str = "SUCCESS";
-pub const GENERATE_FAILED: &str = "GENERATE_MP4_FAILED";
-pub const CALLBACK_EXCEPTION: &str = "CALLBACK_EXCEPTION";
 
 /// One callback attempt, recorded as soon as it ends.
 #[derive(Debug, Clone, Serialize)]
@@ -60,105 +47,113 @@ pub struct AttemptRecord {
     pub attempt: Attempt,
 }
 
-/// A task that knows its id, so one list type keeps the tasks of every family.
-pub trait Keyed {
-    fn task_id(&self) -> &str;
-}
-
-impl Keyed for Task {
-    fn task_id(&self) -> &str {
-        &self.task_id
-    }
-}
-
-/// The tasks of one kind in creation order, behind one lock: video, music and the one-callback
-/// families each keep theirs in one.
-#[derive(Debug)]
-pub struct TaskList<T> {
-    tasks: Mutex<Vec<T>>,
-}
-
-impl<T> Default for TaskList<T> {
-    fn default() -> Self {
-        TaskList {
-            tasks: Mutex::new(Vec::new()),
-        }
-    }
-}
-
-impl<T: Keyed + Clone> TaskList<T> {
-    /// Everything under the lock at once (a create that needs to count first, say).
-    pub fn with<R>(&self, f: impl FnOnce(&mut Vec<T>) -> R) -> R {
-        f(&mut self.tasks.lock().unwrap_or_else(PoisonError::into_inner))
-    }
-
-    /// Adds the task `make` builds from its creation index (under the lock, so two requests
-    /// at once never get the same index); returns the index and the task id.
-    pub fn create(&self, make: impl FnOnce(usize) -> T) -> (usize, String) {
-        self.with(|tasks| {
-            let index = tasks.len();
-            let t = make(index);
-            let id = t.task_id().to_string();
-            tasks.push(t);
-            (index, id)
-        })
-    }
-
-    pub fn get(&self, task_id: &str) -> Option<T> {
-        self.with(|t| t.iter().find(|x| x.task_id() == task_id).cloned())
-    }
-
-    pub fn update(&self, task_id: &str, f: impl FnOnce(&mut T)) {
-        self.with(|t| {
-            if let Some(x) = t.iter_mut().find(|x| x.task_id() == task_id) {
-                f(x);
-            }
-        });
-    }
-
-    pub fn all(&self) -> Vec<T> {
-        self.with(|t| t.clone())
-    }
+#[derive(Debug, Default)]
+struct Inner {
+    tasks: HashMap<String, Task>,
+    /// Ids in creation order.
+    order: Vec<String>,
+    /// Tasks created so far, per family.
+    counts: HashMap<&'static str, usize>,
+    /// (music taskId, audioId) pairs a music video was made from (a second is a 409).
+    pairs: HashSet<(String, String)>,
 }
 
 #[derive(Debug, Default)]
 pub struct Store {
-    tasks: TaskList<Task>,
-    pairs: Mutex<HashSet<(String, String)>>,
+    inner: Mutex<Inner>,
     attempts: Mutex<Vec<AttemptRecord>>,
 }
 
 impl Store {
-    /// Whether a (music taskId, audioId) pair was created before.
+    fn with<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
+        f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Adds the task `make` builds from its index in its family (under the lock, so two
+    /// creates at once never get the same index); `pair`, when given, is claimed in the same
+    /// step and refused (`None`) when an earlier task has it.
+    pub fn create(
+        &self,
+        family: &'static Family,
+        pair: Option<(String, String)>,
+        make: impl FnOnce(usize) -> Task,
+    ) -> Option<(usize, String)> {
+        self.with(|s| {
+            if let Some(p) = pair
+                && !s.pairs.insert(p)
+            {
+                return None;
+            }
+            let index = *s.counts.get(family.id).unwrap_or(&0);
+            let t = make(index);
+            let id = t.task_id.clone();
+            s.counts.insert(family.id, index + 1);
+            s.order.push(id.clone());
+            s.tasks.insert(id.clone(), t);
+            Some((index, id))
+        })
+    }
+
+    /// Whether a music video was made from this pair before.
     pub fn has_pair(&self, music: &str, audio: &str) -> bool {
-        self.pairs
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(&(music.to_string(), audio.to_string()))
-    }
-
-    /// Claims a (music taskId, audioId) pair; false when it was created before (409).
-    pub fn claim_pair(&self, music: &str, audio: &str) -> bool {
-        self.pairs
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert((music.to_string(), audio.to_string()))
-    }
-
-    pub fn create(&self, make: impl FnOnce(usize) -> Task) -> (usize, String) {
-        self.tasks.create(make)
+        self.with(|s| s.pairs.contains(&(music.to_string(), audio.to_string())))
     }
 
     pub fn get(&self, task_id: &str) -> Option<Task> {
-        self.tasks.get(task_id)
+        self.with(|s| s.tasks.get(task_id).cloned())
+    }
+
+    /// What `f` reads of a task, without copying it.
+    pub fn read<R>(&self, task_id: &str, f: impl FnOnce(&Task) -> R) -> Option<R> {
+        self.with(|s| s.tasks.get(task_id).map(f))
     }
 
     pub fn update(&self, task_id: &str, f: impl FnOnce(&mut Task)) {
-        self.tasks.update(task_id, f);
+        self.with(|s| {
+            if let Some(t) = s.tasks.get_mut(task_id) {
+                f(t);
+            }
+        });
     }
 
-    pub fn tasks(&self) -> Vec<Task> {
-        self.tasks.all()
+    /// Forgets an expired task (`--retention`): its record and its place in the order.
+    pub fn forget(&self, task_id: &str) {
+        self.with(|s| {
+            s.tasks.remove(task_id);
+            // The order keeps ids of forgotten tasks until they are half of it (compacting on
+            // every expiry would cost a walk of the whole list each time).
+            if s.order.len() > 64 && s.order.len() > 2 * s.tasks.len() {
+                let tasks = &s.tasks;
+                s.order.retain(|id| tasks.contains_key(id));
+            }
+        });
+    }
+
+    /// How many tasks the store holds.
+    pub fn len(&self) -> usize {
+        self.with(|s| s.tasks.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every task's record in creation order, each with its `family` (a field of the mock's,
+    /// not of the provider's record-info).
+    pub fn listing(&self) -> Vec<Value> {
+        self.with(|s| {
+            s.order
+                .iter()
+                .filter_map(|id| s.tasks.get(id))
+                .map(|t| {
+                    let mut v = t.record.clone();
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("family".into(), t.family.id.into());
+                    }
+                    v
+                })
+                .collect()
+        })
     }
 
     pub fn record(&self, a: AttemptRecord) {

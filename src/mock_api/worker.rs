@@ -1,22 +1,21 @@
-//! One task's life after creation, for every family: what the plan or the flags say happens to
-//! it, then its callbacks in order, spread over the generation time, each delivered with the
-//! engine's sender (same deadline, retries and signing as `check`) after what polling shows
-//! was brought up to date.
+//! One task's life after creation, the same for every family: what the plan or the flags say
+//! happens to it, then its stages on the task's own clock (spread over the generation time),
+//! each written where polling shows it and then reported by its callback. Generation never
+//! waits on a callback: a receiver that is down still leaves a task a polling client can
+//! finish. When the media expire (`--retention`), the task is forgotten.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use serde_json::Value;
 
 use super::Api;
-use std::sync::Arc;
-
-use super::store::{
-    AttemptRecord, CALLBACK_EXCEPTION, GENERATE_FAILED, SUCCESS, VideoResponse, now_ms,
-};
+use super::callback::{self, Callback};
+use super::records::{self, Failed};
 use crate::family::Family;
-use crate::outcome::Attempt;
-use crate::payload::ids;
-use crate::run::deliver::{Target, TaskRef, deliver};
+use crate::payload::{build_body, ids};
 use crate::scenario::serve_plan::PlanStage;
 use crate::scenario::{DeliverStep, Outcome, ServeTask};
-use crate::sender::AttemptHook;
-use crate::wire::took;
 
 /// What happens to the `index`-th task (from 0) of `family`: the plan's entry, else the flags.
 pub(super) fn fate(api: &Api, family: &Family, index: usize) -> ServeTask {
@@ -49,170 +48,143 @@ pub(super) fn fate(api: &Api, family: &Family, index: usize) -> ServeTask {
     )
 }
 
-/// A failure stage's code and message, as its callback and the polling record carry them.
-pub(super) struct Failed {
-    pub code: i64,
-    pub msg: String,
+/// A failure stage's code and message: the plan's, else the operation's own for a 400
+/// ("Music extension failed"), else the family's documented one.
+fn failure(family: &Family, own_400: Option<&str>, stage: &PlanStage) -> Option<Failed> {
+    stage.is_failure().then(|| {
+        let code = stage.code.unwrap_or_else(|| family.default_failure_code());
+        let msg = stage.msg.clone().unwrap_or_else(|| match own_400 {
+            Some(m) if code == 400 => m.to_string(),
+            _ => family.failure_msg(code).to_string(),
+        });
+        Failed { code, msg }
+    })
 }
 
-/// The failure `msg` for a code: the family's documented one.
-pub(super) fn documented_msg(family: &'static Family) -> impl Fn(i64) -> String {
-    move |code| family.failure_msg(code).to_string()
-}
-
-/// Plays a task's callbacks: before each, waits its share of the generation time and lets
-/// `mark` write what polling shows (with the code and message when the stage is a failure;
-/// the message is the plan's, else `failure_msg`'s). Stops at a callback no copy of which was
-/// acknowledged; false then.
-pub(super) async fn play(
+/// The callback body of a stage, rendered from the catalogue for this task, its tracks
+/// echoing the request.
+fn render(
     api: &Api,
     family: &'static Family,
     task_id: &str,
-    callback_url: &str,
-    fate: &ServeTask,
-    failure_msg: impl Fn(i64) -> String,
-    mut mark: impl FnMut(&PlanStage, Option<Failed>),
-) -> bool {
-    api.host.set_mode(task_id, fate.video);
-    api.host
-        .expire_after(task_id, api.cfg.retention_for(family));
+    stage: &PlanStage,
+    failed: Option<&Failed>,
+    echo: &[(&'static str, Value)],
+    variant: Option<&'static str>,
+) -> Result<Value, String> {
+    let mut step = DeliverStep::new(stage.stage, "task");
+    step.code = failed.map(|f| f.code);
+    step.msg = failed.map(|f| f.msg.clone());
+    step.variant = variant.filter(|_| failed.is_none()).map(str::to_string);
+    let media = |kind, slot: &str| api.host.media_url(task_id, kind, slot);
+    let body = build_body(&step, family, task_id, &media, api.host.base_url())?;
+    let mut v = body.json.unwrap_or(Value::Null);
+    // `get_mut`, not indexing: indexing would add a `data` the body does not have.
+    if let Some(items) = v
+        .get_mut("data")
+        .and_then(|d| d.get_mut("data"))
+        .and_then(Value::as_array_mut)
+    {
+        for item in items.iter_mut().filter_map(Value::as_object_mut) {
+            for (key, value) in echo {
+                item.insert((*key).to_string(), value.clone());
+            }
+        }
+    }
+    Ok(v)
+}
+
+/// Plays the task created as `task_id` to its end, then forgets it when its media expire.
+pub(super) async fn run(api: Api, task_id: String) {
+    let Some(task) = api.store.get(&task_id) else {
+        return;
+    };
+    let created = Instant::now();
+    let family = task.family;
+    let fate = fate(&api, family, task.index);
+    let retention = api.cfg.retention_for(family);
+    api.host.set_mode(&task_id, fate.video);
+    api.host.expire_after(&task_id, retention);
+    // No file until a stage reports it: a URL built by hand is a 404, as on the provider's.
+    api.host.has_files(&task_id, []);
     let stages = fate.deliveries(family);
     let total = fate
         .generation_time
         .map(|d| d.0)
         .unwrap_or(api.cfg.generation_time);
     let share = total / stages.len().max(1) as u32;
+    let mut callbacks = Vec::new();
     for stage in &stages {
         tokio::time::sleep(share).await;
-        let mut step = DeliverStep::new(stage.stage, "task");
-        let failed = stage.is_failure().then(|| {
-            let code = stage.code.unwrap_or_else(|| family.default_failure_code());
-            Failed {
-                code,
-                msg: stage.msg.clone().unwrap_or_else(|| failure_msg(code)),
-            }
-        });
-        step.code = failed.as_ref().map(|f| f.code);
-        step.msg = failed.as_ref().map(|f| f.msg.clone());
-        step.copies = Some(1 + stage.duplicates);
-        step.concurrent = stage.concurrent && stage.duplicates > 0;
-        mark(stage, failed);
+        let failed = failure(family, task.failure_400, stage);
         let name = stage.stage.name();
-        if !send(api, task_id, callback_url, &step, family, name).await {
-            return false;
-        }
-    }
-    true
-}
-
-/// A music-video task: `successFlag` and the video URL, or the error, then its callback.
-pub(super) async fn run(api: Api, index: usize, task_id: String) {
-    let family = crate::family::video();
-    let f = fate(&api, family, index);
-    let Some(task) = api.store.get(&task_id) else {
-        return;
-    };
-    let video_url = api.host.url_for(&task_id);
-    let wording = documented_msg(family);
-    let acknowledged = play(
-        &api,
-        family,
-        &task_id,
-        &task.callback_url,
-        &f,
-        wording,
-        |_, failed| {
-            api.store.update(&task_id, |t| {
-                t.complete_time = Some(now_ms());
-                match failed {
-                    None => {
-                        t.success_flag = SUCCESS;
-                        t.response = Some(VideoResponse {
-                            video_url: video_url.clone(),
-                        });
-                    }
-                    Some(Failed { code, msg }) => {
-                        t.success_flag = GENERATE_FAILED;
-                        t.error_code = Some(code);
-                        t.error_message = Some(msg);
-                    }
-                }
-            });
-        },
-    )
-    .await;
-    if !acknowledged {
-        api.store
-            .update(&task_id, |t| t.success_flag = CALLBACK_EXCEPTION);
-    }
-}
-
-/// Delivers one callback of a task (and its copies) with the engine's sender and the family's
-/// deadline, recording and logging every attempt; true when some copy was acknowledged.
-pub(super) async fn send(
-    api: &Api,
-    task_id: &str,
-    callback_url: &str,
-    step: &DeliverStep,
-    family: &'static Family,
-    stage: &'static str,
-) -> bool {
-    let Ok(url) = url::Url::parse(callback_url) else {
-        return false;
-    };
-    let target = Target {
-        receiver: &url,
-        token_param: None,
-    };
-    let hook: AttemptHook = {
-        let (store, log, task_id, callback) = (
-            api.store.clone(),
-            api.cfg.log,
-            task_id.to_string(),
-            callback_url.to_string(),
-        );
-        Arc::new(move |copy, a: &Attempt| {
-            if log {
-                crate::console::outln!(
-                    "{:>9.3}s  callback {task_id} {} {stage} copy {copy} attempt {} -> {}",
-                    (a.at_ms + a.duration_ms) / 1000.0,
-                    family.id,
-                    a.number,
-                    took(a)
-                );
-            }
-            store.record(AttemptRecord {
-                task_id: task_id.clone(),
-                callback_url: callback.clone(),
-                family: family.id,
-                stage,
-                copy,
-                attempt: a.clone(),
-            });
-        })
-    };
-    let result = deliver(
-        &api.sender,
-        &target,
-        step,
-        &TaskRef {
+        let body = match render(
+            &api,
             family,
-            id: task_id,
-            media: &|kind, slot: &str| api.host.media_url(task_id, kind, slot),
-            media_host: api.host.base_url(),
-        },
-        &api.cfg.policy_for(family),
-        Some(hook),
-    )
-    .await;
-    match result {
-        Ok(deliveries) => deliveries.iter().any(|d| d.acknowledged),
-        Err(e) => {
-            // The callback could not even be built: the task's record says so.
-            if api.cfg.log {
-                crate::console::outln!("callback {task_id}: not sent: {e}");
+            &task_id,
+            stage,
+            failed.as_ref(),
+            &task.echo,
+            task.variant,
+        ) {
+            Ok(b) => b,
+            Err(e) => {
+                super::envelope::log(&api, format!("task {task_id}: {name} not rendered: {e}"));
+                continue;
             }
-            false
+        };
+        let split = task.variant.is_some();
+        let mut urls = Vec::new();
+        strings(&body, &mut urls);
+        api.host
+            .has_files(&task_id, urls.iter().map(String::as_str));
+        api.store.update(&task_id, |t| {
+            records::mark(family, &mut t.record, name, failed.as_ref(), &body, split);
+        });
+        // The callback reports the stage on its own: the next stage comes on the task's
+        // clock whatever this one gets back.
+        if let Some(url) = &task.callback_url {
+            let cb = Callback {
+                family,
+                task_id: task_id.clone(),
+                url: url.clone(),
+                stage: name,
+                body: Bytes::from(serde_json::to_vec(&body).unwrap_or_default()),
+                copies: 1 + stage.duplicates,
+                concurrent: stage.concurrent && stage.duplicates > 0,
+            };
+            callbacks.push(tokio::spawn(Box::pin(callback::send(api.clone(), cb))));
         }
+    }
+    let mut acknowledged = true;
+    for c in callbacks {
+        acknowledged &= c.await.unwrap_or(false);
+    }
+    // Choice: the docs define CALLBACK_EXCEPTION only as "an error occurred during the
+    // callback"; the results stay, and the status says it only when asked.
+    if !acknowledged && api.cfg.callback_exception {
+        api.store.update(&task_id, |t| {
+            records::callback_exception(family, &mut t.record)
+        });
+    }
+    // Choice: the record outlives its media by a while (at least ten minutes from its
+    // creation), so an application testing an expired link (`--retention 5s`) still polls
+    // the task and gets the link; then the task is forgotten, and its memory freed.
+    let keep = retention.max(Duration::from_secs(600));
+    let left = keep.saturating_sub(created.elapsed());
+    if left < Duration::from_secs(u64::from(u32::MAX)) {
+        tokio::time::sleep(left).await;
+        api.store.forget(&task_id);
+        api.host.forget(&task_id);
+    }
+}
+
+/// Every string in a JSON value (the media URLs of a callback among them).
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
     }
 }

@@ -13,7 +13,8 @@ pub enum VideoMode {
     Normal,
     /// The file trickles out over longer than the deadline in force.
     Slow,
-    /// The link no longer serves the file (410), as after the 14 days.
+    /// The link no longer serves the file: 403 "Request has expired", as a signed link
+    /// answers once its 14 days are over.
     Expired,
     /// The connection closes halfway through the file.
     Truncated,

@@ -294,9 +294,10 @@ async fn ctrl_c_stops_at_once_with_the_findings_so_far_written() {
         .expect("stops after SIGINT")
         .unwrap();
     assert_eq!(status.code(), Some(suno_mock::exit::INTERRUPTED));
-    // At once: a shrink in progress or a hanging case is not waited out.
+    // At once: a shrink in progress or a hanging case (60 s) is not waited out; the bound
+    // leaves room for a loaded 2-core CI machine writing the reports.
     assert!(
-        sent.elapsed() < Duration::from_secs(3),
+        sent.elapsed() < Duration::from_secs(6),
         "{:?}",
         sent.elapsed()
     );

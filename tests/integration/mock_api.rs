@@ -95,7 +95,11 @@ async fn duplicates_deliver_identical_copies() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_receiver_that_is_down_is_retried_then_callback_exception() {
-    let (_api, base) = serve(fast()).await;
+    let (_api, base) = serve(ServeConfig {
+        callback_exception: true,
+        ..fast()
+    })
+    .await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -120,6 +124,38 @@ async fn a_receiver_that_is_down_is_retried_then_callback_exception() {
         attempts.iter().all(|a| a["error"] == "refused"),
         "{attempts:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_that_only_polls_gets_its_tracks_whatever_the_callbacks_get() {
+    // Nothing listens at the callback URL; generation goes on on its own clock.
+    let (_api, base) = serve(fast()).await;
+    let down = format!("http://127.0.0.1:{}/cb", crate::harness::free_port());
+    let (status, v) = post_json(
+        &base,
+        "/api/v1/generate",
+        &json!({"customMode": false, "instrumental": false, "model": "V4_5", "prompt": "a song", "callBackUrl": down}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let id = v["data"]["taskId"].as_str().unwrap().to_string();
+    let start = Instant::now();
+    let record = loop {
+        let r = get_json(&format!("{base}/api/v1/generate/record-info?taskId={id}")).await;
+        if r["data"]["status"] == "SUCCESS" {
+            break r;
+        }
+        assert_ne!(r["data"]["status"], "CALLBACK_EXCEPTION", "{r}");
+        assert!(start.elapsed() < Duration::from_secs(10), "{r}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    let tracks = record["data"]["response"]["sunoData"].as_array().unwrap();
+    assert_eq!(tracks.len(), 2, "{record}");
+    for t in tracks {
+        let url = t["audioUrl"].as_str().unwrap();
+        let r = client().get(url).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{url}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -538,6 +574,7 @@ async fn media_links_stop_serving_after_the_retention() {
     let server = answering(200).await;
     let cb = format!("{}/cb", server.uri());
     for (retention, expected) in [(None, 200), (Some(Duration::from_millis(1)), 403)] {
+        // 403 "Request has expired", as a signed link answers once it is over.
         let (_api, base) = serve(ServeConfig {
             retention,
             ..fast()
@@ -559,7 +596,7 @@ async fn every_one_callback_family_creates_calls_back_and_polls() {
     let (_api, base) = serve(fast()).await;
     for family in suno_mock::family::CATALOGUE
         .iter()
-        .filter(|f| suno_mock::mock_api::single::served(f))
+        .filter(|f| !matches!(f.id, "video" | "music" | "replace-section"))
     {
         let p = &family.polling;
         let mut body = serde_json::Map::new();
@@ -599,7 +636,17 @@ async fn every_one_callback_family_creates_calls_back_and_polls() {
             );
             tokio::time::sleep(Duration::from_millis(10)).await;
         };
-        assert!(record["response"].is_object(), "{}: {record}", family.id);
+        // The result where the family's details page puts it.
+        let result = match p.layout {
+            suno_mock::family::Layout::Midi => &record["midiData"],
+            suno_mock::family::Layout::Voice => &record["voiceId"],
+            _ => &record["response"],
+        };
+        assert!(
+            result.is_object() || result.is_string(),
+            "{}: {record}",
+            family.id
+        );
         // The callback reached the receiver with the task id where the family keeps it.
         let start = Instant::now();
         loop {
@@ -617,5 +664,244 @@ async fn every_one_callback_family_creates_calls_back_and_polls() {
             assert!(start.elapsed() < Duration::from_secs(10), "{}", family.id);
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+    }
+}
+
+/// Creates a task at `path` and polls `details` until `done` says so; the final record.
+async fn created_and_done(
+    base: &str,
+    path: &str,
+    details: &str,
+    body: Value,
+    done: impl Fn(&Value) -> bool,
+) -> (String, Value) {
+    let (status, v) = post_json(base, path, &body).await;
+    assert_eq!(status, 200, "{path}: {v}");
+    let id = v["data"]["taskId"].as_str().unwrap().to_string();
+    let start = Instant::now();
+    loop {
+        let r = get_json(&format!("{base}{details}?taskId={id}")).await;
+        if done(&r["data"]) {
+            return (id, r["data"].clone());
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "{path}: {r}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The keys of a record, sorted.
+fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    k.sort();
+    k
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn details_answers_are_laid_out_as_each_family_s_page_gives_them() {
+    let rx = answering(200).await;
+    let cb = format!("{}/cb", rx.uri());
+    let (_api, base) = serve(fast()).await;
+    // WAV: the source track's id, its index, string times.
+    let (_, wav) = created_and_done(
+        &base,
+        "/api/v1/wav/generate",
+        "/api/v1/wav/record-info",
+        json!({"taskId": "music-1", "audioId": "a-1", "callBackUrl": cb}),
+        |d| d["successFlag"] == "SUCCESS",
+    )
+    .await;
+    assert_eq!(wav["musicId"], "music-1", "{wav}");
+    assert_eq!(wav["musicIndex"], 0);
+    assert!(wav["response"]["audioWavUrl"].is_string(), "{wav}");
+    let t = wav["createTime"].as_str().unwrap();
+    assert!(
+        regex::Regex::new(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+            .unwrap()
+            .is_match(t),
+        "{t}"
+    );
+    // Separation: a flat camelCase response with every stem key.
+    let (_, vocal) = created_and_done(
+        &base,
+        "/api/v1/vocal-removal/generate",
+        "/api/v1/vocal-removal/record-info",
+        json!({"taskId": "music-1", "audioId": "a-1", "type": "separate_vocal", "callBackUrl": cb}),
+        |d| d["successFlag"] == "SUCCESS",
+    )
+    .await;
+    let r = &vocal["response"];
+    assert!(
+        r["vocalUrl"].is_string() && r["instrumentalUrl"].is_string(),
+        "{r}"
+    );
+    assert!(
+        r["drumsUrl"].is_null() && r.get("vocal_removal_info").is_none(),
+        "{r}"
+    );
+    assert_eq!(keys(r).len(), 16, "{r}");
+    assert_eq!(r["originData"].as_array().unwrap().len(), 2, "{r}");
+    let (split_id, split) = created_and_done(
+        &base,
+        "/api/v1/vocal-removal/generate",
+        "/api/v1/vocal-removal/record-info",
+        json!({"taskId": "music-1", "audioId": "a-1", "type": "split_stem", "callBackUrl": cb}),
+        |d| d["successFlag"] == "SUCCESS",
+    )
+    .await;
+    let r = &split["response"];
+    assert!(
+        r["instrumentalUrl"].is_null() && r["drumsUrl"].is_string(),
+        "{r}"
+    );
+    assert_eq!(r["originData"].as_array().unwrap().len(), 12, "{r}");
+    // Its callback carries the 13 snake_case keys of split_stem.
+    let split_body = loop {
+        let found = rx
+            .received_requests()
+            .await
+            .unwrap()
+            .into_iter()
+            .find_map(|q| {
+                let b: Value = serde_json::from_slice(&q.body).ok()?;
+                (b["data"]["task_id"] == json!(split_id)).then_some(b)
+            });
+        if let Some(b) = found {
+            break b;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert_eq!(
+        split_body["data"]["vocal_removal_info"]
+            .as_object()
+            .unwrap()
+            .len(),
+        13,
+        "{split_body}"
+    );
+    // MIDI: `midiData` directly under `data`, an integer flag.
+    let (_, midi) = created_and_done(
+        &base,
+        "/api/v1/midi/generate",
+        "/api/v1/midi/record-info",
+        json!({"taskId": split_id, "callBackUrl": cb}),
+        |d| d["successFlag"] == 1,
+    )
+    .await;
+    assert_eq!(midi["midiData"]["state"], "complete", "{midi}");
+    assert!(
+        midi.get("response").is_none() && midi["recordTaskId"] == -1,
+        "{midi}"
+    );
+    // Cover: the parent task, its images, ISO times, an integer flag.
+    let (_, cover) = created_and_done(
+        &base,
+        "/api/v1/suno/cover/generate",
+        "/api/v1/suno/cover/record-info",
+        json!({"taskId": "music-1", "callBackUrl": cb}),
+        |d| d["successFlag"] == 1,
+    )
+    .await;
+    assert_eq!(cover["parentTaskId"], "music-1");
+    assert_eq!(cover["response"]["images"].as_array().unwrap().len(), 2);
+    assert!(
+        cover["createTime"].as_str().unwrap().ends_with(".000Z"),
+        "{cover}"
+    );
+    // Voice: flat, `voiceId` directly under `data`.
+    let (_, voice) = created_and_done(
+        &base,
+        "/api/v1/voice/generate",
+        "/api/v1/voice/record-info",
+        json!({"taskId": "validate-1", "verifyUrl": "https://example.invalid/v.mp3", "callBackUrl": cb}),
+        |d| d["status"] == "success",
+    )
+    .await;
+    assert!(voice["voiceId"].is_string(), "{voice}");
+    assert_eq!(
+        keys(&voice),
+        ["errorCode", "errorMessage", "status", "taskId", "voiceId"]
+    );
+    // Lyrics.
+    let (_, lyrics) = created_and_done(
+        &base,
+        "/api/v1/lyrics",
+        "/api/v1/lyrics/record-info",
+        json!({"prompt": "rain", "callBackUrl": cb}),
+        |d| d["status"] == "SUCCESS",
+    )
+    .await;
+    assert_eq!(lyrics["type"], "LYRICS");
+    assert!(
+        lyrics["response"]["data"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty()),
+        "{lyrics}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_custom_mode_track_carries_the_request_s_title_style_and_lyrics() {
+    let rx = answering(200).await;
+    let cb = format!("{}/cb", rx.uri());
+    let (_api, base) = serve(fast()).await;
+    let lyrics = "[Verse] Headlights on the rain";
+    let (id, music) = created_and_done(
+        &base,
+        "/api/v1/generate",
+        "/api/v1/generate/record-info",
+        json!({"customMode": true, "instrumental": false, "model": "V4_5", "title": "Night Drive",
+               "style": "synthwave", "prompt": lyrics, "callBackUrl": cb}),
+        |d| d["status"] == "SUCCESS",
+    )
+    .await;
+    for t in music["response"]["sunoData"].as_array().unwrap() {
+        assert_eq!(
+            (
+                t["title"].as_str(),
+                t["tags"].as_str(),
+                t["prompt"].as_str()
+            ),
+            (Some("Night Drive"), Some("synthwave"), Some(lyrics)),
+            "{t}"
+        );
+    }
+    // The callbacks say the same.
+    let start = Instant::now();
+    let complete = loop {
+        let found = rx
+            .received_requests()
+            .await
+            .unwrap()
+            .into_iter()
+            .find_map(|q| {
+                let b: Value = serde_json::from_slice(&q.body).ok()?;
+                (b["data"]["task_id"] == json!(id) && b["data"]["callbackType"] == "complete")
+                    .then_some(b)
+            });
+        if let Some(b) = found {
+            break b;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert_eq!(
+        complete["data"]["data"][0]["title"], "Night Drive",
+        "{complete}"
+    );
+    // A file the task has is served; a name built by hand, or another family's path, is not.
+    let track = music["response"]["sunoData"][0]["audioUrl"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        client().get(track).send().await.unwrap().status().as_u16(),
+        200
+    );
+    for wrong in [
+        track.replace("track1.mp3", "nope.mp3"),
+        track.replace("track1.mp3", "track9.mp3"),
+        format!("{base}/videos/{id}.mp4"),
+    ] {
+        let status = client().get(&wrong).send().await.unwrap().status().as_u16();
+        assert_eq!(status, 404, "{wrong}");
     }
 }

@@ -1,0 +1,279 @@
+//! Every create endpoint and every details (record-info) endpoint of every family, from one
+//! table: the path, the family whose callbacks it sends, what it checks, and what the task
+//! echoes of the request. One handler creates any task, one answers any record-info.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde_json::{Map, Value, json};
+
+use super::envelope::{
+    authorized, bad_at, create_body, created_task_id, envelope, log, unauthorized,
+};
+use super::fields::{Refusal, callback_url, required_text};
+use super::operations::{OPERATIONS, Operation};
+use super::records::{self, Created};
+use super::store::Task;
+use super::{Api, worker};
+use crate::family::{CATALOGUE, Family, Layout};
+
+/// The provider's limit on `author` and `domainName` of a music video.
+const MAX_FIELD: usize = 50;
+
+/// What a create endpoint checks beyond the key and the JSON body.
+#[derive(Debug)]
+pub(super) enum Checks {
+    /// A music-like operation (`operations.rs`).
+    Operation(&'static Operation),
+    /// The music video: `taskId`, `audioId`, `author`/`domainName` of at most 50 characters,
+    /// and a (taskId, audioId) pair made into a video only once (409).
+    Mp4,
+    /// The family's required string fields.
+    Fields(&'static [&'static str]),
+}
+
+#[derive(Debug)]
+pub(super) struct Endpoint {
+    pub path: &'static str,
+    pub family: &'static Family,
+    /// `operationType` of its tasks (music-like ones), else the family's id.
+    pub operation_type: &'static str,
+    /// The `msg` of this operation's 400 failure, when it has its own.
+    pub failure_400: Option<&'static str>,
+    pub checks: Checks,
+}
+
+fn family(id: &str) -> &'static Family {
+    crate::family::find(id).expect("the create table names catalogue families")
+}
+
+/// Every create endpoint `serve` offers.
+pub(super) static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
+    let mut out = vec![Endpoint {
+        path: "/api/v1/mp4/generate",
+        family: crate::family::video(),
+        operation_type: "mp4",
+        failure_400: None,
+        checks: Checks::Mp4,
+    }];
+    out.extend(OPERATIONS.iter().map(|op| Endpoint {
+        path: op.path,
+        family: family(op.family),
+        operation_type: op.operation_type,
+        failure_400: Some(op.failure_msg),
+        checks: Checks::Operation(op),
+    }));
+    out.extend(
+        CATALOGUE
+            .iter()
+            .filter(|f| !f.polling.create.is_empty())
+            .filter(|f| !out_has(f.polling.create))
+            .map(|f| Endpoint {
+                path: f.polling.create,
+                family: f,
+                operation_type: f.id,
+                failure_400: None,
+                checks: Checks::Fields(f.polling.required),
+            }),
+    );
+    out
+});
+
+/// Whether the video or an operation already offers this path.
+fn out_has(path: &str) -> bool {
+    path == "/api/v1/mp4/generate" || OPERATIONS.iter().any(|op| op.path == path)
+}
+
+impl Endpoint {
+    /// The documented checks; the callback URL and, for a music video, the pair it claims.
+    fn check(&self, o: &Map<String, Value>) -> Result<(String, Option<(String, String)>), Refusal> {
+        match &self.checks {
+            Checks::Operation(op) => op.validate(o).map(|(_, cb)| (cb, None)),
+            Checks::Fields(names) => {
+                for name in *names {
+                    required_text(o, name)?;
+                }
+                Ok((callback_url(o)?, None))
+            }
+            Checks::Mp4 => {
+                let task = required_text(o, "taskId")?;
+                let audio = required_text(o, "audioId")?;
+                let cb = callback_url(o)?;
+                for name in ["author", "domainName"] {
+                    match o.get(name) {
+                        None | Some(Value::Null) => {}
+                        Some(Value::String(s)) if s.chars().count() > MAX_FIELD => {
+                            return Err((
+                                413,
+                                format!("{name} is longer than {MAX_FIELD} characters"),
+                            ));
+                        }
+                        Some(Value::String(_)) => {}
+                        Some(_) => return Err((400, format!("{name} must be a string"))),
+                    }
+                }
+                Ok((cb, Some((task, audio))))
+            }
+        }
+    }
+}
+
+/// What a music-like task's tracks echo of its request: `title`, `tags` (from `style`, or
+/// the request's own `tags`) and, in custom mode, `prompt` (the lyrics, sung verbatim; empty
+/// for an instrumental). Choice: the docs do not say the tracks echo title and style (their
+/// examples disagree); `serve --no-echo` sends the docs' example values instead.
+pub(super) fn echo(family: &Family, request: &Map<String, Value>) -> Vec<(&'static str, Value)> {
+    if family.polling.layout != Layout::Music {
+        return Vec::new();
+    }
+    let s = |k: &str| {
+        request
+            .get(k)
+            .and_then(Value::as_str)
+            .filter(|v| !v.trim().is_empty())
+    };
+    let mut out = Vec::new();
+    if let Some(t) = s("title") {
+        out.push(("title", json!(t)));
+    }
+    if let Some(t) = s("style").or(s("tags")) {
+        out.push(("tags", json!(t)));
+    }
+    let flag = |k: &str| request.get(k).and_then(Value::as_bool).unwrap_or(false);
+    if flag("customMode") {
+        match (flag("instrumental"), s("prompt")) {
+            (true, _) => out.push(("prompt", json!(""))),
+            (false, Some(p)) => out.push(("prompt", json!(p))),
+            (false, None) => {}
+        }
+    }
+    out
+}
+
+/// The documented variant a task's callback takes from its request: a separation made with
+/// `split_stem` (or `split_stem_advanced`) sends every stem.
+fn variant(family: &Family, request: &Map<String, Value>) -> Option<&'static str> {
+    let split = request
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.starts_with("split_stem"));
+    (family.polling.layout == Layout::Separation && split).then_some("split_stem: twelve stems")
+}
+
+/// `POST` on any create endpoint: checked, paid for, kept, then generated in the background.
+pub(super) async fn create(
+    ep: &'static Endpoint,
+    State(api): State<Api>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let path = format!("POST {}", ep.path);
+    let obj = match create_body(&api, &headers, body, &path) {
+        Ok(o) => o,
+        Err(r) => return *r,
+    };
+    let (callback, pair) = match ep.check(&obj) {
+        Ok(x) => x,
+        Err((code, msg)) => return bad_at(&api, &path, code, msg),
+    };
+    const EXISTS: &str = "Conflict - Mp4 record already exists";
+    // A refused create (409, the rate limit, the balance) leaves nothing behind.
+    if let Some((t, a)) = &pair
+        && api.store.has_pair(t, a)
+    {
+        return bad_at(&api, &path, 409, EXISTS.into());
+    }
+    if let Err((code, msg)) = api.admission.admit(ep.family.id) {
+        return bad_at(&api, &path, code, msg);
+    }
+    let made = api.store.create(ep.family, pair, |index| {
+        let task_id = created_task_id(&api, ep.family.id, index);
+        let record = records::initial(&Created {
+            family: ep.family,
+            task_id: &task_id,
+            request: &obj,
+            callback_url: &callback,
+            operation_type: ep.operation_type,
+        });
+        Task {
+            family: ep.family,
+            failure_400: ep.failure_400,
+            task_id,
+            index,
+            callback_url: Some(callback.clone()),
+            echo: if api.cfg.echo {
+                echo(ep.family, &obj)
+            } else {
+                Vec::new()
+            },
+            variant: variant(ep.family, &obj),
+            record,
+        }
+    });
+    let Some((_, task_id)) = made else {
+        return bad_at(&api, &path, 409, EXISTS.into());
+    };
+    log(&api, format!("{path} -> 200 taskId {task_id}"));
+    tokio::spawn(worker::run(api.clone(), task_id.clone()));
+    envelope(&api, 200, "success", json!({"taskId": task_id}))
+}
+
+/// Every details path, with the families it reports on (music and replace-section share one).
+pub(super) static DETAILS: LazyLock<Vec<(&'static str, Vec<&'static Family>)>> =
+    LazyLock::new(|| {
+        let mut out: Vec<(&'static str, Vec<&'static Family>)> = Vec::new();
+        for f in CATALOGUE.iter().filter(|f| !f.polling.path.is_empty()) {
+            match out.iter_mut().find(|(p, _)| *p == f.polling.path) {
+                Some((_, fs)) => fs.push(f),
+                None => out.push((f.polling.path, vec![f])),
+            }
+        }
+        out
+    });
+
+/// `GET` on any details path: the task's record, as its family lays it out.
+pub(super) async fn record_info(
+    path: &'static str,
+    families: &'static [&'static Family],
+    State(api): State<Api>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let at = format!("GET {path}");
+    if !authorized(&api, &headers) {
+        return unauthorized(&api, &at);
+    }
+    let Some(id) = q.get("taskId").filter(|s| !s.is_empty()) else {
+        return bad_at(&api, &at, 400, "taskId is required".into());
+    };
+    let found = api.store.read(id, |t| {
+        families
+            .iter()
+            .any(|f| f.id == t.family.id)
+            .then(|| (records::status(t.family, &t.record), t.record.clone()))
+    });
+    match found.flatten() {
+        Some((status, record)) => {
+            log(&api, format!("{at}?taskId={id} -> 200 {status}"));
+            envelope(&api, 200, "success", record)
+        }
+        None => bad_at(
+            &api,
+            &at,
+            400,
+            format!(
+                "no {} task with taskId {id}",
+                families
+                    .iter()
+                    .map(|f| f.id)
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        ),
+    }
+}
