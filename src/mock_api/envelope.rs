@@ -10,6 +10,44 @@ use serde_json::{Map, Value, json};
 use super::Api;
 use crate::payload::ids;
 
+/// The largest request body the mock reads (axum's default, which the provider's own limit
+/// is said to match).
+pub(super) const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// Reads every request's whole body before any handler answers. A handler that answers early
+/// (a 404 to a path the provider lacks, a 401) would otherwise leave unread bytes on a
+/// kept-alive connection, which the server then closes without saying `Connection: close`,
+/// and a client pooling connections fails its next, unrelated call. A body over the limit is
+/// refused in the envelope, with `Connection: close`.
+pub(super) async fn read_whole_body(
+    axum::extract::State(api): axum::extract::State<Api>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => {
+            next.run(axum::extract::Request::from_parts(
+                parts,
+                axum::body::Body::from(bytes),
+            ))
+            .await
+        }
+        Err(_) => {
+            let path = format!("{} {}", parts.method, parts.uri.path());
+            let mut r = bad_at(
+                &api,
+                &path,
+                413,
+                "the request body is too large (the limit is 2 MB)".into(),
+            );
+            r.headers_mut()
+                .insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+            r
+        }
+    }
+}
+
 /// The id of the `index`-th task of `family` a run of `serve` creates: the same for the same
 /// `--seed`, so a client's tests can expect it. (Video's scope keeps the name it had before
 /// the other families came.)

@@ -177,6 +177,10 @@ pub async fn start(
         .route("/_mock/deliveries", get(inspect::deliveries))
         .method_not_allowed_fallback(inspect::wrong_method)
         .fallback(inspect::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            api.clone(),
+            envelope::read_whole_body,
+        ))
         .with_state(api)
         .merge(videos);
     let server = http_server::serve_on(router, listener)?;

@@ -905,3 +905,36 @@ async fn a_custom_mode_track_carries_the_request_s_title_style_and_lyrics() {
         assert_eq!(status, 404, "{wrong}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_early_answer_never_leaves_a_kept_alive_connection_broken() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let (_api, base) = serve(fast()).await;
+    let addr = base.trim_start_matches("http://");
+    let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+    // The head of a POST to a path the provider lacks, its body not sent yet.
+    conn.write_all(
+        format!("POST /api/v1/nope HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n").as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut buf = [0u8; 4096];
+    // Nothing comes back before the body has been read (absence cannot be awaited: a
+    // bounded look).
+    let early = tokio::time::timeout(Duration::from_millis(300), conn.read(&mut buf)).await;
+    assert!(early.is_err(), "answered before reading the body: {early:?}");
+    conn.write_all(b"{}").await.unwrap();
+    let n = conn.read(&mut buf).await.unwrap();
+    let first = String::from_utf8_lossy(&buf[..n]).to_ascii_lowercase();
+    assert!(first.starts_with("http/1.1 404"), "{first}");
+    assert!(!first.contains("connection: close"), "{first}");
+    // The same connection serves the next, unrelated call.
+    conn.write_all(
+        format!("GET /api/v1/generate/credit HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer k\r\n\r\n").as_bytes(),
+    )
+    .await
+    .unwrap();
+    let n = conn.read(&mut buf).await.unwrap();
+    let second = String::from_utf8_lossy(&buf[..n]);
+    assert!(second.starts_with("HTTP/1.1 200"), "{second}");
+}
