@@ -91,14 +91,17 @@ fn out_has(path: &str) -> bool {
 
 impl Endpoint {
     /// The documented checks; the callback URL and, for a music video, the pair it claims.
-    fn check(&self, o: &Map<String, Value>) -> Result<(String, Option<(String, String)>), Refusal> {
+    fn check(
+        &self,
+        o: &Map<String, Value>,
+    ) -> Result<(Option<String>, Option<(String, String)>), Refusal> {
         match &self.checks {
             Checks::Operation(op) => op.validate(o).map(|(_, cb)| (cb, None)),
             Checks::Fields(names) => {
                 for name in *names {
                     required_text(o, name)?;
                 }
-                Ok((callback_url(o)?, None))
+                Ok((Some(callback_url(o)?), None))
             }
             Checks::Mp4 => {
                 let task = required_text(o, "taskId")?;
@@ -117,7 +120,7 @@ impl Endpoint {
                         Some(_) => return Err((400, format!("{name} must be a string"))),
                     }
                 }
-                Ok((cb, Some((task, audio))))
+                Ok((Some(cb), Some((task, audio))))
             }
         }
     }
@@ -197,7 +200,7 @@ pub(super) async fn create(
             family: ep.family,
             task_id: &task_id,
             request: &obj,
-            callback_url: &callback,
+            callback_url: callback.as_deref().unwrap_or_default(),
             operation_type: ep.operation_type,
         });
         Task {
@@ -205,7 +208,7 @@ pub(super) async fn create(
             failure_400: ep.failure_400,
             task_id,
             index,
-            callback_url: Some(callback.clone()),
+            callback_url: callback.clone(),
             echo: if api.cfg.echo {
                 echo(ep.family, &obj)
             } else {

@@ -41,8 +41,10 @@ pub(super) async fn read_whole_body(
                 413,
                 "the request body is too large (the limit is 2 MB)".into(),
             );
-            r.headers_mut()
-                .insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+            r.headers_mut().insert(
+                header::CONNECTION,
+                header::HeaderValue::from_static("close"),
+            );
             r
         }
     }

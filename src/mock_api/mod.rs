@@ -11,6 +11,7 @@ mod inspect;
 pub mod operations;
 pub mod records;
 pub mod store;
+mod sync_calls;
 mod worker;
 
 use std::net::SocketAddr;
@@ -173,6 +174,16 @@ pub async fn start(
     }
     let router = router
         .route("/api/v1/generate/credit", get(inspect::credit))
+        .route("/api/v1/style/generate", post(sync_calls::boost_style))
+        .route(
+            "/api/v1/generate/get-timestamped-lyrics",
+            post(sync_calls::timestamped_lyrics),
+        )
+        .route(
+            "/api/v1/generate/generate-persona",
+            post(sync_calls::persona),
+        )
+        .route("/api/v1/voice/check-voice", post(sync_calls::check_voice))
         .route("/_mock/tasks", get(inspect::tasks))
         .route("/_mock/deliveries", get(inspect::deliveries))
         .method_not_allowed_fallback(inspect::wrong_method)

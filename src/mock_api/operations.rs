@@ -26,6 +26,11 @@ pub enum Extra {
     DefaultParams,
     /// `infillStartS` before `infillEndS`, neither negative.
     Infill,
+    /// `uploadUrlList` of exactly two http(s) URLs, then the custom-mode rules.
+    Mashup,
+    /// Model `V5` only, `prompt` at most 500 characters, `soundTempo` 1-300, and the
+    /// `callBackUrl` optional (a sounds task may be polled only).
+    Sounds,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -121,6 +126,22 @@ pub static OPERATIONS: &[Operation] = &[
         extra: Extra::None,
     },
     Operation {
+        path: "/api/v1/generate/mashup",
+        family: "music",
+        operation_type: "mashup",
+        failure_msg: "Music generation failed",
+        required: &[("customMode", Kind::Bool), ("model", Kind::Text)],
+        extra: Extra::Mashup,
+    },
+    Operation {
+        path: "/api/v1/generate/sounds",
+        family: "music",
+        operation_type: "sounds",
+        failure_msg: "Sound generation failed",
+        required: &[("prompt", Kind::Text), ("model", Kind::Text)],
+        extra: Extra::Sounds,
+    },
+    Operation {
         path: "/api/v1/generate/replace-section",
         family: "replace-section",
         operation_type: "replace_section",
@@ -139,12 +160,52 @@ pub static OPERATIONS: &[Operation] = &[
 ];
 
 impl Operation {
-    /// The documented checks in order; the model (when given) and the callback URL.
-    pub fn validate(&self, o: &Map<String, Value>) -> Result<(Option<String>, String), Refusal> {
+    /// The documented checks in order; the model (when given) and the callback URL (`None`
+    /// only where the page makes it optional).
+    pub fn validate(
+        &self,
+        o: &Map<String, Value>,
+    ) -> Result<(Option<String>, Option<String>), Refusal> {
         for (name, kind) in self.required {
             require(o, name, *kind, "")?;
         }
-        let callback = callback_url(o)?;
+        if self.extra == Extra::Mashup {
+            let urls = o.get("uploadUrlList").and_then(Value::as_array);
+            let ok = urls.is_some_and(|u| {
+                u.len() == 2
+                    && u.iter().all(|x| {
+                        x.as_str()
+                            .and_then(|s| url::Url::parse(s).ok())
+                            .is_some_and(|u| matches!(u.scheme(), "http" | "https"))
+                    })
+            });
+            if !ok {
+                return Err((
+                    400,
+                    "uploadUrlList must be a list of exactly 2 http(s) URLs".into(),
+                ));
+            }
+        }
+        let callback = if self.extra == Extra::Sounds && !o.contains_key("callBackUrl") {
+            None
+        } else {
+            Some(callback_url(o)?)
+        };
+        if self.extra == Extra::Sounds {
+            if text(o, "model") != Some("V5") {
+                return Err((400, "model must be V5 for sounds".into()));
+            }
+            over(o, "prompt", 500, Some("V5"))?;
+            match o.get("soundTempo") {
+                None | Some(Value::Null) => {}
+                Some(v) if v.as_i64().is_some_and(|t| (1..=300).contains(&t)) => {}
+                Some(_) => {
+                    return Err((400, "soundTempo must be an integer from 1 to 300".into()));
+                }
+            }
+            return Ok((Some("V5".to_string()), callback));
+        }
+        let callback = callback;
         let model = text(o, "model").map(str::to_string);
         if let Some(m) = &model
             && !MODELS.contains(&m.as_str())
@@ -159,7 +220,7 @@ impl Operation {
         }
         let flag = |name| o.get(name).and_then(Value::as_bool).unwrap_or(false);
         match self.extra {
-            Extra::CustomMode if flag("customMode") => {
+            Extra::CustomMode | Extra::Mashup if flag("customMode") => {
                 require(o, "style", Kind::Text, " in custom mode")?;
                 require(o, "title", Kind::Text, " in custom mode")?;
                 if !flag("instrumental") {
@@ -171,7 +232,7 @@ impl Operation {
                     )?;
                 }
             }
-            Extra::CustomMode => {
+            Extra::CustomMode | Extra::Mashup => {
                 require(o, "prompt", Kind::Text, "")?;
                 return over(o, "prompt", 500, model.as_deref()).map(|_| (model, callback));
             }

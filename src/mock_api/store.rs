@@ -56,6 +56,8 @@ struct Inner {
     counts: HashMap<&'static str, usize>,
     /// (music taskId, audioId) pairs a music video was made from (a second is a 409).
     pairs: HashSet<(String, String)>,
+    /// The tracks (audioIds) a persona was made from: one each.
+    personas: HashSet<String>,
 }
 
 #[derive(Debug, Default)]
@@ -97,6 +99,11 @@ impl Store {
     /// Whether a music video was made from this pair before.
     pub fn has_pair(&self, music: &str, audio: &str) -> bool {
         self.with(|s| s.pairs.contains(&(music.to_string(), audio.to_string())))
+    }
+
+    /// Claims a track for a persona; false when one was made from it before.
+    pub fn claim_persona(&self, audio_id: &str) -> bool {
+        self.with(|s| s.personas.insert(audio_id.to_string()))
     }
 
     pub fn get(&self, task_id: &str) -> Option<Task> {

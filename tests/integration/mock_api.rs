@@ -922,7 +922,10 @@ async fn an_early_answer_never_leaves_a_kept_alive_connection_broken() {
     // Nothing comes back before the body has been read (absence cannot be awaited: a
     // bounded look).
     let early = tokio::time::timeout(Duration::from_millis(300), conn.read(&mut buf)).await;
-    assert!(early.is_err(), "answered before reading the body: {early:?}");
+    assert!(
+        early.is_err(),
+        "answered before reading the body: {early:?}"
+    );
     conn.write_all(b"{}").await.unwrap();
     let n = conn.read(&mut buf).await.unwrap();
     let first = String::from_utf8_lossy(&buf[..n]).to_ascii_lowercase();
@@ -937,4 +940,115 @@ async fn an_early_answer_never_leaves_a_kept_alive_connection_broken() {
     let n = conn.read(&mut buf).await.unwrap();
     let second = String::from_utf8_lossy(&buf[..n]);
     assert!(second.starts_with("HTTP/1.1 200"), "{second}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mashup_sounds_and_the_synchronous_calls_answer_as_documented() {
+    let rx = answering(200).await;
+    let cb = format!("{}/cb", rx.uri());
+    let (_api, base) = serve(fast()).await;
+    // Mashup: exactly two URLs.
+    let one = json!({"uploadUrlList": ["https://a.invalid/1.mp3"], "customMode": false, "model": "V5", "prompt": "p", "callBackUrl": cb});
+    let (status, v) = post_json(&base, "/api/v1/generate/mashup", &one).await;
+    assert_eq!(
+        (status, v["msg"].as_str().unwrap().contains("exactly 2")),
+        (400, true),
+        "{v}"
+    );
+    let two = json!({"uploadUrlList": ["https://a.invalid/1.mp3", "https://a.invalid/2.mp3"], "customMode": true, "instrumental": false,
+                     "model": "V5", "style": "lofi", "title": "Both", "prompt": "[Verse] two songs", "callBackUrl": cb});
+    let (id, mashup) = created_and_done(
+        &base,
+        "/api/v1/generate/mashup",
+        "/api/v1/generate/record-info",
+        two,
+        |d| d["status"] == "SUCCESS",
+    )
+    .await;
+    assert_eq!(mashup["operationType"], "mashup");
+    // Sounds: V5 only, no callback needed; polled as music.
+    let (status, v) = post_json(
+        &base,
+        "/api/v1/generate/sounds",
+        &json!({"prompt": "rain", "model": "V4"}),
+    )
+    .await;
+    assert_eq!(status, 400, "{v}");
+    let (_, sounds) = created_and_done(
+        &base,
+        "/api/v1/generate/sounds",
+        "/api/v1/generate/record-info",
+        json!({"prompt": "rain on a tin roof", "model": "V5", "soundLoop": true}),
+        |d| d["status"] == "SUCCESS",
+    )
+    .await;
+    assert_eq!(sounds["response"]["sunoData"].as_array().unwrap().len(), 2);
+    // Timestamped lyrics of a finished track: the words it sings.
+    let audio = mashup["response"]["sunoData"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, v) = post_json(
+        &base,
+        "/api/v1/generate/get-timestamped-lyrics",
+        &json!({"taskId": id, "audioId": audio}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let words: Vec<&str> = v["data"]["alignedWords"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["word"].as_str().unwrap())
+        .collect();
+    assert_eq!(words, ["[Verse]", "two", "songs"]);
+    assert!(v["data"]["waveformData"].is_array() && v["data"]["hootCer"].is_number());
+    // A persona: the request echoed, one per track.
+    let ask = json!({"taskId": id, "audioId": audio, "name": "Nova", "description": "airy alto", "vocalStart": 0, "vocalEnd": 20});
+    let (status, v) = post_json(&base, "/api/v1/generate/generate-persona", &ask).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        (
+            v["data"]["name"].as_str(),
+            v["data"]["description"].as_str()
+        ),
+        (Some("Nova"), Some("airy alto"))
+    );
+    assert!(v["data"]["personaId"].is_string());
+    let (status, _) = post_json(&base, "/api/v1/generate/generate-persona", &ask).await;
+    assert_eq!(status, 409);
+    let (status, _) = post_json(
+        &base,
+        "/api/v1/generate/generate-persona",
+        &json!({"taskId": id, "audioId": "nope", "name": "n", "description": "d"}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    // Boost style: synchronous, a string flag.
+    let (status, v) = post_json(
+        &base,
+        "/api/v1/style/generate",
+        &json!({"content": "Pop, Mysterious"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["data"]["successFlag"], "1");
+    assert!(
+        v["data"]["result"]
+            .as_str()
+            .unwrap()
+            .starts_with("Pop, Mysterious")
+    );
+    // check-voice takes `task_id`, snake_case.
+    let (status, v) = post_json(
+        &base,
+        "/api/v1/voice/check-voice",
+        &json!({"task_id": "nope"}),
+    )
+    .await;
+    assert_eq!(
+        (status, &v["data"]["isAvailable"]),
+        (200, &json!(false)),
+        "{v}"
+    );
 }

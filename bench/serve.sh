@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The mock API's benchmark (issue 21): `suno-mock serve` must stay flat as tasks accumulate.
+# With oha, in one run: music creates per second and polls of the newest task per second with
+# one task, then again with 50,000 pending tasks; and the memory each pending task costs
+# (resident set, before and after). Fails unless both rates at 50,000 tasks are at least 0.7
+# of their rates at one task and a pending task costs at most 2 KiB.
+# Installs what it needs (oha from crates.io). Traffic stays on 127.0.0.1.
+# Usage: bash bench/serve.sh [TASKS] [CONCURRENCY]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TASKS="${1:-50000}"
+C="${2:-16}"
+PORT=18090
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if ! command -v oha >/dev/null; then
+  cargo install oha --locked -q
+fi
+cargo build --release -q
+BIN=target/release/suno-mock
+BASE="http://127.0.0.1:$PORT"
+AUTH='Authorization: Bearer bench'
+# A callback URL nothing listens on: the tasks stay pending for the hour of generation anyway.
+BODY='{"customMode":false,"instrumental":false,"model":"V4_5","prompt":"a calm piano piece","callBackUrl":"http://127.0.0.1:9/callback"}'
+
+"$BIN" serve --listen "127.0.0.1:$PORT" --quiet --rate-limit off --credits 1000000000000 \
+  --generation-time 3600s --seed 1 >/dev/null &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -s -o /dev/null "$BASE/_mock/tasks" && break; sleep 0.05; done
+
+rss_kib() { awk '/VmRSS/{print $2}' "/proc/$PID/status"; }
+rate() { python3 -c 'import json,sys; s=json.load(sys.stdin)["summary"]; assert s["successRate"]==1.0, s; print("%.0f" % s["requestsPerSec"])'; }
+creates() {
+  oha -n "$1" -c "$C" -m POST -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY" \
+    --no-tui --output-format json "$BASE/api/v1/generate" | rate
+}
+newest() {
+  curl -s -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY" "$BASE/api/v1/generate" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["taskId"])'
+}
+polls() {
+  oha -n 20000 -c "$C" -H "$AUTH" --no-tui --output-format json \
+    "$BASE/api/v1/generate/record-info?taskId=$1" | rate
+}
+count() { curl -s "$BASE/_mock/tasks" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); concurrency $C"
+first=$(newest)
+rss_one=$(rss_kib)
+polls_one=$(polls "$first")
+creates_one=$(creates 2000)
+# Fill up to TASKS pending tasks, then measure the same again.
+have=$(count)
+creates $((TASKS - have - 1)) >/dev/null
+last=$(newest)
+have=$(count)
+rss_many=$(rss_kib)
+polls_many=$(polls "$last")
+creates_many=$(creates 2000)
+
+per_task=$(( (rss_many - rss_one) * 1024 / (have - 1) ))
+echo "record-info of the newest task: $polls_one/s with 1 task · $polls_many/s with $have tasks · ratio $(python3 -c "print('%.2f' % ($polls_many / $polls_one))")"
+echo "music creates: $creates_one/s with 1 task · $creates_many/s with $have tasks · ratio $(python3 -c "print('%.2f' % ($creates_many / $creates_one))")"
+echo "memory: resident $rss_one KiB with 1 task, $rss_many KiB with $have pending tasks: $per_task bytes per pending task"
+python3 - "$polls_one" "$polls_many" "$creates_one" "$creates_many" "$per_task" <<'PY'
+import sys
+p1, pn, c1, cn, per = map(float, sys.argv[1:])
+bad = []
+if pn < 0.7 * p1: bad.append("record-info slows down with size")
+if cn < 0.7 * c1: bad.append("creates slow down with size")
+if per > 2048: bad.append("a pending task costs more than 2 KiB")
+print("FAIL: " + "; ".join(bad) if bad else "pass: flat with size, under 2 KiB a pending task")
+sys.exit(1 if bad else 0)
+PY
