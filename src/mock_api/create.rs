@@ -89,12 +89,13 @@ fn out_has(path: &str) -> bool {
     path == "/api/v1/mp4/generate" || OPERATIONS.iter().any(|op| op.path == path)
 }
 
+/// What a create's checks give: the callback URL (when the endpoint takes one) and, for a
+/// music video, the (taskId, audioId) pair it claims.
+type Checked = (Option<String>, Option<(String, String)>);
+
 impl Endpoint {
     /// The documented checks; the callback URL and, for a music video, the pair it claims.
-    fn check(
-        &self,
-        o: &Map<String, Value>,
-    ) -> Result<(Option<String>, Option<(String, String)>), Refusal> {
+    fn check(&self, o: &Map<String, Value>) -> Result<Checked, Refusal> {
         match &self.checks {
             Checks::Operation(op) => op.validate(o).map(|(_, cb)| (cb, None)),
             Checks::Fields(names) => {

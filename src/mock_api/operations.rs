@@ -205,7 +205,6 @@ impl Operation {
             }
             return Ok((Some("V5".to_string()), callback));
         }
-        let callback = callback;
         let model = text(o, "model").map(str::to_string);
         if let Some(m) = &model
             && !MODELS.contains(&m.as_str())
