@@ -119,6 +119,16 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
         "  media              GET  /videos/<taskId>.mp4  /media/<taskId>/<file>"
     );
     crate::console::outln!("  credits            GET  /api/v1/generate/credit");
+    crate::console::outln!(
+        "  answered at once   POST /api/v1/style/generate  /api/v1/generate/get-timestamped-lyrics"
+    );
+    crate::console::outln!(
+        "                     POST /api/v1/generate/generate-persona  /api/v1/voice/check-voice"
+    );
+    crate::console::outln!(
+        "  uploads            POST /api/file-stream-upload  /api/file-base64-upload  /api/file-url-upload"
+    );
+    crate::console::outln!("                     GET  /files/<filePath> (the downloadUrl)");
     crate::console::outln!("  the mock's own     GET  /_mock/tasks  /_mock/deliveries");
     crate::console::outln!(
         "credits: {} · rate limit: {}",

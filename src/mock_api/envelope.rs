@@ -19,13 +19,13 @@ pub(super) const MAX_BODY: usize = 2 * 1024 * 1024;
 /// kept-alive connection, which the server then closes without saying `Connection: close`,
 /// and a client pooling connections fails its next, unrelated call. A body over the limit is
 /// refused in the envelope, with `Connection: close`.
-pub(super) async fn read_whole_body(
+pub(super) async fn read_whole_body<const MAX: usize>(
     axum::extract::State(api): axum::extract::State<Api>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     let (parts, body) = req.into_parts();
-    match axum::body::to_bytes(body, MAX_BODY).await {
+    match axum::body::to_bytes(body, MAX).await {
         Ok(bytes) => {
             next.run(axum::extract::Request::from_parts(
                 parts,
@@ -39,7 +39,10 @@ pub(super) async fn read_whole_body(
                 &api,
                 &path,
                 413,
-                "the request body is too large (the limit is 2 MB)".into(),
+                format!(
+                    "the request body is too large (the limit is {} MB)",
+                    MAX / (1024 * 1024)
+                ),
             );
             r.headers_mut().insert(
                 header::CONNECTION,

@@ -12,6 +12,7 @@ pub mod operations;
 pub mod records;
 pub mod store;
 mod sync_calls;
+mod uploads;
 mod worker;
 
 use std::net::SocketAddr;
@@ -100,6 +101,7 @@ pub(crate) struct Api {
     pub cfg: Arc<ServeConfig>,
     pub admission: Arc<admission::Admission>,
     pub store: Arc<Store>,
+    pub uploads: Arc<uploads::Uploads>,
     pub host: VideoHost,
     pub sender: Sender,
 }
@@ -156,6 +158,7 @@ pub async fn start(
         )),
         cfg: Arc::new(cfg),
         store: store.clone(),
+        uploads: Arc::default(),
         host,
         sender,
     };
@@ -190,8 +193,21 @@ pub async fn start(
         .fallback(inspect::not_found)
         .layer(axum::middleware::from_fn_with_state(
             api.clone(),
-            envelope::read_whole_body,
+            envelope::read_whole_body::<{ envelope::MAX_BODY }>,
         ))
+        // The upload host's calls, with their own (larger) limit.
+        .merge(
+            Router::new()
+                .route("/api/file-stream-upload", post(uploads::stream_upload))
+                .route("/api/file-base64-upload", post(uploads::base64_upload))
+                .route("/api/file-url-upload", post(uploads::url_upload))
+                .route("/files/{*path}", get(uploads::download))
+                .layer(axum::extract::DefaultBodyLimit::max(uploads::MAX_UPLOAD))
+                .layer(axum::middleware::from_fn_with_state(
+                    api.clone(),
+                    envelope::read_whole_body::<{ uploads::MAX_UPLOAD }>,
+                )),
+        )
         .with_state(api)
         .merge(videos);
     let server = http_server::serve_on(router, listener)?;

@@ -1052,3 +1052,122 @@ async fn mashup_sounds_and_the_synchronous_calls_answer_as_documented() {
         "{v}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_upload_calls_keep_a_file_whose_download_url_upload_cover_takes() {
+    let (_api, base) = serve(fast()).await;
+    let six = |d: &Value| {
+        let mut k = keys(d);
+        k.sort();
+        k
+    };
+    let want = [
+        "downloadUrl",
+        "fileName",
+        "filePath",
+        "fileSize",
+        "mimeType",
+        "uploadedAt",
+    ];
+    // Base64, as a data: URL.
+    let (status, v) = post_json(
+        &base,
+        "/api/file-base64-upload",
+        &json!({"base64Data": "data:audio/mpeg;base64,SUQzBAAAAAAAAA==", "uploadPath": "songs", "fileName": "a.mp3"}),
+    )
+    .await;
+    assert_eq!((status, v["success"].as_bool()), (200, Some(true)), "{v}");
+    assert_eq!(six(&v["data"]), want);
+    assert_eq!(
+        (
+            v["data"]["filePath"].as_str(),
+            v["data"]["mimeType"].as_str(),
+            v["data"]["fileSize"].as_u64()
+        ),
+        (Some("songs/a.mp3"), Some("audio/mpeg"), Some(10))
+    );
+    let url = v["data"]["downloadUrl"].as_str().unwrap().to_string();
+    let got = client().get(&url).send().await.unwrap();
+    assert_eq!(got.headers()["content-type"], "audio/mpeg");
+    assert_eq!(got.bytes().await.unwrap().len(), 10);
+    // A leading slash in uploadPath is refused in the upload host's own envelope.
+    let (status, v) = post_json(
+        &base,
+        "/api/file-base64-upload",
+        &json!({"base64Data": "AA==", "uploadPath": "/x"}),
+    )
+    .await;
+    assert_eq!((status, v["success"].as_bool()), (400, Some(false)), "{v}");
+    // From a URL (a loopback server standing in for the file's host).
+    let host = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .insert_header("content-type", "audio/wav")
+                .set_body_bytes(b"RIFFWAVE".to_vec()),
+        )
+        .mount(&host)
+        .await;
+    let (status, v) = post_json(
+        &base,
+        "/api/file-url-upload",
+        &json!({"fileUrl": format!("{}/b.wav", host.uri()), "uploadPath": "in"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        (
+            v["data"]["fileName"].as_str(),
+            v["data"]["mimeType"].as_str(),
+            v["data"]["fileSize"].as_u64()
+        ),
+        (Some("b.wav"), Some("audio/wav"), Some(8)),
+        "{v}"
+    );
+    // A multipart stream, its file's own name kept.
+    let boundary = "XyZ";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"uploadPath\"\r\n\r\nraw\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.png\"\r\nContent-Type: image/png\r\n\r\nPNGDATA\r\n--{boundary}--\r\n"
+    );
+    let r = client()
+        .post(format!("{base}/api/file-stream-upload"))
+        .bearer_auth("k")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(
+        (
+            v["data"]["fileName"].as_str(),
+            v["data"]["mimeType"].as_str(),
+            v["data"]["fileSize"].as_u64()
+        ),
+        (Some("c.png"), Some("image/png"), Some(7)),
+        "{v}"
+    );
+    // Without the key: 401, in the same envelope.
+    let r = client()
+        .post(format!("{base}/api/file-base64-upload"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    // The download URL is what upload-cover takes.
+    let rx = answering(200).await;
+    let (_, cover) = created_and_done(
+        &base,
+        "/api/v1/generate/upload-cover",
+        "/api/v1/generate/record-info",
+        json!({"uploadUrl": url, "customMode": false, "instrumental": true, "model": "V4_5", "prompt": "a cover", "callBackUrl": format!("{}/cb", rx.uri())}),
+        |d| d["status"] == "SUCCESS",
+    )
+    .await;
+    assert_eq!(cover["operationType"], "upload_cover");
+}
