@@ -18,7 +18,7 @@ use super::envelope::{
 use super::fields::{Refusal, callback_url, required_text};
 use super::operations::{OPERATIONS, Operation};
 use super::records::{self, Created};
-use super::store::Task;
+use super::store::{Record, Task};
 use super::{Api, worker};
 use crate::family::{CATALOGUE, Family, Layout};
 
@@ -197,18 +197,19 @@ pub(super) async fn create(
     }
     let made = api.store.create(ep.family, pair, |index| {
         let task_id = created_task_id(&api, ep.family.id, index);
-        let record = records::initial(&Created {
+        let record = Record::new(&records::initial(&Created {
             family: ep.family,
             task_id: &task_id,
             request: &obj,
             callback_url: callback.as_deref().unwrap_or_default(),
             operation_type: ep.operation_type,
-        });
+        }));
         Task {
             family: ep.family,
             failure_400: ep.failure_400,
             task_id,
             index,
+            seq: 0,
             callback_url: callback.clone(),
             echo: if api.cfg.echo {
                 echo(ep.family, &obj)
@@ -219,11 +220,12 @@ pub(super) async fn create(
             record,
         }
     });
-    let Some((_, task_id)) = made else {
+    let Some((index, task_id)) = made else {
         return bad_at(&api, &path, 409, EXISTS.into());
     };
     log(&api, format!("{path} -> 200 taskId {task_id}"));
-    tokio::spawn(worker::run(api.clone(), task_id.clone()));
+    let first = worker::first_wait(&api, ep.family, index);
+    tokio::spawn(worker::run(api.clone(), task_id.clone(), first));
     envelope(&api, 200, "success", json!({"taskId": task_id}))
 }
 
@@ -259,12 +261,15 @@ pub(super) async fn record_info(
         families
             .iter()
             .any(|f| f.id == t.family.id)
-            .then(|| (records::status(t.family, &t.record), t.record.clone()))
+            .then(|| (t.family, t.record.clone()))
     });
     match found.flatten() {
-        Some((status, record)) => {
-            log(&api, format!("{at}?taskId={id} -> 200 {status}"));
-            envelope(&api, 200, "success", record)
+        Some((family, record)) => {
+            if api.cfg.log {
+                let status = records::status(family, &record.value());
+                log(&api, format!("{at}?taskId={id} -> 200 {status}"));
+            }
+            super::envelope::envelope_raw(&api, 200, "success", record.as_str())
         }
         None => bad_at(
             &api,

@@ -78,6 +78,18 @@ pub(super) fn envelope(api: &Api, code: u16, msg: &str, data: Value) -> Response
         .into_response()
 }
 
+/// [`envelope`] around a `data` that is JSON text already (a kept record), sent as it is.
+pub(super) fn envelope_raw(api: &Api, code: u16, msg: &str, data: &str) -> Response {
+    let status = if api.cfg.mirror_status {
+        StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
+    } else {
+        StatusCode::OK
+    };
+    let head = json!({"code": code, "msg": msg}).to_string();
+    let body = format!("{},\"data\":{data}}}", &head[..head.len() - 1]);
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
 pub(super) fn log(api: &Api, line: String) {
     if api.cfg.log {
         let t = api.sender.started().elapsed().as_secs_f64();

@@ -22,13 +22,41 @@ pub struct Task {
     pub task_id: String,
     /// The n-th task of its family (from 0): which entry of a plan drives it.
     pub index: usize,
+    /// Its place among every task created (set by the store).
+    pub seq: u64,
     pub callback_url: Option<String>,
     /// What its callbacks' tracks echo of the request (`title`, `tags`, `prompt`).
     pub echo: Vec<(&'static str, Value)>,
     /// The documented variant of the body its callback takes (`split_stem`).
     pub variant: Option<&'static str>,
-    /// The record-info `data`.
-    pub record: Value,
+    /// The record-info `data`, as JSON text: a pending task costs its few hundred bytes, not a
+    /// tree of maps, and record-info sends it as it is.
+    pub record: Record,
+}
+
+/// A record-info `data` kept as its JSON text.
+#[derive(Debug, Clone)]
+pub struct Record(Box<str>);
+
+impl Record {
+    pub fn new(v: &Value) -> Record {
+        Record(v.to_string().into_boxed_str())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn value(&self) -> Value {
+        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+    }
+
+    /// Changes the record through its JSON tree.
+    pub fn change(&mut self, f: impl FnOnce(&mut Value)) {
+        let mut v = self.value();
+        f(&mut v);
+        *self = Record::new(&v);
+    }
 }
 
 /// One callback attempt, recorded as soon as it ends.
@@ -50,8 +78,8 @@ pub struct AttemptRecord {
 #[derive(Debug, Default)]
 struct Inner {
     tasks: HashMap<String, Task>,
-    /// Ids in creation order.
-    order: Vec<String>,
+    /// How many tasks were ever created: each task's place in the creation order.
+    created: u64,
     /// Tasks created so far, per family.
     counts: HashMap<&'static str, usize>,
     /// (music taskId, audioId) pairs a music video was made from (a second is a 409).
@@ -87,10 +115,11 @@ impl Store {
                 return None;
             }
             let index = *s.counts.get(family.id).unwrap_or(&0);
-            let t = make(index);
+            let mut t = make(index);
+            t.seq = s.created;
+            s.created += 1;
             let id = t.task_id.clone();
             s.counts.insert(family.id, index + 1);
-            s.order.push(id.clone());
             s.tasks.insert(id.clone(), t);
             Some((index, id))
         })
@@ -125,15 +154,7 @@ impl Store {
 
     /// Forgets an expired task (`--retention`): its record and its place in the order.
     pub fn forget(&self, task_id: &str) {
-        self.with(|s| {
-            s.tasks.remove(task_id);
-            // The order keeps ids of forgotten tasks until they are half of it (compacting on
-            // every expiry would cost a walk of the whole list each time).
-            if s.order.len() > 64 && s.order.len() > 2 * s.tasks.len() {
-                let tasks = &s.tasks;
-                s.order.retain(|id| tasks.contains_key(id));
-            }
-        });
+        self.with(|s| s.tasks.remove(task_id));
     }
 
     /// How many tasks the store holds.
@@ -149,11 +170,12 @@ impl Store {
     /// not of the provider's record-info).
     pub fn listing(&self) -> Vec<Value> {
         self.with(|s| {
-            s.order
-                .iter()
-                .filter_map(|id| s.tasks.get(id))
+            let mut tasks: Vec<&Task> = s.tasks.values().collect();
+            tasks.sort_by_key(|t| t.seq);
+            tasks
+                .into_iter()
                 .map(|t| {
-                    let mut v = t.record.clone();
+                    let mut v = t.record.value();
                     if let Some(o) = v.as_object_mut() {
                         o.insert("family".into(), t.family.id.into());
                     }

@@ -26,7 +26,7 @@ fn reply(api: &Api, path: &str, result: Result<Value, Refusal>) -> Response {
 /// A finished music track of a task `serve` made: its record-info item.
 fn track(api: &Api, task_id: &str, audio_id: &str) -> Result<Value, Refusal> {
     let found = api.store.read(task_id, |t| {
-        (t.family.polling.layout == crate::family::Layout::Music).then(|| t.record.clone())
+        (t.family.polling.layout == crate::family::Layout::Music).then(|| t.record.value())
     });
     let record = match found {
         Some(Some(r)) => r,
@@ -181,7 +181,7 @@ pub(super) async fn check_voice(
         let ready = api
             .store
             .read(id, |t| {
-                t.family.id == "voice" && t.record["status"] == "success"
+                t.family.id == "voice" && t.record.value()["status"] == "success"
             })
             .unwrap_or(false);
         json!({"isAvailable": ready})

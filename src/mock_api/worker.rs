@@ -94,28 +94,65 @@ fn render(
     Ok(v)
 }
 
-/// Plays the task created as `task_id` to its end, then forgets it when its media expire.
-pub(super) async fn run(api: Api, task_id: String) {
-    let Some(task) = api.store.get(&task_id) else {
+/// What the worker reads of a task once.
+struct Plan {
+    family: &'static Family,
+    index: usize,
+    failure_400: Option<&'static str>,
+    callback_url: Option<String>,
+    echo: Vec<(&'static str, Value)>,
+    variant: Option<&'static str>,
+}
+
+/// The time to a task's first stage: its share of the generation time.
+pub(super) fn first_wait(api: &Api, family: &Family, index: usize) -> Duration {
+    let fate = fate(api, family, index);
+    let total = fate
+        .generation_time
+        .map(|d| d.0)
+        .unwrap_or(api.cfg.generation_time);
+    total / fate.deliveries(family).len().max(1) as u32
+}
+
+/// A created task: waits for its first stage holding nothing but its id (a pending task costs
+/// a few hundred bytes), then plays the rest.
+pub(super) async fn run(api: Api, task_id: String, first: Duration) {
+    let created = Instant::now();
+    tokio::time::sleep(first).await;
+    Box::pin(play(api, task_id, created)).await;
+}
+
+/// Plays the task created as `task_id` to its end (its first stage due now), then forgets it
+/// when its media expire.
+async fn play(api: Api, task_id: String, created: Instant) {
+    // What the worker needs of the task, not its record.
+    let Some(task) = api.store.read(&task_id, |t| Plan {
+        family: t.family,
+        index: t.index,
+        failure_400: t.failure_400,
+        callback_url: t.callback_url.clone(),
+        echo: t.echo.clone(),
+        variant: t.variant,
+    }) else {
         return;
     };
-    let created = Instant::now();
     let family = task.family;
     let fate = fate(&api, family, task.index);
     let retention = api.cfg.retention_for(family);
-    api.host.set_mode(&task_id, fate.video);
-    api.host.expire_after(&task_id, retention);
-    // No file until a stage reports it: a URL built by hand is a 404, as on the provider's.
-    api.host.has_files(&task_id, []);
     let stages = fate.deliveries(family);
     let total = fate
         .generation_time
         .map(|d| d.0)
         .unwrap_or(api.cfg.generation_time);
+    let mode = fate.video;
+    drop(fate);
+    let mut on_host = false;
     let share = total / stages.len().max(1) as u32;
     let mut callbacks = Vec::new();
-    for stage in &stages {
-        tokio::time::sleep(share).await;
+    for (i, stage) in stages.iter().enumerate() {
+        if i > 0 {
+            tokio::time::sleep(share).await;
+        }
         let failed = failure(family, task.failure_400, stage);
         let name = stage.stage.name();
         let body = match render(
@@ -133,13 +170,23 @@ pub(super) async fn run(api: Api, task_id: String) {
                 continue;
             }
         };
+        if !on_host {
+            // Known to the media host from its first stage on (a pending task costs it
+            // nothing); until then, and for any file no stage reported, its URLs are a 404.
+            api.host.set_mode(&task_id, mode);
+            api.host
+                .expire_after(&task_id, retention.saturating_sub(created.elapsed()));
+            api.host.has_files(&task_id, []);
+            on_host = true;
+        }
         let split = task.variant.is_some();
         let mut urls = Vec::new();
         strings(&body, &mut urls);
         api.host
             .has_files(&task_id, urls.iter().map(String::as_str));
         api.store.update(&task_id, |t| {
-            records::mark(family, &mut t.record, name, failed.as_ref(), &body, split);
+            t.record
+                .change(|r| records::mark(family, r, name, failed.as_ref(), &body, split));
         });
         // The callback reports the stage on its own: the next stage comes on the task's
         // clock whatever this one gets back.
@@ -164,7 +211,7 @@ pub(super) async fn run(api: Api, task_id: String) {
     // callback"; the results stay, and the status says it only when asked.
     if !acknowledged && api.cfg.callback_exception {
         api.store.update(&task_id, |t| {
-            records::callback_exception(family, &mut t.record)
+            t.record.change(|r| records::callback_exception(family, r));
         });
     }
     // Choice: the record outlives its media by a while (at least ten minutes from its

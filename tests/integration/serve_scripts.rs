@@ -189,6 +189,12 @@ fn operation_body(path: &str, callback: &str) -> Value {
     if path.ends_with("add-instrumental") || path.ends_with("add-vocals") {
         body.as_object_mut().unwrap().remove("model");
     }
+    if path.ends_with("mashup") {
+        body["uploadUrlList"] = json!(["https://example.com/a.mp3", "https://example.com/b.mp3"]);
+    }
+    if path.ends_with("sounds") {
+        body["model"] = json!("V5");
+    }
     body
 }
 
