@@ -167,6 +167,12 @@ pub async fn start(
     for ep in create::ENDPOINTS.iter() {
         router = router.route(ep.path, post(move |s, h, b| create::create(ep, s, h, b)));
     }
+    for (path, call) in sync_calls::CALLS {
+        router = router.route(
+            path,
+            post(move |s, h, b| sync_calls::answer(path, *call, s, h, b)),
+        );
+    }
     for (path, families) in create::DETAILS.iter() {
         let (path, families): (&'static str, &'static [&'static crate::family::Family]) =
             (path, families);
@@ -177,16 +183,6 @@ pub async fn start(
     }
     let router = router
         .route("/api/v1/generate/credit", get(inspect::credit))
-        .route("/api/v1/style/generate", post(sync_calls::boost_style))
-        .route(
-            "/api/v1/generate/get-timestamped-lyrics",
-            post(sync_calls::timestamped_lyrics),
-        )
-        .route(
-            "/api/v1/generate/generate-persona",
-            post(sync_calls::persona),
-        )
-        .route("/api/v1/voice/check-voice", post(sync_calls::check_voice))
         .route("/_mock/tasks", get(inspect::tasks))
         .route("/_mock/deliveries", get(inspect::deliveries))
         .method_not_allowed_fallback(inspect::wrong_method)

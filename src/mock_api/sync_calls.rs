@@ -13,6 +13,36 @@ use super::envelope::{bad_at, create_body, envelope, log};
 use super::fields::{Kind, Refusal, require, required_text, typed};
 use crate::payload::ids;
 
+/// What a synchronous call answers, from the request's JSON object.
+pub(super) type Call = fn(&Api, &Map<String, Value>) -> Result<Value, Refusal>;
+
+/// Every synchronous call, by path.
+pub(super) static CALLS: &[(&str, Call)] = &[
+    ("/api/v1/style/generate", boost_style),
+    (
+        "/api/v1/generate/get-timestamped-lyrics",
+        timestamped_lyrics,
+    ),
+    ("/api/v1/generate/generate-persona", persona),
+    ("/api/v1/voice/check-voice", check_voice),
+];
+
+/// A synchronous call: the key and the JSON body checked, then `call`'s answer in the
+/// envelope.
+pub(super) async fn answer(
+    path: &'static str,
+    call: Call,
+    State(api): State<Api>,
+    headers: HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let at = format!("POST {path}");
+    match create_body(&api, &headers, body, &at) {
+        Ok(o) => reply(&api, &at, call(&api, &o)),
+        Err(r) => *r,
+    }
+}
+
 fn reply(api: &Api, path: &str, result: Result<Value, Refusal>) -> Response {
     match result {
         Ok(data) => {
@@ -55,17 +85,8 @@ fn track(api: &Api, task_id: &str, audio_id: &str) -> Result<Value, Refusal> {
 /// `POST /api/v1/style/generate`: a style description expanded. Choice: the mock charges no
 /// credits for it (the provider's fractional price has no place in an integer balance) and
 /// says `creditsConsumed: 0`.
-pub(super) async fn boost_style(
-    State(api): State<Api>,
-    headers: HeaderMap,
-    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
-) -> Response {
-    const PATH: &str = "POST /api/v1/style/generate";
-    let o = match create_body(&api, &headers, body, PATH) {
-        Ok(o) => o,
-        Err(r) => return *r,
-    };
-    let result = required_text(&o, "content").map(|content| {
+fn boost_style(api: &Api, o: &Map<String, Value>) -> Result<Value, Refusal> {
+    required_text(o, "content").map(|content| {
         json!({
             "taskId": ids::task_id(api.cfg.seed, "style", &content),
             "param": Value::Object(o.clone()).to_string(),
@@ -77,25 +98,15 @@ pub(super) async fn boost_style(
             "errorMessage": "",
             "createTime": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string().trim_end_matches('Z').replace('T', " "),
         })
-    });
-    reply(&api, PATH, result)
+    })
 }
 
 /// `POST /api/v1/generate/get-timestamped-lyrics`: the track's lyrics word by word with their
 /// times (none for an instrumental), a waveform, the alignment score.
-pub(super) async fn timestamped_lyrics(
-    State(api): State<Api>,
-    headers: HeaderMap,
-    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
-) -> Response {
-    const PATH: &str = "POST /api/v1/generate/get-timestamped-lyrics";
-    let o = match create_body(&api, &headers, body, PATH) {
-        Ok(o) => o,
-        Err(r) => return *r,
-    };
-    let result = required_text(&o, "taskId").and_then(|task| {
-        let audio = required_text(&o, "audioId")?;
-        let t = track(&api, &task, &audio)?;
+fn timestamped_lyrics(api: &Api, o: &Map<String, Value>) -> Result<Value, Refusal> {
+    required_text(o, "taskId").and_then(|task| {
+        let audio = required_text(o, "audioId")?;
+        let t = track(api, &task, &audio)?;
         let duration = t["duration"].as_f64().unwrap_or(180.0);
         let words: Vec<&str> = t["prompt"].as_str().unwrap_or("").split_whitespace().collect();
         let step = duration / (words.len().max(1) as f64 + 1.0);
@@ -114,27 +125,12 @@ pub(super) async fn timestamped_lyrics(
             (0..64).map(|i| ((i * 37 % 100) as f64) / 100.0).collect()
         };
         Ok(json!({"alignedWords": aligned, "waveformData": waveform, "hootCer": 0.92, "isStreamed": false}))
-    });
-    reply(&api, PATH, result)
+    })
 }
 
 /// `POST /api/v1/generate/generate-persona`: a persona from a finished track, one per
 /// track (409 for a second), its vocal span 10 to 30 s inside the track.
-pub(super) async fn persona(
-    State(api): State<Api>,
-    headers: HeaderMap,
-    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
-) -> Response {
-    const PATH: &str = "POST /api/v1/generate/generate-persona";
-    let o = match create_body(&api, &headers, body, PATH) {
-        Ok(o) => o,
-        Err(r) => return *r,
-    };
-    let result = persona_of(&api, &o);
-    reply(&api, PATH, result)
-}
-
-fn persona_of(api: &Api, o: &Map<String, Value>) -> Result<Value, Refusal> {
+fn persona(api: &Api, o: &Map<String, Value>) -> Result<Value, Refusal> {
     let task = required_text(o, "taskId")?;
     let audio = required_text(o, "audioId")?;
     let name = required_text(o, "name")?;
@@ -166,17 +162,8 @@ fn persona_of(api: &Api, o: &Map<String, Value>) -> Result<Value, Refusal> {
 
 /// `POST /api/v1/voice/check-voice` (`task_id`, snake_case): whether the custom voice of that
 /// task is ready to use.
-pub(super) async fn check_voice(
-    State(api): State<Api>,
-    headers: HeaderMap,
-    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
-) -> Response {
-    const PATH: &str = "POST /api/v1/voice/check-voice";
-    let o = match create_body(&api, &headers, body, PATH) {
-        Ok(o) => o,
-        Err(r) => return *r,
-    };
-    let result = require(&o, "task_id", Kind::Text, "").map(|()| {
+fn check_voice(api: &Api, o: &Map<String, Value>) -> Result<Value, Refusal> {
+    require(o, "task_id", Kind::Text, "").map(|()| {
         let id = o["task_id"].as_str().unwrap_or_default();
         let ready = api
             .store
@@ -185,6 +172,5 @@ pub(super) async fn check_voice(
             })
             .unwrap_or(false);
         json!({"isAvailable": ready})
-    });
-    reply(&api, PATH, result)
+    })
 }
