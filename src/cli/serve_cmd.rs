@@ -116,6 +116,9 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
         crate::console::outln!("  {family:<18} POST {create:<35} GET {poll}?taskId=");
     }
     crate::console::outln!(
+        "    validate         POST /api/v1/voice/validate  /api/v1/voice/regenerate  GET /api/v1/voice/validate-info?taskId="
+    );
+    crate::console::outln!(
         "  media              GET  /videos/<taskId>.mp4  /media/<taskId>/<file>"
     );
     crate::console::outln!("  credits            GET  /api/v1/generate/credit");

@@ -119,6 +119,8 @@ pub enum Layout {
     Cover,
     /// Flat: `voiceId` and `status` directly under `data`.
     Voice,
+    /// Flat: `validateInfo` (the phrase to record) and `status` (Suno Voice's validate-info).
+    VoiceValidate,
 }
 
 /// Where a family's task is created and polled, and the statuses it reports.

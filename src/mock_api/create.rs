@@ -35,7 +35,19 @@ pub(super) enum Checks {
     Mp4,
     /// The family's required string fields.
     Fields(&'static [&'static str]),
+    /// Suno Voice's validate: `voiceUrl`, `vocalStartS` before `vocalEndS` (integers), an
+    /// optional `language` and an optional `callBackUrl`.
+    VoiceValidate,
+    /// Suno Voice's regenerate: `taskId` (a validate task) and `calBackUrl`, with one "l", as
+    /// its page spells it.
+    Regenerate,
 }
+
+/// The languages Suno Voice's validate takes.
+const LANGUAGES: &[&str] = &["en", "zh", "es", "fr", "pt", "de", "ja", "ko", "hi", "ru"];
+
+/// The variant of the voice callback that carries the phrase to record.
+const PHRASE: &str = "validation phrase callback (status wait_validating)";
 
 #[derive(Debug)]
 pub(super) struct Endpoint {
@@ -46,6 +58,11 @@ pub(super) struct Endpoint {
     /// The `msg` of this operation's 400 failure, when it has its own.
     pub failure_400: Option<&'static str>,
     pub checks: Checks,
+    /// The details path that reports its tasks, and how that answer is laid out.
+    pub details: &'static str,
+    pub layout: Layout,
+    /// The documented variant every callback of its tasks takes.
+    pub variant: Option<&'static str>,
 }
 
 fn family(id: &str) -> &'static Family {
@@ -54,33 +71,59 @@ fn family(id: &str) -> &'static Family {
 
 /// Every create endpoint `serve` offers.
 pub(super) static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
-    let mut out = vec![Endpoint {
-        path: "/api/v1/mp4/generate",
-        family: crate::family::video(),
-        operation_type: "mp4",
-        failure_400: None,
-        checks: Checks::Mp4,
-    }];
-    out.extend(OPERATIONS.iter().map(|op| Endpoint {
-        path: op.path,
-        family: family(op.family),
-        operation_type: op.operation_type,
-        failure_400: Some(op.failure_msg),
-        checks: Checks::Operation(op),
+    let of = |path, family: &'static Family, operation_type, failure_400, checks| Endpoint {
+        path,
+        family,
+        operation_type,
+        failure_400,
+        checks,
+        details: family.polling.path,
+        layout: family.polling.layout,
+        variant: None,
+    };
+    let mut out = vec![of(
+        "/api/v1/mp4/generate",
+        crate::family::video(),
+        "mp4",
+        None,
+        Checks::Mp4,
+    )];
+    out.extend(OPERATIONS.iter().map(|op| {
+        of(
+            op.path,
+            family(op.family),
+            op.operation_type,
+            Some(op.failure_msg),
+            Checks::Operation(op),
+        )
     }));
     out.extend(
         CATALOGUE
             .iter()
             .filter(|f| !f.polling.create.is_empty())
             .filter(|f| !out_has(f.polling.create))
-            .map(|f| Endpoint {
-                path: f.polling.create,
-                family: f,
-                operation_type: f.id,
-                failure_400: None,
-                checks: Checks::Fields(f.polling.required),
+            .map(|f| {
+                of(
+                    f.polling.create,
+                    f,
+                    f.id,
+                    None,
+                    Checks::Fields(f.polling.required),
+                )
             }),
     );
+    // Suno Voice's phrase: validated (or regenerated), then polled on validate-info.
+    for (path, checks) in [
+        ("/api/v1/voice/validate", Checks::VoiceValidate),
+        ("/api/v1/voice/regenerate", Checks::Regenerate),
+    ] {
+        out.push(Endpoint {
+            details: "/api/v1/voice/validate-info",
+            layout: Layout::VoiceValidate,
+            variant: Some(PHRASE),
+            ..of(path, family("voice"), "validate", None, checks)
+        });
+    }
     out
 });
 
@@ -103,6 +146,49 @@ impl Endpoint {
                     required_text(o, name)?;
                 }
                 Ok((Some(callback_url(o)?), None))
+            }
+            Checks::VoiceValidate => {
+                let voice = required_text(o, "voiceUrl")?;
+                if url::Url::parse(&voice).map_or(true, |u| !matches!(u.scheme(), "http" | "https"))
+                {
+                    return Err((400, "voiceUrl must be an http or https URL".into()));
+                }
+                let int = |name: &str| -> Result<i64, Refusal> {
+                    o.get(name)
+                        .and_then(Value::as_i64)
+                        .ok_or_else(|| (400, format!("{name} is required and must be an integer")))
+                };
+                let (start, end) = (int("vocalStartS")?, int("vocalEndS")?);
+                if end <= start {
+                    return Err((
+                        400,
+                        format!("vocalEndS ({end}) must be greater than vocalStartS ({start})"),
+                    ));
+                }
+                if let Some(l) = o.get("language").and_then(Value::as_str)
+                    && !LANGUAGES.contains(&l)
+                {
+                    return Err((
+                        400,
+                        format!("language `{l}` is not one of {}", LANGUAGES.join(", ")),
+                    ));
+                }
+                let cb = match o.get("callBackUrl") {
+                    None | Some(Value::Null) => None,
+                    Some(_) => Some(callback_url(o)?),
+                };
+                Ok((cb, None))
+            }
+            Checks::Regenerate => {
+                required_text(o, "taskId")?;
+                // The page spells it `calBackUrl`; the same rules as a `callBackUrl`.
+                let mut renamed = Map::new();
+                if let Some(v) = o.get("calBackUrl") {
+                    renamed.insert("callBackUrl".into(), v.clone());
+                }
+                let cb = callback_url(&renamed)
+                    .map_err(|(code, msg)| (code, msg.replace("callBackUrl", "calBackUrl")))?;
+                Ok((Some(cb), None))
             }
             Checks::Mp4 => {
                 let task = required_text(o, "taskId")?;
@@ -185,6 +271,20 @@ pub(super) async fn create(
         Ok(x) => x,
         Err((code, msg)) => return bad_at(&api, &path, code, msg),
     };
+    if matches!(ep.checks, Checks::Regenerate) {
+        let of = obj
+            .get("taskId")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if api.store.read(of, |t| t.details == ep.details) != Some(true) {
+            return bad_at(
+                &api,
+                &path,
+                400,
+                format!("no voice validate task with taskId {of}"),
+            );
+        }
+    }
     const EXISTS: &str = "Conflict - Mp4 record already exists";
     // A refused create (409, the rate limit, the balance) leaves nothing behind.
     if let Some((t, a)) = &pair
@@ -199,6 +299,7 @@ pub(super) async fn create(
         let task_id = created_task_id(&api, ep.family.id, index);
         let record = Record::new(&records::initial(&Created {
             family: ep.family,
+            layout: ep.layout,
             task_id: &task_id,
             request: &obj,
             callback_url: callback.as_deref().unwrap_or_default(),
@@ -216,7 +317,9 @@ pub(super) async fn create(
             } else {
                 Vec::new()
             },
-            variant: variant(ep.family, &obj),
+            variant: ep.variant.or_else(|| variant(ep.family, &obj)),
+            details: ep.details,
+            layout: ep.layout,
             record,
         }
     });
@@ -229,23 +332,20 @@ pub(super) async fn create(
     envelope(&api, 200, "success", json!({"taskId": task_id}))
 }
 
-/// Every details path, with the families it reports on (music and replace-section share one).
-pub(super) static DETAILS: LazyLock<Vec<(&'static str, Vec<&'static Family>)>> =
-    LazyLock::new(|| {
-        let mut out: Vec<(&'static str, Vec<&'static Family>)> = Vec::new();
-        for f in CATALOGUE.iter().filter(|f| !f.polling.path.is_empty()) {
-            match out.iter_mut().find(|(p, _)| *p == f.polling.path) {
-                Some((_, fs)) => fs.push(f),
-                None => out.push((f.polling.path, vec![f])),
-            }
+/// Every details path: each task is reported on the one its create endpoint names.
+pub(super) static DETAILS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut out: Vec<&'static str> = Vec::new();
+    for ep in ENDPOINTS.iter() {
+        if !out.contains(&ep.details) {
+            out.push(ep.details);
         }
-        out
-    });
+    }
+    out
+});
 
 /// `GET` on any details path: the task's record, as its family lays it out.
 pub(super) async fn record_info(
     path: &'static str,
-    families: &'static [&'static Family],
     State(api): State<Api>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
@@ -258,10 +358,7 @@ pub(super) async fn record_info(
         return bad_at(&api, &at, 400, "taskId is required".into());
     };
     let found = api.store.read(id, |t| {
-        families
-            .iter()
-            .any(|f| f.id == t.family.id)
-            .then(|| (t.family, t.record.clone()))
+        (t.details == path).then(|| (t.family, t.record.clone()))
     });
     match found.flatten() {
         Some((family, record)) => {
@@ -271,18 +368,6 @@ pub(super) async fn record_info(
             }
             super::envelope::envelope_raw(&api, 200, "success", record.as_str())
         }
-        None => bad_at(
-            &api,
-            &at,
-            400,
-            format!(
-                "no {} task with taskId {id}",
-                families
-                    .iter()
-                    .map(|f| f.id)
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ),
-        ),
+        None => bad_at(&api, &at, 400, format!("no task with taskId {id} here")),
     }
 }

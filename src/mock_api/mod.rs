@@ -173,13 +173,9 @@ pub async fn start(
             post(move |s, h, b| sync_calls::answer(path, *call, s, h, b)),
         );
     }
-    for (path, families) in create::DETAILS.iter() {
-        let (path, families): (&'static str, &'static [&'static crate::family::Family]) =
-            (path, families);
-        router = router.route(
-            path,
-            get(move |s, h, q| create::record_info(path, families, s, h, q)),
-        );
+    for path in create::DETAILS.iter() {
+        let path: &'static str = path;
+        router = router.route(path, get(move |s, h, q| create::record_info(path, s, h, q)));
     }
     let router = router
         .route("/api/v1/generate/credit", get(inspect::credit))

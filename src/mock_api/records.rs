@@ -18,6 +18,8 @@ pub struct Failed {
 /// What a task is created from.
 pub struct Created<'a> {
     pub family: &'static Family,
+    /// The layout of the details answer (the family's, or validate-info's).
+    pub layout: Layout,
     pub task_id: &'a str,
     pub request: &'a Map<String, Value>,
     pub callback_url: &'a str,
@@ -60,7 +62,7 @@ fn flag(value: &str) -> Value {
 /// The record of a task just created: pending, nothing to show yet.
 pub fn initial(c: &Created<'_>) -> Value {
     let f = c.family;
-    let layout = f.polling.layout;
+    let layout = c.layout;
     let pending = flag(f.polling.pending);
     let created = time(layout, now_ms());
     let param = Value::Object(c.request.clone()).to_string();
@@ -144,6 +146,13 @@ pub fn initial(c: &Created<'_>) -> Value {
         Layout::Voice => json!({
             "taskId": c.task_id,
             "voiceId": null,
+            "status": pending,
+            "errorCode": null,
+            "errorMessage": null,
+        }),
+        Layout::VoiceValidate => json!({
+            "taskId": c.task_id,
+            "validateInfo": null,
             "status": pending,
             "errorCode": null,
             "errorMessage": null,
@@ -260,6 +269,7 @@ fn separation(info: &Value, split: bool) -> Value {
 /// failure stage. `split`: a separation made with `split_stem`.
 pub fn mark(
     family: &'static Family,
+    layout: Layout,
     record: &mut Value,
     stage: &str,
     failed: Option<&Failed>,
@@ -267,7 +277,6 @@ pub fn mark(
     split: bool,
 ) {
     let p = &family.polling;
-    let layout = p.layout;
     let data = &body["data"];
     if layout == Layout::Music {
         let status = match (stage, failed) {
@@ -284,6 +293,14 @@ pub fn mark(
             record["response"]["sunoData"] = camel_items(&data["data"]);
         }
         record["status"] = status;
+    } else if layout == Layout::VoiceValidate {
+        // The phrase is ready (`wait_validating`), or validating failed.
+        record["status"] = if failed.is_some() {
+            json!("processing_validate_fail")
+        } else {
+            record["validateInfo"] = data["validateInfo"].clone();
+            data["status"].clone()
+        };
     } else {
         let status = if failed.is_some() {
             p.failed
@@ -315,7 +332,7 @@ pub fn mark(
                     record["errorMessage"] = json!("");
                 }
                 Layout::Voice => record["voiceId"] = data["voiceId"].clone(),
-                Layout::Music => {}
+                Layout::Music | Layout::VoiceValidate => {}
             }
         }
     }

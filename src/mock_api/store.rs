@@ -8,7 +8,7 @@ use std::sync::{Mutex, PoisonError};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::family::Family;
+use crate::family::{Family, Layout};
 use crate::outcome::Attempt;
 
 /// One task of any family: its polling record exactly as the family's record-info answers it
@@ -27,8 +27,14 @@ pub struct Task {
     pub callback_url: Option<String>,
     /// What its callbacks' tracks echo of the request (`title`, `tags`, `prompt`).
     pub echo: Vec<(&'static str, Value)>,
-    /// The documented variant of the body its callback takes (`split_stem`).
+    /// The documented variant of the body its callback takes (`split_stem`, voice's
+    /// validation phrase).
     pub variant: Option<&'static str>,
+    /// The details path that reports it (Suno Voice's validate tasks are polled on
+    /// `validate-info`, its voices on `record-info`).
+    pub details: &'static str,
+    /// How that details answer is laid out.
+    pub layout: Layout,
     /// The record-info `data`, as JSON text: a pending task costs its few hundred bytes, not a
     /// tree of maps, and record-info sends it as it is.
     pub record: Record,

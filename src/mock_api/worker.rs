@@ -65,13 +65,12 @@ fn failure(family: &Family, own_400: Option<&str>, stage: &PlanStage) -> Option<
 /// echoing the request.
 fn render(
     api: &Api,
-    family: &'static Family,
     task_id: &str,
+    task: &Plan,
     stage: &PlanStage,
     failed: Option<&Failed>,
-    echo: &[(&'static str, Value)],
-    variant: Option<&'static str>,
 ) -> Result<Value, String> {
+    let (family, echo, variant, layout) = (task.family, &task.echo, task.variant, task.layout);
     let mut step = DeliverStep::new(stage.stage, "task");
     step.code = failed.map(|f| f.code);
     step.msg = failed.map(|f| f.msg.clone());
@@ -79,6 +78,13 @@ fn render(
     let media = |kind, slot: &str| api.host.media_url(task_id, kind, slot);
     let body = build_body(&step, family, task_id, &media, api.host.base_url())?;
     let mut v = body.json.unwrap_or(Value::Null);
+    // A phrase that could not be validated: the voice failure body, with validate's status.
+    if failed.is_some()
+        && layout == crate::family::Layout::VoiceValidate
+        && let Some(d) = v.get_mut("data").and_then(Value::as_object_mut)
+    {
+        d.insert("status".into(), "processing_validate_fail".into());
+    }
     // `get_mut`, not indexing: indexing would add a `data` the body does not have.
     if let Some(items) = v
         .get_mut("data")
@@ -86,7 +92,7 @@ fn render(
         .and_then(Value::as_array_mut)
     {
         for item in items.iter_mut().filter_map(Value::as_object_mut) {
-            for (key, value) in echo {
+            for (key, value) in echo.iter() {
                 item.insert((*key).to_string(), value.clone());
             }
         }
@@ -102,6 +108,7 @@ struct Plan {
     callback_url: Option<String>,
     echo: Vec<(&'static str, Value)>,
     variant: Option<&'static str>,
+    layout: crate::family::Layout,
 }
 
 /// The time to a task's first stage: its share of the generation time.
@@ -133,6 +140,7 @@ async fn play(api: Api, task_id: String, created: Instant) {
         callback_url: t.callback_url.clone(),
         echo: t.echo.clone(),
         variant: t.variant,
+        layout: t.layout,
     }) else {
         return;
     };
@@ -155,15 +163,7 @@ async fn play(api: Api, task_id: String, created: Instant) {
         }
         let failed = failure(family, task.failure_400, stage);
         let name = stage.stage.name();
-        let body = match render(
-            &api,
-            family,
-            &task_id,
-            stage,
-            failed.as_ref(),
-            &task.echo,
-            task.variant,
-        ) {
+        let body = match render(&api, &task_id, &task, stage, failed.as_ref()) {
             Ok(b) => b,
             Err(e) => {
                 super::envelope::log(&api, format!("task {task_id}: {name} not rendered: {e}"));
@@ -179,14 +179,15 @@ async fn play(api: Api, task_id: String, created: Instant) {
             api.host.has_files(&task_id, []);
             on_host = true;
         }
-        let split = task.variant.is_some();
+        let split = task.layout == crate::family::Layout::Separation && task.variant.is_some();
+        let layout = task.layout;
         let mut urls = Vec::new();
         strings(&body, &mut urls);
         api.host
             .has_files(&task_id, urls.iter().map(String::as_str));
         api.store.update(&task_id, |t| {
             t.record
-                .change(|r| records::mark(family, r, name, failed.as_ref(), &body, split));
+                .change(|r| records::mark(family, layout, r, name, failed.as_ref(), &body, split));
         });
         // The callback reports the stage on its own: the next stage comes on the task's
         // clock whatever this one gets back.

@@ -1171,3 +1171,104 @@ async fn the_upload_calls_keep_a_file_whose_download_url_upload_cover_takes() {
     .await;
     assert_eq!(cover["operationType"], "upload_cover");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_suno_voice_is_validated_regenerated_made_and_checked() {
+    let rx = answering(200).await;
+    let cb = format!("{}/cb", rx.uri());
+    let (_api, base) = serve(fast()).await;
+    // Validate: the phrase to record, polled on validate-info (flat).
+    let (status, v) = post_json(
+        &base,
+        "/api/v1/voice/validate",
+        &json!({"voiceUrl": "https://a.invalid/me.mp3", "vocalStartS": 5, "vocalEndS": 3}),
+    )
+    .await;
+    assert_eq!(status, 400, "{v}");
+    let (validate, info) = created_and_done(
+        &base,
+        "/api/v1/voice/validate",
+        "/api/v1/voice/validate-info",
+        json!({"voiceUrl": "https://a.invalid/me.mp3", "vocalStartS": 0, "vocalEndS": 20, "language": "en", "callBackUrl": cb}),
+        |d| d["status"] == "wait_validating",
+    )
+    .await;
+    assert!(
+        info["validateInfo"].as_str().is_some_and(|p| !p.is_empty()),
+        "{info}"
+    );
+    assert_eq!(
+        keys(&info),
+        [
+            "errorCode",
+            "errorMessage",
+            "status",
+            "taskId",
+            "validateInfo"
+        ]
+    );
+    // Not on the voice's record-info.
+    let r = get_json(&format!(
+        "{base}/api/v1/voice/record-info?taskId={validate}"
+    ))
+    .await;
+    assert_eq!(r["code"], 400, "{r}");
+    // Regenerate takes `calBackUrl`, with one "l", and a validate task.
+    let (status, v) = post_json(
+        &base,
+        "/api/v1/voice/regenerate",
+        &json!({"taskId": validate, "callBackUrl": cb}),
+    )
+    .await;
+    assert_eq!(status, 400, "{v}");
+    assert!(v["msg"].as_str().unwrap().contains("calBackUrl"), "{v}");
+    let (status, v) = post_json(
+        &base,
+        "/api/v1/voice/regenerate",
+        &json!({"taskId": "nope", "calBackUrl": cb}),
+    )
+    .await;
+    assert_eq!(status, 400, "{v}");
+    let (_, again) = created_and_done(
+        &base,
+        "/api/v1/voice/regenerate",
+        "/api/v1/voice/validate-info",
+        json!({"taskId": validate, "calBackUrl": cb}),
+        |d| d["status"] == "wait_validating",
+    )
+    .await;
+    assert!(again["validateInfo"].is_string());
+    // Generate the voice from the recording, then it is available.
+    let (voice_task, voice) = created_and_done(
+        &base,
+        "/api/v1/voice/generate",
+        "/api/v1/voice/record-info",
+        json!({"taskId": validate, "verifyUrl": "https://a.invalid/phrase.mp3", "callBackUrl": cb}),
+        |d| d["status"] == "success",
+    )
+    .await;
+    assert!(voice["voiceId"].is_string());
+    let (_, v) = post_json(
+        &base,
+        "/api/v1/voice/check-voice",
+        &json!({"task_id": voice_task}),
+    )
+    .await;
+    assert_eq!(v["data"]["isAvailable"], true, "{v}");
+    // The validate callback carried the phrase and its status.
+    let start = Instant::now();
+    loop {
+        let found = rx.received_requests().await.unwrap().into_iter().any(|q| {
+            serde_json::from_slice::<Value>(&q.body).is_ok_and(|b| {
+                b["data"]["taskId"] == json!(validate)
+                    && b["data"]["status"] == "wait_validating"
+                    && b["data"]["validateInfo"].is_string()
+            })
+        });
+        if found {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
