@@ -689,6 +689,28 @@ async fn created_and_done(
     }
 }
 
+/// The first callback body `rx` received that `matches`, once it has come.
+async fn callback_where(rx: &wiremock::MockServer, matches: impl Fn(&Value) -> bool) -> Value {
+    let start = Instant::now();
+    loop {
+        let found = rx
+            .received_requests()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|q| serde_json::from_slice::<Value>(&q.body).ok())
+            .find(|b| matches(b));
+        if let Some(b) = found {
+            return b;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no such callback"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 /// The keys of a record, sorted.
 fn keys(v: &Value) -> Vec<String> {
     let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
@@ -755,21 +777,7 @@ async fn details_answers_are_laid_out_as_each_family_s_page_gives_them() {
     );
     assert_eq!(r["originData"].as_array().unwrap().len(), 12, "{r}");
     // Its callback carries the 13 snake_case keys of split_stem.
-    let split_body = loop {
-        let found = rx
-            .received_requests()
-            .await
-            .unwrap()
-            .into_iter()
-            .find_map(|q| {
-                let b: Value = serde_json::from_slice(&q.body).ok()?;
-                (b["data"]["task_id"] == json!(split_id)).then_some(b)
-            });
-        if let Some(b) = found {
-            break b;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    };
+    let split_body = callback_where(&rx, |b| b["data"]["task_id"] == json!(split_id)).await;
     assert_eq!(
         split_body["data"]["vocal_removal_info"]
             .as_object()
@@ -866,24 +874,10 @@ async fn a_custom_mode_track_carries_the_request_s_title_style_and_lyrics() {
         );
     }
     // The callbacks say the same.
-    let start = Instant::now();
-    let complete = loop {
-        let found = rx
-            .received_requests()
-            .await
-            .unwrap()
-            .into_iter()
-            .find_map(|q| {
-                let b: Value = serde_json::from_slice(&q.body).ok()?;
-                (b["data"]["task_id"] == json!(id) && b["data"]["callbackType"] == "complete")
-                    .then_some(b)
-            });
-        if let Some(b) = found {
-            break b;
-        }
-        assert!(start.elapsed() < Duration::from_secs(10));
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    };
+    let complete = callback_where(&rx, |b| {
+        b["data"]["task_id"] == json!(id) && b["data"]["callbackType"] == "complete"
+    })
+    .await;
     assert_eq!(
         complete["data"]["data"][0]["title"], "Night Drive",
         "{complete}"
@@ -1256,19 +1250,10 @@ async fn a_suno_voice_is_validated_regenerated_made_and_checked() {
     .await;
     assert_eq!(v["data"]["isAvailable"], true, "{v}");
     // The validate callback carried the phrase and its status.
-    let start = Instant::now();
-    loop {
-        let found = rx.received_requests().await.unwrap().into_iter().any(|q| {
-            serde_json::from_slice::<Value>(&q.body).is_ok_and(|b| {
-                b["data"]["taskId"] == json!(validate)
-                    && b["data"]["status"] == "wait_validating"
-                    && b["data"]["validateInfo"].is_string()
-            })
-        });
-        if found {
-            break;
-        }
-        assert!(start.elapsed() < Duration::from_secs(10));
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    callback_where(&rx, |b| {
+        b["data"]["taskId"] == json!(validate)
+            && b["data"]["status"] == "wait_validating"
+            && b["data"]["validateInfo"].is_string()
+    })
+    .await;
 }
