@@ -192,6 +192,20 @@ impl Operation {
             Some(callback_url(o)?)
         };
         if self.extra == Extra::Sounds {
+            for name in ["soundLoop", "grabLyrics"] {
+                typed(o, name, Kind::Bool)?;
+            }
+            if let Some(k) = o.get("soundKey").filter(|k| !k.is_null()) {
+                let key = k.as_str().unwrap_or_default();
+                if !sound_key(key) {
+                    return Err((
+                        400,
+                        format!(
+                            "soundKey `{key}` is not Any or a key like C, F#, Am, C#m (sharps only)"
+                        ),
+                    ));
+                }
+            }
             if text(o, "model") != Some("V5") {
                 return Err((400, "model must be V5 for sounds".into()));
             }
@@ -217,6 +231,7 @@ impl Operation {
         for name in ["prompt", "style", "title"] {
             typed(o, name, Kind::Text)?;
         }
+        optional_knobs(o)?;
         let flag = |name| o.get(name).and_then(Value::as_bool).unwrap_or(false);
         match self.extra {
             Extra::CustomMode | Extra::Mashup if flag("customMode") => {
@@ -265,6 +280,32 @@ impl Operation {
     }
 }
 
+/// The optional knobs of the music creates: `vocalGender` `m` or `f`, and `styleWeight`,
+/// `weirdnessConstraint`, `audioWeight` from 0 to 1.
+fn optional_knobs(o: &Map<String, Value>) -> Result<(), Refusal> {
+    match o.get("vocalGender") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(g)) if g == "m" || g == "f" => {}
+        Some(_) => return Err((400, "vocalGender must be m or f".into())),
+    }
+    for name in ["styleWeight", "weirdnessConstraint", "audioWeight"] {
+        match o.get(name) {
+            None | Some(Value::Null) => {}
+            Some(v) if v.as_f64().is_some_and(|w| (0.0..=1.0).contains(&w)) => {}
+            Some(_) => return Err((400, format!("{name} must be a number from 0 to 1"))),
+        }
+    }
+    Ok(())
+}
+
+/// A `soundKey` the sounds page allows: `Any`, or a note with sharps only, major or minor.
+fn sound_key(key: &str) -> bool {
+    const NOTES: &[&str] = &[
+        "C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B",
+    ];
+    key == "Any" || NOTES.contains(&key.strip_suffix('m').unwrap_or(key))
+}
+
 /// 413 when a text field is longer than the model allows.
 fn over(
     o: &Map<String, Value>,
@@ -281,5 +322,53 @@ fn over(
             },
         )),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn op(path: &str) -> &'static Operation {
+        OPERATIONS.iter().find(|o| o.path == path).unwrap()
+    }
+
+    fn check(path: &str, body: Value) -> Result<(), String> {
+        op(path)
+            .validate(body.as_object().unwrap())
+            .map(|_| ())
+            .map_err(|(_, m)| m)
+    }
+
+    #[test]
+    fn the_optional_knobs_and_the_sound_key_are_checked() {
+        let body = json!({"customMode": false, "instrumental": false, "model": "V5", "prompt": "p",
+            "callBackUrl": "http://h/cb", "vocalGender": "x"});
+        assert!(
+            check("/api/v1/generate", body)
+                .unwrap_err()
+                .contains("vocalGender")
+        );
+        let body = json!({"customMode": false, "instrumental": false, "model": "V5", "prompt": "p",
+            "callBackUrl": "http://h/cb", "styleWeight": 1.5});
+        assert!(
+            check("/api/v1/generate", body)
+                .unwrap_err()
+                .contains("styleWeight")
+        );
+        let ok = json!({"customMode": false, "instrumental": false, "model": "V5", "prompt": "p",
+            "callBackUrl": "http://h/cb", "vocalGender": "f", "audioWeight": 0.25});
+        assert_eq!(check("/api/v1/generate", ok), Ok(()));
+        for (key, good) in [
+            ("Any", true),
+            ("C#m", true),
+            ("F#", true),
+            ("Db", false),
+            ("H", false),
+        ] {
+            let s = json!({"prompt": "rain", "model": "V5", "soundKey": key});
+            assert_eq!(check("/api/v1/generate/sounds", s).is_ok(), good, "{key}");
+        }
     }
 }

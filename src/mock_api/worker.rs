@@ -156,7 +156,11 @@ async fn play(api: Api, task_id: String, created: Instant) {
     drop(fate);
     let mut on_host = false;
     let share = total / stages.len().max(1) as u32;
-    let mut callbacks = Vec::new();
+    // The task's callbacks, one after another in the order its stages came (a stage's
+    // retries never let a later stage overtake it), beside the generation, which never waits
+    // on them: each is chained to the one before and says whether all so far were
+    // acknowledged.
+    let mut callbacks: Option<tokio::task::JoinHandle<bool>> = None;
     for (i, stage) in stages.iter().enumerate() {
         if i > 0 {
             tokio::time::sleep(share).await;
@@ -189,8 +193,6 @@ async fn play(api: Api, task_id: String, created: Instant) {
             t.record
                 .change(|r| records::mark(family, layout, r, name, failed.as_ref(), &body, split));
         });
-        // The callback reports the stage on its own: the next stage comes on the task's
-        // clock whatever this one gets back.
         if let Some(url) = &task.callback_url {
             let cb = Callback {
                 family,
@@ -201,13 +203,20 @@ async fn play(api: Api, task_id: String, created: Instant) {
                 copies: 1 + stage.duplicates,
                 concurrent: stage.concurrent && stage.duplicates > 0,
             };
-            callbacks.push(tokio::spawn(Box::pin(callback::send(api.clone(), cb))));
+            let (before, api) = (callbacks.take(), api.clone());
+            callbacks = Some(tokio::spawn(Box::pin(async move {
+                let so_far = match before {
+                    Some(b) => b.await.unwrap_or(false),
+                    None => true,
+                };
+                callback::send(api, cb).await && so_far
+            })));
         }
     }
-    let mut acknowledged = true;
-    for c in callbacks {
-        acknowledged &= c.await.unwrap_or(false);
-    }
+    let acknowledged = match callbacks {
+        Some(c) => c.await.unwrap_or(false),
+        None => true,
+    };
     // Choice: the docs define CALLBACK_EXCEPTION only as "an error occurred during the
     // callback"; the results stay, and the status says it only when asked.
     if !acknowledged && api.cfg.callback_exception {
