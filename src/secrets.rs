@@ -33,17 +33,28 @@ impl Secrets {
 
 /// The URL with the value of query parameter `param` masked.
 pub fn mask_query_param(url: &url::Url, param: Option<&str>) -> String {
-    let Some(param) = param else {
-        return url.to_string();
-    };
-    if !url.query_pairs().any(|(k, _)| k == param) {
+    match param {
+        Some(param) => mask_query(url, |k| k == param),
+        None => url.to_string(),
+    }
+}
+
+/// The URL with the value of every query parameter masked: for an address whose parameters we
+/// cannot tell apart (what `record` forwards to), every value may be the token.
+pub fn mask_query_values(url: &url::Url) -> String {
+    mask_query(url, |_| true)
+}
+
+/// The URL with the values of the query parameters `secret` names masked; as it is when it
+/// has none of them.
+fn mask_query(url: &url::Url, secret: impl Fn(&str) -> bool) -> String {
+    if !url.query_pairs().any(|(k, _)| secret(&k)) {
         return url.to_string();
     }
-    let mut u = url.clone();
     let pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(k, v)| {
-            let v = if k == param {
+            let v = if secret(&k) {
                 MASK.to_string()
             } else {
                 v.into_owned()
@@ -51,21 +62,8 @@ pub fn mask_query_param(url: &url::Url, param: Option<&str>) -> String {
             (k.into_owned(), v)
         })
         .collect();
-    u.query_pairs_mut().clear().extend_pairs(pairs);
-    u.to_string().replace("%2A%2A%2A", MASK)
-}
-
-/// The URL with the value of every query parameter masked: for an address whose parameters we
-/// cannot tell apart (what `record` forwards to), every value may be the token.
-pub fn mask_query_values(url: &url::Url) -> String {
-    if url.query().is_none_or(str::is_empty) {
-        return url.to_string();
-    }
     let mut u = url.clone();
-    let names: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
-    u.query_pairs_mut()
-        .clear()
-        .extend_pairs(names.iter().map(|k| (k.as_str(), MASK)));
+    u.query_pairs_mut().clear().extend_pairs(pairs);
     u.to_string().replace("%2A%2A%2A", MASK)
 }
 

@@ -233,22 +233,12 @@ impl Family {
     /// The fields that carry media URLs in this family's bodies (`video_url`; `audio_url`,
     /// `image_url`...), each once, in the order the bodies give them.
     pub fn media_fields(&self) -> Vec<String> {
-        fn walk(v: &serde_json::Value, key: Option<&str>, out: &mut Vec<String>) {
-            match v {
-                serde_json::Value::String(s) if s.starts_with("{media:") => {
-                    if let Some(k) = key.filter(|k| !out.iter().any(|o| o == k)) {
-                        out.push(k.to_string());
-                    }
-                }
-                serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, key, out)),
-                serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| walk(x, Some(k), out)),
-                _ => {}
-            }
-        }
-        let mut out = Vec::new();
-        for s in self.stages {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(s.body) {
-                walk(&v, None, &mut out);
+        let mut out: Vec<String> = Vec::new();
+        for r in self.stages.iter().flat_map(|s| media_refs(s.body)) {
+            // The field's own name: `images` for `data.images.0`.
+            let field = r.path.rsplit('.').find(|p| p.parse::<usize>().is_err());
+            if let Some(f) = field.filter(|f| !out.iter().any(|o| o == f)) {
+                out.push(f.to_string());
             }
         }
         out

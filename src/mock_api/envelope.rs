@@ -65,14 +65,18 @@ pub(super) fn created_task_id(api: &Api, family: &str, index: usize) -> String {
     ids::task_id(api.cfg.seed, &scope, &index.to_string())
 }
 
-pub(super) fn envelope(api: &Api, code: u16, msg: &str, data: Value) -> Response {
-    let status = if api.cfg.mirror_status {
+/// The HTTP status of an answer whose body says `code`: the same, unless `--always-http-200`.
+fn http_status(api: &Api, code: u16) -> StatusCode {
+    if api.cfg.mirror_status {
         StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
     } else {
         StatusCode::OK
-    };
+    }
+}
+
+pub(super) fn envelope(api: &Api, code: u16, msg: &str, data: Value) -> Response {
     (
-        status,
+        http_status(api, code),
         axum::Json(json!({"code": code, "msg": msg, "data": data})),
     )
         .into_response()
@@ -80,14 +84,14 @@ pub(super) fn envelope(api: &Api, code: u16, msg: &str, data: Value) -> Response
 
 /// [`envelope`] around a `data` that is JSON text already (a kept record), sent as it is.
 pub(super) fn envelope_raw(api: &Api, code: u16, msg: &str, data: &str) -> Response {
-    let status = if api.cfg.mirror_status {
-        StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
-    } else {
-        StatusCode::OK
-    };
     let head = json!({"code": code, "msg": msg}).to_string();
     let body = format!("{},\"data\":{data}}}", &head[..head.len() - 1]);
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    (
+        http_status(api, code),
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
 }
 
 pub(super) fn log(api: &Api, line: String) {

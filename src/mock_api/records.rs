@@ -36,7 +36,7 @@ fn text(request: &Map<String, Value>, key: &str) -> Value {
 
 /// A time as the family's details page writes it: epoch ms (MP4, separation, MIDI),
 /// `"YYYY-MM-DD HH:MM:SS"` (WAV) or ISO-8601 with `.000Z` (cover).
-fn time(layout: Layout, ms: i64) -> Value {
+pub(super) fn time(layout: Layout, ms: i64) -> Value {
     let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
     match layout {
         Layout::Wav => {

@@ -141,10 +141,6 @@ impl Store {
         self.with(|s| s.personas.insert(audio_id.to_string()))
     }
 
-    pub fn get(&self, task_id: &str) -> Option<Task> {
-        self.with(|s| s.tasks.get(task_id).cloned())
-    }
-
     /// What `f` reads of a task, without copying it.
     pub fn read<R>(&self, task_id: &str, f: impl FnOnce(&Task) -> R) -> Option<R> {
         self.with(|s| s.tasks.get(task_id).map(f))

@@ -96,7 +96,7 @@ fn boost_style(api: &Api, o: &Map<String, Value>) -> Result<Value, Refusal> {
             "successFlag": "1",
             "errorCode": 0,
             "errorMessage": "",
-            "createTime": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string().trim_end_matches('Z').replace('T', " "),
+            "createTime": super::records::time(crate::family::Layout::Wav, super::store::now_ms()),
         })
     })
 }

@@ -185,8 +185,11 @@ async fn play(api: Api, task_id: String, created: Instant) {
         }
         let split = task.layout == crate::family::Layout::Separation && task.variant.is_some();
         let layout = task.layout;
-        let mut urls = Vec::new();
-        strings(&body, &mut urls);
+        // Every string of the body that is a URL of the media host is a file the task has.
+        let mut urls: Vec<String> = Vec::new();
+        crate::family::detect::walk_fields(&body, &mut |_, v, _| {
+            urls.extend(v.as_str().map(str::to_string));
+        });
         api.host
             .has_files(&task_id, urls.iter().map(String::as_str));
         api.store.update(&task_id, |t| {
@@ -233,15 +236,5 @@ async fn play(api: Api, task_id: String, created: Instant) {
         tokio::time::sleep(left).await;
         api.store.forget(&task_id);
         api.host.forget(&task_id);
-    }
-}
-
-/// Every string in a JSON value (the media URLs of a callback among them).
-fn strings(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::String(s) => out.push(s.clone()),
-        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-        Value::Object(o) => o.values().for_each(|x| strings(x, out)),
-        _ => {}
     }
 }
