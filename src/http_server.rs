@@ -11,11 +11,13 @@ use tokio::sync::oneshot;
 pub struct ServerHandle {
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
+    /// `https` when it serves TLS.
+    scheme: &'static str,
 }
 
 impl ServerHandle {
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 }
 
@@ -51,5 +53,108 @@ pub fn serve_on(router: axum::Router, listener: TcpListener) -> Result<ServerHan
     Ok(ServerHandle {
         addr,
         stop: Some(tx),
+        scheme: "http",
+    })
+}
+
+/// A certificate chain and its key to serve TLS with (`receiver --tls-cert --tls-key`).
+pub fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<TlsConfig, String> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .and_then(|it| it.collect::<Result<_, _>>())
+        .map_err(|e| format!("--tls-cert {}: {e:?}", cert.display()))?;
+    if chain.is_empty() {
+        return Err(format!(
+            "--tls-cert {}: no certificate in it (expected -----BEGIN CERTIFICATE-----)",
+            cert.display()
+        ));
+    }
+    let key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| format!("--tls-key {}: {e:?}", key.display()))?;
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .and_then(|b| b.with_no_client_auth().with_single_cert(chain, key))
+    .map_err(|e| format!("--tls-cert/--tls-key: {e}"))?;
+    Ok(TlsConfig(std::sync::Arc::new(config)))
+}
+
+/// A server's TLS set-up, ready to accept with.
+#[derive(Clone, Debug)]
+pub struct TlsConfig(std::sync::Arc<rustls::ServerConfig>);
+
+/// Connections whose TLS handshake is done. Each handshake runs in a task of its own, so a
+/// client that never finishes one holds up no other.
+struct TlsListener {
+    addr: SocketAddr,
+    ready: tokio::sync::mpsc::Receiver<(
+        tokio_rustls::server::TlsStream<tokio::net::TcpStream>,
+        SocketAddr,
+    )>,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        match self.ready.recv().await {
+            Some(c) => c,
+            // The accepting task ended only with the server: wait to be shut down.
+            None => std::future::pending().await,
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        Ok(self.addr)
+    }
+}
+
+/// Binds `addr` and serves `router` over TLS until the handle is dropped.
+pub async fn spawn_tls(
+    router: axum::Router,
+    addr: SocketAddr,
+    tls: TlsConfig,
+) -> Result<ServerHandle, String> {
+    let tcp = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let addr = tcp
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    let (tx, ready) = tokio::sync::mpsc::channel(64);
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls.0);
+    let accepting = tokio::spawn(async move {
+        loop {
+            let Ok((stream, peer)) = tcp.accept().await else {
+                continue;
+            };
+            let (acceptor, tx) = (acceptor.clone(), tx.clone());
+            tokio::spawn(async move {
+                let handshake = acceptor.accept(stream);
+                if let Ok(Ok(s)) =
+                    tokio::time::timeout(std::time::Duration::from_secs(10), handshake).await
+                {
+                    let _ = tx.send((s, peer)).await;
+                }
+            });
+        }
+    });
+    let (stop_tx, stop_rx) = oneshot::channel();
+    let listener = TlsListener { addr, ready };
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = stop_rx.await;
+            })
+            .await;
+        accepting.abort();
+    });
+    Ok(ServerHandle {
+        addr,
+        stop: Some(stop_tx),
+        scheme: "https",
     })
 }

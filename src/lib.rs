@@ -4,6 +4,7 @@
 pub mod artifacts;
 pub mod cli;
 mod console;
+pub mod doctor;
 pub mod duration;
 pub mod exit;
 pub mod family;

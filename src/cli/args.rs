@@ -25,6 +25,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the built-in conformance suite and print a verdict per rule.
     Check(CheckArgs),
+    /// Walk the provider's troubleshooting list against a deployed callback URL: https, the
+    /// name and its addresses, TLS, and one failure callback's answer. Exits 1 on a fail.
+    Doctor(DoctorArgs),
     /// Run scenario files or folders.
     Run(RunArgs),
     /// One delivery (a stage of the family), printed as an exchange.
@@ -453,6 +456,76 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The callback URL exactly as you give it to the provider (http or https).
+    #[arg(value_name = "URL", value_parser = parse_callback_url)]
+    pub url: url::Url,
+    /// The family whose failure callback is sent.
+    #[arg(long, value_name = "ID", default_value = "video", value_parser = family_parser())]
+    pub family: &'static Family,
+    /// The bound on each network step: the lookup, connecting, the TLS handshake, the answer.
+    #[arg(long, default_value = "15s", value_name = "DUR")]
+    pub timeout: Dur,
+    /// Go on (connect, send) to private, link-local and other non-public addresses; they
+    /// still fail, since the provider cannot reach them.
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Also trust the CA certificates in this PEM file (a private CA, for a test set-up).
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// Use ADDR for HOST instead of looking it up (repeatable), as curl's --resolve: to check a
+    /// server before its DNS record points at it.
+    #[arg(long, value_name = "HOST:ADDR", value_parser = parse_resolve)]
+    pub resolve: Vec<(String, std::net::IpAddr)>,
+    /// Stop before sending the failure callback.
+    #[arg(long)]
+    pub no_send: bool,
+    /// Sign the callback with this HMAC key, as the provider would (also SUNO_MOCK_HMAC_KEY).
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "SUNO_MOCK_HMAC_KEY",
+        hide_env_values = true
+    )]
+    pub hmac_key: Option<String>,
+    /// The URL's query parameter that carries its secret token (masked in the output).
+    #[arg(long, value_name = "NAME")]
+    pub token_param: Option<String>,
+    /// Seed of the test callback's task id (`doctor-` and 12 hex digits; random without it).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+}
+
+/// A callback URL: absolute, http or https, with a host.
+fn parse_callback_url(s: &str) -> Result<url::Url, String> {
+    let u = url::Url::parse(s).map_err(|e| format!("`{s}` is not a URL: {e}"))?;
+    if !matches!(u.scheme(), "http" | "https") {
+        return Err(format!(
+            "the provider calls http or https URLs; this one is {}:",
+            u.scheme()
+        ));
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err("the URL has no host".into());
+    }
+    Ok(u)
+}
+
+/// `--resolve HOST:ADDR` (an IPv6 address may be bracketed).
+fn parse_resolve(s: &str) -> Result<(String, std::net::IpAddr), String> {
+    let bad = || format!("`{s}`: write HOST:ADDR, like api.example.com:203.0.113.7");
+    let (host, addr) = s.split_once(':').ok_or_else(bad)?;
+    let addr = addr.trim_start_matches('[').trim_end_matches(']');
+    let ip = addr.parse().map_err(|_| bad())?;
+    if host.is_empty() {
+        return Err(bad());
+    }
+    Ok((host.to_string(), ip))
+}
+
+#[derive(Debug, Args)]
 pub struct DemoArgs {
     /// The callback family both receivers take and the suite checks.
     #[arg(long, value_name = "ID", default_value = "video", value_parser = family_parser())]
@@ -481,6 +554,13 @@ pub struct ReceiverArgs {
     /// Require `?NAME=VALUE` on callbacks.
     #[arg(long, value_name = "NAME=VALUE")]
     pub token: Option<String>,
+    /// Serve HTTPS with this certificate chain (PEM: the certificate, then its
+    /// intermediates); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

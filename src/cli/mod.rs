@@ -4,6 +4,7 @@ pub mod args;
 mod check_cmd;
 mod demo_cmd;
 mod docs_cmd;
+mod doctor_cmd;
 mod fuzz_cmd;
 mod live;
 mod load_cmd;
@@ -38,6 +39,7 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
+        args::Command::Doctor(a) => doctor_cmd::run(a),
         args::Command::Run(a) => run_cmd::run(a),
         args::Command::Send(a) => send_cmd::run(a),
         args::Command::Check(a) => check_cmd::run(a),

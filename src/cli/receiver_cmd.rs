@@ -25,6 +25,16 @@ pub fn run(a: ReceiverArgs) -> i32 {
             return exit::USAGE;
         }
     };
+    let tls = match (&a.tls_cert, &a.tls_key) {
+        (Some(cert), Some(key)) => match crate::http_server::tls_config(cert, key) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                crate::console::errln!("error: {e}");
+                return exit::USAGE;
+            }
+        },
+        _ => None,
+    };
     let cfg = ReceiverConfig {
         family: a.family,
         hmac_key: a.hmac_key,
@@ -33,7 +43,7 @@ pub fn run(a: ReceiverArgs) -> i32 {
     };
     let result = runtime().and_then(|rt| {
         rt.block_on(async {
-            let r = receiver::start(cfg.clone(), a.listen)
+            let r = receiver::start_on(cfg.clone(), a.listen, tls)
                 .await
                 .map_err(|e| Fatal(exit::HARNESS, e))?;
             let flaws: Vec<_> = cfg.flaws.0.iter().map(|f| f.name()).collect();

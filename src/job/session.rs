@@ -51,6 +51,7 @@ pub fn sender(send: &SendSettings, limits: Limits) -> Result<Sender, Fatal> {
         connect_timeout: Some(send.deadline()),
         connections: limits.connections,
         give_up_after: limits.give_up_after,
+        ..ClientOptions::default()
     })
     .map_err(|e| Fatal(exit::HARNESS, e))
 }

@@ -99,6 +99,15 @@ impl RunningReceiver {
 }
 
 pub async fn start(cfg: ReceiverConfig, addr: SocketAddr) -> Result<RunningReceiver, String> {
+    start_on(cfg, addr, None).await
+}
+
+/// [`start`], over TLS when `tls` is given (`receiver --tls-cert`).
+pub async fn start_on(
+    cfg: ReceiverConfig,
+    addr: SocketAddr,
+    tls: Option<http_server::TlsConfig>,
+) -> Result<RunningReceiver, String> {
     let state = Arc::new(Shared::default());
     let app = handler::App {
         cfg: Arc::new(cfg),
@@ -112,8 +121,10 @@ pub async fn start(cfg: ReceiverConfig, addr: SocketAddr) -> Result<RunningRecei
         .route("/state/{task_id}", get(handler::state))
         .route("/healthz", get(|| async { "ok\n" }))
         .with_state(app);
-    let server = http_server::spawn(router, addr)
-        .await
-        .map_err(|e| format!("built-in receiver: {e}"))?;
+    let server = match tls {
+        Some(tls) => http_server::spawn_tls(router, addr, tls).await,
+        None => http_server::spawn(router, addr).await,
+    }
+    .map_err(|e| format!("built-in receiver: {e}"))?;
     Ok(RunningReceiver { server, state })
 }

@@ -24,6 +24,7 @@ mod survive_bad_input;
 #[cfg(test)]
 mod testkit;
 mod tolerate_extra_fields;
+mod use_https;
 mod verify_source;
 
 use serde::Serialize;
@@ -31,6 +32,7 @@ use serde::Serialize;
 pub use crate::wire::{describe, took};
 pub use judge::{Context, Finding, Judged, Setup};
 pub use plan::{Needs, Phase, Plan, PlanFor, Rewrite};
+pub use use_https::is_loopback;
 pub use verify_source::{SIGNATURE_VARIANTS, TOKEN_VARIANTS};
 
 use crate::outcome::{Delivery, Observation};
@@ -182,6 +184,7 @@ pub static CATALOGUE: &[Rule] = &[
     stale_stage::RULE,
     accept_documented_variants::RULE,
     record_failure::RULE,
+    use_https::RULE,
 ];
 
 /// A rule's text in one family's words: `{media}` becomes the fields that carry its media

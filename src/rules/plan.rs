@@ -26,12 +26,14 @@ pub enum Needs {
     Media,
     /// An auth declaration: `--hmac-key` or `--token-param`.
     Auth,
+    /// Nothing delivered: judged on the receiver URL alone, so no scenario of its own.
+    TheUrl,
 }
 
 impl Needs {
     pub fn met(self, f: &PlanFor<'_>) -> bool {
         match self {
-            Needs::Nothing => true,
+            Needs::Nothing | Needs::TheUrl => true,
             Needs::Stages => f.family.staged(),
             Needs::Media => f.family.has_media(),
             Needs::Auth => f.hmac || f.token,
@@ -50,7 +52,7 @@ impl Needs {
                 f.family.id
             ),
             Needs::Auth => "without an auth declaration: pass --hmac-key KEY (the receiver verifies X-Webhook-Signature) or --token-param NAME (its URL carries a secret)".into(),
-            Needs::Nothing => String::new(),
+            Needs::Nothing | Needs::TheUrl => String::new(),
         }
     }
 }

@@ -93,6 +93,11 @@ pub struct ClientOptions {
     /// attempt of the run had an answer (`check`: a receiver that accepts connections and
     /// never answers is told so in seconds, not after every retry of every scenario).
     pub give_up_after: Option<usize>,
+    /// More roots to trust than the public ones (DER; `doctor --ca-cert`).
+    pub extra_roots: Vec<Vec<u8>>,
+    /// Connect to these addresses for this host name instead of looking it up (`doctor`: the
+    /// addresses it has already judged, so a second lookup cannot land elsewhere).
+    pub pin: Option<(String, Vec<std::net::SocketAddr>)>,
 }
 
 /// The count behind [`ClientOptions::give_up_after`].
@@ -191,6 +196,14 @@ impl Sender {
             .connector_layer(TimeConnect);
         if let Some(t) = opts.connect_timeout {
             b = b.connect_timeout(t);
+        }
+        for der in &opts.extra_roots {
+            let cert = reqwest::Certificate::from_der(der)
+                .map_err(|e| format!("cannot trust the extra root: {e}"))?;
+            b = b.add_root_certificate(cert);
+        }
+        if let Some((host, addrs)) = &opts.pin {
+            b = b.resolve_to_addrs(host, addrs);
         }
         let client = b
             .build()

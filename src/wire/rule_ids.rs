@@ -22,4 +22,5 @@ pub const RULE_IDS: &[&str] = &[
     "stale-stage",
     "accept-documented-variants",
     "record-failure",
+    "use-https",
 ];

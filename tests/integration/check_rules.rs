@@ -89,12 +89,13 @@ async fn the_reference_receiver_passes_every_rule() {
         &["--hmac-key", KEY, "--probe-url", &probe],
     )
     .await;
-    assert_eq!(verdicts.len(), 18);
+    assert_eq!(verdicts.len(), 19);
     assert!(
         verdicts
             .iter()
-            .all(|(id, v)| v == "pass" || (v == "skip" && id.starts_with("sta"))),
-        "every rule passes, the stage rules skip for video: {verdicts:#?}\n{json:#}"
+            .all(|(id, v)| v == "pass"
+                || (v == "skip" && (id.starts_with("sta") || id == "use-https"))),
+        "every rule passes, the stage rules skip for video, use-https on loopback: {verdicts:#?}\n{json:#}"
     );
     assert_eq!(code, exit::SUCCESS);
     for r in json["rules"].as_array().unwrap() {
@@ -352,7 +353,7 @@ async fn rules_and_explain() {
             .lines()
             .filter(|l| l.contains(" must ") || l.contains(" should ") || l.contains(" info "))
             .count(),
-        18
+        19
     );
     let out = suno(&["explain", "idempotent-concurrent"]).await;
     assert!(out.stdout.contains("How to fix a failure"));

@@ -561,7 +561,7 @@ async fn streamed_equals_final(flaws: Vec<suno_mock::receiver::Flaw>) {
             .skip(1)
             .take_while(|l| !l.is_empty())
             .collect();
-        assert_eq!(table.len(), 18, "{flaws:?}: {}", out.stdout);
+        assert_eq!(table.len(), 19, "{flaws:?}: {}", out.stdout);
         for rule in v["rules"].as_array().unwrap() {
             let id = rule["id"].as_str().unwrap();
             let line = table

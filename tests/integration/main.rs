@@ -8,6 +8,7 @@ mod browser;
 mod check_rules;
 mod ci_docs;
 mod cli;
+mod doctor;
 mod families;
 mod faults;
 mod first_hour;
