@@ -1,0 +1,109 @@
+// The receiver's own tests with node:test, through `import ... from 'suno-mock'`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { check, serve, binaryPath, SunoMockError } from 'suno-mock';
+import receiver from './receiver.cjs';
+
+const verdicts = (result) => Object.fromEntries(result.rules.map((r) => [r.id, r.verdict]));
+
+test('the correct receiver passes every must rule', async () => {
+  const r = await receiver.start();
+  try {
+    const result = await check(r.callbackUrl, { args: ['--probe-url', r.probeUrl, '--seed', '7'] });
+    assert.equal(result.passed, true, result.text);
+    assert.equal(result.exitCode, 0);
+    assert.equal(verdicts(result)['idempotent-concurrent'], 'pass');
+    assert.equal(result.report.command, 'check');
+    assert.match(result.text, /idempotent-concurrent/);
+  } finally {
+    await r.close();
+  }
+});
+
+test('processing concurrent duplicates twice fails idempotent-concurrent', async () => {
+  const r = await receiver.start({ race: true });
+  try {
+    const result = await check(r.callbackUrl, { args: ['--probe-url', r.probeUrl, '--seed', '7'] });
+    assert.equal(result.passed, false);
+    assert.equal(result.exitCode, 1);
+    assert.equal(verdicts(result)['idempotent-concurrent'], 'fail', result.text);
+    assert.equal(verdicts(result)['idempotent-duplicate'], 'pass', result.text);
+  } finally {
+    await r.close();
+  }
+});
+
+test('a tool error rejects with its message, never a silent fail', async () => {
+  await assert.rejects(
+    check('http://127.0.0.1:9/callback', { args: ['--no-such-flag'] }),
+    (e) => e instanceof SunoMockError && e.exitCode === 2 && /--no-such-flag/.test(e.message),
+  );
+  await assert.rejects(
+    check('http://127.0.0.1:9/callback'),
+    (e) => e instanceof SunoMockError && e.exitCode === 4 && /not reachable/.test(e.message),
+  );
+});
+
+test('serve: a created video task calls the receiver back', async () => {
+  const r = await receiver.start();
+  const api = await serve({ args: ['--generation-time', '200ms'] });
+  try {
+    const res = await fetch(`${api.baseUrl}/api/v1/mp4/generate`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${api.apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ taskId: 'task_10f612c9594a', audioId: '419b523a-5e8e', callBackUrl: r.callbackUrl }),
+    });
+    const taskId = (await res.json()).data.taskId;
+    assert.deepEqual(await r.waitFor(taskId), { code: 200, processed: 1 });
+    // The attempt is listed once its answer is read, which may be a moment after this.
+    assert.ok(Array.isArray(await api.deliveries()));
+    assert.ok((await api.tasks()).some((t) => t.taskId === taskId));
+  } finally {
+    await api.close();
+    await r.close();
+  }
+});
+
+// `suno-mock receiver` (the tool's own reference receiver, with flaws when given) on a free
+// loopback port; resolves once it says where it listens.
+async function builtinReceiver(flaws = []) {
+  const args = ['receiver', '--listen', '127.0.0.1:0'];
+  if (flaws.length) args.push('--flaw', flaws.join(','));
+  const child = spawn(binaryPath(), args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const lines = createInterface({ input: child.stdout });
+  const seen = [];
+  for await (const line of lines) {
+    seen.push(line);
+    if (seen.length === 3) break;
+  }
+  return {
+    callbackUrl: /POST (\S+)/.exec(seen[1])[1],
+    probeUrl: /GET\s+(\S+)/.exec(seen[2])[1],
+    close: async () => {
+      child.kill();
+      if (child.exitCode === null) await once(child, 'close');
+    },
+  };
+}
+
+test("the tool's own receivers get the right verdicts", async () => {
+  const good = await builtinReceiver();
+  const bad = await builtinReceiver(['fail-on-failure', 'no-dedup']);
+  try {
+    const correct = await check(good.callbackUrl, { args: ['--probe-url', good.probeUrl] });
+    assert.equal(correct.passed, true, correct.text);
+    const flawed = await check(bad.callbackUrl, { args: ['--probe-url', bad.probeUrl] });
+    assert.equal(flawed.passed, false);
+    const v = verdicts(flawed);
+    for (const rule of ['ack-failure', 'idempotent-duplicate', 'idempotent-concurrent']) {
+      assert.equal(v[rule], 'fail', flawed.text);
+    }
+    assert.equal(v['ack-success'], 'pass');
+  } finally {
+    await good.close();
+    await bad.close();
+  }
+});

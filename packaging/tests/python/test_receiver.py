@@ -1,0 +1,89 @@
+"""The receiver's own tests, written with the fixtures the suno-mock wheel registers."""
+
+import json
+import urllib.request
+
+import pytest
+
+import suno_mock
+
+
+def test_the_correct_receiver_passes_every_must_rule(flask_receiver, suno_mock_check):
+    r = flask_receiver()
+    result = suno_mock_check(r.callback_url, args=["--probe-url", r.probe_url, "--seed", "7"])
+    assert result.passed, str(result)
+    assert result.exit_code == 0
+    assert result.verdicts["idempotent-concurrent"] == "pass"
+    assert result.verdicts["idempotent-duplicate"] == "pass"
+    assert result.rule("ack-failure")["level"] == "must"
+    assert result.report["command"] == "check"
+    assert "idempotent-concurrent" in str(result)
+
+
+def test_processing_concurrent_duplicates_twice_fails_idempotent_concurrent(
+    flask_receiver, suno_mock_check
+):
+    r = flask_receiver(race=True)
+    result = suno_mock_check(r.callback_url, args=["--probe-url", r.probe_url, "--seed", "7"])
+    assert not result.passed
+    assert result.exit_code == 1
+    failed = result.rule("idempotent-concurrent")
+    assert failed["verdict"] == "fail", failed["reason"]
+    assert failed["evidence"]["deliveries"], failed
+    # One copy at a time, the race does not show: the duplicate rule still passes.
+    assert result.verdicts["idempotent-duplicate"] == "pass"
+
+
+def test_a_tool_error_raises_with_its_message_never_a_silent_fail(suno_mock_check):
+    with pytest.raises(suno_mock.SunoMockError) as bad_flag:
+        suno_mock_check("http://127.0.0.1:9/callback", args=["--no-such-flag"])
+    assert bad_flag.value.exit_code == 2
+    assert "--no-such-flag" in str(bad_flag.value)
+    with pytest.raises(suno_mock.SunoMockError) as unreachable:
+        suno_mock_check("http://127.0.0.1:9/callback")
+    assert unreachable.value.exit_code == 4
+    assert "not reachable" in str(unreachable.value)
+
+
+def _call(base, path, key, body=None):
+    req = urllib.request.Request(
+        base + path,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read())
+
+
+def test_the_app_creates_a_video_and_its_receiver_gets_the_callback(
+    flask_receiver, suno_mock_serve
+):
+    r = flask_receiver()
+    api = suno_mock_serve
+    created = _call(
+        api.base_url,
+        "/api/v1/mp4/generate",
+        api.api_key,
+        {"taskId": "task_10f612c9594a", "audioId": "419b523a-5e8e", "callBackUrl": r.callback_url},
+    )
+    task_id = created["data"]["taskId"]
+    record = r.wait_for(task_id)
+    assert record == {"code": 200, "processed": 1}
+    # What the application polls shows the task done, with the video the callback carried.
+    info = _call(api.base_url, f"/api/v1/mp4/record-info?taskId={task_id}", api.api_key)
+    assert info["data"]["successFlag"] == "SUCCESS", info
+    # The attempt is listed once its answer is read, which may be a moment after this.
+    assert isinstance(api.deliveries(), list)
+    assert any(t["taskId"] == task_id for t in api.tasks()), api.tasks()
+
+
+def test_the_tools_own_receivers_get_the_right_verdicts(builtin_receiver, suno_mock_check):
+    callback, probe = builtin_receiver()
+    correct = suno_mock_check(callback, args=["--probe-url", probe])
+    assert correct.passed, str(correct)
+    callback, probe = builtin_receiver("fail-on-failure", "no-dedup")
+    flawed = suno_mock_check(callback, args=["--probe-url", probe])
+    assert not flawed.passed
+    for rule in ("ack-failure", "idempotent-duplicate", "idempotent-concurrent"):
+        assert flawed.verdicts[rule] == "fail", flawed.rule(rule)["reason"]
+    assert flawed.verdicts["ack-success"] == "pass"
