@@ -273,7 +273,18 @@ pub struct PolicyArgs {
     /// Waits before each retry; the last one repeats.
     #[arg(long, default_value = "1s,2s,4s", value_name = "DURS", value_parser = parse_delays)]
     pub retry_delays: Delays,
-    /// Sign every genuine delivery with this HMAC key (also SUNO_MOCK_HMAC_KEY).
+    #[command(flatten)]
+    pub signing: SigningArgs,
+    /// Accept any TLS certificate from the receiver.
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+/// The key the emulated provider signs with: every command that sends a callback.
+#[derive(Debug, Clone, Args)]
+pub struct SigningArgs {
+    /// Sign every genuine callback with this HMAC key, as the provider would (also
+    /// SUNO_MOCK_HMAC_KEY).
     #[arg(
         long,
         value_name = "KEY",
@@ -281,9 +292,6 @@ pub struct PolicyArgs {
         hide_env_values = true
     )]
     pub hmac_key: Option<String>,
-    /// Accept any TLS certificate from the receiver.
-    #[arg(long)]
-    pub insecure: bool,
 }
 
 /// Where callbacks go and how the emulated provider sends them: every command that delivers.
@@ -480,14 +488,8 @@ pub struct DoctorArgs {
     /// Stop before sending the failure callback.
     #[arg(long)]
     pub no_send: bool,
-    /// Sign the callback with this HMAC key, as the provider would (also SUNO_MOCK_HMAC_KEY).
-    #[arg(
-        long,
-        value_name = "KEY",
-        env = "SUNO_MOCK_HMAC_KEY",
-        hide_env_values = true
-    )]
-    pub hmac_key: Option<String>,
+    #[command(flatten)]
+    pub signing: SigningArgs,
     /// The URL's query parameter that carries its secret token (masked in the output).
     #[arg(long, value_name = "NAME")]
     pub token_param: Option<String>,

@@ -40,7 +40,7 @@ pub fn header(run_receiver: &str, seed: u64, s: &Session) -> String {
 pub fn run(a: CheckArgs) -> i32 {
     let declared = PlanFor {
         family: a.sender.family,
-        hmac: a.sender.policy.hmac_key.is_some(),
+        hmac: a.sender.policy.signing.hmac_key.is_some(),
         token: a.sender.token_param.is_some(),
     };
     let result = CheckOptions::new(&a.only, a.fast_ack_p95.0, a.sequential, &declared)

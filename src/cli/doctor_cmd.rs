@@ -27,7 +27,7 @@ pub fn run(a: DoctorArgs) -> i32 {
         trust,
         resolve: a.resolve,
         send: !a.no_send,
-        hmac_key: a.hmac_key,
+        hmac_key: a.signing.hmac_key,
         token_param: a.token_param,
         seed: a.seed.unwrap_or_else(rand::random),
     };

@@ -53,7 +53,7 @@ async fn execute(a: &FuzzArgs) -> Result<i32, Fatal> {
         concurrency: usize::from(a.concurrency),
         max_body: usize::try_from(a.max_body).unwrap_or(usize::MAX),
         policy: e.cfg.policy.clone(),
-        signed: a.sender.policy.hmac_key.is_some(),
+        signed: a.sender.policy.signing.hmac_key.is_some(),
         out: a.out.clone(),
     };
     let plan = match (a.cases, a.budget) {

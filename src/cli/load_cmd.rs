@@ -149,7 +149,7 @@ async fn execute(a: &LoadArgs) -> Result<i32, Fatal> {
             failures: a.failures,
         },
         policy: e.cfg.policy.clone(),
-        hmac_key: a.sender.policy.hmac_key.clone(),
+        hmac_key: a.sender.policy.signing.hmac_key.clone(),
         insecure: a.sender.policy.insecure,
         seed: e.cfg.seed,
         record: a.record.clone(),

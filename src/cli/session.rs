@@ -34,7 +34,7 @@ pub fn policy(a: &PolicyArgs, family: &Family) -> Policy {
 
 /// How the flags say the provider sends, checked.
 pub fn send_settings(a: &PolicyArgs, family: &Family) -> Result<SendSettings, Fatal> {
-    SendSettings::new(policy(a, family), a.hmac_key.clone(), a.insecure)
+    SendSettings::new(policy(a, family), a.signing.hmac_key.clone(), a.insecure)
 }
 
 /// The emulated provider's client as the flags describe it (loud when `--insecure`).

@@ -757,3 +757,59 @@ fn check_warns_use_https_on_a_remote_http_receiver_and_passes_it_over_https() {
     let (v, reason) = rule("https.json");
     assert_eq!(v, "pass", "{reason}");
 }
+
+/// A server that speaks TLS 1.1 and nothing newer, on Python's `ssl` (OpenSSL still builds
+/// one at security level 0; rustls, which the tool uses, cannot). Prints its port.
+const TLS_1_1_SERVER: &str = r#"
+import socket, ssl, sys, warnings
+warnings.simplefilter("ignore", DeprecationWarning)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.set_ciphers("DEFAULT@SECLEVEL=0")
+ctx.minimum_version = ssl.TLSVersion.TLSv1_1
+ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(5)
+print(s.getsockname()[1], flush=True)
+while True:
+    c, _ = s.accept()
+    try:
+        ctx.wrap_socket(c, server_side=True).close()
+    except (ssl.SSLError, OSError) as e:
+        print(type(e).__name__, e, flush=True)
+        c.close()
+"#;
+
+#[tokio::test]
+async fn a_server_that_speaks_only_tls_1_1_is_named_as_too_old() {
+    use tokio::io::AsyncBufReadExt;
+    let pki = Pki::new();
+    let (c, k) = pki.leaf("old", &Leaf::good(&["localhost"]));
+    let script = pki.dir.path().join("tls11.py");
+    std::fs::write(&script, TLS_1_1_SERVER).unwrap();
+    let mut server = tokio::process::Command::new("python3")
+        .arg(&script)
+        .arg(&c)
+        .arg(&k)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(server.stdout.take().unwrap()).lines();
+    let port = lines.next_line().await.unwrap().unwrap();
+    let url = format!("https://localhost:{port}/callback");
+    let (rep, out) = doctor(&[&url, "--ca-cert", &pki.ca_pem()]).await;
+    let (v, fact) = check(&rep, "tls-handshake");
+    assert_eq!(v, "fail", "{fact}");
+    assert!(
+        fact.contains("no TLS version the provider's client speaks (TLS 1.2 or 1.3)"),
+        "{fact}"
+    );
+    assert_eq!(check(&rep, "answer").0, "skip");
+    assert_eq!(out.code, 1);
+    // The server saw a client that would not go below TLS 1.2.
+    let said = lines.next_line().await.unwrap().unwrap();
+    assert!(said.contains("UNSUPPORTED_PROTOCOL"), "{said}");
+}

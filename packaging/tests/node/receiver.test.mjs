@@ -47,6 +47,13 @@ test('a tool error rejects with its message, never a silent fail', async () => {
   );
 });
 
+test('serve that cannot start rejects with its message', async () => {
+  await assert.rejects(
+    serve({ args: ['--no-such-flag'] }),
+    (e) => e instanceof SunoMockError && e.exitCode === 2 && /--no-such-flag/.test(e.message),
+  );
+});
+
 test('serve: a created video task calls the receiver back', async () => {
   const r = await receiver.start();
   const api = await serve({ args: ['--generation-time', '200ms'] });

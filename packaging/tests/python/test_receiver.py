@@ -87,3 +87,11 @@ def test_the_tools_own_receivers_get_the_right_verdicts(builtin_receiver, suno_m
     for rule in ("ack-failure", "idempotent-duplicate", "idempotent-concurrent"):
         assert flawed.verdicts[rule] == "fail", flawed.rule(rule)["reason"]
     assert flawed.verdicts["ack-success"] == "pass"
+
+
+def test_serve_that_cannot_start_raises_with_its_message():
+    with pytest.raises(suno_mock.SunoMockError) as e:
+        with suno_mock.serve(args=["--no-such-flag"]):
+            pass
+    assert e.value.exit_code == 2
+    assert "--no-such-flag" in str(e.value)
