@@ -226,14 +226,18 @@ fn url_lines(url: &url::Url) -> Vec<Line> {
     vec![https, form]
 }
 
-/// The host's addresses: the URL's own, those `--resolve` gives, or a lookup.
+/// The host's addresses (the URL's own, those `--resolve` gives, or a lookup) and how they
+/// were found.
 async fn resolve(o: &Options, host: &str, port: u16) -> Result<(Vec<IpAddr>, String), String> {
     if let Some(ip) = o.url.host().and_then(|h| match h {
         url::Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
         url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
         url::Host::Domain(_) => None,
     }) {
-        return Ok((vec![ip], "an IP address: nothing to resolve".into()));
+        return Ok((
+            vec![ip],
+            format!("the URL names the address {ip} itself: no lookup"),
+        ));
     }
     let given: Vec<IpAddr> = o
         .resolve
@@ -242,7 +246,8 @@ async fn resolve(o: &Options, host: &str, port: u16) -> Result<(Vec<IpAddr>, Str
         .map(|(_, ip)| *ip)
         .collect();
     if !given.is_empty() {
-        return Ok((given, "as --resolve says (no lookup)".into()));
+        let fact = format!("{host} is {} (as --resolve says; no lookup)", list(&given));
+        return Ok((given, fact));
     }
     let start = Instant::now();
     match tokio::time::timeout(o.timeout, tokio::net::lookup_host((host, port))).await {
@@ -261,10 +266,12 @@ async fn resolve(o: &Options, host: &str, port: u16) -> Result<(Vec<IpAddr>, Str
             if ips.is_empty() {
                 return Err(format!("{host} resolves to no address"));
             }
-            Ok((
-                ips,
-                format!("looked up in {}", crate::duration::human(start.elapsed())),
-            ))
+            let fact = format!(
+                "{host} is {} (looked up in {})",
+                list(&ips),
+                crate::duration::human(start.elapsed())
+            );
+            Ok((ips, fact))
         }
     }
 }
@@ -279,6 +286,9 @@ async fn connect(addrs: &[SocketAddr], timeout: Duration) -> (Line, Option<tokio
     let mut kept = None;
     let mut good = Vec::new();
     let mut bad = Vec::new();
+    // Addresses this machine has no route to (an IPv6 address on a host without IPv6): not
+    // checked from here, which says nothing of the provider's reach.
+    let mut unchecked = Vec::new();
     let mut advice = None;
     for addr in addrs {
         let start = Instant::now();
@@ -298,6 +308,11 @@ async fn connect(addrs: &[SocketAddr], timeout: Duration) -> (Line, Option<tokio
                 ));
                 advice.get_or_insert("start the receiver, or check the port in the URL and the firewall in front of it");
             }
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::NetworkUnreachable => {
+                unchecked.push(format!(
+                    "{addr} not checked: this machine has no route to it ({e})"
+                ));
+            }
             Ok(Err(e)) => {
                 bad.push(format!("{addr}: {e}"));
                 advice.get_or_insert("check the route to the server and its firewall");
@@ -311,18 +326,18 @@ async fn connect(addrs: &[SocketAddr], timeout: Duration) -> (Line, Option<tokio
             }
         }
     }
+    let verdict = match (bad.is_empty(), unchecked.is_empty()) {
+        (false, _) => Verdict::Fail,
+        (true, false) => {
+            advice.get_or_insert("run doctor from a machine with a route to those addresses (IPv6) to check them too");
+            Verdict::Warn
+        }
+        (true, true) => Verdict::Pass,
+    };
     let mut facts = good;
-    facts.extend(bad.iter().cloned());
-    let l = line(
-        "connect",
-        Heading::Network,
-        if bad.is_empty() {
-            Verdict::Pass
-        } else {
-            Verdict::Fail
-        },
-        facts.join("; "),
-    );
+    facts.extend(bad);
+    facts.extend(unchecked);
+    let l = line("connect", Heading::Network, verdict, facts.join("; "));
     (
         match advice {
             Some(a) => advise(l, a),
@@ -354,7 +369,7 @@ pub async fn run(o: &Options) -> Report {
         took: start.elapsed(),
     };
 
-    let (ips, how) = match resolve(o, &bare_host, port).await {
+    let (ips, fact) = match resolve(o, &bare_host, port).await {
         Ok(r) => r,
         Err(e) => {
             lines.push(advise(
@@ -370,12 +385,7 @@ pub async fn run(o: &Options) -> Report {
             return report(lines);
         }
     };
-    lines.push(line(
-        "resolve",
-        Heading::Network,
-        Verdict::Pass,
-        format!("{bare_host} is {} ({how})", list(&ips)),
-    ));
+    lines.push(line("resolve", Heading::Network, Verdict::Pass, fact));
 
     let kinds: Vec<(IpAddr, Option<NotPublic>)> =
         ips.iter().map(|ip| (*ip, classify(*ip))).collect();

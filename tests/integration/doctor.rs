@@ -669,6 +669,8 @@ fn allow_private_goes_on_and_a_public_address_that_passes_everything_exits_0() {
         "$BIN" doctor http://10.77.0.1:8080/callback --allow-private --format json > "$DIR/private.json"; echo "private exit $?"
         "$BIN" doctor https://hooks.example.com/callback --resolve hooks.example.com:198.41.0.77             --ca-cert {ca} > "$DIR/public.txt"; echo "public exit $?"
         "$BIN" doctor https://no-such-host.invalid/callback --format json > "$DIR/nodns.json"; echo "nodns exit $?"
+        "$BIN" doctor https://hooks.example.com/callback --resolve hooks.example.com:198.41.0.77 \
+            --resolve hooks.example.com:2606:4700::1111 --ca-cert {ca} --format json > "$DIR/v6.json"; echo "v6 exit $?"
         kill $p1 $p2
         "#,
         c = c.display(),
@@ -695,6 +697,20 @@ fn allow_private_goes_on_and_a_public_address_that_passes_everything_exits_0() {
     let nodns: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("nodns.json")).unwrap())
             .unwrap();
+    // An IPv6 address this namespace has no route to is not checked, and not a fail: the
+    // provider may well reach it. The IPv4 address carries the rest.
+    assert!(printed.contains("v6 exit 0"), "{printed}");
+    let v6: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("v6.json")).unwrap())
+            .unwrap();
+    let (v, fact) = check(&v6, "connect");
+    assert_eq!(v, "warn", "{fact}");
+    assert!(
+        fact.contains("198.41.0.77:443 accepted")
+            && fact.contains("[2606:4700::1111]:443 not checked: this machine has no route"),
+        "{fact}"
+    );
+    assert_eq!(check(&v6, "answer").0, "pass");
     let (v, fact) = check(&nodns, "resolve");
     assert_eq!(v, "fail");
     assert!(
