@@ -202,10 +202,8 @@ struct FindingJson {
 
 #[derive(Serialize)]
 struct Envelope<'a> {
-    schema_version: u32,
-    tool: &'static str,
-    version: &'static str,
-    command: &'static str,
+    #[serde(flatten)]
+    head: super::json::Head<'static>,
     seed: u64,
     receiver: &'a str,
     family: &'static str,
@@ -260,10 +258,7 @@ fn finding_json(f: &Finding) -> FindingJson {
 /// The JSON report of a fuzz run that exits with `exit_code`.
 pub fn json(h: &Header<'_>, r: &FuzzResult, exit_code: i32) -> Result<String, String> {
     let env = Envelope {
-        schema_version: crate::outcome::SCHEMA_VERSION,
-        tool: "suno-mock",
-        version: env!("CARGO_PKG_VERSION"),
-        command: "fuzz",
+        head: super::json::Head::new("fuzz"),
         seed: h.seed,
         receiver: h.receiver,
         family: h.family,

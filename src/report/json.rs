@@ -38,12 +38,31 @@ struct Summary {
     attempts: usize,
 }
 
+/// The first fields of every command's JSON report: the schema, the tool and its version, the
+/// command. One struct, so "the same envelope" stays true as commands are added.
 #[derive(Serialize)]
-struct Envelope<'a> {
+pub struct Head<'a> {
     schema_version: u32,
     tool: &'static str,
     version: &'static str,
     command: &'a str,
+}
+
+impl<'a> Head<'a> {
+    pub fn new(command: &'a str) -> Head<'a> {
+        Head {
+            schema_version: SCHEMA_VERSION,
+            tool: "suno-mock",
+            version: env!("CARGO_PKG_VERSION"),
+            command,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    #[serde(flatten)]
+    head: Head<'a>,
     seed: u64,
     receiver: &'a str,
     /// The callback families delivered (`check`: the one it checked).
@@ -68,10 +87,7 @@ pub fn report(
     exit_code: i32,
 ) -> String {
     let env = Envelope {
-        schema_version: SCHEMA_VERSION,
-        tool: "suno-mock",
-        version: env!("CARGO_PKG_VERSION"),
-        command,
+        head: Head::new(command),
         seed: run.seed,
         receiver: &run.receiver,
         families: run.families(),

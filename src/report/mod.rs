@@ -3,6 +3,7 @@
 //! Every text passes through the secret redactor before it leaves the process.
 
 pub mod check;
+pub mod doctor;
 pub mod evidence;
 pub mod fuzz;
 pub mod github;
