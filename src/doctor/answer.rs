@@ -100,10 +100,11 @@ fn answer_line(o: &Options, task_id: &str, a: &Attempt) -> Line {
     let fact = format!("answered {status} to {sent}");
     let (verdict, advice): (Verdict, Option<String>) = match status {
         200 => (Verdict::Pass, None),
+        // As `check` judges it (ack-success): the sender accepts exactly 200.
         201..=299 => (
-            Verdict::Warn,
+            Verdict::Fail,
             Some(format!(
-                "the page asks for 200; {status} may count as a failed delivery"
+                "the page asks for 200, and a sender that checks for 200 counts {status} as a failed delivery and retries: answer 200"
             )),
         ),
         300..=399 => (

@@ -429,8 +429,8 @@ async fn each_refusal_of_the_callback_is_explained() {
         ),
         (
             wiremock::ResponseTemplate::new(204),
-            "warn",
-            "the page asks for 200",
+            "fail",
+            "counts 204 as a failed delivery",
         ),
     ];
     for (answer, verdict, advice) in cases {
