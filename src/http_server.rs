@@ -39,6 +39,19 @@ pub async fn spawn(router: axum::Router, addr: SocketAddr) -> Result<ServerHandl
 
 /// Serves `router` on a listener the caller bound.
 pub fn serve_on(router: axum::Router, listener: TcpListener) -> Result<ServerHandle, String> {
+    serve_with(router, listener, "http")
+}
+
+/// Serves `router` on any listener (plain TCP, or TLS connections already handshaken) until
+/// the handle is dropped; `scheme` is what its URL says.
+fn serve_with<L>(
+    router: axum::Router,
+    listener: L,
+    scheme: &'static str,
+) -> Result<ServerHandle, String>
+where
+    L: axum::serve::Listener<Addr = SocketAddr>,
+{
     let addr = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
@@ -53,7 +66,7 @@ pub fn serve_on(router: axum::Router, listener: TcpListener) -> Result<ServerHan
     Ok(ServerHandle {
         addr,
         stop: Some(tx),
-        scheme: "http",
+        scheme,
     })
 }
 
@@ -86,13 +99,21 @@ pub fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<TlsCo
 pub struct TlsConfig(std::sync::Arc<rustls::ServerConfig>);
 
 /// Connections whose TLS handshake is done. Each handshake runs in a task of its own, so a
-/// client that never finishes one holds up no other.
+/// client that never finishes one holds up no other; the task that accepts them ends with the
+/// listener.
 struct TlsListener {
     addr: SocketAddr,
     ready: tokio::sync::mpsc::Receiver<(
         tokio_rustls::server::TlsStream<tokio::net::TcpStream>,
         SocketAddr,
     )>,
+    accepting: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TlsListener {
+    fn drop(&mut self) {
+        self.accepting.abort();
+    }
 }
 
 impl axum::serve::Listener for TlsListener {
@@ -142,19 +163,10 @@ pub async fn spawn_tls(
             });
         }
     });
-    let (stop_tx, stop_rx) = oneshot::channel();
-    let listener = TlsListener { addr, ready };
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = stop_rx.await;
-            })
-            .await;
-        accepting.abort();
-    });
-    Ok(ServerHandle {
+    let listener = TlsListener {
         addr,
-        stop: Some(stop_tx),
-        scheme: "https",
-    })
+        ready,
+        accepting,
+    };
+    serve_with(router, listener, "https")
 }

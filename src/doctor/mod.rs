@@ -441,7 +441,6 @@ pub async fn run(o: &Options) -> Report {
     }
 
     let (connect_line, stream) = connect(&allowed, o.timeout).await;
-    let connected = stream.is_some();
     lines.push(connect_line);
     let Some(stream) = stream else {
         skip_rest(&mut lines, https, o.send, "no connection came up");
@@ -485,7 +484,7 @@ pub async fn run(o: &Options) -> Report {
             true,
             "not sent: the provider's client refuses this TLS connection (above), so no callback can arrive",
         );
-    } else if connected {
+    } else {
         lines.extend(answer::send(o, &task_id, &allowed).await);
     }
     report(lines)

@@ -121,11 +121,12 @@ impl ServerCertVerifier for Keep {
 /// The TLS handshake over `tcp` for `host`, as a client that offers TLS 1.2 and 1.3 only (as
 /// the provider's does); the error says what went wrong in a user's words.
 pub async fn handshake(tcp: TcpStream, host: &str, timeout: Duration) -> Result<Handshake, String> {
+    let provider = provider();
     let keep = Arc::new(Keep {
-        algs: provider().signature_verification_algorithms,
+        algs: provider.signature_verification_algorithms,
         chain: Mutex::new(Vec::new()),
     });
-    let config = rustls::ClientConfig::builder_with_provider(provider())
+    let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("cannot set up TLS: {e}"))?
         .dangerous()
@@ -256,13 +257,11 @@ fn now_secs() -> i64 {
         .unwrap_or(0)
 }
 
+/// A line under the TLS heading.
 fn line(id: &'static str, verdict: Verdict, fact: String, advice: Option<String>) -> Line {
     Line {
-        id,
-        heading: Heading::Tls,
-        verdict,
-        fact,
         advice,
+        ..super::line(id, Heading::Tls, verdict, fact)
     }
 }
 

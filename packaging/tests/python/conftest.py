@@ -1,10 +1,13 @@
 """Runs the Flask receiver on a loopback port of its own for a test."""
 
+import re
+import subprocess
 import threading
 
 import pytest
 from werkzeug.serving import make_server
 
+import suno_mock
 from receiver import create_app
 
 
@@ -49,11 +52,6 @@ def flask_receiver():
 def builtin_receiver(suno_mock_bin):
     """`suno-mock receiver` (the tool's own reference receiver, with `--flaw`s when given) on a
     free loopback port: its callback URL and probe URL template."""
-    import re
-    import subprocess
-
-    import suno_mock
-
     started = []
 
     def start(*flaws: str):
