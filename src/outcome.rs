@@ -77,6 +77,9 @@ pub struct Observation {
     /// The name it was kept under (`as:`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// What it is evidence of (`role:`), for the rule its scenario is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<crate::wire::Role>,
     pub task: String,
     pub task_id: String,
     pub downloads: Downloads,
@@ -111,6 +114,40 @@ impl Observation {
         self.downloads.completed == other.downloads.completed
             && self.probe_http == other.probe_http
             && self.probe_cmd == other.probe_cmd
+    }
+}
+
+/// Whether the probe was seen to show a change before its answers were used as evidence, and
+/// whether it kept working: a probe that answers the same for every task proves nothing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbeHealth {
+    /// The flag and its template: `--probe-url http://.../state/{task_id}`.
+    pub probe: String,
+    pub state: ProbeState,
+    /// What it answered before and after the receiver acted on a task, or how it broke.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProbeState {
+    /// Its answer for a task changed once the receiver acted on it.
+    Working,
+    /// It could not be seen to change (the receiver refused the callback it was checked
+    /// with, or stored nothing it shows); rules that need it say so.
+    Unproven,
+    /// It worked, then stopped (an error, a 5xx, a command that could not run): the rules
+    /// whose observations it broke are inconclusive.
+    Broke,
+}
+
+impl ProbeState {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProbeState::Working => "working",
+            ProbeState::Unproven => "unproven",
+            ProbeState::Broke => "broke",
+        }
     }
 }
 
@@ -190,6 +227,9 @@ pub struct RunOutcome {
     /// steps not reached are `not-run`, and the rules resting on them inconclusive with this.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cut_short: Option<String>,
+    /// Whether the probe was seen to work (`check` with `--probe-url` or `--probe-cmd`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<ProbeHealth>,
     /// What the run suggests about its own set-up (`check`: the family hint).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hints: Vec<String>,

@@ -44,21 +44,24 @@ pub fn sender(a: &PolicyArgs, family: &Family, limits: Limits) -> Result<Sender,
 
 /// The settings the flags describe: the one place flags become settings.
 pub fn settings(a: &SenderArgs, ob: &ObserveArgs, limits: Limits) -> Result<Settings, Fatal> {
-    // A probe without the task id reads the same thing for every task: it can tell a change
-    // only if it shows something of all tasks (a count); said, since it is usually a slip.
+    // A probe without the task id answers the same for every task: no rule comparing two
+    // tasks, or one task before and after, can rest on it (issue 28).
     for (flag, given) in [
         ("--probe-url", &ob.probe_url),
         ("--probe-cmd", &ob.probe_cmd),
     ] {
-        if given.as_deref().is_some_and(|p| !p.contains("{task_id}")) {
-            crate::console::errln!(
-                "warning: {flag} has no {{task_id}}: every task is observed through the same {}, which shows a change only if it counts all tasks; write {{task_id}} where the task goes",
-                if flag == "--probe-url" {
-                    "URL"
-                } else {
-                    "command"
-                }
-            );
+        if let Some(p) = given.as_deref().filter(|p| !p.contains("{task_id}")) {
+            return Err(Fatal(
+                exit::USAGE,
+                format!(
+                    "{flag} {p}: it has no {{task_id}}, so it would answer the same for every task and show nothing of one; write {{task_id}} where the task's id goes (e.g. {})",
+                    if flag == "--probe-url" {
+                        "'http://127.0.0.1:8000/state/{task_id}'"
+                    } else {
+                        "'psql -tAc \"select count(*) from videos where task_id = {task_id}\"'"
+                    }
+                ),
+            ));
         }
     }
     Ok(Settings {

@@ -7,8 +7,10 @@ use std::time::Duration;
 use super::suite;
 use super::{Fatal, Session};
 use crate::exit;
-use crate::outcome::{RunOutcome, ScenarioOutcome};
+use crate::outcome::{ProbeHealth, ProbeState, RunOutcome, ScenarioOutcome};
 use crate::rules::{self, PlanFor, Rule, RuleResult, Setup};
+use crate::run::Calibration;
+use crate::scenario::{LoadedScenario, Step};
 
 /// `check` stops sending once this many attempts went unanswered past the deadline while not
 /// one had an answer: two, so a single lost connection never cuts a run short.
@@ -81,6 +83,7 @@ pub fn judging(s: &Session, opts: &CheckOptions) -> Setup {
         hmac: s.engine.sender.signs(),
         token: s.engine.cfg.token_param.is_some(),
         probe: s.engine.observer.config().has_probe(),
+        media_https: s.engine.host.base_url().starts_with("https://"),
         deadline: s.engine.cfg.policy.timeout,
         fast_ack_p95: opts.fast_ack_p95,
         connections: s.engine.sender.connections(),
@@ -98,16 +101,43 @@ pub async fn run_check(
     opts: &CheckOptions,
 ) -> Result<(RunOutcome, Vec<RuleResult>), Fatal> {
     let plan = suite::plan(&opts.only, &plan_for(s)).map_err(|m| Fatal(exit::HARNESS, m))?;
+    let probe = checked_probe(s, &plan).await?;
     let mut run = s
         .engine
         .run_scheduled(&plan, &suite::schedule(&plan, opts.sequential))
         .await
         .map_err(|e| Fatal(exit::HARNESS, s.secrets.redact(&e.to_string())))?;
+    run.probe = probe.map(|mut h| {
+        if let Some(b) = s.engine.observer.breakage() {
+            h.state = ProbeState::Broke;
+            h.detail = format!("{}; then it stopped working, {b}", h.detail);
+        }
+        h
+    });
     if !run.interrupted && run.cut_short.is_none() {
         run.hints.extend(s.engine.family_hint(s.family, &run).await);
     }
     let results = rules::judge_all(&judging(s, opts).context(&run), &opts.only);
     Ok((run, results))
+}
+
+/// The probe, checked before any rule rests on it: `None` without a probe or when no planned
+/// scenario observes anything; a usage error when it cannot show a change.
+async fn checked_probe(s: &Session, plan: &[LoadedScenario]) -> Result<Option<ProbeHealth>, Fatal> {
+    let observes = plan.iter().any(|ls| {
+        ls.scenario
+            .steps
+            .iter()
+            .any(|st| matches!(st, Step::Observe(o) if o.role.is_some()))
+    });
+    if !observes {
+        return Ok(None);
+    }
+    match s.engine.calibrate_probe(s.family).await {
+        Some(Calibration::Unfit(why)) => Err(Fatal(exit::USAGE, s.secrets.redact(&why))),
+        Some(Calibration::Usable(h)) => Ok(Some(h)),
+        None => Ok(None),
+    }
 }
 
 /// The streaming judge: given a scenario that has just ended, the verdict of the selected
@@ -133,6 +163,7 @@ pub fn streaming_judge(
             duration_ms: 0.0,
             interrupted: false,
             cut_short: sender.gave_up().map(str::to_string),
+            probe: None,
             hints: Vec::new(),
             scenarios: vec![outcome.clone()],
         };

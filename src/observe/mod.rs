@@ -48,6 +48,8 @@ pub struct Observer {
     client: reqwest::Client,
     /// The sender's connection slots: a probe is a connection to the receiver too.
     slots: Option<Slots>,
+    /// How the probe first stopped working during the run, if it did.
+    broke: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl Observer {
@@ -66,6 +68,7 @@ impl Observer {
             host,
             client,
             slots,
+            broke: std::sync::Arc::default(),
         })
     }
 
@@ -73,14 +76,51 @@ impl Observer {
         &self.cfg
     }
 
+    /// How the probe first stopped working, if it did: a look that failed for the probe's
+    /// own reasons (see [`ObserveError::Broken`]), not for the receiver's state.
+    pub fn breakage(&self) -> Option<String> {
+        self.broke
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The flag and template of the probe in use, as reports name it.
+    pub fn probe_flag(&self) -> Option<String> {
+        match (&self.cfg.probe_url, &self.cfg.probe_cmd) {
+            (Some(u), _) => Some(format!("--probe-url {u}")),
+            (None, Some(c)) => Some(format!("--probe-cmd {c}")),
+            (None, None) => None,
+        }
+    }
+
     /// One look at every source, now.
     pub async fn snapshot(&self, task: &str, task_id: &str) -> Result<Observation, ObserveError> {
         Ok(self.look(task, task_id).await?.0)
     }
 
+    /// [`Observer::look_once`], keeping the first time the probe broke.
+    async fn look(
+        &self,
+        task: &str,
+        task_id: &str,
+    ) -> Result<(Observation, Duration), ObserveError> {
+        let r = self.look_once(task, task_id).await;
+        if let Err(e) = &r {
+            let mut broke = self
+                .broke
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if broke.is_none() {
+                *broke = Some(format!("observing task {task_id}: {e}"));
+            }
+        }
+        r
+    }
+
     /// [`Observer::snapshot`], and how long it waited for a connection slot: the harness's
     /// own queue, which no wait for the receiver's side effects may be charged with.
-    async fn look(
+    async fn look_once(
         &self,
         task: &str,
         task_id: &str,
@@ -104,6 +144,7 @@ impl Observer {
         };
         let o = Observation {
             name: None,
+            role: None,
             task: task.to_string(),
             task_id: task_id.to_string(),
             downloads: self.host.downloads(task_id),

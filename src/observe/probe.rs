@@ -22,6 +22,11 @@ pub enum ObserveError {
     /// The probe's HTTP client could not be set up.
     #[error("cannot set up the probe client: {0}")]
     Client(String),
+    /// The probe answered as no working probe does: a URL with a 5xx, a command that could
+    /// not run (exit 126 or 127, a signal) or that failed and said why on stderr. Its answer
+    /// is about the probe, not about what the receiver stored.
+    #[error("{probe} {answered}")]
+    Broken { probe: String, answered: String },
 }
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -58,11 +63,26 @@ pub async fn run_http_probe(
     let bytes = &bytes[..bytes.len().min(PROBE_CAP)];
     let body = serde_json::from_slice::<Value>(bytes)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).trim().to_string()));
+    if status >= 500 {
+        return Err(ObserveError::Broken {
+            probe: url,
+            answered: format!("answered {status}: {}", clip(&body.to_string())),
+        });
+    }
     Ok(if status == 200 {
         body
     } else {
         json!({"status": status, "body": body})
     })
+}
+
+/// At most 200 characters of an answer, for messages.
+fn clip(s: &str) -> String {
+    if s.chars().count() > 200 {
+        format!("{}…", s.chars().take(200).collect::<String>())
+    } else {
+        s.to_string()
+    }
 }
 
 /// Runs the probe command with `sh -c`. Its trimmed stdout is the observation; a non-zero exit
@@ -84,6 +104,30 @@ pub async fn run_command_probe(template: &str, task_id: &str) -> Result<String, 
     let stdout = String::from_utf8_lossy(&out.stdout[..out.stdout.len().min(PROBE_CAP)])
         .trim()
         .to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr[..out.stderr.len().min(PROBE_CAP)])
+        .trim()
+        .to_string();
+    // 126 and 127: the shell could not run it (not executable, not found); no code: killed.
+    // A failure that explains itself on stderr (no database, no such table) is the probe's
+    // failure too; a quiet non-zero exit (`grep -c` finding nothing) is an answer.
+    let cannot_run = matches!(out.status.code(), None | Some(126 | 127));
+    if cannot_run || (!out.status.success() && !stderr.is_empty()) {
+        let code = out
+            .status
+            .code()
+            .map_or("was killed".to_string(), |c| format!("exited {c}"));
+        return Err(ObserveError::Broken {
+            probe: cmd,
+            answered: format!(
+                "{code}{}",
+                if stderr.is_empty() {
+                    String::new()
+                } else {
+                    format!(", stderr: {}", clip(&stderr))
+                }
+            ),
+        });
+    }
     Ok(if out.status.success() {
         stdout
     } else {
@@ -106,5 +150,23 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(out, "x'; echo pwned");
+    }
+
+    #[tokio::test]
+    async fn a_command_that_cannot_run_or_fails_aloud_is_a_broken_probe_not_an_answer() {
+        let e = run_command_probe("psqll-not-a-command -tAc {task_id}", "t1")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, ObserveError::Broken { answered, .. } if answered.contains("exited 127") && answered.contains("not found")),
+            "{e}"
+        );
+        let e = run_command_probe("echo 'no such table' >&2; exit 1", "t1")
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("no such table"), "{e}");
+        // A quiet non-zero exit is an answer: grep -c finding nothing yet.
+        let out = run_command_probe("echo 0; exit 1", "t1").await.unwrap();
+        assert_eq!(out, "exit 1: 0");
     }
 }

@@ -125,6 +125,20 @@ pub fn details(run: &RunOutcome, rules: &[RuleResult], st: &Style) -> String {
             cut.join(", ")
         );
     }
+    if let Some(p) = &run.probe {
+        let state = match p.state {
+            crate::outcome::ProbeState::Working => st.good(p.state.name()),
+            crate::outcome::ProbeState::Unproven => st.warn(p.state.name()),
+            crate::outcome::ProbeState::Broke => st.bad(p.state.name()),
+        };
+        let _ = writeln!(
+            out,
+            "{} {}: {state}, {}",
+            st.bold("probe:"),
+            p.probe,
+            p.detail
+        );
+    }
     for hint in &run.hints {
         let _ = writeln!(out, "{} {hint}", st.bold("hint:"));
     }

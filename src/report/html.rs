@@ -288,6 +288,15 @@ pub fn run_page(
         }
     );
     b.push_str(&counts(run, rules));
+    if let Some(p) = &run.probe {
+        let _ = writeln!(
+            b,
+            "<p id=\"probe\" class=\"probe-{0}\">Probe <code>{1}</code>: <strong>{0}</strong>, {2}</p>",
+            p.state.name(),
+            escape(&p.probe),
+            escape(&p.detail)
+        );
+    }
     if let Some(rules) = rules {
         b.push_str("<h2>Verdicts</h2>\n<table id=\"verdicts\">\n<tr><th>rule</th><th>level</th><th>verdict</th><th>reason</th></tr>\n");
         for r in rules {

@@ -72,6 +72,9 @@ struct Envelope<'a> {
     exit_code: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
     cut_short: Option<&'a str>,
+    /// Whether the probe was seen to work before its answers counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probe: Option<&'a crate::outcome::ProbeHealth>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     hints: &'a [String],
     summary: Summary,
@@ -95,6 +98,7 @@ pub fn report(
         interrupted: run.interrupted,
         exit_code,
         cut_short: run.cut_short.as_deref(),
+        probe: run.probe.as_ref(),
         hints: &run.hints,
         summary: Summary {
             scenarios: ScenarioCounts {

@@ -140,7 +140,7 @@ pub fn run_cases(run: &RunOutcome) -> Vec<Case> {
 pub fn rule_cases(run: &RunOutcome, rules: &[crate::rules::RuleResult], strict: bool) -> Vec<Case> {
     use crate::rules::{Level, Verdict};
     let plain = Style::default();
-    rules
+    let mut cases: Vec<Case> = rules
         .iter()
         .map(|r| {
             let mut text = String::new();
@@ -190,5 +190,27 @@ pub fn rule_cases(run: &RunOutcome, rules: &[crate::rules::RuleResult], strict: 
                 kind,
             }
         })
-        .collect()
+        .collect();
+    // The probe's health, where a CI page shows it: the evidence of the side-effect rules
+    // rests on it.
+    if let Some(p) = &run.probe {
+        let message = format!("{}: {} ({})", p.probe, p.state.name(), p.detail);
+        cases.push(Case {
+            name: "probe".into(),
+            classname: "suno-mock.check.harness".into(),
+            time: Duration::ZERO,
+            kind: match p.state {
+                crate::outcome::ProbeState::Working => CaseKind::Pass,
+                crate::outcome::ProbeState::Unproven => CaseKind::Warning {
+                    message,
+                    text: String::new(),
+                },
+                crate::outcome::ProbeState::Broke => CaseKind::Error {
+                    message,
+                    text: String::new(),
+                },
+            },
+        });
+    }
+    cases
 }

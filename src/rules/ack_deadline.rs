@@ -52,7 +52,28 @@ fn judge(ctx: &Context<'_>) -> Judged {
         .cloned()
         .collect();
     let deadline = Dur(ctx.setup.deadline);
+    let all: Vec<&crate::outcome::Attempt> = ds.iter().flat_map(|d| d.attempts.iter()).collect();
+    let (unanswered, why) = super::fast_ack::unmeasured(&all);
+    let cut = all
+        .iter()
+        .filter(|a| a.error == Some(ErrorClass::Interrupted))
+        .count();
     let finding = match late.first() {
+        None if unanswered > 0 && cut == unanswered => Finding::Inconclusive(format!(
+            "{} of {attempts} attempts answered within {deadline}; {} cut by the interruption, so {} answer is unknown",
+            attempts - unanswered,
+            crate::wire::words::count(cut, "was", "were"),
+            if cut == 1 { "its" } else { "their" }
+        )),
+        // A refused or closed connection is no answer at all, not a late one: which rules
+        // that fails (ack-success, survive-bad-input) is theirs to say; this one says only
+        // how many of the attempts it could time.
+        None if unanswered > 0 => Finding::Ok(format!(
+            "all {} answered attempts of {} well-formed callbacks answered within {deadline}; {} more got no answer at all ({why}), which says nothing of time",
+            attempts - unanswered,
+            ds.len(),
+            unanswered
+        )),
         None => Finding::Ok(format!(
             "all {attempts} attempts of {} well-formed callbacks answered within {deadline}",
             ds.len()
@@ -88,4 +109,49 @@ fn judge(ctx: &Context<'_>) -> Judged {
         }
     };
     Judged::with(finding, late)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Verdict;
+    use crate::rules::testkit::{Step, assert_verdict, delivery, judge, run, setup};
+    use crate::wire::ErrorClass;
+
+    fn with(classes: &[ErrorClass]) -> crate::rules::RuleResult {
+        let mut ds: Vec<_> = (0..4)
+            .map(|_| delivery("done", "success", Some(200), 20.0))
+            .collect();
+        for c in classes {
+            let mut d = delivery("cut", "success", None, 4999.0);
+            d.attempts[0].error = Some(*c);
+            ds.push(d);
+        }
+        judge(
+            super::ID,
+            &run(vec![(super::ID, vec![Step::Sent(ds)])]),
+            &setup("video"),
+        )
+    }
+
+    #[test]
+    fn all_answered_is_said_only_when_all_were() {
+        assert_verdict(&with(&[]), Verdict::Pass, "all 4 attempts");
+        assert_verdict(
+            &with(&[ErrorClass::Interrupted]),
+            Verdict::Inconclusive,
+            "1 was cut by the interruption",
+        );
+        let dead = with(&[ErrorClass::Refused, ErrorClass::Closed]);
+        assert_verdict(&dead, Verdict::Pass, "all 4 answered attempts");
+        assert_verdict(
+            &dead,
+            Verdict::Pass,
+            "2 more got no answer at all (1 closed, 1 refused)",
+        );
+        assert_verdict(
+            &with(&[ErrorClass::Timeout]),
+            Verdict::Fail,
+            "past the 15s deadline",
+        );
+    }
 }

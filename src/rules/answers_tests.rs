@@ -4,7 +4,7 @@
 
 use super::Verdict;
 use super::testkit::{Step, assert_verdict, delivery, judge, run, seen, setup};
-use crate::wire::{Auth, Input};
+use crate::wire::{Auth, Input, Role};
 
 /// The rule `id` judged on its scenario's deliveries, answered `status`.
 fn answered(id: &str, template: &str, statuses: &[Option<u16>]) -> super::RuleResult {
@@ -118,7 +118,7 @@ fn download_media_passes_on_a_completed_download_only() {
             id,
             vec![
                 Step::Sent(vec![delivery("video", "success", Some(200), 2.0)]),
-                Step::Seen(seen("downloaded", "video", completed, None)),
+                Step::Seen(seen(Role::After, "video", completed, None)),
             ],
         )]);
         judge(id, &r, &setup("video"))
@@ -137,25 +137,20 @@ fn verify_source_refuses_forgeries_and_accepts_the_genuine_callback() {
         for auth in super::SIGNATURE_VARIANTS {
             let mut d = delivery(auth.name(), "success", Some(forged_status), 2.0);
             d.auth = auth;
-            steps.push(Step::Seen(seen(
-                &format!("{}_before", auth.name()),
-                auth.name(),
-                0,
-                None,
-            )));
+            steps.push(Step::Seen(seen(Role::Before, auth.name(), 0, None)));
             steps.push(Step::Sent(vec![d]));
             steps.push(Step::Seen(seen(
-                auth.name(),
+                Role::After,
                 auth.name(),
                 forged_processed,
                 None,
             )));
         }
-        steps.push(Step::Seen(seen("genuine_before", "genuine", 0, None)));
+        steps.push(Step::Seen(seen(Role::ControlBefore, "genuine", 0, None)));
         let mut g = delivery("genuine", "success", Some(200), 2.0);
         g.auth = Auth::Genuine;
         steps.push(Step::Sent(vec![g]));
-        steps.push(Step::Seen(seen("genuine", "genuine", 1, None)));
+        steps.push(Step::Seen(seen(Role::ControlAfter, "genuine", 1, None)));
         judge(id, &run(vec![(id, steps)]), &st)
     };
     assert_verdict(

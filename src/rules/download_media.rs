@@ -1,8 +1,10 @@
 //! `download-media` (info; `download-video` is its old name): the receiver fetches the
 //! callback's media promptly.
 
+use super::compare::by_role;
 use super::judge::{Context, Finding, Judged, before_judging};
 use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
+use crate::wire::Role;
 
 pub const ID: &str = "download-media";
 
@@ -25,6 +27,16 @@ pub const RULE: Rule = Rule {
     judge,
 };
 
+/// What can make a receiver that downloads fetch nothing here: the harness's own set-up.
+fn not_fetched_hint(setup: &super::Setup) -> String {
+    let scheme = if setup.media_https {
+        String::new()
+    } else {
+        "the media links were http:// (the provider's are https): a receiver that refuses non-https media fetches nothing, so try --media-tls; ".to_string()
+    };
+    format!("{scheme}{}", super::judge::REUSED_SEED)
+}
+
 fn judge(ctx: &Context<'_>) -> Judged {
     if let Some(j) = before_judging(
         ctx,
@@ -35,9 +47,9 @@ fn judge(ctx: &Context<'_>) -> Judged {
         return j;
     }
     let ds = ctx.deliveries(ID);
-    let Some(o) = ctx.observation(ID, "downloaded") else {
+    let Some(o) = by_role(ctx, ID, Role::After) else {
         return Judged::new(Finding::Inconclusive(
-            "the scenario kept no observation `downloaded`".into(),
+            "the scenario kept no observation in the role `after`".into(),
         ));
     };
     let finding = if o.downloads.completed > 0 {
@@ -57,13 +69,14 @@ fn judge(ctx: &Context<'_>) -> Judged {
         ))
     } else {
         Finding::Bad(format!(
-            "did not fetch {} within {:.0}s",
+            "did not fetch {} within {:.0}s; {}",
             if ctx.setup.family.id == "video" {
                 "video_url"
             } else {
                 "any media URL"
             },
-            o.waited_ms / 1000.0
+            o.waited_ms / 1000.0,
+            not_fetched_hint(ctx.setup)
         ))
     };
     Judged {

@@ -5,6 +5,8 @@ use std::time::Duration;
 use super::judge::{Context, Finding, Judged};
 use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
 use crate::duration::{Dur, human};
+use crate::outcome::Attempt;
+use crate::wire::ErrorClass;
 
 pub const ID: &str = "fast-ack";
 
@@ -36,24 +38,56 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
+/// Attempts that got no answer and are no measurement of the receiver's speed, by why: a
+/// refused or closed connection ended before any answer could be timed, and Ctrl-C cut the
+/// rest. A timeout is kept: it is a measurement (at least the deadline).
+pub fn unmeasured(attempts: &[&Attempt]) -> (usize, String) {
+    let mut by: std::collections::BTreeMap<&'static str, usize> = Default::default();
+    for a in attempts {
+        if a.status.is_none()
+            && !matches!(
+                a.error,
+                Some(ErrorClass::Timeout | ErrorClass::ConnectTimeout)
+            )
+        {
+            *by.entry(a.error.map_or("other", ErrorClass::name))
+                .or_default() += 1;
+        }
+    }
+    let n: usize = by.values().sum();
+    let parts: Vec<String> = by.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    (n, parts.join(", "))
+}
+
 fn judge(ctx: &Context<'_>) -> Judged {
     let attempts: Vec<_> = ctx.well_formed().flat_map(|d| d.attempts.iter()).collect();
     // What the receiver controls: from the connection being ready to the whole answer. An
-    // attempt without an answer counts as its deadline.
+    // attempt that ran into the deadline counts as the deadline; one that got no answer for
+    // another reason (refused, closed, interrupted) was never timed and is said apart.
+    let (unanswered, why) = unmeasured(&attempts);
     let mut lat: Vec<f64> = attempts
         .iter()
-        .map(|a| {
-            if a.status.is_some() {
-                a.answer_ms()
-            } else {
-                a.duration_ms.max(ctx.setup.deadline.as_secs_f64() * 1000.0)
+        .filter_map(|a| match (a.status, a.error) {
+            (Some(_), _) => Some(a.answer_ms()),
+            (None, Some(ErrorClass::Timeout | ErrorClass::ConnectTimeout)) => {
+                Some(a.duration_ms.max(ctx.setup.deadline.as_secs_f64() * 1000.0))
             }
+            _ => None,
         })
         .collect();
+    let apart = if unanswered > 0 {
+        format!(
+            "; {} got no answer ({why}) and {} not counted",
+            crate::wire::words::count(unanswered, "attempt", "attempts"),
+            if unanswered == 1 { "is" } else { "are" }
+        )
+    } else {
+        String::new()
+    };
     if lat.is_empty() {
-        return Judged::new(Finding::Inconclusive(
-            "no well-formed callback was delivered".into(),
-        ));
+        return Judged::new(Finding::Inconclusive(format!(
+            "no answer to a well-formed callback was timed{apart}"
+        )));
     }
     lat.sort_by(f64::total_cmp);
     let mut connects: Vec<f64> = attempts.iter().filter_map(|a| a.connect_ms).collect();
@@ -66,7 +100,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
     );
     let connect_p95 = percentile(&connects, 95.0);
     let text = format!(
-        "p95 {} (p50 {}, max {}) over {} attempts; connecting apart, p95 {}",
+        "p95 {} (p50 {}, max {}) over {} timed attempts; connecting apart, p95 {}{apart}",
         ms(p95),
         ms(p50),
         ms(max),
@@ -148,5 +182,44 @@ mod truth {
         assert_verdict(&queued, Verdict::Warn, "in the receiver's listen queue");
         assert_verdict(&queued, Verdict::Warn, "answers themselves took p95 20ms");
         assert_verdict(&timed(1200.0, 0.3), Verdict::Warn, "more than 1s");
+    }
+
+    #[test]
+    fn an_attempt_without_an_answer_is_no_latency_unless_it_ran_into_the_deadline() {
+        use crate::wire::ErrorClass;
+        let mut ds: Vec<_> = (0..5)
+            .map(|_| delivery("done", "success", Some(200), 20.0))
+            .collect();
+        for (i, class) in [
+            ErrorClass::Interrupted,
+            ErrorClass::Refused,
+            ErrorClass::Closed,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut d = delivery("cut", "success", None, 4999.0);
+            d.attempts[0].error = Some(class);
+            ds[i] = d;
+        }
+        let r = judge(
+            super::ID,
+            &run(vec![(super::ID, vec![Step::Sent(ds.clone())])]),
+            &setup("video"),
+        );
+        assert_verdict(&r, Verdict::Pass, "p95 19ms");
+        assert_verdict(
+            &r,
+            Verdict::Pass,
+            "3 attempts got no answer (1 closed, 1 interrupted, 1 refused) and are not counted",
+        );
+        // A timeout is a measurement: at least the deadline.
+        ds[0].attempts[0].error = Some(ErrorClass::Timeout);
+        let r = judge(
+            super::ID,
+            &run(vec![(super::ID, vec![Step::Sent(ds)])]),
+            &setup("video"),
+        );
+        assert_verdict(&r, Verdict::Warn, "max 15.000s");
     }
 }

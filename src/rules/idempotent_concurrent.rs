@@ -1,7 +1,9 @@
 //! `idempotent-concurrent`: copies of one callback released at the same instant are processed once.
 
-use super::judge::{Context, Finding, Judged, first_and_more, normalized};
+use super::compare::{Comparison, Expect, Watch};
+use super::judge::{Context, Finding, Judged};
 use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
+use crate::wire::Role;
 
 pub const ID: &str = "idempotent-concurrent";
 
@@ -24,64 +26,46 @@ pub const RULE: Rule = Rule {
     judge,
 };
 
+/// One delivery of a control task must act; a burst of copies of another task must do what
+/// it did, the values the harness made up for each task set aside.
+const COMPARISON: Comparison = Comparison {
+    rule: ID,
+    control: (Role::ControlBefore, Role::ControlAfter),
+    judged: (Role::Before, Role::After),
+    expect: Expect::AsControl,
+    watch: Watch::Everything,
+    control_is: "one delivery",
+};
+
 fn judge(ctx: &Context<'_>) -> Judged {
     if ctx.scenario(ID).is_none() {
         return Judged::new(Context::not_run(ID));
     }
-    let all = ctx.deliveries(ID);
-    let burst: Vec<_> = all.iter().filter(|d| d.concurrent).cloned().collect();
-    let obs = |n| ctx.observation(ID, n);
-    let (Some(single_before), Some(single), Some(burst_after)) =
-        (obs("single_before"), obs("single"), obs("burst"))
-    else {
-        return Judged::new(Finding::Inconclusive(
-            "the scenario did not keep the observations `single_before`, `single` and `burst`"
-                .into(),
-        ));
+    let c = match COMPARISON.run(ctx) {
+        Ok(c) => c,
+        Err(j) => return j,
     };
-    let observations = vec![single_before.clone(), single.clone(), burst_after.clone()];
-    let bad: Vec<_> = burst
-        .iter()
-        .filter_map(|d| {
-            let a = d.attempts.first()?;
-            (a.status != Some(200)).then(|| (d, crate::wire::describe(a)))
-        })
-        .collect();
-    let finding = if !bad.is_empty() {
-        Finding::Bad(first_and_more(&bad))
-    } else if !(single.settled && burst_after.settled) {
-        Finding::Inconclusive("the side effects never settled; raise --max-wait or --settle".into())
-    } else if single.same_effects(&single_before) {
-        Finding::Inconclusive(format!(
-            "one delivery changed nothing the harness can observe ({}); {}",
-            single.summary(),
-            super::judge::observe_hint(ctx.setup)
-        ))
-    } else if normalized(&burst_after) != normalized(&single) {
-        Finding::Bad(format!(
-            "{} copies released together: {}; one delivery: {}",
-            burst.len(),
-            burst_after.summary(),
-            single.summary()
+    let burst = c.deliveries.iter().filter(|d| d.concurrent).count();
+    let finding = if c.held {
+        Finding::Ok(format!(
+            "{burst} concurrent copies had the effect of one ({})",
+            c.judged.1.summary()
         ))
     } else {
-        Finding::Ok(format!(
-            "{} concurrent copies had the effect of one ({})",
-            burst.len(),
-            burst_after.summary()
+        Finding::Bad(format!(
+            "{burst} copies released together: {}; one delivery: {} (the ids, URLs and other values the harness made up for each task set aside)",
+            c.judged.1.summary(),
+            c.control.1.summary()
         ))
     };
-    Judged {
-        finding,
-        deliveries: all,
-        observations,
-    }
+    c.judged(finding)
 }
 
 #[cfg(test)]
 mod tests {
     use crate::rules::Verdict;
     use crate::rules::testkit::{Step, assert_verdict, delivery, judge, run, seen, setup};
+    use crate::wire::Role;
 
     fn burst(single: u64, after: u64) -> crate::rules::RuleResult {
         let mut copies: Vec<_> = (0..5)
@@ -94,12 +78,12 @@ mod tests {
         let r = run(vec![(
             super::ID,
             vec![
-                Step::Seen(seen("single_before", "single", 0, None)),
+                Step::Seen(seen(Role::ControlBefore, "single", 0, None)),
                 Step::Sent(vec![delivery("single", "success", Some(200), 2.0)]),
-                Step::Seen(seen("single", "single", single, None)),
-                Step::Seen(seen("burst_before", "burst", 0, None)),
+                Step::Seen(seen(Role::ControlAfter, "single", single, None)),
+                Step::Seen(seen(Role::Before, "burst", 0, None)),
                 Step::Sent(copies),
-                Step::Seen(seen("burst", "burst", after, None)),
+                Step::Seen(seen(Role::After, "burst", after, None)),
             ],
         )]);
         judge(super::ID, &r, &setup("video"))
@@ -118,5 +102,63 @@ mod tests {
             "one delivery changed nothing",
         );
         assert_verdict(&burst(1, 5), Verdict::Fail, "5 copies released together");
+    }
+
+    /// Issue 28: a receiver whose state echoes what it stored (per-task clip ids the harness
+    /// made up) passes; one that really acted twice still fails.
+    #[test]
+    fn values_the_harness_made_up_for_each_task_are_not_taken_for_a_difference() {
+        let body = |task: &str, clip: &str| {
+            serde_json::json!({"code": 200, "data": {"task_id": format!("task_{task}"),
+                "video_url": format!("http://127.0.0.1:9/{clip}.mp4"), "clip": clip}})
+            .to_string()
+        };
+        let state = |task: &str, clip: &str, n: u32| {
+            format!(
+                r#"{{"task_id":"task_{task}","id":"{clip}","url":"http://127.0.0.1:9/{clip}.mp4","processed":{n}}}"#
+            )
+        };
+        let judged = |burst_processed: u32| {
+            let mut single = delivery("single", "success", Some(200), 2.0);
+            single.request.body = body("single", "6512e3f7-e067");
+            let copies: Vec<_> = (0..5)
+                .map(|i| {
+                    let mut d = delivery("burst", "success", Some(200), 2.0);
+                    d.request.body = body("burst", "c4f33c6a-c94f");
+                    d.concurrent = true;
+                    d.copy = i + 1;
+                    d
+                })
+                .collect();
+            let r = run(vec![(
+                super::ID,
+                vec![
+                    Step::Seen(seen(
+                        Role::ControlBefore,
+                        "single",
+                        0,
+                        Some(r#"{"status":404}"#),
+                    )),
+                    Step::Sent(vec![single]),
+                    Step::Seen(seen(
+                        Role::ControlAfter,
+                        "single",
+                        1,
+                        Some(&state("single", "6512e3f7-e067", 1)),
+                    )),
+                    Step::Seen(seen(Role::Before, "burst", 0, Some(r#"{"status":404}"#))),
+                    Step::Sent(copies),
+                    Step::Seen(seen(
+                        Role::After,
+                        "burst",
+                        1,
+                        Some(&state("burst", "c4f33c6a-c94f", burst_processed)),
+                    )),
+                ],
+            )]);
+            judge(super::ID, &r, &setup("video"))
+        };
+        assert_verdict(&judged(1), Verdict::Pass, "had the effect of one");
+        assert_verdict(&judged(2), Verdict::Fail, "5 copies released together");
     }
 }

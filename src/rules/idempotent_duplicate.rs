@@ -1,7 +1,9 @@
 //! `idempotent-duplicate`: a callback delivered again changes nothing.
 
-use super::judge::{Context, Finding, Judged, first_and_more, not_200};
+use super::compare::{Comparison, Expect, Watch};
+use super::judge::{Context, Finding, Judged};
 use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
+use crate::wire::Role;
 
 pub const ID: &str = "idempotent-duplicate";
 
@@ -24,55 +26,45 @@ pub const RULE: Rule = Rule {
     judge,
 };
 
+/// The first delivery must act; the copies after it must change nothing.
+const COMPARISON: Comparison = Comparison {
+    rule: ID,
+    control: (Role::Before, Role::Acted),
+    judged: (Role::Acted, Role::After),
+    expect: Expect::Unchanged,
+    watch: Watch::Everything,
+    control_is: "the first delivery",
+};
+
 fn judge(ctx: &Context<'_>) -> Judged {
     if ctx.scenario(ID).is_none() {
         return Judged::new(Context::not_run(ID));
     }
-    let ds = ctx.deliveries(ID);
-    let obs = |n| ctx.observation(ID, n);
-    let (Some(before), Some(first), Some(after)) = (obs("before"), obs("first"), obs("after"))
-    else {
-        return Judged::new(Finding::Inconclusive(
-            "the scenario did not keep the observations `before`, `first` and `after`".into(),
-        ));
+    let c = match COMPARISON.run(ctx) {
+        Ok(c) => c,
+        Err(j) => return j,
     };
-    let observations = vec![before.clone(), first.clone(), after.clone()];
-    let bad = not_200(&ds);
-    let finding = if !bad.is_empty() {
-        Finding::Bad(first_and_more(&bad))
-    } else if !(before.settled && first.settled && after.settled) {
-        Finding::Inconclusive("the side effects never settled; raise --max-wait or --settle".into())
-    } else if first.same_effects(&before) {
-        Finding::Inconclusive(format!(
-            "the first delivery changed nothing the harness can observe ({}); {}",
-            first.summary(),
-            super::judge::observe_hint(ctx.setup)
-        ))
-    } else if !after.same_effects(&first) {
-        Finding::Bad(format!(
-            "the duplicates changed the side effects: after the first delivery {}; after {} more copies {}",
-            first.summary(),
-            ds.len().saturating_sub(1),
-            after.summary()
+    let copies = c.deliveries.len().saturating_sub(1);
+    let finding = if c.held {
+        Finding::Ok(format!(
+            "{copies} more copies changed nothing ({})",
+            c.judged.1.summary()
         ))
     } else {
-        Finding::Ok(format!(
-            "{} more copies changed nothing ({})",
-            ds.len().saturating_sub(1),
-            after.summary()
+        Finding::Bad(format!(
+            "the duplicates changed the side effects: after the first delivery {}; after {copies} more copies {}",
+            c.judged.0.summary(),
+            c.judged.1.summary()
         ))
     };
-    Judged {
-        finding,
-        deliveries: ds,
-        observations,
-    }
+    c.judged(finding)
 }
 
 #[cfg(test)]
 mod tests {
     use crate::rules::Verdict;
     use crate::rules::testkit::{Step, assert_verdict, delivery, judge, run, seen, setup};
+    use crate::wire::Role;
 
     fn dup(before: u64, first: u64, after: u64) -> crate::rules::RuleResult {
         let sent = |n| {
@@ -85,11 +77,11 @@ mod tests {
         let r = run(vec![(
             super::ID,
             vec![
-                Step::Seen(seen("before", "dup", before, None)),
+                Step::Seen(seen(Role::Before, "dup", before, None)),
                 sent(1),
-                Step::Seen(seen("first", "dup", first, None)),
+                Step::Seen(seen(Role::Acted, "dup", first, None)),
                 sent(2),
-                Step::Seen(seen("after", "dup", after, None)),
+                Step::Seen(seen(Role::After, "dup", after, None)),
             ],
         )]);
         judge(super::ID, &r, &setup("video"))

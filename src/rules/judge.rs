@@ -53,6 +53,8 @@ pub struct Setup {
     pub token: bool,
     /// A probe watches the receiver's state (`--probe-url` or `--probe-cmd`).
     pub probe: bool,
+    /// The media links of the bodies are https (`--media-tls`).
+    pub media_https: bool,
     /// The sender's deadline per attempt.
     pub deadline: Duration,
     /// fast-ack's threshold.
@@ -113,6 +115,20 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The finding of a rule judged on its own scenario when Ctrl-C cut one of its attempts:
+    /// an attempt cut is no measurement, whatever it would have shown is unknown.
+    pub fn interrupted_in(&self, rule: &str) -> Option<Finding> {
+        let d = self.scenario(rule)?.deliveries().find(|d| {
+            d.attempts
+                .iter()
+                .any(|a| a.error == Some(crate::wire::ErrorClass::Interrupted))
+        })?;
+        Some(Finding::Inconclusive(format!(
+            "interrupted: the {} was in flight when the run was interrupted, so its answer is unknown",
+            what(d)
+        )))
+    }
+
     /// Deliveries of this rule's scenario.
     pub fn deliveries(&self, rule: &str) -> Vec<Delivery> {
         self.scenario(rule)
@@ -132,15 +148,6 @@ impl<'a> Context<'a> {
         Finding::Skip(format!(
             "its scenario was not run (not selected by --only, or {rule} has no scenario in this run)"
         ))
-    }
-
-    pub fn observation(&self, rule: &str, name: &str) -> Option<Observation> {
-        self.scenario(rule)?
-            .steps
-            .iter()
-            .filter_map(|s| s.observation.as_ref())
-            .find(|o| o.name.as_deref() == Some(name))
-            .cloned()
     }
 }
 
@@ -189,16 +196,6 @@ pub fn before_judging(ctx: &Context<'_>, id: &str, applies: bool, why: &str) -> 
         .then(|| Judged::new(Context::not_run(id)))
 }
 
-/// Replaces the task id in an observation so those of two tasks can be compared.
-pub fn normalized(o: &Observation) -> (u64, Option<String>, Option<String>) {
-    let strip = |s: String| s.replace(&o.task_id, "{task_id}");
-    (
-        o.downloads.completed,
-        o.probe_http.as_ref().map(|v| strip(v.to_string())),
-        o.probe_cmd.clone().map(strip),
-    )
-}
-
 /// The advice for a side effect that cannot be observed, for what this run had: a run with a
 /// probe is told to make it show the task's state, not to pass one.
 pub fn observe_hint(setup: &Setup) -> String {
@@ -212,10 +209,12 @@ pub fn observe_hint(setup: &Setup) -> String {
     } else {
         "pass --probe-url 'URL/{task_id}' (a GET that shows what the receiver stored) or --probe-cmd 'CMD {task_id}' (say, a row count)"
     };
-    format!(
-        "{probe}, or make the receiver download {media}. If the receiver keeps state and this run reused an earlier --seed, it had seen these task ids already: use a new seed"
-    )
+    format!("{probe}, or make the receiver download {media}. {REUSED_SEED}")
 }
+
+/// Said with every diagnosis a reused `--seed` can cause: a receiver that keeps state has
+/// seen the run's task ids before, so it rightly does nothing with them again.
+pub const REUSED_SEED: &str = "If the receiver keeps state and this run reused an earlier --seed, it had seen these task ids already: use a new seed";
 
 /// The shape of the simple rules: every delivery of the rule's scenario answered 200 first time.
 pub fn answered_200(ctx: &Context<'_>, id: &str, ok: &str, bad_suffix: &str) -> Judged {

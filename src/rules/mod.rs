@@ -9,8 +9,10 @@ mod ack_success;
 #[cfg(test)]
 mod answers_tests;
 mod async_processing;
+mod compare;
 mod download_media;
 mod fast_ack;
+mod generated;
 mod idempotent_concurrent;
 mod idempotent_duplicate;
 mod judge;
@@ -127,7 +129,13 @@ impl Rule {
     /// Judges the rule and maps the finding to a verdict by level: a bad finding fails a must
     /// rule and warns on the others.
     pub fn result(&self, ctx: &Context<'_>) -> RuleResult {
-        let j = match ctx.scenario_problem(self.id) {
+        let problem = if self.whole_run {
+            ctx.scenario_problem(self.id)
+        } else {
+            ctx.interrupted_in(self.id)
+                .or_else(|| ctx.scenario_problem(self.id))
+        };
+        let j = match problem {
             // A rule of the whole run still judges what was sent before the run was cut
             // short (ack-deadline fails on the unanswered attempts), unless that is nothing.
             Some(finding) if self.whole_run && ctx.run.cut_short.is_some() => {

@@ -1,8 +1,9 @@
 //! `record-failure`: a failure callback leaves a trace: the task is recorded as failed.
 
-use super::judge::{Context, Finding, Judged, first_and_more, not_200};
+use super::compare::{Comparison, Expect, Watch};
+use super::judge::{Context, Finding, Judged};
 use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
-use crate::outcome::Observation;
+use crate::wire::Role;
 
 pub const ID: &str = "record-failure";
 
@@ -25,75 +26,64 @@ pub const RULE: Rule = Rule {
     judge,
 };
 
-/// The probes alone: downloads say nothing about a failure.
-fn probed_same(a: &Observation, b: &Observation) -> bool {
-    a.probe_http == b.probe_http && a.probe_cmd == b.probe_cmd
-}
+/// A success callback must change what the probe shows (the control); a failure callback for
+/// another task must too.
+const COMPARISON: Comparison = Comparison {
+    rule: ID,
+    control: (Role::ControlBefore, Role::ControlAfter),
+    judged: (Role::Before, Role::After),
+    expect: Expect::Changed,
+    watch: Watch::Probes,
+    control_is: "the success callback",
+};
 
 fn judge(ctx: &Context<'_>) -> Judged {
     if ctx.scenario(ID).is_none() {
         return Judged::new(Context::not_run(ID));
     }
-    let ds = ctx.deliveries(ID);
     if !ctx.setup.probe {
         return Judged::with(
             Finding::Inconclusive(
                 "downloads cannot show a failure being recorded; pass --probe-url 'URL/{task_id}' (a GET that shows what the receiver stored for the task) or --probe-cmd 'CMD {task_id}' (say, its status in your database)".into(),
             ),
-            ds,
+            ctx.deliveries(ID),
         );
     }
-    let obs = |n| ctx.observation(ID, n);
-    let (Some(ob), Some(oa), Some(fb), Some(fa)) = (
-        obs("ok_before"),
-        obs("ok_after"),
-        obs("failed_before"),
-        obs("failed_after"),
-    ) else {
-        return Judged::new(Finding::Inconclusive(
-            "the scenario did not keep its four observations".into(),
-        ));
+    let c = match COMPARISON.run(ctx) {
+        Ok(c) => c,
+        Err(j) => return j,
     };
-    let observations = vec![ob.clone(), oa.clone(), fb.clone(), fa.clone()];
-    let bad = not_200(&ds);
-    let finding = if !bad.is_empty() {
-        Finding::Bad(first_and_more(&bad))
-    } else if probed_same(&oa, &ob) {
-        Finding::Inconclusive(format!(
-            "the success callback changed nothing the probe shows either ({}): the probe does not show what the receiver stores",
-            oa.summary()
-        ))
-    } else if probed_same(&fa, &fb) {
-        Finding::Bad(format!(
-            "the failure callback changed nothing the probe shows ({}): the task's failure was not recorded",
-            fa.summary()
+    let finding = if c.held {
+        Finding::Ok(format!(
+            "the failure was recorded ({})",
+            c.judged.1.summary()
         ))
     } else {
-        Finding::Ok(format!("the failure was recorded ({})", fa.summary()))
+        Finding::Bad(format!(
+            "the failure callback changed nothing the probe shows ({}): the task's failure was not recorded",
+            c.judged.1.summary()
+        ))
     };
-    Judged {
-        finding,
-        deliveries: ds,
-        observations,
-    }
+    c.judged(finding)
 }
 
 #[cfg(test)]
 mod tests {
     use crate::rules::Verdict;
     use crate::rules::testkit::{Step, assert_verdict, delivery, judge, run, seen, setup};
+    use crate::wire::Role;
 
     fn recorded(ok_after: &str, failed_after: &str) -> crate::rules::RuleResult {
         let none = r#"{"processed":0}"#;
         let r = run(vec![(
             super::ID,
             vec![
-                Step::Seen(seen("ok_before", "ok", 0, Some(none))),
+                Step::Seen(seen(Role::ControlBefore, "ok", 0, Some(none))),
                 Step::Sent(vec![delivery("ok", "success", Some(200), 2.0)]),
-                Step::Seen(seen("ok_after", "ok", 0, Some(ok_after))),
-                Step::Seen(seen("failed_before", "failed", 0, Some(none))),
+                Step::Seen(seen(Role::ControlAfter, "ok", 0, Some(ok_after))),
+                Step::Seen(seen(Role::Before, "failed", 0, Some(none))),
                 Step::Sent(vec![delivery("failed", "failure 500", Some(200), 2.0)]),
-                Step::Seen(seen("failed_after", "failed", 0, Some(failed_after))),
+                Step::Seen(seen(Role::After, "failed", 0, Some(failed_after))),
             ],
         )]);
         judge(super::ID, &r, &setup("video"))
@@ -112,7 +102,7 @@ mod tests {
         assert_verdict(
             &recorded(none, none),
             Verdict::Inconclusive,
-            "the probe does not show",
+            "the success callback changed nothing the probe shows",
         );
     }
 }

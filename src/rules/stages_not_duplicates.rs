@@ -1,8 +1,10 @@
 //! `stages-not-duplicates`: a task's `complete` after its `text` and `first` is processed,
 //! not taken for a copy of them.
 
-use super::judge::{Context, Finding, Judged, before_judging, first_and_more, not_200};
+use super::compare::{Comparison, Expect, Watch};
+use super::judge::{Context, Finding, Judged, before_judging};
 use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
+use crate::wire::Role;
 
 pub const ID: &str = "stages-not-duplicates";
 
@@ -25,6 +27,17 @@ pub const RULE: Rule = Rule {
     judge,
 };
 
+/// A control task's `complete` alone must act; the staged task's `complete` must change what
+/// it shows too.
+const COMPARISON: Comparison = Comparison {
+    rule: ID,
+    control: (Role::ControlBefore, Role::ControlAfter),
+    judged: (Role::Before, Role::After),
+    expect: Expect::Changed,
+    watch: Watch::Everything,
+    control_is: "the control task's complete",
+};
+
 fn judge(ctx: &Context<'_>) -> Judged {
     if let Some(j) = before_judging(
         ctx,
@@ -34,65 +47,44 @@ fn judge(ctx: &Context<'_>) -> Judged {
     ) {
         return j;
     }
-    let ds = ctx.deliveries(ID);
-    let obs = |n| ctx.observation(ID, n);
-    let (Some(cb), Some(ca), Some(sb), Some(sa)) = (
-        obs("control_before"),
-        obs("control_after"),
-        obs("staged_before"),
-        obs("staged_after"),
-    ) else {
-        return Judged::new(Finding::Inconclusive(
-            "the scenario did not keep its four observations".into(),
-        ));
+    let c = match COMPARISON.run(ctx) {
+        Ok(c) => c,
+        Err(j) => return j,
     };
-    let observations = vec![cb.clone(), ca.clone(), sb.clone(), sa.clone()];
-    let bad = not_200(&ds);
-    let finding = if !bad.is_empty() {
-        Finding::Bad(first_and_more(&bad))
-    } else if ca.same_effects(&cb) {
-        Finding::Inconclusive(format!(
-            "the control task's complete changed nothing the harness can observe ({}); {}",
-            ca.summary(),
-            super::judge::observe_hint(ctx.setup)
-        ))
-    } else if sa.same_effects(&sb) {
-        Finding::Bad(format!(
-            "the staged task's complete changed nothing ({}), while the control's did ({}): after text and first, complete was taken for a duplicate",
-            sa.summary(),
-            ca.summary()
-        ))
-    } else {
+    let finding = if c.held {
         Finding::Ok(format!(
             "complete after text and first was processed ({})",
-            sa.summary()
+            c.judged.1.summary()
+        ))
+    } else {
+        Finding::Bad(format!(
+            "the staged task's complete changed nothing ({}), while the control's did ({}): after text and first, complete was taken for a duplicate",
+            c.judged.1.summary(),
+            c.control.1.summary()
         ))
     };
-    Judged {
-        finding,
-        deliveries: ds,
-        observations,
-    }
+    c.judged(finding)
 }
 
 #[cfg(test)]
 mod tests {
     use crate::rules::Verdict;
     use crate::rules::testkit::{Step, assert_verdict, delivery, judge, run, seen, setup};
+    use crate::wire::Role;
 
     fn staged(control_after: u64, staged_after: u64) -> crate::rules::RuleResult {
         let ok = |task, stage| Step::Sent(vec![delivery(task, stage, Some(200), 2.0)]);
         let r = run(vec![(
             super::ID,
             vec![
-                Step::Seen(seen("control_before", "control", 0, None)),
+                Step::Seen(seen(Role::ControlBefore, "control", 0, None)),
                 ok("control", "complete"),
-                Step::Seen(seen("control_after", "control", control_after, None)),
+                Step::Seen(seen(Role::ControlAfter, "control", control_after, None)),
                 ok("staged", "text"),
                 ok("staged", "first"),
-                Step::Seen(seen("staged_before", "staged", 6, None)),
+                Step::Seen(seen(Role::Before, "staged", 6, None)),
                 ok("staged", "complete"),
-                Step::Seen(seen("staged_after", "staged", staged_after, None)),
+                Step::Seen(seen(Role::After, "staged", staged_after, None)),
             ],
         )]);
         judge(super::ID, &r, &setup("music"))

@@ -1,7 +1,9 @@
 //! `stale-stage`: a stage that arrives after `complete` (a late retry) changes nothing.
 
-use super::judge::{Context, Finding, Judged, before_judging, first_and_more, not_200};
+use super::compare::{Comparison, Expect, Watch};
+use super::judge::{Context, Finding, Judged, before_judging};
 use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
+use crate::wire::Role;
 
 pub const ID: &str = "stale-stage";
 
@@ -24,6 +26,16 @@ pub const RULE: Rule = Rule {
     judge,
 };
 
+/// `complete` must act; the late `first` after it must change nothing.
+const COMPARISON: Comparison = Comparison {
+    rule: ID,
+    control: (Role::Before, Role::Acted),
+    judged: (Role::Acted, Role::After),
+    expect: Expect::Unchanged,
+    watch: Watch::Everything,
+    control_is: "complete itself",
+};
+
 fn judge(ctx: &Context<'_>) -> Judged {
     if let Some(j) = before_judging(
         ctx,
@@ -33,50 +45,30 @@ fn judge(ctx: &Context<'_>) -> Judged {
     ) {
         return j;
     }
-    let ds = ctx.deliveries(ID);
-    let obs = |n| ctx.observation(ID, n);
-    let (Some(before), Some(done), Some(after)) =
-        (obs("before_complete"), obs("done"), obs("after_late"))
-    else {
-        return Judged::new(Finding::Inconclusive(
-            "the scenario did not keep `before_complete`, `done` and `after_late`".into(),
-        ));
+    let c = match COMPARISON.run(ctx) {
+        Ok(c) => c,
+        Err(j) => return j,
     };
-    let observations = vec![before.clone(), done.clone(), after.clone()];
-    let bad = not_200(&ds);
-    let finding = if !bad.is_empty() {
-        Finding::Bad(first_and_more(&bad))
-    } else if !(before.settled && done.settled && after.settled) {
-        Finding::Inconclusive("the side effects never settled; raise --max-wait or --settle".into())
-    } else if done.same_effects(&before) {
-        Finding::Inconclusive(format!(
-            "complete itself changed nothing the harness can observe ({}), so a late first that changes nothing proves nothing (if complete should have changed something, stages-not-duplicates says why it did not); {}",
-            done.summary(),
-            super::judge::observe_hint(ctx.setup)
-        ))
-    } else if !after.same_effects(&done) {
-        Finding::Bad(format!(
-            "the late first changed the finished task: after complete {}; after the late first {}",
-            done.summary(),
-            after.summary()
-        ))
-    } else {
+    let finding = if c.held {
         Finding::Ok(format!(
             "the late first changed nothing ({})",
-            after.summary()
+            c.judged.1.summary()
+        ))
+    } else {
+        Finding::Bad(format!(
+            "the late first changed the finished task: after complete {}; after the late first {}",
+            c.judged.0.summary(),
+            c.judged.1.summary()
         ))
     };
-    Judged {
-        finding,
-        deliveries: ds,
-        observations,
-    }
+    c.judged(finding)
 }
 
 #[cfg(test)]
 mod tests {
     use crate::rules::Verdict;
     use crate::rules::testkit::{Step, assert_verdict, delivery, judge, run, seen, setup};
+    use crate::wire::Role;
 
     fn stale(before: u64, done: u64, after: u64) -> crate::rules::RuleResult {
         let ok = |stage| Step::Sent(vec![delivery("late", stage, Some(200), 2.0)]);
@@ -84,11 +76,11 @@ mod tests {
             super::ID,
             vec![
                 ok("text"),
-                Step::Seen(seen("before_complete", "late", before, None)),
+                Step::Seen(seen(Role::Before, "late", before, None)),
                 ok("complete"),
-                Step::Seen(seen("done", "late", done, None)),
+                Step::Seen(seen(Role::Acted, "late", done, None)),
                 ok("first"),
-                Step::Seen(seen("after_late", "late", after, None)),
+                Step::Seen(seen(Role::After, "late", after, None)),
             ],
         )]);
         judge(super::ID, &r, &setup("music"))

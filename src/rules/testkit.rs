@@ -8,7 +8,7 @@ use crate::outcome::{
     Attempt, Delivery, Downloads, Observation, RequestRecord, RunOutcome, ScenarioOutcome,
     ScenarioStatus, StepOutcome, StepStatus,
 };
-use crate::wire::{Auth, ErrorClass, Input};
+use crate::wire::{Auth, ErrorClass, Input, Role};
 
 /// A delivery of `template` for `task`, its first attempt answered `status` in `ms`
 /// (`None`: no answer before the deadline).
@@ -46,11 +46,12 @@ pub fn delivery(task: &str, template: &str, status: Option<u16>, ms: f64) -> Del
     }
 }
 
-/// What the receiver showed for `task`, kept as `name`: so many completed downloads and,
-/// when given, what the probe answered.
-pub fn seen(name: &str, task: &str, downloads: u64, probe: Option<&str>) -> Observation {
+/// What the receiver showed for `task`, in `role`: so many completed downloads and, when
+/// given, what the probe answered.
+pub fn seen(role: Role, task: &str, downloads: u64, probe: Option<&str>) -> Observation {
     Observation {
-        name: Some(name.into()),
+        name: Some(role.name().into()),
+        role: Some(role),
         task: task.into(),
         task_id: format!("task_{task}"),
         downloads: Downloads {
@@ -95,6 +96,7 @@ pub fn run(scenarios: Vec<(&str, Vec<Step>)>) -> RunOutcome {
         duration_ms: 0.0,
         interrupted: false,
         cut_short: None,
+        probe: None,
         hints: Vec::new(),
         scenarios: scenarios
             .into_iter()
@@ -122,6 +124,7 @@ pub fn setup(family: &str) -> Setup {
         hmac: false,
         token: false,
         probe: true,
+        media_https: false,
         deadline: Duration::from_secs(15),
         fast_ack_p95: Duration::from_secs(1),
         connections: Some(5),

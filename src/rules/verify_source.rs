@@ -1,13 +1,16 @@
 //! `verify-source`: forged callbacks are refused and change nothing; the genuine one is accepted.
 
+use super::compare::{Watch, observations as observations_of, same};
 use super::judge::{Context, Finding, Judged};
 use super::{Explain, Level, Needs, Phase, Plan, Rewrite, Rule};
-use crate::wire::{Auth, describe};
+use crate::outcome::Observation;
+use crate::wire::{Auth, Role, describe};
 
 pub const ID: &str = "verify-source";
 
 /// The forged deliveries, by what the run declares. Each is picked from the evidence by its
-/// auth variant; its observations are kept under the variant's name.
+/// auth variant, and its observations by its task and their role (`before`, `after`; the
+/// genuine one's are the control's).
 pub const SIGNATURE_VARIANTS: [Auth; 3] = [Auth::Unsigned, Auth::WrongKey, Auth::StaleTimestamp];
 pub const TOKEN_VARIANTS: [Auth; 2] = [Auth::NoToken, Auth::WrongToken];
 
@@ -30,6 +33,22 @@ pub const RULE: Rule = Rule {
     judge,
 };
 
+/// The observations of `task_id` in the roles `before` and `after`.
+fn pair_of(
+    roled: &[Observation],
+    task_id: &str,
+    before: Role,
+    after: Role,
+) -> Option<(Observation, Observation)> {
+    let find = |r: Role| {
+        roled
+            .iter()
+            .find(|o| o.task_id == task_id && o.role == Some(r))
+            .cloned()
+    };
+    Some((find(before)?, find(after)?))
+}
+
 fn judge(ctx: &Context<'_>) -> Judged {
     if !ctx.setup.hmac && !ctx.setup.token {
         return Judged::new(Finding::Skip(
@@ -47,6 +66,7 @@ fn judge(ctx: &Context<'_>) -> Judged {
     if ctx.setup.token {
         applicable.extend(TOKEN_VARIANTS);
     }
+    let roled = observations_of(ctx, ID);
     let mut observations = Vec::new();
     let mut problems = Vec::new();
     let mut blind = false;
@@ -60,11 +80,8 @@ fn judge(ctx: &Context<'_>) -> Judged {
         if !a.status.is_some_and(|s| (400..500).contains(&s)) {
             problems.push((variant, describe(a)));
         }
-        if let (Some(before), Some(after)) = (
-            ctx.observation(ID, &format!("{variant}_before")),
-            ctx.observation(ID, variant),
-        ) {
-            if !after.same_effects(&before) {
+        if let Some((before, after)) = pair_of(&roled, &d.task_id, Role::Before, Role::After) {
+            if !same(&after, &before, Watch::Everything) {
                 problems.push((variant, format!("was processed: {}", after.summary())));
             }
             observations.push(after);
@@ -78,12 +95,11 @@ fn judge(ctx: &Context<'_>) -> Judged {
                 describe(&d.attempts[0])
             ),
         )),
-        Some(_) => {
-            if let (Some(b), Some(a)) = (
-                ctx.observation(ID, "genuine_before"),
-                ctx.observation(ID, "genuine"),
-            ) {
-                blind = a.same_effects(&b);
+        Some(d) => {
+            if let Some((b, a)) =
+                pair_of(&roled, &d.task_id, Role::ControlBefore, Role::ControlAfter)
+            {
+                blind = same(&a, &b, Watch::Everything);
                 observations.push(a);
             }
         }

@@ -134,6 +134,7 @@ impl Engine {
             duration_ms: (start.elapsed().as_secs_f64() * 1000.0).round(),
             interrupted: self.cancel.is_cancelled(),
             cut_short: self.sender.gave_up().map(str::to_string),
+            probe: None,
             hints: Vec::new(),
             scenarios: out.into_iter().flatten().collect(),
         })
@@ -318,6 +319,7 @@ impl Engine {
                     Some(Err(e)) => o.error = Some(e.to_string()),
                     Some(Ok(mut now)) => {
                         now.name = ob.save_as.clone();
+                        now.role = ob.role;
                         for name in [&ob.same_as, &ob.changed_from].into_iter().flatten() {
                             st.wait_for(name).await;
                         }
@@ -346,7 +348,7 @@ impl Engine {
         o
     }
 
-    async fn deliver_step(
+    pub(super) async fn deliver_step(
         &self,
         ls: &LoadedScenario,
         d: &DeliverStep,

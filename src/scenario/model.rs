@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::duration::Dur;
 use crate::family::Family;
-use crate::wire::{Auth, Input, StatusMatch, VideoMode};
+use crate::wire::{Auth, Input, Role, StatusMatch, VideoMode};
 
 /// One scenario: a name, optional rule it gives evidence for, and steps run in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -244,6 +244,11 @@ pub struct ObserveStep {
     /// Keep the observation under this name.
     #[serde(default, rename = "as", skip_serializing_if = "Option::is_none")]
     pub save_as: Option<String>,
+    /// What this observation is evidence of, for the rule the scenario gives evidence for:
+    /// `before`, `acted`, `after` for the judged task, `control-before`, `control-after` for a
+    /// control task. Rules pick their evidence by role, never by the name under `as`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
     /// The observation must equal the one kept under this name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_as: Option<String>,

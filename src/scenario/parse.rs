@@ -9,7 +9,7 @@ use super::walker::{Fields, Walker, field_node, load};
 use super::yaml::{Node, Value};
 use crate::wire::json_path;
 use crate::wire::status::valid_code;
-use crate::wire::{Auth, ErrorClass, Input};
+use crate::wire::{Auth, ErrorClass, Input, Role};
 
 const SCENARIO_KEYS: &[&str] = &[
     "name",
@@ -44,6 +44,7 @@ const WAIT_KEYS: &[&str] = &["wait"];
 const OBSERVE_KEYS: &[&str] = &[
     "observe",
     "as",
+    "role",
     "same_as",
     "changed_from",
     "downloads",
@@ -623,6 +624,11 @@ impl Walker<'_> {
         let name =
             |w: &mut Self, key: &str| f.get(key).and_then(|n| w.string(n, &format!("`{key}`")));
         let save_as = name(self, "as");
+        let role = f.get("role").and_then(|n| {
+            let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
+            self.choice(n, "observation role", &names)
+                .and_then(|r| Role::from_name(&r))
+        });
         let same_as = name(self, "same_as");
         let changed_from = name(self, "changed_from");
         let downloads = f
@@ -635,6 +641,7 @@ impl Walker<'_> {
         Some(Step::Observe(ObserveStep {
             observe,
             save_as,
+            role,
             same_as,
             changed_from,
             downloads,

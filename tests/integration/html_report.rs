@@ -296,6 +296,7 @@ async fn a_page_that_reaches_out_is_caught() {
             duration_ms: 0.0,
             interrupted: false,
             cut_short: None,
+            probe: None,
             hints: Vec::new(),
             scenarios: Vec::new(),
         },
