@@ -72,25 +72,36 @@ where
 
 /// A certificate chain and its key to serve TLS with (`receiver --tls-cert --tls-key`).
 pub fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<TlsConfig, String> {
+    let read = |flag: &str, p: &std::path::Path| {
+        std::fs::read_to_string(p).map_err(|e| format!("{flag} {}: {e}", p.display()))
+    };
+    let (cert_pem, key_pem) = (read("--tls-cert", cert)?, read("--tls-key", key)?);
+    tls_config_pem(&cert_pem, &key_pem).map_err(|e| {
+        e.replace("the certificate", &format!("--tls-cert {}", cert.display()))
+            .replace("the key", &format!("--tls-key {}", key.display()))
+    })
+}
+
+/// [`tls_config`] from PEM text: the certificate, then its intermediates; and the key.
+pub fn tls_config_pem(cert_pem: &str, key_pem: &str) -> Result<TlsConfig, String> {
     use rustls_pki_types::pem::PemObject;
     use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
-        .and_then(|it| it.collect::<Result<_, _>>())
-        .map_err(|e| format!("--tls-cert {}: {e:?}", cert.display()))?;
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("the certificate: {e:?}"))?;
     if chain.is_empty() {
-        return Err(format!(
-            "--tls-cert {}: no certificate in it (expected -----BEGIN CERTIFICATE-----)",
-            cert.display()
-        ));
+        return Err(
+            "the certificate: no certificate in it (expected -----BEGIN CERTIFICATE-----)".into(),
+        );
     }
-    let key = PrivateKeyDer::from_pem_file(key)
-        .map_err(|e| format!("--tls-key {}: {e:?}", key.display()))?;
+    let key =
+        PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|e| format!("the key: {e:?}"))?;
     let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
     .and_then(|b| b.with_no_client_auth().with_single_cert(chain, key))
-    .map_err(|e| format!("--tls-cert/--tls-key: {e}"))?;
+    .map_err(|e| format!("the certificate and the key: {e}"))?;
     Ok(TlsConfig(std::sync::Arc::new(config)))
 }
 

@@ -3,6 +3,7 @@
 //! completed downloads of all its files, and per task behaves as the scenario asks: normal,
 //! slow, expired, truncated or large.
 
+pub mod local_ca;
 mod stream;
 
 use std::collections::HashMap;
@@ -147,11 +148,18 @@ pub struct VideoHost {
 impl VideoHost {
     /// Binds `listen` (port 0 for any). `base_url` is what receivers are told, for a receiver
     /// that reaches the harness by another name (a container, say).
-    pub async fn start(listen: SocketAddr, base_url: Option<String>) -> Result<VideoHost, String> {
+    /// With `tls`, it serves https (`--media-tls`).
+    pub async fn start(
+        listen: SocketAddr,
+        base_url: Option<String>,
+        tls: Option<http_server::TlsConfig>,
+    ) -> Result<VideoHost, String> {
         let (mut host, router) = VideoHost::embedded(String::new());
-        let server = http_server::spawn(router, listen)
-            .await
-            .map_err(|e| format!("video host: {e}"))?;
+        let server = match tls {
+            Some(tls) => http_server::spawn_tls(router, listen, tls).await,
+            None => http_server::spawn(router, listen).await,
+        }
+        .map_err(|e| format!("video host: {e}"))?;
         host.base_url = base_url
             .map(|b| b.trim_end_matches('/').to_string())
             .unwrap_or_else(|| server.url());

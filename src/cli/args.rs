@@ -26,7 +26,7 @@ pub enum Command {
     /// Run the built-in conformance suite and print a verdict per rule.
     Check(CheckArgs),
     /// Walk the provider's troubleshooting list against a deployed callback URL: https, the
-    /// name and its addresses, TLS, and one failure callback's answer. Exits 1 on a fail.
+    /// name and its addresses, TLS, and one failure callback's answer. Exits 1 on a fail, 4 when no address could be connected to from this machine (the URL is unchecked).
     Doctor(DoctorArgs),
     /// Run scenario files or folders.
     Run(RunArgs),
@@ -64,6 +64,12 @@ pub enum Command {
     },
     /// Run a built-in receiver on its own (to try a scenario against, or to read its code's behaviour).
     Receiver(ReceiverArgs),
+    /// The local CA of `--media-tls`: made once and kept; prints where it is and how to make a receiver trust it.
+    Ca {
+        /// Print only the CA certificate's path (for scripts: `NODE_EXTRA_CA_CERTS=$(suno-mock ca --path)`).
+        #[arg(long)]
+        path: bool,
+    },
     /// The mock provider API: create tasks of every family, poll them, get their callbacks.
     Serve(ServeArgs),
     /// Many tasks at a set rate and concurrency; latency percentiles and every delivery accounted for.
@@ -314,6 +320,10 @@ pub struct SenderArgs {
     /// The media host's address as the receiver reaches it (for a receiver in a container).
     #[arg(long, value_name = "URL")]
     pub artifact_base_url: Option<String>,
+    /// Serve the media over https, as the provider does, with a certificate of the local CA
+    /// (made once and kept; `suno-mock ca` prints its path and how to trust it).
+    #[arg(long)]
+    pub media_tls: bool,
     /// Seed of task ids and payloads; printed in every report; the same seed replays a run.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -654,6 +664,11 @@ pub struct ServeArgs {
     /// as generated whatever its callbacks got back.
     #[arg(long)]
     pub callback_exception: bool,
+    /// Make a music video of any `taskId`/`audioId`, as for tracks made before this server
+    /// started (off: the provider's rule, a video only of a finished track of this server;
+    /// any other pair is refused with 400).
+    #[arg(long)]
+    pub any_track_ids: bool,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }

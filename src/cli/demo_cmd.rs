@@ -68,6 +68,7 @@ fn settings(
         token_param: None,
         artifact_listen: ([127, 0, 0, 1], 0).into(),
         artifact_base_url: None,
+        media_tls: false,
         seed,
         // Both receivers show their state, so idempotency is observable on each.
         observe: ObserveConfig {

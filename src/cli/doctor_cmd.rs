@@ -38,6 +38,9 @@ pub fn run(a: DoctorArgs) -> i32 {
     };
     let code = if report.failed() {
         exit::FAILED
+    } else if report.unchecked() {
+        // Not a pass: the harness could not do its job from here (exit 4, documented).
+        exit::HARNESS
     } else {
         exit::SUCCESS
     };

@@ -1,6 +1,7 @@
 //! The commands: clap definitions in `args`, one file per command, shared set-up in `session`.
 
 pub mod args;
+mod ca_cmd;
 mod check_cmd;
 mod demo_cmd;
 mod docs_cmd;
@@ -49,6 +50,7 @@ pub fn main() -> i32 {
         args::Command::Validate { paths, family } => validate_cmd::validate(&paths, family),
         args::Command::Schema { what } => validate_cmd::schema(what),
         args::Command::Receiver(a) => receiver_cmd::run(a),
+        args::Command::Ca { path } => ca_cmd::run(path),
         args::Command::Serve(a) => serve_cmd::run(a),
         args::Command::Load(a) => load_cmd::run(a),
         args::Command::Merge(a) => merge_cmd::run(a),

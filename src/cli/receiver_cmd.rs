@@ -40,6 +40,11 @@ pub fn run(a: ReceiverArgs) -> i32 {
         hmac_key: a.hmac_key,
         token,
         flaws: Flaws(a.flaw),
+        // The local CA of `--media-tls`, when one was made: the tool's own, so its downloads
+        // of a check's https media work as a receiver that trusts it would.
+        trust_pem: crate::artifacts::local_ca::folder()
+            .ok()
+            .and_then(|d| std::fs::read_to_string(d.join("rootCA.pem")).ok()),
     };
     let result = runtime().and_then(|rt| {
         rt.block_on(async {

@@ -86,6 +86,7 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
         retention: a.retention.map(|d| d.0),
         echo: !a.no_echo,
         callback_exception: a.callback_exception,
+        any_track_ids: a.any_track_ids,
     };
     let running = mock_api::start(
         cfg.clone(),

@@ -74,6 +74,7 @@ pub fn settings(a: &SenderArgs, ob: &ObserveArgs, limits: Limits) -> Result<Sett
         token_param: a.token_param.clone(),
         artifact_listen: a.artifact_listen,
         artifact_base_url: a.artifact_base_url.clone(),
+        media_tls: a.media_tls,
         seed: a.seed.unwrap_or_else(rand::random),
         observe: ObserveConfig {
             probe_url: ob.probe_url.clone(),

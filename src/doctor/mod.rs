@@ -91,6 +91,11 @@ impl Report {
     pub fn failed(&self) -> bool {
         self.count(Verdict::Fail) > 0
     }
+
+    /// Nothing could be connected to from this machine: the URL was not checked.
+    pub fn unchecked(&self) -> bool {
+        self.count(Verdict::Inconclusive) > 0
+    }
 }
 
 /// The secrets of these options: the HMAC key, the URL's token and password.
@@ -326,13 +331,39 @@ async fn connect(addrs: &[SocketAddr], timeout: Duration) -> (Line, Option<tokio
             }
         }
     }
-    let verdict = match (bad.is_empty(), unchecked.is_empty()) {
-        (false, _) => Verdict::Fail,
-        (true, false) => {
-            advice.get_or_insert("run doctor from a machine with a route to those addresses (IPv6) to check them too");
-            Verdict::Warn
+    // Which address families this machine could not reach, for the advice.
+    let families = {
+        let mut f: Vec<&str> = Vec::new();
+        for a in addrs {
+            let name = if a.is_ipv4() { "IPv4" } else { "IPv6" };
+            if unchecked.iter().any(|u| u.starts_with(&a.to_string())) && !f.contains(&name) {
+                f.push(name);
+            }
         }
-        (true, true) => Verdict::Pass,
+        f.join(" and ")
+    };
+    let route_advice = format!(
+        "run doctor from a machine with a route to {} addresses to check {}",
+        families,
+        if good.is_empty() {
+            "the URL"
+        } else {
+            "them too"
+        }
+    );
+    let verdict = match (bad.is_empty(), unchecked.is_empty(), good.is_empty()) {
+        (false, _, _) => Verdict::Fail,
+        // Nothing could be tried from here: that is no evidence the provider gets through.
+        (true, false, true) => {
+            advice = None;
+            Verdict::Inconclusive
+        }
+        (true, false, false) => Verdict::Warn,
+        (true, true, _) => Verdict::Pass,
+    };
+    let advice = match verdict {
+        Verdict::Inconclusive | Verdict::Warn => Some(route_advice),
+        _ => advice.map(str::to_string),
     };
     let mut facts = good;
     facts.extend(bad);

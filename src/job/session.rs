@@ -6,6 +6,7 @@ use tokio_util::sync::CancellationToken;
 use super::Fatal;
 use super::settings::{Limits, ReceiverTarget, SendSettings, Settings};
 use crate::artifacts::VideoHost;
+use crate::artifacts::local_ca::LocalCa;
 use crate::exit;
 use crate::family::Family;
 use crate::observe::Observer;
@@ -63,12 +64,22 @@ impl Session {
         if let Some(k) = &st.send.hmac_key {
             secrets.add(k);
         }
+        // The local CA first: the built-in receiver trusts it for its downloads.
+        let ca = if st.media_tls {
+            Some(
+                LocalCa::load_or_make()
+                    .map_err(|e| Fatal(exit::HARNESS, format!("--media-tls: {e}")))?,
+            )
+        } else {
+            None
+        };
         let (receiver_url, builtin) = match &st.receiver {
             ReceiverTarget::Url(u) => (u.clone(), None),
             ReceiverTarget::Builtin => {
                 let cfg = ReceiverConfig {
                     family: st.family,
                     hmac_key: st.send.hmac_key.clone(),
+                    trust_pem: ca.as_ref().map(LocalCa::cert_pem),
                     ..ReceiverConfig::default()
                 };
                 let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
@@ -92,7 +103,20 @@ impl Session {
                 }
             }
         }
-        let host = VideoHost::start(st.artifact_listen, st.artifact_base_url.clone())
+        let tls = match &ca {
+            Some(ca) => {
+                let tls = ca
+                    .server_tls(&media_names(st.artifact_base_url.as_deref()))
+                    .map_err(|e| Fatal(exit::HARNESS, format!("--media-tls: {e}")))?;
+                crate::console::errln!(
+                    "media host: https, its certificate signed by the local CA {} (`suno-mock ca` says how to make a receiver trust it)",
+                    ca.cert_path().display()
+                );
+                Some(tls)
+            }
+            None => None,
+        };
+        let host = VideoHost::start(st.artifact_listen, st.artifact_base_url.clone(), tls)
             .await
             .map_err(|e| Fatal(exit::HARNESS, e))?;
         let mut observe = st.observe.clone();
@@ -129,6 +153,20 @@ impl Session {
             _builtin: builtin,
         })
     }
+}
+
+/// The names the media host's certificate is for: loopback, and the host of
+/// `--artifact-base-url` (a receiver in a container reaches the host by another name).
+fn media_names(base_url: Option<&str>) -> Vec<String> {
+    let mut names = vec!["127.0.0.1".to_string(), "::1".into(), "localhost".into()];
+    if let Some(h) = base_url
+        .and_then(|b| url::Url::parse(b).ok())
+        .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_string()))
+        && !names.contains(&h)
+    {
+        names.push(h);
+    }
+    names
 }
 
 /// First Ctrl-C: stop sending, let attempts in flight finish, write the reports. Second: leave.

@@ -67,6 +67,8 @@ pub struct Settings {
     pub token_param: Option<String>,
     pub artifact_listen: SocketAddr,
     pub artifact_base_url: Option<String>,
+    /// The media host serves https with a certificate of the local CA (`--media-tls`).
+    pub media_tls: bool,
     pub seed: u64,
     pub observe: ObserveConfig,
     pub limits: Limits,

@@ -285,6 +285,14 @@ pub(super) async fn create(
             );
         }
     }
+    // The provider makes videos of its own finished tracks only: a client that passes the
+    // wrong ids must see it here, not get a video of nothing (issue 28).
+    if let Some((t, a)) = &pair
+        && !api.cfg.any_track_ids
+        && let Some(why) = no_such_track(&api, t, a)
+    {
+        return bad_at(&api, &path, 400, why);
+    }
     const EXISTS: &str = "Conflict - Mp4 record already exists";
     // A refused create (409, the rate limit, the balance) leaves nothing behind.
     if let Some((t, a)) = &pair
@@ -330,6 +338,47 @@ pub(super) async fn create(
     let first = worker::first_wait(&api, ep.family, index);
     tokio::spawn(worker::run(api.clone(), task_id.clone(), first));
     envelope(&api, 200, "success", json!({"taskId": task_id}))
+}
+
+/// Why `taskId`/`audioId` names no finished track of this server, if it does not.
+fn no_such_track(api: &Api, task_id: &str, audio_id: &str) -> Option<String> {
+    let found = api.store.read(task_id, |t| {
+        (t.layout == Layout::Music).then(|| t.record.value())
+    });
+    let record = match found {
+        None => {
+            return Some(format!(
+                "taskId {task_id} names no music task of this server: a music video is made of a track this server generated (serve --any-track-ids takes any ids)"
+            ));
+        }
+        Some(None) => {
+            return Some(format!(
+                "taskId {task_id} is not a music generation task: a music video is made of one of its tracks"
+            ));
+        }
+        Some(Some(r)) => r,
+    };
+    let tracks = record["response"]["sunoData"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let finished = |t: &serde_json::Value| {
+        t["id"].as_str() == Some(audio_id) && t["audioUrl"].as_str().is_some_and(|u| !u.is_empty())
+    };
+    if tracks.iter().any(finished) {
+        return None;
+    }
+    let ids: Vec<&str> = tracks.iter().filter_map(|t| t["id"].as_str()).collect();
+    Some(if ids.is_empty() {
+        format!(
+            "task {task_id} has no finished track yet: wait for its complete callback (or poll until SUCCESS), then ask for the video of one of its tracks"
+        )
+    } else {
+        format!(
+            "audioId {audio_id} is not a finished track of task {task_id}; its tracks: {}",
+            ids.join(", ")
+        )
+    })
 }
 
 /// Every details path: each task is reported on the one its create endpoint names.

@@ -67,6 +67,8 @@ pub struct ServeConfig {
     /// A task whose callback no copy of was acknowledged reports `CALLBACK_EXCEPTION` (its
     /// results kept); off: polling shows the task as generated.
     pub callback_exception: bool,
+    /// `mp4/generate` takes any `taskId`/`audioId` (off: only a finished track of this server).
+    pub any_track_ids: bool,
 }
 
 impl Default for ServeConfig {
@@ -92,6 +94,7 @@ impl Default for ServeConfig {
             retention: None,
             echo: true,
             callback_exception: false,
+            any_track_ids: false,
         }
     }
 }

@@ -25,6 +25,9 @@ pub struct ReceiverConfig {
     /// Require query parameter `.0` to equal `.1`.
     pub token: Option<(String, String)>,
     pub flaws: Flaws,
+    /// A CA certificate (PEM) its downloads trust besides the public ones: the local CA of
+    /// `--media-tls`.
+    pub trust_pem: Option<String>,
 }
 
 impl Default for ReceiverConfig {
@@ -34,6 +37,7 @@ impl Default for ReceiverConfig {
             hmac_key: None,
             token: None,
             flaws: Flaws::default(),
+            trust_pem: None,
         }
     }
 }
@@ -109,10 +113,16 @@ pub async fn start_on(
     tls: Option<http_server::TlsConfig>,
 ) -> Result<RunningReceiver, String> {
     let state = Arc::new(Shared::default());
+    let mut client = reqwest::Client::builder();
+    if let Some(pem) = &cfg.trust_pem {
+        let ca = reqwest::Certificate::from_pem(pem.as_bytes())
+            .map_err(|e| format!("the receiver's extra CA: {e}"))?;
+        client = client.add_root_certificate(ca);
+    }
     let app = handler::App {
         cfg: Arc::new(cfg),
         shared: state.clone(),
-        client: reqwest::Client::builder()
+        client: client
             .build()
             .map_err(|e| format!("cannot set up the receiver's HTTP client: {e}"))?,
     };

@@ -9,8 +9,15 @@ use crate::doctor::{Line, Report};
 use crate::rules::Verdict;
 
 fn verdict_word(v: Verdict, st: &Style) -> String {
-    let w = format!("{:<4}", v.name());
+    // An inconclusive line is one this machine could not check: said as such.
+    let name = if v == Verdict::Inconclusive {
+        "unchecked"
+    } else {
+        v.name()
+    };
+    let w = format!("{name:<4}");
     match v {
+        Verdict::Inconclusive => st.warn(&w),
         Verdict::Pass => st.good(&w),
         Verdict::Fail => st.bad(&w),
         Verdict::Warn => st.warn(&w),
@@ -37,7 +44,7 @@ pub fn human(r: &Report, family: &str, st: &Style) -> String {
             l.fact
         ));
         if let Some(a) = &l.advice {
-            let label = if l.verdict == Verdict::Skip {
+            let label = if matches!(l.verdict, Verdict::Skip | Verdict::Inconclusive) {
                 "why:"
             } else {
                 "do: "
@@ -47,17 +54,23 @@ pub fn human(r: &Report, family: &str, st: &Style) -> String {
     }
     let verdict = if r.failed() {
         "the provider's callbacks would not arrive as things are: fix the failed lines, from the top"
+    } else if r.unchecked() {
+        "the URL is UNCHECKED: nothing could be connected to from this machine, so nothing here says whether the provider's callbacks arrive"
     } else if r.count(Verdict::Warn) > 0 {
         "nothing here stops the provider's callbacks; the warnings are worth fixing"
     } else {
         "nothing here stops the provider's callbacks"
     };
     out.push_str(&format!(
-        "\n{} pass, {} warn, {} fail, {} skip in {}: {verdict}\n",
+        "\n{} pass, {} warn, {} fail, {} skip{} in {}: {verdict}\n",
         r.count(Verdict::Pass),
         r.count(Verdict::Warn),
         r.count(Verdict::Fail),
         r.count(Verdict::Skip),
+        match r.count(Verdict::Inconclusive) {
+            0 => String::new(),
+            n => format!(", {n} unchecked"),
+        },
         crate::duration::human(r.took)
     ));
     out
@@ -70,6 +83,8 @@ struct Counts {
     warn: usize,
     fail: usize,
     skip: usize,
+    /// Lines that could not be checked from this machine (no route): `inconclusive`.
+    unchecked: usize,
 }
 
 #[derive(Serialize)]
@@ -100,6 +115,7 @@ pub fn json(r: &Report, family: &str, exit_code: i32) -> String {
             warn: r.count(Verdict::Warn),
             fail: r.count(Verdict::Fail),
             skip: r.count(Verdict::Skip),
+            unchecked: r.count(Verdict::Inconclusive),
         },
         checks: &r.lines,
     };

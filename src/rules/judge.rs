@@ -209,12 +209,12 @@ pub fn observe_hint(setup: &Setup) -> String {
     } else {
         "pass --probe-url 'URL/{task_id}' (a GET that shows what the receiver stored) or --probe-cmd 'CMD {task_id}' (say, a row count)"
     };
-    format!("{probe}, or make the receiver download {media}. {REUSED_SEED}")
+    format!("{probe}, or make the receiver download {media}; {REUSED_SEED}")
 }
 
 /// Said with every diagnosis a reused `--seed` can cause: a receiver that keeps state has
 /// seen the run's task ids before, so it rightly does nothing with them again.
-pub const REUSED_SEED: &str = "If the receiver keeps state and this run reused an earlier --seed, it had seen these task ids already: use a new seed";
+pub const REUSED_SEED: &str = "if the receiver keeps state and this run reused an earlier --seed, it had seen these task ids already: use a new seed";
 
 /// The shape of the simple rules: every delivery of the rule's scenario answered 200 first time.
 pub fn answered_200(ctx: &Context<'_>, id: &str, ok: &str, bad_suffix: &str) -> Judged {

@@ -7,7 +7,7 @@ use suno_mock::artifacts::{LARGE_BYTES, SAMPLE_MP4, VideoHost};
 use suno_mock::wire::VideoMode;
 
 async fn host() -> VideoHost {
-    VideoHost::start(([127, 0, 0, 1], 0).into(), None)
+    VideoHost::start(([127, 0, 0, 1], 0).into(), None, None)
         .await
         .unwrap()
 }

@@ -1257,3 +1257,43 @@ async fn a_suno_voice_is_validated_regenerated_made_and_checked() {
     })
     .await;
 }
+
+/// Issue 28: the provider makes videos of its own finished tracks only; a client bug that
+/// passes the wrong ids is refused, saying which ids it has.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_video_of_a_track_this_server_never_made_is_refused() {
+    let (_api, base) = serve_strict(fast()).await;
+    let cb = format!("http://127.0.0.1:{}/cb", crate::harness::free_port());
+    let (status, v) = create(&base, task_body(&cb, "task_made_up")).await;
+    assert_eq!((status, v["code"].as_u64()), (200, Some(400)), "{v}");
+    assert!(
+        v["msg"]
+            .as_str()
+            .unwrap()
+            .contains("names no music task of this server"),
+        "{v}"
+    );
+    let (_, made) = post_json(
+        &base,
+        "/api/v1/generate",
+        &json!({"customMode": false, "instrumental": false, "model": "V4_5", "prompt": "a song", "callBackUrl": cb}),
+    )
+    .await;
+    let music = made["data"]["taskId"].as_str().unwrap().to_string();
+    let (record, _) = poll_music(&base, &music, "SUCCESS").await;
+    let track = record["data"]["response"]["sunoData"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let wrong = json!({"taskId": music, "audioId": "not-a-track", "callBackUrl": cb});
+    let (_, v) = create(&base, wrong).await;
+    assert_eq!(v["code"], 400, "{v}");
+    let msg = v["msg"].as_str().unwrap();
+    assert!(
+        msg.contains("audioId not-a-track is not a finished track") && msg.contains(&track),
+        "{v}"
+    );
+    let right = json!({"taskId": music, "audioId": track, "callBackUrl": cb});
+    let (_, v) = create(&base, right).await;
+    assert_eq!(v["code"], 200, "{v}");
+}

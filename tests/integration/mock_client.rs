@@ -19,7 +19,15 @@ pub fn fast() -> ServeConfig {
     }
 }
 
-pub async fn serve(cfg: ServeConfig) -> (RunningApi, String) {
+/// The tests' music videos name their track ids directly (`--any-track-ids`); the one
+/// test of the provider's rule starts its server with [`serve_strict`].
+pub async fn serve(mut cfg: ServeConfig) -> (RunningApi, String) {
+    cfg.any_track_ids = true;
+    serve_strict(cfg).await
+}
+
+/// A server as `serve` starts it: a video only of a finished track of its own.
+pub async fn serve_strict(cfg: ServeConfig) -> (RunningApi, String) {
     let api = mock_api::start(cfg, sender(), ([127, 0, 0, 1], 0).into(), None)
         .await
         .unwrap();

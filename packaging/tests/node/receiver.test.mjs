@@ -56,7 +56,8 @@ test('serve that cannot start rejects with its message', async () => {
 
 test('serve: a created video task calls the receiver back', async () => {
   const r = await receiver.start();
-  const api = await serve({ args: ['--generation-time', '200ms'] });
+  // The ids name a track made before this server started: --any-track-ids takes them.
+  const api = await serve({ args: ['--generation-time', '200ms', '--any-track-ids'] });
   try {
     const res = await fetch(`${api.baseUrl}/api/v1/mp4/generate`, {
       method: 'POST',

@@ -56,10 +56,15 @@ def _call(base, path, key, body=None):
 
 
 def test_the_app_creates_a_video_and_its_receiver_gets_the_callback(
-    flask_receiver, suno_mock_serve
+    flask_receiver, suno_mock_bin
 ):
     r = flask_receiver()
-    api = suno_mock_serve
+    # The ids name a track made before this server started: --any-track-ids takes them.
+    with suno_mock.serve(args=["--any-track-ids"], binary=suno_mock_bin) as api:
+        _video_flow(api, r)
+
+
+def _video_flow(api, r):
     created = _call(
         api.base_url,
         "/api/v1/mp4/generate",
