@@ -170,16 +170,37 @@ fn media_names(base_url: Option<&str>) -> Vec<String> {
 }
 
 /// First Ctrl-C: stop sending, let attempts in flight finish, write the reports. Second: leave.
+/// The handler is in place when this returns: a Ctrl-C in the first milliseconds of a run
+/// (tokio's `ctrl_c()` registers only when first polled) must not kill it without reports.
 pub fn watch_ctrl_c(cancel: CancellationToken) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut sigint) = signal(SignalKind::interrupt()) {
+            tokio::spawn(async move {
+                if sigint.recv().await.is_some() {
+                    interrupted(&cancel);
+                    if sigint.recv().await.is_some() {
+                        std::process::exit(exit::INTERRUPTED);
+                    }
+                }
+            });
+            return;
+        }
+    }
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            crate::console::errln!(
-                "interrupted: stopping, then writing the reports (Ctrl-C again to quit now)"
-            );
-            cancel.cancel();
+            interrupted(&cancel);
             if tokio::signal::ctrl_c().await.is_ok() {
                 std::process::exit(exit::INTERRUPTED);
             }
         }
     });
+}
+
+fn interrupted(cancel: &CancellationToken) {
+    crate::console::errln!(
+        "interrupted: stopping, then writing the reports (Ctrl-C again to quit now)"
+    );
+    cancel.cancel();
 }

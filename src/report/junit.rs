@@ -164,6 +164,10 @@ pub fn rule_cases(run: &RunOutcome, rules: &[crate::rules::RuleResult], strict: 
                     message: r.reason.clone(),
                     text: text.clone(),
                 },
+                // Not judged because Ctrl-C came: nothing failed, the run stopped (exit 130).
+                (Verdict::Inconclusive, _) if run.interrupted => CaseKind::Skipped {
+                    message: format!("inconclusive (interrupted): {}", r.reason),
+                },
                 (Verdict::Inconclusive, Level::Must) => {
                     failure(format!("not verified (inconclusive): {}", r.reason))
                 }

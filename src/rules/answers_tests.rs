@@ -161,3 +161,21 @@ fn verify_source_refuses_forgeries_and_accepts_the_genuine_callback() {
     assert_verdict(&judged(200, 1), Verdict::Warn, "the unsigned callback");
     assert_verdict(&judged(401, 1), Verdict::Warn, "was processed");
 }
+
+/// Issue 28: a slow-media attempt cut by Ctrl-C is no measurement: inconclusive, not fail.
+#[test]
+fn an_attempt_cut_by_ctrl_c_is_never_a_verdict() {
+    let id = "async-processing";
+    let mut d = delivery("video", "success", None, 4992.0);
+    d.attempts[0].error = Some(crate::wire::ErrorClass::Interrupted);
+    let r = judge(
+        id,
+        &run(vec![(id, vec![Step::Sent(vec![d])])]),
+        &setup("video"),
+    );
+    assert_verdict(
+        &r,
+        Verdict::Inconclusive,
+        "interrupted: the success callback",
+    );
+}

@@ -829,3 +829,32 @@ async fn a_server_that_speaks_only_tls_1_1_is_named_as_too_old() {
     let said = lines.next_line().await.unwrap().unwrap();
     assert!(said.contains("UNSUPPORTED_PROTOCOL"), "{said}");
 }
+
+/// Issue 28: with no address this machine can connect to, the URL is unchecked: exit 4, never
+/// "nothing here stops the provider's callbacks", and the advice names the family it lacks.
+#[test]
+fn a_url_nothing_could_be_connected_to_is_unchecked_not_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = in_sealed_namespace(
+        r#"
+        "$BIN" doctor https://hooks.example.test/cb --resolve hooks.example.test:93.184.216.34 > "$DIR/human.txt"; echo "human exit $?"
+        "$BIN" doctor https://hooks.example.test/cb --resolve hooks.example.test:93.184.216.34 --format json > "$DIR/unrouted.json"; echo "json exit $?"
+        "#,
+        &[],
+        dir.path(),
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.contains("human exit 4"), "{printed}");
+    assert!(printed.contains("json exit 4"), "{printed}");
+    let human = std::fs::read_to_string(dir.path().join("human.txt")).unwrap();
+    assert!(human.contains("the URL is UNCHECKED"), "{human}");
+    assert!(!human.contains("nothing here stops"), "{human}");
+    assert!(human.contains("a route to IPv4 addresses"), "{human}");
+    assert!(!human.contains("IPv6"), "{human}");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("unrouted.json")).unwrap())
+            .unwrap();
+    assert_eq!(check(&json, "connect").0, "inconclusive");
+    assert_eq!(json["exit_code"], 4);
+    assert_eq!(json["summary"]["unchecked"], 1);
+}

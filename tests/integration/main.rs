@@ -9,6 +9,7 @@ mod check_rules;
 mod ci_docs;
 mod cli;
 mod doctor;
+mod evidence;
 mod families;
 mod faults;
 mod first_hour;

@@ -1265,7 +1265,7 @@ async fn a_video_of_a_track_this_server_never_made_is_refused() {
     let (_api, base) = serve_strict(fast()).await;
     let cb = format!("http://127.0.0.1:{}/cb", crate::harness::free_port());
     let (status, v) = create(&base, task_body(&cb, "task_made_up")).await;
-    assert_eq!((status, v["code"].as_u64()), (200, Some(400)), "{v}");
+    assert_eq!((status, v["code"].as_u64()), (400, Some(400)), "{v}");
     assert!(
         v["msg"]
             .as_str()
