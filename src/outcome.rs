@@ -55,6 +55,13 @@ impl Delivery {
         self.input == Input::WellFormed && self.auth == Auth::Genuine
     }
 
+    /// Ctrl-C cut its last attempt in flight (the sender sends nothing after that): the
+    /// receiver may or may not have processed it, and its answer is unknown.
+    pub fn interrupted(&self) -> bool {
+        self.last()
+            .is_some_and(|a| a.error == Some(crate::wire::ErrorClass::Interrupted))
+    }
+
     /// The status its first attempt was answered with (`None`: no answer).
     pub fn first_status(&self) -> Option<u16> {
         self.attempts.first().and_then(|a| a.status)
@@ -247,12 +254,7 @@ impl RunOutcome {
 
     /// Deliveries Ctrl-C cut in flight: ambiguous, the receiver may have processed them.
     pub fn cut_in_flight(&self) -> usize {
-        self.deliveries()
-            .filter(|d| {
-                d.last()
-                    .is_some_and(|a| a.error == Some(crate::wire::ErrorClass::Interrupted))
-            })
-            .count()
+        self.deliveries().filter(|d| d.interrupted()).count()
     }
 
     /// The families the run delivered, each once, in the order first met (`check`: one).

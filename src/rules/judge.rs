@@ -118,11 +118,10 @@ impl<'a> Context<'a> {
     /// The finding of a rule judged on its own scenario when Ctrl-C cut one of its attempts:
     /// an attempt cut is no measurement, whatever it would have shown is unknown.
     pub fn interrupted_in(&self, rule: &str) -> Option<Finding> {
-        let d = self.scenario(rule)?.deliveries().find(|d| {
-            d.attempts
-                .iter()
-                .any(|a| a.error == Some(crate::wire::ErrorClass::Interrupted))
-        })?;
+        let d = self
+            .scenario(rule)?
+            .deliveries()
+            .find(|d| d.interrupted())?;
         Some(Finding::Inconclusive(format!(
             "interrupted: the {} was in flight when the run was interrupted, so its answer is unknown",
             what(d)

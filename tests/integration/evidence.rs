@@ -7,7 +7,8 @@ use suno_mock::exit;
 use suno_mock::family::CATALOGUE;
 use suno_mock::receiver::{Flaw, Flaws, ReceiverConfig};
 
-use crate::harness::{builtin_receiver, repo, suno, suno_env};
+use crate::harness::{builtin_receiver, suno, suno_env};
+use crate::stdlib_receiver::Receiver;
 
 fn verdict(report: &Value, id: &str) -> (String, String) {
     let r = report["rules"]
@@ -144,42 +145,21 @@ except Exception as e: print(e)' {state} {{task_id}}); case "$out" in *'"process
     }
 }
 
-/// The stock Python receiver (bench/fixtures/stdlib_receiver.py) on a free port, with `env`.
-async fn python_receiver(flaw: &str, env: &[(&str, &str)]) -> (tokio::process::Child, u16) {
-    use tokio::io::AsyncBufReadExt as _;
-    let mut child = tokio::process::Command::new("python3")
-        .arg(repo("bench/fixtures/stdlib_receiver.py"))
-        .arg("0")
-        .arg(flaw)
-        .envs(env.iter().copied())
-        .stdout(std::process::Stdio::piped())
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("python3 runs");
-    let mut line = String::new();
-    tokio::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .await
-        .unwrap();
-    (child, line.trim().parse().expect("a port"))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_receiver_whose_state_echoes_every_stored_field_passes_every_rule_in_every_family() {
     let runs: Vec<_> = CATALOGUE
         .iter()
         .map(|f| {
             tokio::spawn(async move {
-                let (_child, port) = python_receiver("echo-stored", &[]).await;
+                let r = Receiver::start_with(Some("echo-stored"), &[]).await;
                 let out = suno(&[
                     "check",
                     "--family",
                     f.id,
                     "--receiver",
-                    &format!("http://127.0.0.1:{port}/cb"),
+                    &r.url(),
                     "--probe-url",
-                    &format!("http://127.0.0.1:{port}/state/{{task_id}}"),
+                    &r.probe(),
                     "--format",
                     "json",
                 ])
@@ -214,14 +194,14 @@ async fn a_receiver_that_refuses_http_media_is_checked_with_media_tls() {
     assert_eq!(ca.code, exit::SUCCESS, "{}", ca.stderr);
     let ca_path = ca.stdout.trim().to_string();
     assert!(std::path::Path::new(&ca_path).exists(), "{ca_path}");
-    let (_child, port) = python_receiver("https-only", &[("SSL_CERT_FILE", &ca_path)]).await;
+    let r = Receiver::start_with(Some("https-only"), &[("SSL_CERT_FILE", &ca_path)]).await;
     let args = |tls: bool| {
         let mut a = vec![
             "check".to_string(),
             "--receiver".into(),
-            format!("http://127.0.0.1:{port}/cb"),
+            r.url(),
             "--probe-url".into(),
-            format!("http://127.0.0.1:{port}/state/{{task_id}}"),
+            r.probe(),
             "--only".into(),
             "download-media,idempotent-duplicate".into(),
             "--format".into(),

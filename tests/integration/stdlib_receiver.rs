@@ -9,16 +9,23 @@ use suno_mock::family::CATALOGUE;
 use crate::harness::{Out, repo, suno};
 
 /// The fixture on a free loopback port, killed when dropped.
-struct Receiver {
+pub struct Receiver {
     _child: tokio::process::Child,
     port: u16,
 }
 
 impl Receiver {
     async fn start(flaw: Option<&str>) -> Receiver {
+        Receiver::start_with(flaw, &[]).await
+    }
+
+    /// [`Receiver::start`] with `env` added to the fixture's environment.
+    pub async fn start_with(flaw: Option<&str>, env: &[(&str, &str)]) -> Receiver {
         use tokio::io::AsyncBufReadExt as _;
         let mut cmd = tokio::process::Command::new("python3");
-        cmd.arg(repo("bench/fixtures/stdlib_receiver.py")).arg("0");
+        cmd.arg(repo("bench/fixtures/stdlib_receiver.py"))
+            .arg("0")
+            .envs(env.iter().copied());
         if let Some(f) = flaw {
             cmd.arg(f);
         }
@@ -41,11 +48,11 @@ impl Receiver {
         }
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}/cb", self.port)
     }
 
-    fn probe(&self) -> String {
+    pub fn probe(&self) -> String {
         format!("http://127.0.0.1:{}/state/{{task_id}}", self.port)
     }
 }
