@@ -58,6 +58,10 @@ fn judge(ctx: &Context<'_>) -> Judged {
         .iter()
         .filter(|a| a.error == Some(ErrorClass::Interrupted))
         .count();
+    let silent = ds
+        .iter()
+        .filter(|d| d.attempts.iter().all(|a| a.status.is_none() && !past(a)))
+        .count();
     let finding = match late.first() {
         None if unanswered > 0 && cut == unanswered => Finding::Inconclusive(format!(
             "{} of {attempts} attempts answered within {deadline}; {} cut by the interruption, so {} answer is unknown",
@@ -66,10 +70,16 @@ fn judge(ctx: &Context<'_>) -> Judged {
             if cut == 1 { "its" } else { "their" }
         )),
         // A refused or closed connection is no answer at all, not a late one: which rules
-        // that fails (ack-success, survive-bad-input) is theirs to say; this one says only
-        // how many of the attempts it could time.
+        // that fails (ack-success, survive-bad-input) is theirs to say. A callback none of
+        // whose attempts was answered was never timed, so "every callback within the
+        // deadline" cannot be said of the run (a receiver killed mid-run).
+        None if silent > 0 => Finding::Inconclusive(format!(
+            "{silent} of {} well-formed callbacks got no answer at all ({why}), so whether the receiver answers them within {deadline} is unknown; the {} answered attempts were all within it",
+            ds.len(),
+            attempts - unanswered,
+        )),
         None if unanswered > 0 => Finding::Ok(format!(
-            "all {} answered attempts of {} well-formed callbacks answered within {deadline}; {} more got no answer at all ({why}), which says nothing of time",
+            "all {} answered attempts of {} well-formed callbacks answered within {deadline}; {} more got no answer at all ({why}) before a later attempt of the same callback was answered",
             attempts - unanswered,
             ds.len(),
             unanswered
@@ -141,12 +151,28 @@ mod tests {
             Verdict::Inconclusive,
             "1 was cut by the interruption",
         );
+        // Callbacks never answered at all were never timed: a dead receiver is no pass.
         let dead = with(&[ErrorClass::Refused, ErrorClass::Closed]);
-        assert_verdict(&dead, Verdict::Pass, "all 4 answered attempts");
         assert_verdict(
             &dead,
+            Verdict::Inconclusive,
+            "2 of 6 well-formed callbacks got no answer at all (1 closed, 1 refused)",
+        );
+        // A refused first attempt whose retry was answered in time is a pass, said apart.
+        let mut d = delivery("retried", "success", Some(200), 20.0);
+        let mut refused = d.attempts[0].clone();
+        refused.status = None;
+        refused.error = Some(ErrorClass::Refused);
+        d.attempts.insert(0, refused);
+        let retried = judge(
+            super::ID,
+            &run(vec![(super::ID, vec![Step::Sent(vec![d])])]),
+            &setup("video"),
+        );
+        assert_verdict(
+            &retried,
             Verdict::Pass,
-            "2 more got no answer at all (1 closed, 1 refused)",
+            "1 more got no answer at all (1 refused) before a later attempt",
         );
         assert_verdict(
             &with(&[ErrorClass::Timeout]),

@@ -129,13 +129,14 @@ impl Rule {
     /// Judges the rule and maps the finding to a verdict by level: a bad finding fails a must
     /// rule and warns on the others.
     pub fn result(&self, ctx: &Context<'_>) -> RuleResult {
-        let problem = if self.whole_run {
-            ctx.scenario_problem(self.id)
-        } else {
-            ctx.interrupted_in(self.id)
-                .or_else(|| ctx.scenario_problem(self.id))
-        };
-        let j = match problem {
+        // A cut attempt is shown as the evidence of why the rule could not be judged.
+        if let Some(finding) = (!self.whole_run)
+            .then(|| ctx.interrupted_in(self.id))
+            .flatten()
+        {
+            return self.verdict(Judged::with(finding, ctx.deliveries(self.id)));
+        }
+        let j = match ctx.scenario_problem(self.id) {
             // A rule of the whole run still judges what was sent before the run was cut
             // short (ack-deadline fails on the unanswered attempts), unless that is nothing.
             Some(finding) if self.whole_run && ctx.run.cut_short.is_some() => {
@@ -147,6 +148,11 @@ impl Rule {
             Some(finding) => Judged::new(finding),
             None => (self.judge)(ctx),
         };
+        self.verdict(j)
+    }
+
+    /// Maps a finding to this rule's verdict by its level.
+    fn verdict(&self, j: Judged) -> RuleResult {
         let (verdict, reason) = match j.finding {
             Finding::Ok(r) => (Verdict::Pass, r),
             Finding::Bad(r) => (

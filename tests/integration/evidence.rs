@@ -281,3 +281,76 @@ async fn a_reused_seed_is_named_by_every_diagnosis_it_can_cause() {
         );
     }
 }
+
+/// A receiver that answers its first `answered` callbacks with 200 and then dies as a killed
+/// process does: the connection in hand is closed without an answer and the port is closed, so
+/// every later attempt is refused.
+async fn dies_after(answered: usize) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move {
+        for _ in 0..answered {
+            let Ok((mut s, _)) = l.accept().await else {
+                return;
+            };
+            // One request per connection: read the head and the body its length announces.
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 8192];
+            loop {
+                let Ok(n @ 1..) = s.read(&mut buf).await else {
+                    break;
+                };
+                seen.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&seen).to_lowercase();
+                if let Some(head_end) = text.find("\r\n\r\n") {
+                    let len = text[..head_end]
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if seen.len() >= head_end + 4 + len {
+                        break;
+                    }
+                }
+            }
+            let _ = s
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .await;
+        }
+        // The next connection is taken and dropped unanswered, then the port goes away.
+        if let Ok((s, _)) = l.accept().await {
+            drop(s);
+        }
+    });
+    format!("http://{addr}/callback")
+}
+
+/// Issue 28: a receiver killed mid-run. `fast-ack` times the answered attempts only and says
+/// the rest apart; `ack-deadline` never says every attempt was answered.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_receiver_that_dies_mid_run_is_never_timed_at_the_deadline() {
+    let url = dies_after(4).await;
+    // Short retry waits: what is judged is the kind of attempt, not the provider's schedule.
+    let out = suno(&[
+        "check",
+        "--receiver",
+        &url,
+        "--only",
+        "fast-ack,ack-deadline",
+        "--retry-delays",
+        "10ms",
+        "--format",
+        "json",
+    ])
+    .await;
+    let report = json(&out);
+    let (fast, why) = verdict(&report, "fast-ack");
+    assert!(why.contains("got no answer ("), "{fast}: {why}");
+    assert!(why.contains("refused"), "{fast}: {why}");
+    assert!(!why.contains("15.000s"), "{fast}: {why}");
+    let (deadline, why) = verdict(&report, "ack-deadline");
+    assert_eq!(deadline, "inconclusive", "{why}");
+    assert!(why.contains("got no answer at all ("), "{why}");
+    assert_ne!(out.code, exit::SUCCESS, "{}", out.stdout);
+}

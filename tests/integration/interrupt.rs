@@ -255,3 +255,56 @@ async fn deliveries_in_flight_at_ctrl_c_are_reported_as_ambiguous() {
         "{stdout}"
     );
 }
+
+/// Issue 28: Ctrl-C while the slow-media attempt of `async-processing` is in flight makes the
+/// rule inconclusive ("interrupted"), never `fail`, in every report format. The receiver answers
+/// every POST in 8 s, which passes uninterrupted; the signal comes while it is still waiting.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_during_a_slow_attempt_is_inconclusive_not_fail() {
+    let server = answering_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(8))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("c.json").display().to_string();
+    let xml = dir.path().join("c.xml").display().to_string();
+    let html = dir.path().join("c.html").display().to_string();
+    let (code, _, stdout) = interrupt_out(
+        &[
+            "check",
+            "--receiver",
+            &server.uri(),
+            "--only",
+            "async-processing",
+            "--report-json",
+            &json,
+            "--report-junit",
+            &xml,
+            "--report-html",
+            &html,
+        ],
+        &server,
+    )
+    .await;
+    assert_eq!(code, exit::INTERRUPTED, "{stdout}");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let rule = v["rules"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no rules in {v}"))
+        .iter()
+        .find(|r| r["id"] == "async-processing")
+        .unwrap();
+    assert_eq!(rule["verdict"], "inconclusive", "{rule}");
+    assert!(
+        rule["reason"].as_str().unwrap().contains("interrupted"),
+        "{rule}"
+    );
+    let cut = &rule["evidence"]["deliveries"][0]["attempts"][0];
+    assert_eq!(
+        cut["error"], "interrupted",
+        "the cut attempt is the evidence: {rule}"
+    );
+    assert!(stdout.contains("inconclusive"), "{stdout}");
+    assert!(!stdout.contains("fail must async-processing"), "{stdout}");
+    let junit = std::fs::read_to_string(&xml).unwrap();
+    assert!(!junit.contains("<failure"), "{junit}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("inconclusive"), "the HTML says inconclusive");
+}
