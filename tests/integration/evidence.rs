@@ -297,10 +297,7 @@ async fn dies_after(answered: usize) -> String {
             // One request per connection: read the head and the body its length announces.
             let mut seen = Vec::new();
             let mut buf = [0u8; 8192];
-            loop {
-                let Ok(n @ 1..) = s.read(&mut buf).await else {
-                    break;
-                };
+            while let Ok(n @ 1..) = s.read(&mut buf).await {
                 seen.extend_from_slice(&buf[..n]);
                 let text = String::from_utf8_lossy(&seen).to_lowercase();
                 if let Some(head_end) = text.find("\r\n\r\n") {
