@@ -652,6 +652,11 @@ pub struct ServeArgs {
     /// 14 for video]; a few seconds lets an application test an expired link.
     #[arg(long, value_name = "DUR")]
     pub retention: Option<Dur>,
+    /// Forget a task (its record, callback attempts and files) this long after its creation,
+    /// once its media expired; a poll then answers as for an unknown task. What bounds the
+    /// memory of a `serve` left running with a short --retention.
+    #[arg(long, default_value = "10m", value_name = "DUR")]
+    pub forget_after: Dur,
     /// At most N creates every DUR (the provider: 20 every 10 s), refused with code 430; `off`.
     #[arg(long, default_value = "20/10s", value_name = "N/DUR|off", value_parser = parse_rate_limit)]
     pub rate_limit: RateLimit,

@@ -84,6 +84,7 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
         prices: a.prices.clone(),
         rate_limit: a.rate_limit.0,
         retention: a.retention.map(|d| d.0),
+        forget_after: a.forget_after.0,
         echo: !a.no_echo,
         callback_exception: a.callback_exception,
         any_track_ids: a.any_track_ids,

@@ -61,6 +61,9 @@ pub struct ServeConfig {
     pub rate_limit: Option<(u32, Duration)>,
     /// How long media links serve their files; `None`: the family's documented retention.
     pub retention: Option<Duration>,
+    /// A task is forgotten (its record, attempts and files) this long after its creation,
+    /// once its media expired: what bounds the memory of a `serve` left running.
+    pub forget_after: Duration,
     /// A music-like task's tracks echo the request's `title`, `style` and custom-mode lyrics
     /// (off: the docs' example values).
     pub echo: bool,
@@ -92,6 +95,7 @@ impl Default for ServeConfig {
             prices: Vec::new(),
             rate_limit: Some((20, Duration::from_secs(10))),
             retention: None,
+            forget_after: Duration::from_secs(600),
             echo: true,
             callback_exception: false,
             any_track_ids: false,

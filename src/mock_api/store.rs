@@ -1,6 +1,6 @@
 //! What the mock provider knows: every task of every family, indexed by its id (a lookup costs
 //! the same with one task or fifty thousand), in creation order for the inspection endpoint,
-//! and every callback attempt.
+//! and every callback attempt; a task forgotten takes everything kept for it along.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
@@ -88,16 +88,25 @@ struct Inner {
     created: u64,
     /// Tasks created so far, per family.
     counts: HashMap<&'static str, usize>,
-    /// (music taskId, audioId) pairs a music video was made from (a second is a 409).
-    pairs: HashSet<(String, String)>,
-    /// The tracks (audioIds) a persona was made from: one each.
-    personas: HashSet<String>,
+    /// (music taskId, audioId) pairs a music video was made from (a second is a 409), each
+    /// with the video's task.
+    pairs: HashMap<(String, String), String>,
+    /// The (music taskId, audioId) tracks a persona was made from: one each.
+    personas: HashSet<(String, String)>,
+}
+
+/// Callback attempts by task, each with its place in the order they were recorded, so a task
+/// forgotten drops its own in one step and the listing still comes out in order.
+#[derive(Debug, Default)]
+struct Attempts {
+    next: u64,
+    by_task: HashMap<String, Vec<(u64, AttemptRecord)>>,
 }
 
 #[derive(Debug, Default)]
 pub struct Store {
     inner: Mutex<Inner>,
-    attempts: Mutex<Vec<AttemptRecord>>,
+    attempts: Mutex<Attempts>,
 }
 
 impl Store {
@@ -115,9 +124,7 @@ impl Store {
         make: impl FnOnce(usize) -> Task,
     ) -> Option<(usize, String)> {
         self.with(|s| {
-            if let Some(p) = pair
-                && !s.pairs.insert(p)
-            {
+            if pair.as_ref().is_some_and(|p| s.pairs.contains_key(p)) {
                 return None;
             }
             let index = *s.counts.get(family.id).unwrap_or(&0);
@@ -125,6 +132,9 @@ impl Store {
             t.seq = s.created;
             s.created += 1;
             let id = t.task_id.clone();
+            if let Some(p) = pair {
+                s.pairs.insert(p, id.clone());
+            }
             s.counts.insert(family.id, index + 1);
             s.tasks.insert(id.clone(), t);
             Some((index, id))
@@ -133,12 +143,15 @@ impl Store {
 
     /// Whether a music video was made from this pair before.
     pub fn has_pair(&self, music: &str, audio: &str) -> bool {
-        self.with(|s| s.pairs.contains(&(music.to_string(), audio.to_string())))
+        self.with(|s| {
+            s.pairs
+                .contains_key(&(music.to_string(), audio.to_string()))
+        })
     }
 
-    /// Claims a track for a persona; false when one was made from it before.
-    pub fn claim_persona(&self, audio_id: &str) -> bool {
-        self.with(|s| s.personas.insert(audio_id.to_string()))
+    /// Claims a track of a music task for a persona; false when one was made from it before.
+    pub fn claim_persona(&self, music: &str, audio_id: &str) -> bool {
+        self.with(|s| s.personas.insert((music.to_string(), audio_id.to_string())))
     }
 
     /// What `f` reads of a task, without copying it.
@@ -154,9 +167,34 @@ impl Store {
         });
     }
 
-    /// Forgets an expired task (`--retention`): its record and its place in the order.
+    /// Forgets an expired task (`--retention`): its record, its place in the order, its
+    /// callback attempts, the claim of the track a video was made from, and the claims on its
+    /// own tracks (a track that is gone cannot be made into anything again).
     pub fn forget(&self, task_id: &str) {
-        self.with(|s| s.tasks.remove(task_id));
+        self.with(|s| {
+            s.tasks.remove(task_id);
+            s.pairs
+                .retain(|(music, _), video| music != task_id && video != task_id);
+            s.personas.retain(|(music, _)| music != task_id);
+        });
+        self.attempts_mut(|a| a.by_task.remove(task_id));
+    }
+
+    fn attempts_mut<R>(&self, f: impl FnOnce(&mut Attempts) -> R) -> R {
+        f(&mut self.attempts.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// What the store holds, by kind: the soak benchmark's and the tests' view of its growth.
+    pub fn sizes(&self) -> Sizes {
+        let (tasks, pairs, personas) =
+            self.with(|s| (s.tasks.len(), s.pairs.len(), s.personas.len()));
+        let attempts = self.attempts_mut(|a| a.by_task.values().map(Vec::len).sum());
+        Sizes {
+            tasks,
+            pairs,
+            personas,
+            attempts,
+        }
     }
 
     /// How many tasks the store holds.
@@ -188,18 +226,32 @@ impl Store {
     }
 
     pub fn record(&self, a: AttemptRecord) {
-        self.attempts
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(a);
+        self.attempts_mut(|all| {
+            let n = all.next;
+            all.next += 1;
+            all.by_task
+                .entry(a.task_id.clone())
+                .or_default()
+                .push((n, a));
+        });
     }
 
+    /// Every attempt of the tasks still kept, in the order they were recorded.
     pub fn attempts(&self) -> Vec<AttemptRecord> {
-        self.attempts
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        let mut all: Vec<(u64, AttemptRecord)> =
+            self.attempts_mut(|a| a.by_task.values().flatten().cloned().collect());
+        all.sort_by_key(|(n, _)| *n);
+        all.into_iter().map(|(_, a)| a).collect()
     }
+}
+
+/// How many of each thing the store keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Sizes {
+    pub tasks: usize,
+    pub pairs: usize,
+    pub personas: usize,
+    pub attempts: usize,
 }
 
 pub fn now_ms() -> i64 {

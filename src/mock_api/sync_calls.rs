@@ -150,7 +150,7 @@ fn persona(api: &Api, o: &Map<String, Value>) -> Result<Value, Refusal> {
             ),
         ));
     }
-    if !api.store.claim_persona(&audio) {
+    if !api.store.claim_persona(&task, &audio) {
         return Err((409, format!("a persona already exists for audioId {audio}")));
     }
     Ok(json!({

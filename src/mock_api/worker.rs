@@ -227,10 +227,11 @@ async fn play(api: Api, task_id: String, created: Instant) {
             t.record.change(|r| records::callback_exception(family, r));
         });
     }
-    // Choice: the record outlives its media by a while (at least ten minutes from its
-    // creation), so an application testing an expired link (`--retention 5s`) still polls
-    // the task and gets the link; then the task is forgotten, and its memory freed.
-    let keep = retention.max(Duration::from_secs(600));
+    // Choice: the record outlives its media by a while (`--forget-after`, ten minutes from
+    // its creation unless given), so an application testing an expired link
+    // (`--retention 5s`) still polls the task and gets the link; then the task is forgotten,
+    // and its memory freed.
+    let keep = retention.max(api.cfg.forget_after);
     let left = keep.saturating_sub(created.elapsed());
     if left < Duration::from_secs(u64::from(u32::MAX)) {
         tokio::time::sleep(left).await;

@@ -17,6 +17,7 @@ mod fuzz;
 mod harness;
 mod html_report;
 mod interrupt;
+mod layout;
 mod load;
 mod mock_api;
 mod mock_client;

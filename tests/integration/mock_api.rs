@@ -589,6 +589,40 @@ async fn media_links_stop_serving_after_the_retention() {
     }
 }
 
+/// Issue 29: a forgotten task takes its callback attempts along, so a `serve` left running
+/// does not grow without bound.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forgotten_task_leaves_nothing_behind() {
+    let server = answering(200).await;
+    let cb = format!("{}/cb", server.uri());
+    let (api, base) = serve(ServeConfig {
+        retention: Some(Duration::from_millis(1)),
+        forget_after: Duration::from_millis(300),
+        ..fast()
+    })
+    .await;
+    let (_, v) = create(&base, task_body(&cb, "gone")).await;
+    let id = v["data"]["taskId"].as_str().unwrap().to_string();
+    poll(&base, &id, Some("SUCCESS")).await;
+    let held = api.store.sizes();
+    assert_eq!((held.tasks, held.pairs), (1, 1), "{held:?}");
+    assert!(held.attempts >= 1, "{held:?}");
+    // The worker forgets the task once its time is up; its end is only seen from outside.
+    let start = Instant::now();
+    while api.store.sizes().tasks > 0 {
+        assert!(start.elapsed() < Duration::from_secs(10), "never forgotten");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let left = api.store.sizes();
+    assert_eq!(
+        (left.tasks, left.pairs, left.attempts),
+        (0, 0, 0),
+        "{left:?}"
+    );
+    let deliveries = get_json(&format!("{base}/_mock/deliveries")).await;
+    assert_eq!(deliveries, json!([]));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_one_callback_family_creates_calls_back_and_polls() {
     let server = answering(200).await;

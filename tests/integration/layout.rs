@@ -1,0 +1,124 @@
+//! The README's Layout table is the tree: every module of `src/` has its row, every row names
+//! a module that exists, and every `crate::` import of a module is one its row allows.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The table's rows: module name to the modules it may import.
+fn table() -> BTreeMap<String, BTreeSet<String>> {
+    let readme = include_str!("../../README.md");
+    let section = readme
+        .split("\n## Layout\n")
+        .nth(1)
+        .expect("the README has a Layout section");
+    let section = section.split("\n## ").next().unwrap();
+    section
+        .lines()
+        .skip_while(|l| !l.starts_with("| module |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|row| {
+            let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
+            assert_eq!(cells.len(), 3, "a row has module, owns, may import: {row}");
+            let module = cells[0].trim_matches('`').to_string();
+            let may = cells[2]
+                .split(',')
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .map(String::from)
+                .collect();
+            (module, may)
+        })
+        .collect()
+}
+
+/// Every Rust file of a module: `src/NAME.rs`, or everything under `src/NAME/`.
+fn files(src: &Path, module: &str) -> Vec<std::path::PathBuf> {
+    let file = src.join(format!("{module}.rs"));
+    if file.is_file() {
+        return vec![file];
+    }
+    let mut out = Vec::new();
+    let mut dirs = vec![src.join(module)];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// The top-level modules a file names as `crate::NAME`, comments aside.
+fn imports(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+        for (i, _) in line.match_indices("crate::") {
+            let rest = &line[i + "crate::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            assert!(
+                !rest.starts_with('{'),
+                "group the imports by module, not crate::{{...}}: {line}"
+            );
+            if !name.is_empty() {
+                out.insert(name);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_layout_table_matches_the_tree_and_its_imports() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let rows = table();
+    let modules: BTreeSet<String> = std::fs::read_dir(&src)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter_map(|p| {
+            let name = p.file_stem()?.to_str()?.to_string();
+            (p.is_dir() || p.extension().is_some_and(|x| x == "rs")).then_some(name)
+        })
+        .filter(|n| n != "lib" && n != "main")
+        .collect();
+    let listed: BTreeSet<String> = rows.keys().cloned().collect();
+    assert_eq!(
+        modules.difference(&listed).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "modules of src/ missing from the README's Layout table"
+    );
+    assert_eq!(
+        listed.difference(&modules).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "rows of the README's Layout table with no module in src/"
+    );
+    let mut wrong = Vec::new();
+    for (module, may) in &rows {
+        for f in files(&src, module) {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for m in imports(&text) {
+                if &m != module && !may.contains(&m) {
+                    wrong.push(format!(
+                        "{} imports crate::{m}, not in the row of {module}",
+                        f.strip_prefix(&src).unwrap().display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn an_import_outside_the_row_is_found() {
+    let text = "use crate::wire::Attempt;\n// crate::cli in a comment is no import\nlet x = crate::report::human(&r);";
+    let found: Vec<String> = imports(text).into_iter().collect();
+    assert_eq!(found, ["report", "wire"]);
+}
