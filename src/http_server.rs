@@ -1,5 +1,5 @@
 //! Starts an axum router on a bound socket in the background and stops it on drop. Used by the
-//! video host, the built-in receivers and the mock provider API.
+//! media host, the built-in receivers and the mock provider API.
 
 use std::net::SocketAddr;
 

@@ -21,7 +21,7 @@ use axum::routing::get;
 use crate::family::MediaKind;
 use crate::http_server::{self, ServerHandle};
 use crate::wire::Downloads;
-use crate::wire::VideoMode;
+use crate::wire::MediaMode;
 
 /// A small, playable MP4 (1 s, 160x90, H.264 + AAC) made once with ffmpeg; see assets/README.md.
 pub static SAMPLE_MP4: &[u8] = include_bytes!("../../assets/sample.mp4");
@@ -49,7 +49,7 @@ pub const LARGE_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, Default)]
 struct Entry {
-    mode: VideoMode,
+    mode: MediaMode,
     counts: Downloads,
     /// Downloads whose body is still being sent: side effects have not settled while any is.
     in_progress: u64,
@@ -137,15 +137,15 @@ impl HostState {
     }
 }
 
-/// A running video host. Cheap to clone; the server stops when the last clone is dropped.
+/// A running media host (videos, audio, images). Cheap to clone; the server stops when the last clone is dropped.
 #[derive(Debug, Clone)]
-pub struct VideoHost {
+pub struct MediaHost {
     state: Arc<HostState>,
     base_url: String,
     _server: Option<Arc<ServerHandle>>,
 }
 
-impl VideoHost {
+impl MediaHost {
     /// Binds `listen` (port 0 for any). `base_url` is what receivers are told, for a receiver
     /// that reaches the harness by another name (a container, say).
     /// With `tls`, it serves https (`--media-tls`).
@@ -153,13 +153,13 @@ impl VideoHost {
         listen: SocketAddr,
         base_url: Option<String>,
         tls: Option<http_server::TlsConfig>,
-    ) -> Result<VideoHost, String> {
-        let (mut host, router) = VideoHost::embedded(String::new());
+    ) -> Result<MediaHost, String> {
+        let (mut host, router) = MediaHost::embedded(String::new());
         let server = match tls {
             Some(tls) => http_server::spawn_tls(router, listen, tls).await,
             None => http_server::spawn(router, listen).await,
         }
-        .map_err(|e| format!("video host: {e}"))?;
+        .map_err(|e| format!("media host: {e}"))?;
         host.base_url = base_url
             .map(|b| b.trim_end_matches('/').to_string())
             .unwrap_or_else(|| server.url());
@@ -169,7 +169,7 @@ impl VideoHost {
 
     /// A host whose routes the caller serves itself (the mock API serves videos on its own
     /// port), with `base_url` as the address receivers are told.
-    pub fn embedded(base_url: String) -> (VideoHost, Router) {
+    pub fn embedded(base_url: String) -> (MediaHost, Router) {
         let state = Arc::new(HostState {
             tasks: Mutex::new(HashMap::new()),
             open_prefix: Mutex::new(None),
@@ -181,7 +181,7 @@ impl VideoHost {
             .route("/videos/{file}", get(serve_video))
             .route("/media/{task}/{file}", get(serve_media))
             .with_state(state.clone());
-        let host = VideoHost {
+        let host = MediaHost {
             state,
             base_url: base_url.trim_end_matches('/').to_string(),
             _server: None,
@@ -236,7 +236,7 @@ impl VideoHost {
         self.state.with(|t| t.remove(task_id));
     }
 
-    pub fn set_mode(&self, task_id: &str, mode: VideoMode) {
+    pub fn set_mode(&self, task_id: &str, mode: MediaMode) {
         self.state
             .with(|t| t.entry(task_id.to_string()).or_default().mode = mode);
     }
@@ -340,7 +340,7 @@ fn serve(state: Arc<HostState>, task_id: &str, kind: MediaKind, file: &str) -> R
             let expired = e
                 .expires_at
                 .is_some_and(|at| std::time::Instant::now() >= at);
-            if expired { VideoMode::Expired } else { e.mode }
+            if expired { MediaMode::Expired } else { e.mode }
         })
     });
     // Registered tasks are watched for settling; open (load) tasks are not.
@@ -356,7 +356,7 @@ fn serve(state: Arc<HostState>, task_id: &str, kind: MediaKind, file: &str) -> R
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .requests += 1;
-            VideoMode::Normal
+            MediaMode::Normal
         }
         None => return (StatusCode::NOT_FOUND, "no such media\n").into_response(),
     };
@@ -365,15 +365,15 @@ fn serve(state: Arc<HostState>, task_id: &str, kind: MediaKind, file: &str) -> R
         .lock()
         .unwrap_or_else(PoisonError::into_inner);
     let (len, body) = match mode {
-        VideoMode::Expired => {
+        MediaMode::Expired => {
             // What a signed link says once its 14 days are over.
             return (StatusCode::FORBIDDEN, "Request has expired\n").into_response();
         }
-        VideoMode::Normal => (
+        MediaMode::Normal => (
             data.len() as u64,
             Body::from_stream(stream::whole(state.clone(), task_id.to_string(), data)),
         ),
-        VideoMode::Slow => (
+        MediaMode::Slow => (
             data.len() as u64,
             Body::from_stream(stream::trickle(
                 state.clone(),
@@ -382,11 +382,11 @@ fn serve(state: Arc<HostState>, task_id: &str, kind: MediaKind, file: &str) -> R
                 slow_over,
             )),
         ),
-        VideoMode::Truncated => (
+        MediaMode::Truncated => (
             data.len() as u64,
             Body::from_stream(stream::truncated(data)),
         ),
-        VideoMode::Large => (
+        MediaMode::Large => (
             LARGE_BYTES,
             Body::from_stream(stream::large(
                 state.clone(),

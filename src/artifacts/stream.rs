@@ -1,4 +1,4 @@
-//! The bodies the video host streams. Each counts a completed download when its last byte has
+//! The bodies the media host streams. Each counts a completed download when its last byte has
 //! been handed to the connection, and none holds more than one chunk beyond the sample file.
 
 use std::sync::Arc;

@@ -627,7 +627,7 @@ pub struct ServeArgs {
     pub concurrent_duplicates: bool,
     /// How the media host serves the tasks' files (videos, tracks, images).
     #[arg(long, value_enum, default_value = "normal")]
-    pub video: crate::wire::VideoMode,
+    pub video: crate::wire::MediaMode,
     /// A plan file: what happens to the first, second, ... task of each family (its outcome,
     /// or its callbacks stage by stage with their codes and duplicates).
     #[arg(long, value_name = "FILE")]

@@ -160,8 +160,8 @@ async fn serve(a: &ServeArgs, plan: Option<ServePlan>) -> Result<i32, Fatal> {
     let _ = tokio::signal::ctrl_c().await;
     crate::console::outln!(
         "stopped: {} tasks, {} callback attempts",
-        running.store.len(),
-        running.store.attempts().len()
+        running.store.created(),
+        running.store.attempts_recorded()
     );
     Ok(exit::SUCCESS)
 }
@@ -173,7 +173,7 @@ fn endpoints() -> Vec<(String, &'static str, &'static str)> {
     for f in crate::family::CATALOGUE {
         let ops: Vec<_> = mock_api::operations::OPERATIONS
             .iter()
-            .filter(|o| o.family == f.id)
+            .filter(|o| o.family.id == f.id)
             .collect();
         if ops.is_empty() {
             if !f.polling.create.is_empty() {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Source, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "cover",
@@ -45,6 +45,8 @@ pub const FAMILY: Family = Family {
     polling: Polling {
         layout: Layout::Cover,
         create: "/api/v1/suno/cover/generate",
+        source: Source::Fields,
+        id_scope: "serve-cover",
         required: &["taskId"],
         flag: "successFlag",
         pending: "0",
@@ -55,5 +57,6 @@ pub const FAMILY: Family = Family {
     },
     deadline: Duration::from_secs(15),
     retention_days: 14,
+    price: 1,
     checks_also: "the task id at data.taskId; the PNGs are downloaded",
 };

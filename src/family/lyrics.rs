@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Source, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "lyrics",
@@ -43,6 +43,8 @@ pub const FAMILY: Family = Family {
     polling: Polling {
         layout: Layout::Lyrics,
         create: "/api/v1/lyrics",
+        source: Source::Fields,
+        id_scope: "serve-lyrics",
         required: &["prompt"],
         flag: "status",
         pending: "PENDING",
@@ -60,5 +62,6 @@ pub const FAMILY: Family = Family {
     },
     deadline: Duration::from_secs(15),
     retention_days: 15,
+    price: 1,
     checks_also: "the task id at data.taskId; an item with status failed is accepted",
 };

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Source, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "midi",
@@ -41,6 +41,8 @@ pub const FAMILY: Family = Family {
     polling: Polling {
         layout: Layout::Midi,
         create: "/api/v1/midi/generate",
+        source: Source::Fields,
+        id_scope: "serve-midi",
         required: &["taskId"],
         flag: "successFlag",
         pending: "0",
@@ -51,5 +53,6 @@ pub const FAMILY: Family = Family {
     },
     deadline: Duration::from_secs(15),
     retention_days: 14,
+    price: 2,
     checks_also: "the task id at the top level and at data.taskId; start and end as numbers and as strings",
 };

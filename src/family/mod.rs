@@ -132,6 +132,11 @@ pub struct Polling {
     pub create: &'static str,
     /// The create request's required string fields besides `callBackUrl`.
     pub required: &'static [&'static str],
+    /// What a create names besides `callBackUrl`, and how `serve` checks it.
+    pub source: Source,
+    /// The scope `serve`'s seeded task ids of this family are drawn from (the same ids for
+    /// the same `--seed`, run after run).
+    pub id_scope: &'static str,
     /// `GET` path that reports a task (`?taskId=`).
     pub path: &'static str,
     /// The key of the status in the report (`successFlag`, `status`).
@@ -141,6 +146,21 @@ pub struct Polling {
     pub pending: &'static str,
     pub success: &'static str,
     pub failed: &'static str,
+}
+
+/// What a family's create names besides `callBackUrl`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Its `required` string fields, each present and non-empty.
+    Fields,
+    /// A finished track of the provider's own: `taskId` and `audioId` (its `required`), each
+    /// track made into one task only (a second is refused with code 409 and `conflict`), with
+    /// `author` and `domainName` of at most 50 characters; record-info names the task's
+    /// `operationType`.
+    Track {
+        operation_type: &'static str,
+        conflict: &'static str,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -163,11 +183,20 @@ pub struct Family {
     pub deadline: Duration,
     /// How long the provider keeps the media.
     pub retention_days: u32,
+    /// What a create costs in `serve` by default (`--price FAMILY=N` changes it): the
+    /// provider does not publish its prices per operation, these are the mock's.
+    pub price: u64,
     /// What `check` verifies for this family beyond the common rules (README table).
     pub checks_also: &'static str,
 }
 
 pub const DEFAULT: &str = "video";
+
+/// The families other tables name by reference (the mock API's operations and Suno Voice's
+/// validate): the same declarations the catalogue holds.
+pub const MUSIC: &Family = &music::FAMILY;
+pub const REPLACE_SECTION: &Family = &replace_section::FAMILY;
+pub const VOICE: &Family = &voice::FAMILY;
 
 /// Every family, `video` first.
 pub static CATALOGUE: &[Family] = &[

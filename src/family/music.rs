@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Source, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "music",
@@ -108,6 +108,8 @@ pub const FAMILY: Family = Family {
     polling: Polling {
         layout: Layout::Music,
         create: "/api/v1/generate",
+        source: Source::Fields,
+        id_scope: "serve-music",
         required: &["model"],
         flag: "status",
         pending: "PENDING",
@@ -127,5 +129,6 @@ pub const FAMILY: Family = Family {
     },
     deadline: Duration::from_secs(15),
     retention_days: 15,
+    price: 12,
     checks_also: "text, first and complete are three stages, not duplicates; a late first never overwrites complete; the error stage is recorded",
 };

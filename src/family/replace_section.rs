@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Source, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "replace-section",
@@ -47,6 +47,8 @@ pub const FAMILY: Family = Family {
     polling: Polling {
         layout: Layout::Music,
         create: "/api/v1/generate/replace-section",
+        source: Source::Fields,
+        id_scope: "serve-replace-section",
         required: &["taskId", "audioId"],
         flag: "status",
         pending: "PENDING",
@@ -63,5 +65,6 @@ pub const FAMILY: Family = Family {
     },
     deadline: Duration::from_secs(10),
     retention_days: 15,
+    price: 5,
     checks_also: "answers within the 10 s deadline this family's sender uses; the error stage (data.error) is recorded",
 };

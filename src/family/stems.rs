@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Source, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "stems",
@@ -49,6 +49,8 @@ pub const FAMILY: Family = Family {
     polling: Polling {
         layout: Layout::Separation,
         create: "/api/v1/vocal-removal/generate",
+        source: Source::Fields,
+        id_scope: "serve-stems",
         required: &["taskId", "audioId"],
         flag: "successFlag",
         pending: "PENDING",
@@ -65,5 +67,6 @@ pub const FAMILY: Family = Family {
     },
     deadline: Duration::from_secs(15),
     retention_days: 15,
+    price: 5,
     checks_also: "both stem layouts (separate_vocal, split_stem) and an empty origin_url are accepted",
 };

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Source, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "video",
@@ -37,6 +37,11 @@ pub const FAMILY: Family = Family {
     polling: Polling {
         layout: Layout::Video,
         create: "/api/v1/mp4/generate",
+        source: Source::Track {
+            operation_type: "mp4",
+            conflict: "Conflict - Mp4 record already exists",
+        },
+        id_scope: "serve",
         required: &["taskId", "audioId"],
         flag: "successFlag",
         pending: "PENDING",
@@ -47,5 +52,6 @@ pub const FAMILY: Family = Family {
     },
     deadline: Duration::from_secs(15),
     retention_days: 14,
+    price: 2,
     checks_also: "the MP4 is downloaded while its link is valid",
 };

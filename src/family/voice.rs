@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Source, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "voice",
@@ -36,6 +36,8 @@ pub const FAMILY: Family = Family {
     polling: Polling {
         layout: Layout::Voice,
         create: "/api/v1/voice/generate",
+        source: Source::Fields,
+        id_scope: "serve-voice",
         required: &["taskId", "verifyUrl"],
         flag: "status",
         pending: "wait_processing",
@@ -53,5 +55,6 @@ pub const FAMILY: Family = Family {
     },
     deadline: Duration::from_secs(15),
     retention_days: 14,
+    price: 5,
     checks_also: "the task id at data.taskId; a fail status is a failure callback to record",
 };

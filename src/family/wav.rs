@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{FailureCode, Family, Layout, Polling, Stage, Variant};
+use super::{FailureCode, Family, Layout, Polling, Source, Stage, Variant};
 
 pub const FAMILY: Family = Family {
     id: "wav",
@@ -37,6 +37,8 @@ pub const FAMILY: Family = Family {
     polling: Polling {
         layout: Layout::Wav,
         create: "/api/v1/wav/generate",
+        source: Source::Fields,
+        id_scope: "serve-wav",
         required: &["taskId", "audioId"],
         flag: "successFlag",
         pending: "PENDING",
@@ -53,5 +55,6 @@ pub const FAMILY: Family = Family {
     },
     deadline: Duration::from_secs(15),
     retention_days: 15,
+    price: 1,
     checks_also: "the WAV is downloaded while its link is valid",
 };

@@ -15,7 +15,7 @@ use super::case::{self, Case, Request};
 use super::config::FuzzConfig;
 use super::finding::{Answer, Breakage, Finding};
 use super::wire::{Pacer, Sent, Wire};
-use crate::artifacts::VideoHost;
+use crate::artifacts::MediaHost;
 use crate::receiver::validate::Refusal;
 use crate::sender::Sender;
 
@@ -333,7 +333,7 @@ impl Run {
 pub async fn run(
     cfg: FuzzConfig,
     sender: Sender,
-    host: VideoHost,
+    host: MediaHost,
     cancel: CancellationToken,
     on_finding: Option<OnFinding>,
 ) -> Result<FuzzResult, String> {

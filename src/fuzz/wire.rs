@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::case::{self, Base, Case, Request};
 use super::finding::Answer;
-use crate::artifacts::VideoHost;
+use crate::artifacts::MediaHost;
 use crate::family::{Family, MediaKind};
 use crate::sender::{Policy, Prepared, Sender};
 use crate::wire::Auth;
@@ -34,7 +34,7 @@ pub struct Wire {
     pub receiver: url::Url,
     pub display: String,
     pub family: &'static Family,
-    pub host: VideoHost,
+    pub host: MediaHost,
     pub signed: bool,
     pub seed: u64,
     pub max_body: usize,
@@ -44,7 +44,7 @@ pub struct Wire {
 
 impl Wire {
     fn media(&self) -> impl Fn(MediaKind, &str) -> String + Sync + '_ {
-        // Every case's media live under one task on the video host, which serves real files.
+        // Every case's media live under one task on the media host, which serves real files.
         move |k, slot| self.host.media_url("fuzz", k, slot)
     }
 

@@ -5,7 +5,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::Fatal;
 use super::settings::{Limits, ReceiverTarget, SendSettings, Settings};
-use crate::artifacts::VideoHost;
+use crate::artifacts::MediaHost;
 use crate::artifacts::local_ca::LocalCa;
 use crate::exit;
 use crate::family::Family;
@@ -116,7 +116,7 @@ impl Session {
             }
             None => None,
         };
-        let host = VideoHost::start(st.artifact_listen, st.artifact_base_url.clone(), tls)
+        let host = MediaHost::start(st.artifact_listen, st.artifact_base_url.clone(), tls)
             .await
             .map_err(|e| Fatal(exit::HARNESS, e))?;
         let mut observe = st.observe.clone();

@@ -33,7 +33,7 @@ pub fn fate(seed: u64, index: u64, s: &Shares) -> Fate {
     }
 }
 
-/// The task id of task `index`; all share a prefix the video host serves without registering.
+/// The task id of task `index`; all share a prefix the media host serves without registering.
 pub fn task_id(prefix: &str, index: u64) -> String {
     format!("{prefix}{index:08}")
 }

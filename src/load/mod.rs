@@ -25,7 +25,7 @@ use tokio_util::sync::CancellationToken;
 pub use fate::{Fate, Shares};
 pub use stats::{Counts, LoadResult, Percentiles, RunPlan, Shard, Stats};
 
-use crate::artifacts::VideoHost;
+use crate::artifacts::MediaHost;
 use crate::sender::Policy;
 use crate::wire::error_class::ErrorClass;
 use crate::wire::{judge_answer, signing};
@@ -415,7 +415,7 @@ async fn worker(sh: Arc<Shared>, mut conn: Conn) -> Stats {
 /// Runs the load. Fails only when the receiver cannot be resolved or a file cannot be opened.
 pub async fn run(
     cfg: LoadConfig,
-    host: &VideoHost,
+    host: &MediaHost,
     cancel: CancellationToken,
 ) -> Result<LoadResult, String> {
     let target = Target::resolve(&cfg.receiver).await?;
@@ -564,7 +564,7 @@ async fn drain(sh: &Arc<Shared>, total: &mut Stats) -> std::collections::HashSet
 /// The media host's download counts, overall and per task that succeeded: a task processed
 /// once downloads each of its callbacks' media once.
 fn count_downloads(
-    host: &VideoHost,
+    host: &MediaHost,
     result: &mut LoadResult,
     succeeded: impl Iterator<Item = u64>,
 ) {
@@ -592,7 +592,7 @@ fn global_index(shard: Option<Shard>, n: u64) -> u64 {
 
 /// Receivers download in the background: wait until the download count has not moved for
 /// half a second (at most 10 s) before counting per task.
-async fn settle_downloads(host: &VideoHost) {
+async fn settle_downloads(host: &MediaHost) {
     let start = Instant::now();
     let mut last = host.open_downloads();
     let mut stable = Instant::now();

@@ -6,26 +6,15 @@ use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use super::fields::Refusal;
+use crate::family::Family;
+
 /// The code a create over the rate limit gets. The provider's code table has 405 ("rate limit
 /// exceeded") and 430 ("call frequency too high") without saying which this limit uses; the
 /// mock answers 430, the one named for call frequency.
 pub const RATE_LIMITED: u16 = 430;
 /// The code a create the balance cannot pay gets ("insufficient credits").
 pub const NO_CREDITS: u16 = 429;
-
-/// What a create costs per family by default. The provider does not publish its prices per
-/// operation; these are the mock's, changed with `serve --price FAMILY=N`.
-pub const DEFAULT_PRICES: &[(&str, u64)] = &[
-    ("video", 2),
-    ("music", 12),
-    ("replace-section", 5),
-    ("lyrics", 1),
-    ("wav", 1),
-    ("stems", 5),
-    ("midi", 2),
-    ("cover", 1),
-    ("voice", 5),
-];
 
 #[derive(Debug)]
 pub struct Admission {
@@ -46,12 +35,12 @@ impl Admission {
         }
     }
 
-    pub fn price(&self, family: &str) -> u64 {
+    /// What a create of `family` costs: its `--price`, else the family's own.
+    pub fn price(&self, family: &Family) -> u64 {
         self.prices
             .iter()
-            .find(|(f, _)| f == family)
-            .map(|(_, p)| *p)
-            .unwrap_or(1)
+            .find(|(f, _)| f == family.id)
+            .map_or(family.price, |(_, p)| *p)
     }
 
     pub fn balance(&self) -> u64 {
@@ -60,7 +49,7 @@ impl Admission {
 
     /// Takes one create of `family`: counted against the rate limit and paid, or refused with
     /// `(code, msg)` and nothing changed.
-    pub fn admit(&self, family: &str) -> Result<(), (u16, String)> {
+    pub fn admit(&self, family: &Family) -> Result<(), Refusal> {
         let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
         if let Some((n, window)) = self.limit {
@@ -71,7 +60,7 @@ impl Admission {
                 recent.pop_front();
             }
             if recent.len() >= n as usize {
-                return Err((
+                return Err(Refusal::new(
                     RATE_LIMITED,
                     format!(
                         "call frequency too high: at most {n} creates every {}",
@@ -83,11 +72,11 @@ impl Admission {
         let mut credits = self.credits.lock().unwrap_or_else(PoisonError::into_inner);
         let price = self.price(family);
         if *credits < price {
-            return Err((
+            return Err(Refusal::new(
                 NO_CREDITS,
                 format!(
-                    "insufficient credits: this {family} task costs {price}, the balance is {}",
-                    *credits
+                    "insufficient credits: this {} task costs {price}, the balance is {}",
+                    family.id, *credits
                 ),
             ));
         }
@@ -110,13 +99,19 @@ mod tests {
             vec![("video".into(), 2)],
             Some((2, Duration::from_secs(60))),
         );
-        assert!(a.admit("video").is_ok());
-        assert!(a.admit("video").is_ok());
-        assert_eq!(a.admit("video").unwrap_err().0, RATE_LIMITED);
+        assert!(a.admit(crate::family::video()).is_ok());
+        assert!(a.admit(crate::family::video()).is_ok());
+        assert_eq!(
+            a.admit(crate::family::video()).unwrap_err().status,
+            RATE_LIMITED
+        );
         assert_eq!(a.balance(), 1, "the refused create cost nothing");
         let b = Admission::new(3, vec![("video".into(), 2)], None);
-        assert!(b.admit("video").is_ok());
-        assert_eq!(b.admit("video").unwrap_err().0, NO_CREDITS);
+        assert!(b.admit(crate::family::video()).is_ok());
+        assert_eq!(
+            b.admit(crate::family::video()).unwrap_err().status,
+            NO_CREDITS
+        );
         assert_eq!(b.balance(), 1);
     }
 }

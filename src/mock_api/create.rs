@@ -20,7 +20,7 @@ use super::operations::{OPERATIONS, Operation};
 use super::records::{self, Created};
 use super::store::{Record, Task};
 use super::{Api, worker};
-use crate::family::{CATALOGUE, Family, Layout};
+use crate::family::{CATALOGUE, Family, Layout, Source, VOICE};
 
 /// The provider's limit on `author` and `domainName` of a music video.
 const MAX_FIELD: usize = 50;
@@ -30,9 +30,10 @@ const MAX_FIELD: usize = 50;
 pub(super) enum Checks {
     /// A music-like operation (`operations.rs`).
     Operation(&'static Operation),
-    /// The music video: `taskId`, `audioId`, `author`/`domainName` of at most 50 characters,
-    /// and a (taskId, audioId) pair made into a video only once (409).
-    Mp4,
+    /// A family made of a finished track (`Source::Track`, the music video): `taskId`,
+    /// `audioId`, `author`/`domainName` of at most 50 characters, and a (taskId, audioId)
+    /// pair made into a task only once (409 with `conflict`).
+    Track { conflict: &'static str },
     /// The family's required string fields.
     Fields(&'static [&'static str]),
     /// Suno Voice's validate: `voiceUrl`, `vocalStartS` before `vocalEndS` (integers), an
@@ -65,10 +66,6 @@ pub(super) struct Endpoint {
     pub variant: Option<&'static str>,
 }
 
-fn family(id: &str) -> &'static Family {
-    crate::family::find(id).expect("the create table names catalogue families")
-}
-
 /// Every create endpoint `serve` offers.
 pub(super) static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
     let of = |path, family: &'static Family, operation_type, failure_400, checks| Endpoint {
@@ -81,17 +78,41 @@ pub(super) static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
         layout: family.polling.layout,
         variant: None,
     };
-    let mut out = vec![of(
-        "/api/v1/mp4/generate",
-        crate::family::video(),
-        "mp4",
-        None,
-        Checks::Mp4,
-    )];
+    // The families' own creates, those made of a track first (the order the banner lists),
+    // except where an operation of the music API offers the path with checks of its own.
+    let offered = |f: &&Family| {
+        !f.polling.create.is_empty() && !OPERATIONS.iter().any(|op| op.path == f.polling.create)
+    };
+    let own = |f: &'static Family| match f.polling.source {
+        Source::Track {
+            operation_type,
+            conflict,
+        } => of(
+            f.polling.create,
+            f,
+            operation_type,
+            None,
+            Checks::Track { conflict },
+        ),
+        Source::Fields => of(
+            f.polling.create,
+            f,
+            f.id,
+            None,
+            Checks::Fields(f.polling.required),
+        ),
+    };
+    let of_track = |f: &&Family| matches!(f.polling.source, Source::Track { .. });
+    let mut out: Vec<Endpoint> = CATALOGUE
+        .iter()
+        .filter(offered)
+        .filter(of_track)
+        .map(own)
+        .collect();
     out.extend(OPERATIONS.iter().map(|op| {
         of(
             op.path,
-            family(op.family),
+            op.family,
             op.operation_type,
             Some(op.failure_msg),
             Checks::Operation(op),
@@ -100,17 +121,9 @@ pub(super) static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
     out.extend(
         CATALOGUE
             .iter()
-            .filter(|f| !f.polling.create.is_empty())
-            .filter(|f| !out_has(f.polling.create))
-            .map(|f| {
-                of(
-                    f.polling.create,
-                    f,
-                    f.id,
-                    None,
-                    Checks::Fields(f.polling.required),
-                )
-            }),
+            .filter(offered)
+            .filter(|f| !of_track(f))
+            .map(own),
     );
     // Suno Voice's phrase: validated (or regenerated), then polled on validate-info.
     for (path, checks) in [
@@ -121,23 +134,19 @@ pub(super) static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
             details: "/api/v1/voice/validate-info",
             layout: Layout::VoiceValidate,
             variant: Some(PHRASE),
-            ..of(path, family("voice"), "validate", None, checks)
+            ..of(path, VOICE, "validate", None, checks)
         });
     }
     out
 });
 
-/// Whether the video or an operation already offers this path.
-fn out_has(path: &str) -> bool {
-    path == "/api/v1/mp4/generate" || OPERATIONS.iter().any(|op| op.path == path)
-}
-
 /// What a create's checks give: the callback URL (when the endpoint takes one) and, for a
-/// music video, the (taskId, audioId) pair it claims.
+/// family made of a track, the (taskId, audioId) pair it claims.
 type Checked = (Option<String>, Option<(String, String)>);
 
 impl Endpoint {
-    /// The documented checks; the callback URL and, for a music video, the pair it claims.
+    /// The documented checks; the callback URL and, for a family made of a track, the pair it
+    /// claims.
     fn check(&self, o: &Map<String, Value>) -> Result<Checked, Refusal> {
         match &self.checks {
             Checks::Operation(op) => op.validate(o).map(|(_, cb)| (cb, None)),
@@ -151,16 +160,16 @@ impl Endpoint {
                 let voice = required_text(o, "voiceUrl")?;
                 if url::Url::parse(&voice).map_or(true, |u| !matches!(u.scheme(), "http" | "https"))
                 {
-                    return Err((400, "voiceUrl must be an http or https URL".into()));
+                    return Err(Refusal::new(400, "voiceUrl must be an http or https URL"));
                 }
                 let int = |name: &str| -> Result<i64, Refusal> {
-                    o.get(name)
-                        .and_then(Value::as_i64)
-                        .ok_or_else(|| (400, format!("{name} is required and must be an integer")))
+                    o.get(name).and_then(Value::as_i64).ok_or_else(|| {
+                        Refusal::new(400, format!("{name} is required and must be an integer"))
+                    })
                 };
                 let (start, end) = (int("vocalStartS")?, int("vocalEndS")?);
                 if end <= start {
-                    return Err((
+                    return Err(Refusal::new(
                         400,
                         format!("vocalEndS ({end}) must be greater than vocalStartS ({start})"),
                     ));
@@ -168,7 +177,7 @@ impl Endpoint {
                 if let Some(l) = o.get("language").and_then(Value::as_str)
                     && !LANGUAGES.contains(&l)
                 {
-                    return Err((
+                    return Err(Refusal::new(
                         400,
                         format!("language `{l}` is not one of {}", LANGUAGES.join(", ")),
                     ));
@@ -186,11 +195,12 @@ impl Endpoint {
                 if let Some(v) = o.get("calBackUrl") {
                     renamed.insert("callBackUrl".into(), v.clone());
                 }
-                let cb = callback_url(&renamed)
-                    .map_err(|(code, msg)| (code, msg.replace("callBackUrl", "calBackUrl")))?;
+                let cb = callback_url(&renamed).map_err(|r| {
+                    Refusal::new(r.status, r.msg.replace("callBackUrl", "calBackUrl"))
+                })?;
                 Ok((Some(cb), None))
             }
-            Checks::Mp4 => {
+            Checks::Track { .. } => {
                 let task = required_text(o, "taskId")?;
                 let audio = required_text(o, "audioId")?;
                 let cb = callback_url(o)?;
@@ -198,13 +208,15 @@ impl Endpoint {
                     match o.get(name) {
                         None | Some(Value::Null) => {}
                         Some(Value::String(s)) if s.chars().count() > MAX_FIELD => {
-                            return Err((
+                            return Err(Refusal::new(
                                 413,
                                 format!("{name} is longer than {MAX_FIELD} characters"),
                             ));
                         }
                         Some(Value::String(_)) => {}
-                        Some(_) => return Err((400, format!("{name} must be a string"))),
+                        Some(_) => {
+                            return Err(Refusal::new(400, format!("{name} must be a string")));
+                        }
                     }
                 }
                 Ok((Some(cb), Some((task, audio))))
@@ -269,7 +281,7 @@ pub(super) async fn create(
     };
     let (callback, pair) = match ep.check(&obj) {
         Ok(x) => x,
-        Err((code, msg)) => return bad_at(&api, &path, code, msg),
+        Err(Refusal { status: code, msg }) => return bad_at(&api, &path, code, msg),
     };
     if matches!(ep.checks, Checks::Regenerate) {
         let of = obj
@@ -293,18 +305,21 @@ pub(super) async fn create(
     {
         return bad_at(&api, &path, 400, why);
     }
-    const EXISTS: &str = "Conflict - Mp4 record already exists";
+    let conflict = match ep.checks {
+        Checks::Track { conflict } => conflict,
+        _ => "Conflict - the task already exists",
+    };
     // A refused create (409, the rate limit, the balance) leaves nothing behind.
     if let Some((t, a)) = &pair
         && api.store.has_pair(t, a)
     {
-        return bad_at(&api, &path, 409, EXISTS.into());
+        return bad_at(&api, &path, 409, conflict.into());
     }
-    if let Err((code, msg)) = api.admission.admit(ep.family.id) {
+    if let Err(Refusal { status: code, msg }) = api.admission.admit(ep.family) {
         return bad_at(&api, &path, code, msg);
     }
     let made = api.store.create(ep.family, pair, |index| {
-        let task_id = created_task_id(&api, ep.family.id, index);
+        let task_id = created_task_id(&api, ep.family, index);
         let record = Record::new(&records::initial(&Created {
             family: ep.family,
             layout: ep.layout,
@@ -332,7 +347,7 @@ pub(super) async fn create(
         }
     });
     let Some((index, task_id)) = made else {
-        return bad_at(&api, &path, 409, EXISTS.into());
+        return bad_at(&api, &path, 409, conflict.into());
     };
     log(&api, format!("{path} -> 200 taskId {task_id}"));
     let first = worker::first_wait(&api, ep.family, index);

@@ -8,6 +8,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::Api;
+use super::fields::Refusal;
+use crate::family::Family;
 use crate::payload::ids;
 
 /// The largest request body the mock reads (axum's default, which the provider's own limit
@@ -54,15 +56,9 @@ pub(super) async fn read_whole_body<const MAX: usize>(
 }
 
 /// The id of the `index`-th task of `family` a run of `serve` creates: the same for the same
-/// `--seed`, so a client's tests can expect it. (Video's scope keeps the name it had before
-/// the other families came.)
-pub(super) fn created_task_id(api: &Api, family: &str, index: usize) -> String {
-    let scope = if family == "video" {
-        "serve".to_string()
-    } else {
-        format!("serve-{family}")
-    };
-    ids::task_id(api.cfg.seed, &scope, &index.to_string())
+/// `--seed`, so a client's tests can expect it.
+pub(super) fn created_task_id(api: &Api, family: &Family, index: usize) -> String {
+    ids::task_id(api.cfg.seed, family.polling.id_scope, &index.to_string())
 }
 
 /// The HTTP status of an answer whose body says `code`: the same, unless `--always-http-200`.
@@ -140,28 +136,34 @@ pub(super) fn bad_at(api: &Api, path: &str, code: u16, msg: String) -> Response 
 pub(super) fn read_json(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Value, (u16, String)> {
+) -> Result<Value, Refusal> {
     let body = match body {
         Ok(b) => b,
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Err((
+            return Err(Refusal::new(
                 413,
-                "the request body is too large (the limit is 2 MB)".into(),
+                "the request body is too large (the limit is 2 MB)",
             ));
         }
-        Err(e) => return Err((400, format!("the request body could not be read: {e}"))),
+        Err(e) => {
+            return Err(Refusal::new(
+                400,
+                format!("the request body could not be read: {e}"),
+            ));
+        }
     };
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if !crate::wire::is_json_content_type(ct) {
-        return Err((
+        return Err(Refusal::new(
             400,
             format!("Content-Type must be application/json, got `{ct}`"),
         ));
     }
-    serde_json::from_slice(&body).map_err(|e| (400, format!("the body is not valid JSON: {e}")))
+    serde_json::from_slice(&body)
+        .map_err(|e| Refusal::new(400, format!("the body is not valid JSON: {e}")))
 }
 
 /// The start of every create: the key, then the body as a JSON object; any refusal is the
@@ -183,6 +185,6 @@ pub(super) fn create_body(
             400,
             "the body must be a JSON object".into(),
         ))),
-        Err((code, msg)) => Err(Box::new(bad_at(api, path, code, msg))),
+        Err(Refusal { status: code, msg }) => Err(Box::new(bad_at(api, path, code, msg))),
     }
 }

@@ -12,8 +12,22 @@ pub enum Kind {
     Number,
 }
 
-/// A refused create: the envelope's code and the message naming the field.
-pub type Refusal = (u16, String);
+/// A refused call: the envelope's code and the message that says why (naming the field, the
+/// track, the limit). Every endpoint of the mock API refuses with one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: u16,
+    pub msg: String,
+}
+
+impl Refusal {
+    pub fn new(status: u16, msg: impl Into<String>) -> Refusal {
+        Refusal {
+            status,
+            msg: msg.into(),
+        }
+    }
+}
 
 pub(super) fn present(o: &Map<String, Value>, name: &str) -> bool {
     match o.get(name) {
@@ -34,7 +48,7 @@ pub(super) fn typed(o: &Map<String, Value>, name: &str, kind: Kind) -> Result<()
     if ok {
         Ok(())
     } else {
-        Err((
+        Err(Refusal::new(
             400,
             format!(
                 "{name} must be {}",
@@ -58,7 +72,7 @@ pub(super) fn require(
     if present(o, name) {
         Ok(())
     } else {
-        Err((400, format!("{name} is required{when}")))
+        Err(Refusal::new(400, format!("{name} is required{when}")))
     }
 }
 
@@ -79,7 +93,10 @@ pub(super) fn callback_url(o: &Map<String, Value>) -> Result<String, Refusal> {
     let callback = required_text(o, "callBackUrl")?;
     match url::Url::parse(&callback) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(callback),
-        Ok(_) => Err((400, "callBackUrl must be an http or https URL".into())),
-        Err(e) => Err((400, format!("callBackUrl is not a URL: {e}"))),
+        Ok(_) => Err(Refusal::new(
+            400,
+            "callBackUrl must be an http or https URL",
+        )),
+        Err(e) => Err(Refusal::new(400, format!("callBackUrl is not a URL: {e}"))),
     }
 }

@@ -22,9 +22,9 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::artifacts::VideoHost;
+use crate::artifacts::MediaHost;
 use crate::http_server::{self, ServerHandle};
-use crate::scenario::{Outcome, ServePlan, VideoMode};
+use crate::scenario::{MediaMode, Outcome, ServePlan};
 use crate::sender::{Policy, Sender};
 
 pub use store::Store;
@@ -41,7 +41,7 @@ pub struct ServeConfig {
     pub failure_code: i64,
     pub duplicates: u32,
     pub concurrent_duplicates: bool,
-    pub video: VideoMode,
+    pub video: MediaMode,
     pub plan: Option<ServePlan>,
     pub seed: u64,
     /// Retries and their delays; the deadline comes from `timeout` or the family.
@@ -55,7 +55,7 @@ pub struct ServeConfig {
     pub log: bool,
     /// The account's balance at start.
     pub credits: u64,
-    /// What a create costs, per family (`admission::DEFAULT_PRICES` for the rest).
+    /// What a create costs, per family (each family's own price for the rest).
     pub prices: Vec<(String, u64)>,
     /// At most this many creates in this window; `None`: no limit.
     pub rate_limit: Option<(u32, Duration)>,
@@ -70,7 +70,8 @@ pub struct ServeConfig {
     /// A task whose callback no copy of was acknowledged reports `CALLBACK_EXCEPTION` (its
     /// results kept); off: polling shows the task as generated.
     pub callback_exception: bool,
-    /// `mp4/generate` takes any `taskId`/`audioId` (off: only a finished track of this server).
+    /// A create made of a track (the music video) takes any `taskId`/`audioId` (off: only a
+    /// finished track of this server).
     pub any_track_ids: bool,
 }
 
@@ -84,7 +85,7 @@ impl Default for ServeConfig {
             failure_code: 500,
             duplicates: 0,
             concurrent_duplicates: false,
-            video: VideoMode::Normal,
+            video: MediaMode::Normal,
             plan: None,
             seed: 0,
             policy: Policy::default(),
@@ -109,7 +110,7 @@ pub(crate) struct Api {
     pub admission: Arc<admission::Admission>,
     pub store: Arc<Store>,
     pub uploads: Arc<uploads::Uploads>,
-    pub host: VideoHost,
+    pub host: MediaHost,
     pub sender: Sender,
 }
 
@@ -148,15 +149,10 @@ pub async fn start(
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let base = public_url.unwrap_or_else(|| format!("http://{addr}"));
-    let (host, videos) = VideoHost::embedded(base);
+    let (host, videos) = MediaHost::embedded(base);
     host.set_slow_over(cfg.policy.timeout * 2 + Duration::from_secs(1));
     let store = Arc::new(Store::default());
-    let mut prices: Vec<(String, u64)> = cfg.prices.clone();
-    for (f, p) in admission::DEFAULT_PRICES {
-        if !prices.iter().any(|(g, _)| g == f) {
-            prices.push(((*f).to_string(), *p));
-        }
-    }
+    let prices = cfg.prices.clone();
     let api = Api {
         admission: Arc::new(admission::Admission::new(
             cfg.credits,

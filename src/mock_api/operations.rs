@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 pub use super::fields::Kind;
 use super::fields::{Refusal, callback_url, require, text, typed};
+use crate::family::{Family, MUSIC, REPLACE_SECTION};
 
 /// The models a create may name.
 pub const MODELS: &[&str] = &["V4", "V4_5", "V4_5PLUS", "V4_5ALL", "V5", "V5_5"];
@@ -38,7 +39,7 @@ pub struct Operation {
     /// The `POST` path.
     pub path: &'static str,
     /// The catalogue family whose callbacks it sends.
-    pub family: &'static str,
+    pub family: &'static Family,
     /// `operationType` in record-info.
     pub operation_type: &'static str,
     /// The failure `msg` of this operation's callbacks (code 400).
@@ -51,7 +52,7 @@ pub struct Operation {
 pub static OPERATIONS: &[Operation] = &[
     Operation {
         path: "/api/v1/generate",
-        family: "music",
+        family: MUSIC,
         operation_type: "generate",
         failure_msg: "Music generation failed",
         required: &[
@@ -63,7 +64,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         path: "/api/v1/generate/extend",
-        family: "music",
+        family: MUSIC,
         operation_type: "extend",
         failure_msg: "Music extension failed",
         required: &[
@@ -75,7 +76,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         path: "/api/v1/generate/upload-cover",
-        family: "music",
+        family: MUSIC,
         operation_type: "upload_cover",
         failure_msg: "Audio covering failed",
         required: &[
@@ -88,7 +89,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         path: "/api/v1/generate/upload-extend",
-        family: "music",
+        family: MUSIC,
         operation_type: "upload_extend",
         failure_msg: "Audio extension failed",
         required: &[
@@ -100,7 +101,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         path: "/api/v1/generate/add-instrumental",
-        family: "music",
+        family: MUSIC,
         operation_type: "add_instrumental",
         failure_msg: "Instrumental generation failed",
         required: &[
@@ -113,7 +114,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         path: "/api/v1/generate/add-vocals",
-        family: "music",
+        family: MUSIC,
         operation_type: "add_vocals",
         failure_msg: "Vocal generation failed",
         required: &[
@@ -127,7 +128,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         path: "/api/v1/generate/mashup",
-        family: "music",
+        family: MUSIC,
         operation_type: "mashup",
         failure_msg: "Music generation failed",
         required: &[("customMode", Kind::Bool), ("model", Kind::Text)],
@@ -135,7 +136,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         path: "/api/v1/generate/sounds",
-        family: "music",
+        family: MUSIC,
         operation_type: "sounds",
         failure_msg: "Sound generation failed",
         required: &[("prompt", Kind::Text), ("model", Kind::Text)],
@@ -143,7 +144,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         path: "/api/v1/generate/replace-section",
-        family: "replace-section",
+        family: REPLACE_SECTION,
         operation_type: "replace_section",
         failure_msg: "Invalid parameters",
         required: &[
@@ -180,9 +181,9 @@ impl Operation {
                     })
             });
             if !ok {
-                return Err((
+                return Err(Refusal::new(
                     400,
-                    "uploadUrlList must be a list of exactly 2 http(s) URLs".into(),
+                    "uploadUrlList must be a list of exactly 2 http(s) URLs",
                 ));
             }
         }
@@ -198,7 +199,7 @@ impl Operation {
             if let Some(k) = o.get("soundKey").filter(|k| !k.is_null()) {
                 let key = k.as_str().unwrap_or_default();
                 if !sound_key(key) {
-                    return Err((
+                    return Err(Refusal::new(
                         400,
                         format!(
                             "soundKey `{key}` is not Any or a key like C, F#, Am, C#m (sharps only)"
@@ -207,14 +208,17 @@ impl Operation {
                 }
             }
             if text(o, "model") != Some("V5") {
-                return Err((400, "model must be V5 for sounds".into()));
+                return Err(Refusal::new(400, "model must be V5 for sounds"));
             }
             over(o, "prompt", 500, Some("V5"))?;
             match o.get("soundTempo") {
                 None | Some(Value::Null) => {}
                 Some(v) if v.as_i64().is_some_and(|t| (1..=300).contains(&t)) => {}
                 Some(_) => {
-                    return Err((400, "soundTempo must be an integer from 1 to 300".into()));
+                    return Err(Refusal::new(
+                        400,
+                        "soundTempo must be an integer from 1 to 300",
+                    ));
                 }
             }
             return Ok((Some("V5".to_string()), callback));
@@ -223,7 +227,7 @@ impl Operation {
         if let Some(m) = &model
             && !MODELS.contains(&m.as_str())
         {
-            return Err((
+            return Err(Refusal::new(
                 400,
                 format!("model `{m}` is not one of {}", MODELS.join(", ")),
             ));
@@ -261,7 +265,7 @@ impl Operation {
                 let at = |name| o.get(name).and_then(Value::as_f64).unwrap_or(0.0);
                 let (start, end) = (at("infillStartS"), at("infillEndS"));
                 if start < 0.0 || end <= start {
-                    return Err((
+                    return Err(Refusal::new(
                         400,
                         format!(
                             "infillStartS ({start}) must be at least 0 and before infillEndS ({end})"
@@ -286,13 +290,18 @@ fn optional_knobs(o: &Map<String, Value>) -> Result<(), Refusal> {
     match o.get("vocalGender") {
         None | Some(Value::Null) => {}
         Some(Value::String(g)) if g == "m" || g == "f" => {}
-        Some(_) => return Err((400, "vocalGender must be m or f".into())),
+        Some(_) => return Err(Refusal::new(400, "vocalGender must be m or f")),
     }
     for name in ["styleWeight", "weirdnessConstraint", "audioWeight"] {
         match o.get(name) {
             None | Some(Value::Null) => {}
             Some(v) if v.as_f64().is_some_and(|w| (0.0..=1.0).contains(&w)) => {}
-            Some(_) => return Err((400, format!("{name} must be a number from 0 to 1"))),
+            Some(_) => {
+                return Err(Refusal::new(
+                    400,
+                    format!("{name} must be a number from 0 to 1"),
+                ));
+            }
         }
     }
     Ok(())
@@ -314,7 +323,7 @@ fn over(
     model: Option<&str>,
 ) -> Result<(), Refusal> {
     match text(o, name) {
-        Some(s) if s.chars().count() > max => Err((
+        Some(s) if s.chars().count() > max => Err(Refusal::new(
             413,
             match model {
                 Some(m) => format!("{name} is longer than {max} characters for model {m}"),
@@ -338,7 +347,7 @@ mod tests {
         op(path)
             .validate(body.as_object().unwrap())
             .map(|_| ())
-            .map_err(|(_, m)| m)
+            .map_err(|r| r.msg)
     }
 
     #[test]

@@ -197,6 +197,16 @@ impl Store {
         }
     }
 
+    /// How many tasks were ever created, forgotten ones included.
+    pub fn created(&self) -> u64 {
+        self.with(|s| s.created)
+    }
+
+    /// How many callback attempts were ever recorded, forgotten ones included.
+    pub fn attempts_recorded(&self) -> u64 {
+        self.attempts_mut(|a| a.next)
+    }
+
     /// How many tasks the store holds.
     pub fn len(&self) -> usize {
         self.with(|s| s.tasks.len())

@@ -49,7 +49,7 @@ fn reply(api: &Api, path: &str, result: Result<Value, Refusal>) -> Response {
             log(api, format!("{path} -> 200"));
             envelope(api, 200, "success", data)
         }
-        Err((code, msg)) => bad_at(api, path, code, msg),
+        Err(Refusal { status: code, msg }) => bad_at(api, path, code, msg),
     }
 }
 
@@ -60,10 +60,15 @@ fn track(api: &Api, task_id: &str, audio_id: &str) -> Result<Value, Refusal> {
     });
     let record = match found {
         Some(Some(r)) => r,
-        _ => return Err((404, format!("no music task with taskId {task_id}"))),
+        _ => {
+            return Err(Refusal::new(
+                404,
+                format!("no music task with taskId {task_id}"),
+            ));
+        }
     };
     if record["status"] != "SUCCESS" {
-        return Err((
+        return Err(Refusal::new(
             400,
             format!(
                 "the music of task {task_id} is still generating ({})",
@@ -75,7 +80,7 @@ fn track(api: &Api, task_id: &str, audio_id: &str) -> Result<Value, Refusal> {
         .as_array()
         .and_then(|items| items.iter().find(|i| i["id"] == audio_id).cloned())
         .ok_or_else(|| {
-            (
+            Refusal::new(
                 404,
                 format!("task {task_id} has no track with audioId {audio_id}"),
             )
@@ -143,7 +148,7 @@ fn persona(api: &Api, o: &Map<String, Value>) -> Result<Value, Refusal> {
     let (start, end) = (at("vocalStart", 0.0), at("vocalEnd", 30.0));
     let duration = t["duration"].as_f64().unwrap_or(f64::MAX);
     if !(10.0..=30.0).contains(&(end - start)) || start < 0.0 || end > duration {
-        return Err((
+        return Err(Refusal::new(
             422,
             format!(
                 "the vocal span {start}-{end} s must last 10 to 30 s inside the track ({duration} s)"
@@ -151,7 +156,10 @@ fn persona(api: &Api, o: &Map<String, Value>) -> Result<Value, Refusal> {
         ));
     }
     if !api.store.claim_persona(&task, &audio) {
-        return Err((409, format!("a persona already exists for audioId {audio}")));
+        return Err(Refusal::new(
+            409,
+            format!("a persona already exists for audioId {audio}"),
+        ));
     }
     Ok(json!({
         "personaId": ids::task_id(api.cfg.seed, "persona", &audio),

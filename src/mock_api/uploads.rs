@@ -17,6 +17,7 @@ use serde_json::{Map, Value, json};
 
 use super::Api;
 use super::envelope::{authorized, log};
+use super::fields::Refusal;
 
 /// How long an uploaded file is kept (the provider deletes them after 3 days).
 const KEPT: Duration = Duration::from_secs(3 * 86_400);
@@ -41,15 +42,15 @@ impl std::fmt::Debug for Uploads {
     }
 }
 
-type Refusal = (u16, String);
-
 fn answer(api: &Api, path: &str, result: Result<Value, Refusal>) -> Response {
     let (code, body) = match result {
         Ok(data) => (
             200,
             json!({"success": true, "code": 200, "msg": "File uploaded successfully", "data": data}),
         ),
-        Err((code, msg)) => (code, json!({"success": false, "code": code, "msg": msg})),
+        Err(Refusal { status: code, msg }) => {
+            (code, json!({"success": false, "code": code, "msg": msg}))
+        }
     };
     log(api, format!("POST {path} -> {code}"));
     (
@@ -82,10 +83,11 @@ fn mime_of(name: &str) -> &'static str {
 /// `uploadPath`: required, no leading or trailing slash.
 fn upload_path(o: &Map<String, Value>) -> Result<String, Refusal> {
     match o.get("uploadPath").and_then(Value::as_str).map(str::trim) {
-        None | Some("") => Err((400, "uploadPath is required".into())),
-        Some(p) if p.starts_with('/') || p.ends_with('/') => {
-            Err((400, "uploadPath must not start or end with a slash".into()))
-        }
+        None | Some("") => Err(Refusal::new(400, "uploadPath is required")),
+        Some(p) if p.starts_with('/') || p.ends_with('/') => Err(Refusal::new(
+            400,
+            "uploadPath must not start or end with a slash",
+        )),
         Some(p) => Ok(p.to_string()),
     }
 }
@@ -137,7 +139,7 @@ fn made_up_name(api: &Api, mime: &str, bytes: &[u8]) -> String {
 fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Map<String, Value>, Refusal> {
     match super::envelope::read_json(headers, Ok(body.clone())) {
         Ok(Value::Object(o)) => Ok(o),
-        Ok(_) => Err((400, "the body must be a JSON object".into())),
+        Ok(_) => Err(Refusal::new(400, "the body must be a JSON object")),
         Err(e) => Err(e),
     }
 }
@@ -150,7 +152,7 @@ pub(super) async fn base64_upload(
 ) -> Response {
     const PATH: &str = "/api/file-base64-upload";
     if !authorized(&api, &headers) {
-        return answer(&api, PATH, Err((401, "Unauthorized".into())));
+        return answer(&api, PATH, Err(Refusal::new(401, "Unauthorized")));
     }
     let result = json_body(&headers, &body).and_then(|o| {
         let dir = upload_path(&o)?;
@@ -158,7 +160,7 @@ pub(super) async fn base64_upload(
             .get("base64Data")
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
-            .ok_or((400, "base64Data is required".to_string()))?;
+            .ok_or(Refusal::new(400, "base64Data is required"))?;
         let (mime, b64) = match data
             .strip_prefix("data:")
             .and_then(|d| d.split_once(";base64,"))
@@ -168,7 +170,7 @@ pub(super) async fn base64_upload(
         };
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(b64.trim())
-            .map_err(|e| (400, format!("base64Data is not base64: {e}")))?;
+            .map_err(|e| Refusal::new(400, format!("base64Data is not base64: {e}")))?;
         let name = match o
             .get("fileName")
             .and_then(Value::as_str)
@@ -190,7 +192,7 @@ pub(super) async fn url_upload(
 ) -> Response {
     const PATH: &str = "/api/file-url-upload";
     if !authorized(&api, &headers) {
-        return answer(&api, PATH, Err((401, "Unauthorized".into())));
+        return answer(&api, PATH, Err(Refusal::new(401, "Unauthorized")));
     }
     let request = json_body(&headers, &body).and_then(|o| {
         let dir = upload_path(&o)?;
@@ -199,7 +201,7 @@ pub(super) async fn url_upload(
             .and_then(Value::as_str)
             .and_then(|u| url::Url::parse(u).ok())
             .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .ok_or((400, "fileUrl must be an http or https URL".to_string()))?;
+            .ok_or(Refusal::new(400, "fileUrl must be an http or https URL"))?;
         let name = o
             .get("fileName")
             .and_then(Value::as_str)
@@ -227,14 +229,16 @@ async fn fetch(url: &url::Url) -> Result<(Bytes, Option<String>), Refusal> {
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
-        .map_err(|e| (500, format!("cannot download: {e}")))?;
-    let r = client
-        .get(url.clone())
-        .send()
-        .await
-        .map_err(|e| (400, format!("cannot download fileUrl: {}", e.without_url())))?;
+        .map_err(|e| Refusal::new(500, format!("cannot download: {e}")))?;
+    let r =
+        client.get(url.clone()).send().await.map_err(|e| {
+            Refusal::new(400, format!("cannot download fileUrl: {}", e.without_url()))
+        })?;
     if !r.status().is_success() {
-        return Err((400, format!("fileUrl answered {}", r.status().as_u16())));
+        return Err(Refusal::new(
+            400,
+            format!("fileUrl answered {}", r.status().as_u16()),
+        ));
     }
     let mime = r
         .headers()
@@ -244,9 +248,9 @@ async fn fetch(url: &url::Url) -> Result<(Bytes, Option<String>), Refusal> {
     let bytes = r
         .bytes()
         .await
-        .map_err(|e| (400, format!("cannot download fileUrl: {}", e.without_url())))?;
+        .map_err(|e| Refusal::new(400, format!("cannot download fileUrl: {}", e.without_url())))?;
     if bytes.len() > MAX_UPLOAD {
-        return Err((400, "the file is larger than 100 MB".into()));
+        return Err(Refusal::new(400, "the file is larger than 100 MB"));
     }
     Ok((bytes, mime))
 }
@@ -260,10 +264,13 @@ pub(super) async fn stream_upload(
 ) -> Response {
     const PATH: &str = "/api/file-stream-upload";
     if !authorized(&api, &headers) {
-        return answer(&api, PATH, Err((401, "Unauthorized".into())));
+        return answer(&api, PATH, Err(Refusal::new(401, "Unauthorized")));
     }
     let result = match multipart {
-        Err(e) => Err((400, format!("the body must be multipart/form-data: {e}"))),
+        Err(e) => Err(Refusal::new(
+            400,
+            format!("the body must be multipart/form-data: {e}"),
+        )),
         Ok(m) => read_parts(&api, m).await,
     };
     answer(&api, PATH, result)
@@ -275,7 +282,7 @@ async fn read_parts(api: &Api, mut m: Multipart) -> Result<Value, Refusal> {
     while let Some(part) = m
         .next_field()
         .await
-        .map_err(|e| (400, format!("unreadable multipart body: {e}")))?
+        .map_err(|e| Refusal::new(400, format!("unreadable multipart body: {e}")))?
     {
         let name = part.name().unwrap_or_default().to_string();
         if name == "file" {
@@ -284,18 +291,18 @@ async fn read_parts(api: &Api, mut m: Multipart) -> Result<Value, Refusal> {
             let bytes = part
                 .bytes()
                 .await
-                .map_err(|e| (400, format!("unreadable file part: {e}")))?;
+                .map_err(|e| Refusal::new(400, format!("unreadable file part: {e}")))?;
             file = Some((bytes, original, mime));
         } else {
             let text = part
                 .text()
                 .await
-                .map_err(|e| (400, format!("unreadable field {name}: {e}")))?;
+                .map_err(|e| Refusal::new(400, format!("unreadable field {name}: {e}")))?;
             fields.insert(name, Value::from(text));
         }
     }
     let dir = upload_path(&fields)?;
-    let (bytes, original, mime) = file.ok_or((400, "file is required".to_string()))?;
+    let (bytes, original, mime) = file.ok_or(Refusal::new(400, "file is required"))?;
     let name = fields
         .get("fileName")
         .and_then(Value::as_str)

@@ -1,11 +1,11 @@
-//! Observations of a receiver's side effects: the video host's download counts (always), an
+//! Observations of a receiver's side effects: the media host's download counts (always), an
 //! HTTP probe and a command probe, each taken once it has settled.
 
 mod probe;
 
 use std::time::{Duration, Instant};
 
-use crate::artifacts::VideoHost;
+use crate::artifacts::MediaHost;
 use crate::outcome::Observation;
 use crate::wire::Slots;
 
@@ -44,7 +44,7 @@ impl ObserveConfig {
 #[derive(Debug, Clone)]
 pub struct Observer {
     cfg: ObserveConfig,
-    host: VideoHost,
+    host: MediaHost,
     client: reqwest::Client,
     /// The sender's connection slots: a probe is a connection to the receiver too.
     slots: Option<Slots>,
@@ -55,7 +55,7 @@ pub struct Observer {
 impl Observer {
     pub fn new(
         cfg: ObserveConfig,
-        host: VideoHost,
+        host: MediaHost,
         slots: Option<Slots>,
     ) -> Result<Observer, ObserveError> {
         let client = reqwest::Client::builder()

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::checks::{delivery_checks, observation_checks};
 use super::deliver::{Target, TaskRef, deliver, template_name};
 use super::preflight::preflight;
-use crate::artifacts::VideoHost;
+use crate::artifacts::MediaHost;
 use crate::duration::Dur;
 use crate::observe::Observer;
 use crate::outcome::*;
@@ -56,7 +56,7 @@ pub type EventHook = std::sync::Arc<dyn Fn(Event<'_>) + Send + Sync>;
 pub struct Engine {
     pub cfg: RunConfig,
     pub sender: Sender,
-    pub host: VideoHost,
+    pub host: MediaHost,
     pub observer: Observer,
     pub cancel: CancellationToken,
     /// Aliases with a fixed `task_id` instead of a seeded one.

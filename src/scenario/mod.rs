@@ -9,7 +9,7 @@ mod walker;
 pub mod write;
 pub mod yaml;
 
-pub use crate::wire::{Auth, Input, VideoMode};
+pub use crate::wire::{Auth, Input, MediaMode};
 pub use diagnostic::Diagnostic;
 pub use load::{LoadError, LoadedScenario, load_paths};
 pub use model::*;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::duration::Dur;
 use crate::family::Family;
-use crate::wire::{Auth, Input, Role, StatusMatch, VideoMode};
+use crate::wire::{Auth, Input, MediaMode, Role, StatusMatch};
 
 /// One scenario: a name, optional rule it gives evidence for, and steps run in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -29,7 +29,7 @@ pub struct Scenario {
     /// Sender settings for every step of this scenario (a step's own `sender` wins).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<SenderOverrides>,
-    /// How the video host behaves for each task alias.
+    /// How the media host behaves for each task alias.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tasks: BTreeMap<String, TaskSpec>,
     pub steps: Vec<Step>,
@@ -56,7 +56,7 @@ pub struct SenderOverrides {
 #[serde(deny_unknown_fields)]
 pub struct TaskSpec {
     #[serde(default)]
-    pub video: VideoMode,
+    pub video: MediaMode,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -255,7 +255,7 @@ pub struct ObserveStep {
     /// The observation must differ from the one kept under this name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed_from: Option<String>,
-    /// Exact number of completed downloads on the video host.
+    /// Exact number of completed downloads on the media host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downloads: Option<u64>,
     /// First wait, at most this long, for a completed download of the task's video.

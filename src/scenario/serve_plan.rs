@@ -12,7 +12,7 @@ use super::parse::MAX_COPIES;
 use super::walker::{Walker, load};
 use super::yaml::{Node, Value};
 use crate::duration::Dur;
-use crate::wire::VideoMode;
+use crate::wire::MediaMode;
 use crate::wire::status::valid_code;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -73,7 +73,7 @@ pub struct ServeTask {
     #[serde(default)]
     pub concurrent: bool,
     #[serde(default)]
-    pub video: VideoMode,
+    pub video: MediaMode,
     /// How long the "generation" takes before the callback.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation_time: Option<Dur>,
@@ -131,7 +131,7 @@ impl ServeTask {
         code: Option<i64>,
         duplicates: u32,
         concurrent: bool,
-        video: VideoMode,
+        video: MediaMode,
     ) -> ServeTask {
         ServeTask {
             family: family.to_string(),

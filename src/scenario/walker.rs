@@ -5,7 +5,7 @@
 use super::diagnostic::{Diagnostic, did_you_mean};
 use super::yaml::{self, Node, Value};
 use crate::duration::{self, Dur};
-use crate::wire::VideoMode;
+use crate::wire::MediaMode;
 use crate::wire::status::StatusMatch;
 
 pub(super) const VIDEO_MODES: &[&str] = &["normal", "slow", "expired", "truncated", "large"];
@@ -319,16 +319,16 @@ impl Walker<'_> {
     }
 
     /// A `video:` setting; absent or invalid (reported) means normal.
-    pub(super) fn video_mode(&mut self, node: Option<&Node>) -> VideoMode {
+    pub(super) fn video_mode(&mut self, node: Option<&Node>) -> MediaMode {
         match node
             .and_then(|n| self.choice(n, "video mode", VIDEO_MODES))
             .as_deref()
         {
-            Some("slow") => VideoMode::Slow,
-            Some("expired") => VideoMode::Expired,
-            Some("truncated") => VideoMode::Truncated,
-            Some("large") => VideoMode::Large,
-            _ => VideoMode::Normal,
+            Some("slow") => MediaMode::Slow,
+            Some("expired") => MediaMode::Expired,
+            Some("truncated") => MediaMode::Truncated,
+            Some("large") => MediaMode::Large,
+            _ => MediaMode::Normal,
         }
     }
 }

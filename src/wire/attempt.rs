@@ -53,7 +53,7 @@ impl Attempt {
     }
 }
 
-/// Download counts of one task's `video_url` on the harness's video host.
+/// Download counts of one task's `video_url` on the harness's media host.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Downloads {
     pub requests: u64,

@@ -22,7 +22,7 @@ pub use activity::Activity;
 pub use attempt::{Attempt, Downloads, describe, took};
 pub use auth::{Auth, Input};
 pub use error_class::{ErrorClass, classify, classify_hyper, classify_io, host_and_port};
-pub use media_mode::VideoMode;
+pub use media_mode::MediaMode;
 pub use role::Role;
 pub use rule_ids::RULE_IDS;
 pub use slots::{Slot, Slots};

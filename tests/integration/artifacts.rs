@@ -1,13 +1,13 @@
-//! The video host: a real MP4, download counts, and each per-task mode.
+//! The media host: a real MP4, download counts, and each per-task mode.
 
 use std::io::Cursor;
 use std::time::{Duration, Instant};
 
-use suno_mock::artifacts::{LARGE_BYTES, SAMPLE_MP4, VideoHost};
-use suno_mock::wire::VideoMode;
+use suno_mock::artifacts::{LARGE_BYTES, MediaHost, SAMPLE_MP4};
+use suno_mock::wire::MediaMode;
 
-async fn host() -> VideoHost {
-    VideoHost::start(([127, 0, 0, 1], 0).into(), None, None)
+async fn host() -> MediaHost {
+    MediaHost::start(([127, 0, 0, 1], 0).into(), None, None)
         .await
         .unwrap()
 }
@@ -26,7 +26,7 @@ fn artifacts_serve_a_real_mp4() {
 #[tokio::test]
 async fn normal_mode_serves_the_file_and_counts_completed_downloads() {
     let h = host().await;
-    h.set_mode("t1", VideoMode::Normal);
+    h.set_mode("t1", MediaMode::Normal);
     let body = reqwest::get(h.url_for("t1"))
         .await
         .unwrap()
@@ -45,7 +45,7 @@ async fn normal_mode_serves_the_file_and_counts_completed_downloads() {
 #[tokio::test]
 async fn expired_mode_no_longer_serves_the_file() {
     let h = host().await;
-    h.set_mode("old", VideoMode::Expired);
+    h.set_mode("old", MediaMode::Expired);
     let r = reqwest::get(h.url_for("old")).await.unwrap();
     assert_eq!(r.status(), 403);
     assert_eq!(h.downloads("old").completed, 0);
@@ -55,7 +55,7 @@ async fn expired_mode_no_longer_serves_the_file() {
 #[tokio::test]
 async fn truncated_mode_cuts_the_connection_halfway() {
     let h = host().await;
-    h.set_mode("cut", VideoMode::Truncated);
+    h.set_mode("cut", MediaMode::Truncated);
     let r = reqwest::get(h.url_for("cut")).await.unwrap();
     assert_eq!(r.content_length(), Some(SAMPLE_MP4.len() as u64));
     assert!(r.bytes().await.is_err(), "the body ends early");
@@ -66,7 +66,7 @@ async fn truncated_mode_cuts_the_connection_halfway() {
 async fn slow_mode_trickles_the_file_out_over_the_set_time() {
     let h = host().await;
     h.set_slow_over(Duration::from_millis(600));
-    h.set_mode("slow", VideoMode::Slow);
+    h.set_mode("slow", MediaMode::Slow);
     let start = Instant::now();
     let body = reqwest::get(h.url_for("slow"))
         .await
@@ -85,7 +85,7 @@ async fn slow_mode_trickles_the_file_out_over_the_set_time() {
 #[tokio::test]
 async fn large_mode_streams_a_valid_mp4_of_many_megabytes() {
     let h = host().await;
-    h.set_mode("big", VideoMode::Large);
+    h.set_mode("big", MediaMode::Large);
     let mut r = reqwest::get(h.url_for("big")).await.unwrap();
     assert_eq!(r.content_length(), Some(LARGE_BYTES));
     let mut n = 0u64;

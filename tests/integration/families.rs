@@ -249,8 +249,8 @@ fn the_media_files_are_real() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_media_host_serves_every_kind_and_counts_each_task() {
-    use suno_mock::artifacts::VideoHost;
-    let host = VideoHost::start(([127, 0, 0, 1], 0).into(), None, None)
+    use suno_mock::artifacts::MediaHost;
+    let host = MediaHost::start(([127, 0, 0, 1], 0).into(), None, None)
         .await
         .unwrap();
     host.set_mode("t1", Default::default());

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::routing::post;
-use suno_mock::artifacts::VideoHost;
+use suno_mock::artifacts::MediaHost;
 use suno_mock::exit;
 use suno_mock::load::{self, LoadConfig, Shares};
 use tokio_util::sync::CancellationToken;
@@ -65,7 +65,7 @@ fn config(url: &str) -> LoadConfig {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_delivery_is_accounted_for_exactly_once() {
     let (server, received) = counting_receiver().await;
-    let host = VideoHost::start(([127, 0, 0, 1], 0).into(), None, None)
+    let host = MediaHost::start(([127, 0, 0, 1], 0).into(), None, None)
         .await
         .unwrap();
     let cfg = LoadConfig {
@@ -169,7 +169,7 @@ async fn thresholds_set_the_exit_status_and_record_streams_attempts() {
 #[tokio::test(flavor = "multi_thread")]
 async fn pacing_follows_the_rate_and_latency_is_from_the_intended_time() {
     let (server, _) = counting_receiver().await;
-    let host = VideoHost::start(([127, 0, 0, 1], 0).into(), None, None)
+    let host = MediaHost::start(([127, 0, 0, 1], 0).into(), None, None)
         .await
         .unwrap();
     let cfg = LoadConfig {
@@ -195,7 +195,7 @@ async fn duplicates_processed_twice_show_in_the_download_count() {
             ..ReceiverConfig::default()
         };
         let r = builtin_receiver(&cfg).await;
-        let host = VideoHost::start(([127, 0, 0, 1], 0).into(), None, None)
+        let host = MediaHost::start(([127, 0, 0, 1], 0).into(), None, None)
             .await
             .unwrap();
         let run = LoadConfig {
@@ -239,7 +239,7 @@ async fn duplicates_processed_twice_show_in_the_download_count() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_duration_run_counts_exactly_the_tasks_it_sent() {
     let (server, received) = counting_receiver().await;
-    let host = VideoHost::start(([127, 0, 0, 1], 0).into(), None, None)
+    let host = MediaHost::start(([127, 0, 0, 1], 0).into(), None, None)
         .await
         .unwrap();
     for rate in [Some(400.0), None] {
@@ -272,7 +272,7 @@ async fn music_tasks_send_their_stages_in_order_and_duplicate_the_last() {
         .respond_with(ResponseTemplate::new(200))
         .mount(&server)
         .await;
-    let host = VideoHost::start(([127, 0, 0, 1], 0).into(), None, None)
+    let host = MediaHost::start(([127, 0, 0, 1], 0).into(), None, None)
         .await
         .unwrap();
     let mut cfg = config(&server.uri());
@@ -380,7 +380,7 @@ async fn closing_receiver(every: usize, http10: bool) -> (String, Arc<AtomicU64>
 async fn a_connection_the_receiver_closes_is_never_reused_and_costs_no_attempt() {
     for (every, http10) in [(5, false), (1, false), (3, true)] {
         let (url, seen) = closing_receiver(every, http10).await;
-        let host = VideoHost::start(([127, 0, 0, 1], 0).into(), None, None)
+        let host = MediaHost::start(([127, 0, 0, 1], 0).into(), None, None)
             .await
             .unwrap();
         let mut cfg = config(&url);

@@ -211,7 +211,7 @@ async fn every_music_operation_creates_calls_back_and_polls() {
             record["data"]["operationType"], op.operation_type,
             "{record}"
         );
-        let expected: Vec<(String, u64)> = if op.family == "music" {
+        let expected: Vec<(String, u64)> = if op.family.id == "music" {
             vec![
                 ("text".into(), 1),
                 ("first".into(), 1),
