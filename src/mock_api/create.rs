@@ -78,8 +78,8 @@ pub(super) static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
         layout: family.polling.layout,
         variant: None,
     };
-    // The families' own creates, those made of a track first (the order the banner lists),
-    // except where an operation of the music API offers the path with checks of its own.
+    // The families' own creates, except where an operation of the music API offers the path
+    // with checks of its own.
     let offered = |f: &&Family| {
         !f.polling.create.is_empty() && !OPERATIONS.iter().any(|op| op.path == f.polling.create)
     };
@@ -102,13 +102,7 @@ pub(super) static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
             Checks::Fields(f.polling.required),
         ),
     };
-    let of_track = |f: &&Family| matches!(f.polling.source, Source::Track { .. });
-    let mut out: Vec<Endpoint> = CATALOGUE
-        .iter()
-        .filter(offered)
-        .filter(of_track)
-        .map(own)
-        .collect();
+    let mut out: Vec<Endpoint> = CATALOGUE.iter().filter(offered).map(own).collect();
     out.extend(OPERATIONS.iter().map(|op| {
         of(
             op.path,
@@ -118,13 +112,6 @@ pub(super) static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
             Checks::Operation(op),
         )
     }));
-    out.extend(
-        CATALOGUE
-            .iter()
-            .filter(offered)
-            .filter(|f| !of_track(f))
-            .map(own),
-    );
     // Suno Voice's phrase: validated (or regenerated), then polled on validate-info.
     for (path, checks) in [
         ("/api/v1/voice/validate", Checks::VoiceValidate),
@@ -140,9 +127,16 @@ pub(super) static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
     out
 });
 
+/// The track a create of a family made of a track claims: its (taskId, audioId), and the
+/// message of the 409 when another task has it.
+struct Claim {
+    pair: (String, String),
+    conflict: &'static str,
+}
+
 /// What a create's checks give: the callback URL (when the endpoint takes one) and, for a
-/// family made of a track, the (taskId, audioId) pair it claims.
-type Checked = (Option<String>, Option<(String, String)>);
+/// family made of a track, the track it claims.
+type Checked = (Option<String>, Option<Claim>);
 
 impl Endpoint {
     /// The documented checks; the callback URL and, for a family made of a track, the pair it
@@ -200,7 +194,7 @@ impl Endpoint {
                 })?;
                 Ok((Some(cb), None))
             }
-            Checks::Track { .. } => {
+            Checks::Track { conflict } => {
                 let task = required_text(o, "taskId")?;
                 let audio = required_text(o, "audioId")?;
                 let cb = callback_url(o)?;
@@ -219,7 +213,13 @@ impl Endpoint {
                         }
                     }
                 }
-                Ok((Some(cb), Some((task, audio))))
+                Ok((
+                    Some(cb),
+                    Some(Claim {
+                        pair: (task, audio),
+                        conflict,
+                    }),
+                ))
             }
         }
     }
@@ -279,7 +279,7 @@ pub(super) async fn create(
         Ok(o) => o,
         Err(r) => return *r,
     };
-    let (callback, pair) = match ep.check(&obj) {
+    let (callback, claim) = match ep.check(&obj) {
         Ok(x) => x,
         Err(Refusal { status: code, msg }) => return bad_at(&api, &path, code, msg),
     };
@@ -299,25 +299,25 @@ pub(super) async fn create(
     }
     // The provider makes videos of its own finished tracks only: a client that passes the
     // wrong ids must see it here, not get a video of nothing (issue 28).
-    if let Some((t, a)) = &pair
+    if let Some(Claim { pair: (t, a), .. }) = &claim
         && !api.cfg.any_track_ids
         && let Some(why) = no_such_track(&api, t, a)
     {
         return bad_at(&api, &path, 400, why);
     }
-    let conflict = match ep.checks {
-        Checks::Track { conflict } => conflict,
-        _ => "Conflict - the task already exists",
-    };
     // A refused create (409, the rate limit, the balance) leaves nothing behind.
-    if let Some((t, a)) = &pair
+    if let Some(Claim {
+        pair: (t, a),
+        conflict,
+    }) = &claim
         && api.store.has_pair(t, a)
     {
-        return bad_at(&api, &path, 409, conflict.into());
+        return bad_at(&api, &path, 409, (*conflict).into());
     }
     if let Err(Refusal { status: code, msg }) = api.admission.admit(ep.family) {
         return bad_at(&api, &path, code, msg);
     }
+    let (pair, conflict) = claim.map(|c| (c.pair, c.conflict)).unzip();
     let made = api.store.create(ep.family, pair, |index| {
         let task_id = created_task_id(&api, ep.family, index);
         let record = Record::new(&records::initial(&Created {
@@ -334,6 +334,7 @@ pub(super) async fn create(
             task_id,
             index,
             seq: 0,
+            claim: None,
             callback_url: callback.clone(),
             echo: if api.cfg.echo {
                 echo(ep.family, &obj)
@@ -346,8 +347,10 @@ pub(super) async fn create(
             record,
         }
     });
+    // The store refuses a create only for a claimed track another create took first, so
+    // there is a conflict message whenever it refuses.
     let Some((index, task_id)) = made else {
-        return bad_at(&api, &path, 409, conflict.into());
+        return bad_at(&api, &path, 409, conflict.unwrap_or_default().into());
     };
     log(&api, format!("{path} -> 200 taskId {task_id}"));
     let first = worker::first_wait(&api, ep.family, index);

@@ -24,6 +24,9 @@ pub struct Task {
     pub index: usize,
     /// Its place among every task created (set by the store).
     pub seq: u64,
+    /// The (music taskId, audioId) track it was made of, claimed for it alone (set by the
+    /// store): freed when it is forgotten.
+    pub claim: Option<(String, String)>,
     pub callback_url: Option<String>,
     /// What its callbacks' tracks echo of the request (`title`, `tags`, `prompt`).
     pub echo: Vec<(&'static str, Value)>,
@@ -88,11 +91,11 @@ struct Inner {
     created: u64,
     /// Tasks created so far, per family.
     counts: HashMap<&'static str, usize>,
-    /// (music taskId, audioId) pairs a music video was made from (a second is a 409), each
-    /// with the video's task.
-    pairs: HashMap<(String, String), String>,
-    /// The (music taskId, audioId) tracks a persona was made from: one each.
-    personas: HashSet<(String, String)>,
+    /// (music taskId, audioId) pairs a music video was made from (a second is a 409); each
+    /// task keeps its own as its `claim`.
+    pairs: HashSet<(String, String)>,
+    /// The tracks (audioIds) a persona was made from, one each, by their music task.
+    personas: HashMap<String, HashSet<String>>,
 }
 
 /// Callback attempts by task, each with its place in the order they were recorded, so a task
@@ -124,17 +127,17 @@ impl Store {
         make: impl FnOnce(usize) -> Task,
     ) -> Option<(usize, String)> {
         self.with(|s| {
-            if pair.as_ref().is_some_and(|p| s.pairs.contains_key(p)) {
+            if let Some(p) = &pair
+                && !s.pairs.insert(p.clone())
+            {
                 return None;
             }
             let index = *s.counts.get(family.id).unwrap_or(&0);
             let mut t = make(index);
             t.seq = s.created;
+            t.claim = pair;
             s.created += 1;
             let id = t.task_id.clone();
-            if let Some(p) = pair {
-                s.pairs.insert(p, id.clone());
-            }
             s.counts.insert(family.id, index + 1);
             s.tasks.insert(id.clone(), t);
             Some((index, id))
@@ -143,15 +146,17 @@ impl Store {
 
     /// Whether a music video was made from this pair before.
     pub fn has_pair(&self, music: &str, audio: &str) -> bool {
-        self.with(|s| {
-            s.pairs
-                .contains_key(&(music.to_string(), audio.to_string()))
-        })
+        self.with(|s| s.pairs.contains(&(music.to_string(), audio.to_string())))
     }
 
     /// Claims a track of a music task for a persona; false when one was made from it before.
     pub fn claim_persona(&self, music: &str, audio_id: &str) -> bool {
-        self.with(|s| s.personas.insert((music.to_string(), audio_id.to_string())))
+        self.with(|s| {
+            s.personas
+                .entry(music.to_string())
+                .or_default()
+                .insert(audio_id.to_string())
+        })
     }
 
     /// What `f` reads of a task, without copying it.
@@ -168,14 +173,15 @@ impl Store {
     }
 
     /// Forgets an expired task (`--retention`): its record, its place in the order, its
-    /// callback attempts, the claim of the track a video was made from, and the claims on its
-    /// own tracks (a track that is gone cannot be made into anything again).
+    /// callback attempts, the track it was made of, and the persona claims on its own tracks
+    /// (a track that is gone cannot be made into anything again). Each is one lookup: a
+    /// `serve` holding many tasks forgets one as fast as it holds one.
     pub fn forget(&self, task_id: &str) {
         self.with(|s| {
-            s.tasks.remove(task_id);
-            s.pairs
-                .retain(|(music, _), video| music != task_id && video != task_id);
-            s.personas.retain(|(music, _)| music != task_id);
+            if let Some(claim) = s.tasks.remove(task_id).and_then(|t| t.claim) {
+                s.pairs.remove(&claim);
+            }
+            s.personas.remove(task_id);
         });
         self.attempts_mut(|a| a.by_task.remove(task_id));
     }
@@ -186,8 +192,10 @@ impl Store {
 
     /// What the store holds, by kind: the soak benchmark's and the tests' view of its growth.
     pub fn sizes(&self) -> Sizes {
-        let (tasks, pairs, personas) =
-            self.with(|s| (s.tasks.len(), s.pairs.len(), s.personas.len()));
+        let (tasks, pairs, personas) = self.with(|s| {
+            let personas = s.personas.values().map(HashSet::len).sum();
+            (s.tasks.len(), s.pairs.len(), personas)
+        });
         let attempts = self.attempts_mut(|a| a.by_task.values().map(Vec::len).sum());
         Sizes {
             tasks,
