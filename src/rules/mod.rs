@@ -130,9 +130,8 @@ impl Rule {
     /// rule and warns on the others.
     pub fn result(&self, ctx: &Context<'_>) -> RuleResult {
         // A cut attempt is shown as the evidence of why the rule could not be judged.
-        if let Some(finding) = (!self.whole_run)
-            .then(|| ctx.interrupted_in(self.id))
-            .flatten()
+        if !self.whole_run
+            && let Some(finding) = ctx.interrupted_in(self.id)
         {
             return self.verdict(Judged::with(finding, ctx.deliveries(self.id)));
         }

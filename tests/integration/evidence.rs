@@ -4,11 +4,10 @@
 
 use serde_json::Value;
 use suno_mock::exit;
-use suno_mock::family::CATALOGUE;
 use suno_mock::receiver::{Flaw, Flaws, ReceiverConfig};
 
 use crate::harness::{builtin_receiver, suno, suno_env};
-use crate::stdlib_receiver::Receiver;
+use crate::stdlib_receiver::{Receiver, check_every_family};
 
 fn verdict(report: &Value, id: &str) -> (String, String) {
     let r = report["rules"]
@@ -147,29 +146,7 @@ except Exception as e: print(e)' {state} {{task_id}}); case "$out" in *'"process
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_receiver_whose_state_echoes_every_stored_field_passes_every_rule_in_every_family() {
-    let runs: Vec<_> = CATALOGUE
-        .iter()
-        .map(|f| {
-            tokio::spawn(async move {
-                let r = Receiver::start_with(Some("echo-stored"), &[]).await;
-                let out = suno(&[
-                    "check",
-                    "--family",
-                    f.id,
-                    "--receiver",
-                    &r.url(),
-                    "--probe-url",
-                    &r.probe(),
-                    "--format",
-                    "json",
-                ])
-                .await;
-                (f, out)
-            })
-        })
-        .collect();
-    for run in runs {
-        let (f, out) = run.await.unwrap();
+    for (f, out) in check_every_family(Some("echo-stored")).await {
         let report = json(&out);
         for r in report["rules"].as_array().unwrap() {
             let v = r["verdict"].as_str().unwrap();

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 use suno_mock::exit;
-use suno_mock::family::CATALOGUE;
+use suno_mock::family::{CATALOGUE, Family};
 
 use crate::harness::{Out, repo, suno};
 
@@ -88,13 +88,14 @@ fn connects(report: &Value) -> Vec<f64> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_correct_receiver_on_the_stock_python_server_passes_every_rule_in_every_family() {
+/// `check` of every family at once, each against its own fixture with `flaw` and its probe,
+/// as JSON: the family and what the binary printed.
+pub async fn check_every_family(flaw: Option<&'static str>) -> Vec<(&'static Family, Out)> {
     let runs: Vec<_> = CATALOGUE
         .iter()
         .map(|f| {
             tokio::spawn(async move {
-                let r = Receiver::start(None).await;
+                let r = Receiver::start(flaw).await;
                 let out = suno(&[
                     "check",
                     "--family",
@@ -111,8 +112,16 @@ async fn a_correct_receiver_on_the_stock_python_server_passes_every_rule_in_ever
             })
         })
         .collect();
+    let mut out = Vec::new();
     for run in runs {
-        let (f, out) = run.await.unwrap();
+        out.push(run.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_correct_receiver_on_the_stock_python_server_passes_every_rule_in_every_family() {
+    for (f, out) in check_every_family(None).await {
         let report = json(&out);
         for r in report["rules"].as_array().unwrap() {
             let (id, v) = (r["id"].as_str().unwrap(), r["verdict"].as_str().unwrap());
