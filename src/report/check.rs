@@ -42,11 +42,13 @@ pub fn rule_line(r: &RuleResult, width: usize, st: &Style) -> String {
     )
 }
 
-/// A rule that never got to run because the run was interrupted: no evidence, nothing to fix.
+/// A rule the end of the run left unjudged: its scenario never finished (no evidence, nothing
+/// to fix), or Ctrl-C cut one of its attempts (that attempt is its evidence).
 fn cut_short(run: &RunOutcome, r: &RuleResult) -> bool {
     (run.interrupted || run.cut_short.is_some())
         && r.verdict == Verdict::Inconclusive
-        && r.evidence.deliveries.is_empty()
+        && (r.evidence.deliveries.is_empty()
+            || r.evidence.deliveries.iter().any(|d| d.interrupted()))
 }
 
 pub use crate::rules::unverified_must;
@@ -64,7 +66,10 @@ pub fn details(run: &RunOutcome, rules: &[RuleResult], st: &Style) -> String {
     let mut out = String::new();
     let shown: Vec<_> = rules
         .iter()
-        .filter(|r| r.verdict.needs_evidence() && !cut_short(run, r))
+        // A rule that never ran has nothing to show; a cut attempt is shown.
+        .filter(|r| {
+            r.verdict.needs_evidence() && !(cut_short(run, r) && r.evidence.deliveries.is_empty())
+        })
         .collect();
     if !shown.is_empty() {
         let _ = writeln!(out, "\n{}", st.bold("evidence"));

@@ -303,6 +303,12 @@ async fn ctrl_c_during_a_slow_attempt_is_inconclusive_not_fail() {
     );
     assert!(stdout.contains("inconclusive"), "{stdout}");
     assert!(!stdout.contains("fail must async-processing"), "{stdout}");
+    // The summary counts it among the rules the interruption left, and asks for no probe.
+    assert!(
+        stdout.contains("interrupted: 1 rule did not finish and is inconclusive: async-processing"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("UNVERIFIED"), "{stdout}");
     let junit = std::fs::read_to_string(&xml).unwrap();
     assert!(!junit.contains("<failure"), "{junit}");
     let page = std::fs::read_to_string(&html).unwrap();
