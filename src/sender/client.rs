@@ -537,9 +537,8 @@ impl Sender {
         match result {
             None => {
                 attempt.error = Some(ErrorClass::Interrupted);
-                attempt.message = Some(
-                    "interrupted (Ctrl-C) in flight, before an answer came: the receiver may have processed it".into(),
-                );
+                attempt.message =
+                    Some("interrupted (Ctrl-C) in flight, before an answer came".into());
                 attempt.ambiguous = true;
             }
             Some(Err(_)) => {
