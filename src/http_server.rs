@@ -2,9 +2,50 @@
 //! media host, the built-in receivers and the mock provider API.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+
+/// Why a server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read the bound address: {0}")]
+    LocalAddr(#[source] std::io::Error),
+}
+
+/// Why a certificate and key could not be served with. `cert` and `key` name them as the user
+/// gave them (`--tls-cert PATH`), or as `the certificate` and `the key`.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    #[error("{flag} {}: {source}", path.display())]
+    Read {
+        flag: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The PEM parser's errors implement `Debug` only.
+    #[error("{cert}: {detail}")]
+    Certificate { cert: String, detail: String },
+    #[error("{cert}: no certificate in it (expected -----BEGIN CERTIFICATE-----)")]
+    NoCertificate { cert: String },
+    #[error("{key}: {detail}")]
+    Key { key: String, detail: String },
+    #[error("{cert} and {key}: {source}")]
+    Mismatch {
+        cert: String,
+        key: String,
+        #[source]
+        source: rustls::Error,
+    },
+}
 
 /// A running server; dropping it shuts the server down.
 #[derive(Debug)]
@@ -30,15 +71,15 @@ impl Drop for ServerHandle {
 }
 
 /// Binds `addr` and serves `router` until the handle is dropped.
-pub async fn spawn(router: axum::Router, addr: SocketAddr) -> Result<ServerHandle, String> {
+pub async fn spawn(router: axum::Router, addr: SocketAddr) -> Result<ServerHandle, ServeError> {
     let listener = TcpListener::bind(addr)
         .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        .map_err(|source| ServeError::Bind { addr, source })?;
     serve_on(router, listener)
 }
 
 /// Serves `router` on a listener the caller bound.
-pub fn serve_on(router: axum::Router, listener: TcpListener) -> Result<ServerHandle, String> {
+pub fn serve_on(router: axum::Router, listener: TcpListener) -> Result<ServerHandle, ServeError> {
     serve_with(router, listener, "http")
 }
 
@@ -48,13 +89,11 @@ fn serve_with<L>(
     router: axum::Router,
     listener: L,
     scheme: &'static str,
-) -> Result<ServerHandle, String>
+) -> Result<ServerHandle, ServeError>
 where
     L: axum::serve::Listener<Addr = SocketAddr>,
 {
-    let addr = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    let addr = listener.local_addr().map_err(ServeError::LocalAddr)?;
     let (tx, rx) = oneshot::channel();
     tokio::spawn(async move {
         let _ = axum::serve(listener, router)
@@ -71,37 +110,69 @@ where
 }
 
 /// A certificate chain and its key to serve TLS with (`receiver --tls-cert --tls-key`).
-pub fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<TlsConfig, String> {
-    let read = |flag: &str, p: &std::path::Path| {
-        std::fs::read_to_string(p).map_err(|e| format!("{flag} {}: {e}", p.display()))
+pub fn tls_config(cert: &Path, key: &Path) -> Result<TlsConfig, TlsError> {
+    let read = |flag: &'static str, p: &Path| {
+        std::fs::read_to_string(p).map_err(|source| TlsError::Read {
+            flag,
+            path: p.to_path_buf(),
+            source,
+        })
     };
     let (cert_pem, key_pem) = (read("--tls-cert", cert)?, read("--tls-key", key)?);
-    tls_config_pem(&cert_pem, &key_pem).map_err(|e| {
-        e.replace("the certificate", &format!("--tls-cert {}", cert.display()))
-            .replace("the key", &format!("--tls-key {}", key.display()))
-    })
+    tls_config_named(
+        &cert_pem,
+        &key_pem,
+        format!("--tls-cert {}", cert.display()),
+        format!("--tls-key {}", key.display()),
+    )
 }
 
 /// [`tls_config`] from PEM text: the certificate, then its intermediates; and the key.
-pub fn tls_config_pem(cert_pem: &str, key_pem: &str) -> Result<TlsConfig, String> {
+pub fn tls_config_pem(cert_pem: &str, key_pem: &str) -> Result<TlsConfig, TlsError> {
+    tls_config_named(
+        cert_pem,
+        key_pem,
+        "the certificate".into(),
+        "the key".into(),
+    )
+}
+
+fn tls_config_named(
+    cert_pem: &str,
+    key_pem: &str,
+    cert: String,
+    key: String,
+) -> Result<TlsConfig, TlsError> {
     use rustls_pki_types::pem::PemObject;
     use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("the certificate: {e:?}"))?;
+    let chain: Vec<CertificateDer<'static>> =
+        match CertificateDer::pem_slice_iter(cert_pem.as_bytes()).collect::<Result<_, _>>() {
+            Ok(c) => c,
+            Err(e) => {
+                return Err(TlsError::Certificate {
+                    cert,
+                    detail: format!("{e:?}"),
+                });
+            }
+        };
     if chain.is_empty() {
-        return Err(
-            "the certificate: no certificate in it (expected -----BEGIN CERTIFICATE-----)".into(),
-        );
+        return Err(TlsError::NoCertificate { cert });
     }
-    let key =
-        PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|e| format!("the key: {e:?}"))?;
+    let private = match PrivateKeyDer::from_pem_slice(key_pem.as_bytes()) {
+        Ok(k) => k,
+        Err(e) => {
+            return Err(TlsError::Key {
+                key,
+                detail: format!("{e:?}"),
+            });
+        }
+    };
     let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
-    .and_then(|b| b.with_no_client_auth().with_single_cert(chain, key))
-    .map_err(|e| format!("the certificate and the key: {e}"))?;
+    .and_then(|b| b.with_no_client_auth().with_single_cert(chain, private))
+    .map_err(|source| TlsError::Mismatch { cert, key, source })?;
     Ok(TlsConfig(std::sync::Arc::new(config)))
 }
 
@@ -149,13 +220,11 @@ pub async fn spawn_tls(
     router: axum::Router,
     addr: SocketAddr,
     tls: TlsConfig,
-) -> Result<ServerHandle, String> {
+) -> Result<ServerHandle, ServeError> {
     let tcp = TcpListener::bind(addr)
         .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let addr = tcp
-        .local_addr()
-        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let addr = tcp.local_addr().map_err(ServeError::LocalAddr)?;
     let (tx, ready) = tokio::sync::mpsc::channel(64);
     let acceptor = tokio_rustls::TlsAcceptor::from(tls.0);
     let accepting = tokio::spawn(async move {

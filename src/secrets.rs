@@ -20,6 +20,13 @@ impl Secrets {
         }
     }
 
+    /// Adds every secret of `other`.
+    pub fn extend(&mut self, other: &Secrets) {
+        for v in &other.values {
+            self.add(v);
+        }
+    }
+
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_string();
         for v in &self.values {

@@ -35,6 +35,8 @@ pub enum CaError {
     Invalid { path: String, reason: String },
     #[error("cannot make a certificate: {0}")]
     Make(String),
+    #[error("cannot serve with the certificate it made: {0}")]
+    Serve(#[from] crate::http_server::TlsError),
 }
 
 /// The local CA: where it lives and its certificate.
@@ -140,7 +142,7 @@ impl LocalCa {
             &format!("{}{}", leaf.pem(), self.cert_pem),
             &leaf_key.serialize_pem(),
         )
-        .map_err(CaError::Make)
+        .map_err(CaError::Serve)
     }
 
     /// How to make a receiver trust the CA, one line per stack.

@@ -137,6 +137,12 @@ impl HostState {
     }
 }
 
+/// The media host's routes: the video family's MP4 keeps its `/videos/` path, every other
+/// family's media is under `/media/`.
+pub const MEDIA_ROUTES: [&str; 2] = ["/videos/{file}", "/media/{task}/{file}"];
+/// [`MEDIA_ROUTES`] as people read them.
+pub const MEDIA_SHOWN: [&str; 2] = ["/videos/<taskId>.mp4", "/media/<taskId>/<file>"];
+
 /// A running media host (videos, audio, images). Cheap to clone; the server stops when the last clone is dropped.
 #[derive(Debug, Clone)]
 pub struct MediaHost {
@@ -153,13 +159,12 @@ impl MediaHost {
         listen: SocketAddr,
         base_url: Option<String>,
         tls: Option<http_server::TlsConfig>,
-    ) -> Result<MediaHost, String> {
+    ) -> Result<MediaHost, http_server::ServeError> {
         let (mut host, router) = MediaHost::embedded(String::new());
         let server = match tls {
             Some(tls) => http_server::spawn_tls(router, listen, tls).await,
             None => http_server::spawn(router, listen).await,
-        }
-        .map_err(|e| format!("media host: {e}"))?;
+        }?;
         host.base_url = base_url
             .map(|b| b.trim_end_matches('/').to_string())
             .unwrap_or_else(|| server.url());
@@ -178,8 +183,8 @@ impl MediaHost {
             slow_over: Mutex::new(Duration::from_secs(30)),
         });
         let router = Router::new()
-            .route("/videos/{file}", get(serve_video))
-            .route("/media/{task}/{file}", get(serve_media))
+            .route(MEDIA_ROUTES[0], get(serve_video))
+            .route(MEDIA_ROUTES[1], get(serve_media))
             .with_state(state.clone());
         let host = MediaHost {
             state,

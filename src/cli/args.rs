@@ -193,16 +193,16 @@ fn family_parser() -> Known<&'static Family> {
 fn rule_parser() -> Known<String> {
     Known {
         parse: |s| Ok(s.to_string()),
-        values: || crate::rules::ids().collect(),
+        values: crate::job::suite::rule_ids,
     }
 }
 
 /// `--flaw`: the built-in receiver's flaws.
-fn flaw_parser() -> Known<crate::receiver::Flaw> {
+fn flaw_parser() -> Known<crate::job::receiver::Flaw> {
     Known {
         parse: str::parse,
         values: || {
-            crate::receiver::Flaw::ALL
+            crate::job::receiver::Flaw::ALL
                 .iter()
                 .map(|f| f.name())
                 .collect()
@@ -247,7 +247,7 @@ pub fn parse_listen(s: &str) -> Result<SocketAddr, String> {
 }
 
 /// `--shard K/N`: the K-th of N parts of a load run, from 1.
-fn parse_shard(s: &str) -> Result<crate::load::Shard, String> {
+fn parse_shard(s: &str) -> Result<crate::job::load::Shard, String> {
     let bad = || format!("`{s}` is not a shard; write K/N with 1 <= K <= N, like 2/4");
     let (k, n) = s.split_once('/').ok_or_else(bad)?;
     let (index, count): (u32, u32) = (
@@ -257,7 +257,7 @@ fn parse_shard(s: &str) -> Result<crate::load::Shard, String> {
     if index == 0 || index > count {
         return Err(bad());
     }
-    Ok(crate::load::Shard { index, count })
+    Ok(crate::job::load::Shard { index, count })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -559,7 +559,7 @@ pub struct ReceiverArgs {
     /// Plant defects (comma-separated; the README's table says what each does and which rules
     /// catch it).
     #[arg(long, value_delimiter = ',', value_name = "FLAW,...", value_parser = flaw_parser())]
-    pub flaw: Vec<crate::receiver::Flaw>,
+    pub flaw: Vec<crate::job::receiver::Flaw>,
     /// Verify signatures with this key (also SUNO_MOCK_HMAC_KEY).
     #[arg(long, env = "SUNO_MOCK_HMAC_KEY", hide_env_values = true)]
     pub hmac_key: Option<String>,
@@ -627,7 +627,7 @@ pub struct ServeArgs {
     pub concurrent_duplicates: bool,
     /// How the media host serves the tasks' files (videos, tracks, images).
     #[arg(long, value_enum, default_value = "normal")]
-    pub video: crate::wire::MediaMode,
+    pub video: crate::job::serve::MediaMode,
     /// A plan file: what happens to the first, second, ... task of each family (its outcome,
     /// or its callbacks stage by stage with their codes and duplicates).
     #[arg(long, value_name = "FILE")]
@@ -709,7 +709,7 @@ pub struct LoadArgs {
     /// Send only the K-th of N disjoint parts of the run (tasks, seeds and rate split so the N
     /// parts together are the run one machine would send); `suno-mock merge` adds the reports.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
-    pub shard: Option<crate::load::Shard>,
+    pub shard: Option<crate::job::load::Shard>,
     #[command(flatten)]
     pub sender: SenderArgs,
     #[command(flatten)]

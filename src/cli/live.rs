@@ -44,7 +44,7 @@ impl Live {
     /// Says what the run is waiting for while it waits (issue 19: a minute of silence read as
     /// a hang): on a terminal on the spinner line; elsewhere (a CI log) as a line on stderr
     /// once a wait has lasted 3 s, and every 5 s while it lasts. Stdout is untouched.
-    pub fn watch(self: &std::sync::Arc<Self>, activity: std::sync::Arc<crate::wire::Activity>) {
+    pub fn watch(self: &std::sync::Arc<Self>, activity: std::sync::Arc<crate::job::Activity>) {
         let live = self.clone();
         tokio::spawn(async move {
             let mut said: Option<std::time::Instant> = None;

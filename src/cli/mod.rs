@@ -22,7 +22,6 @@ mod validate_cmd;
 use clap::Parser;
 
 pub use args::Cli;
-pub use validate_cmd::schema_json;
 
 use crate::exit;
 

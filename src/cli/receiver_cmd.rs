@@ -1,77 +1,31 @@
 //! `suno-mock receiver`: a built-in receiver on its own, correct or with planted flaws.
 
 use super::args::ReceiverArgs;
-use super::session::{Fatal, runtime};
-use crate::exit;
-use crate::receiver::{self, Flaws, ReceiverConfig};
-
-/// The callback URL with the token masked: the operator knows it, the terminal log need not.
-fn masked_url(r: &receiver::RunningReceiver, cfg: &ReceiverConfig) -> String {
-    let url = r.callback_url(cfg);
-    match (&cfg.token, url::Url::parse(&url)) {
-        (Some((param, _)), Ok(u)) => crate::secrets::mask_query_param(&u, Some(param)),
-        _ => url,
-    }
-}
+use super::session::status;
+use crate::job::receiver::{Flaws, ReceiverConfig, local_ca_pem, start, token};
+use crate::job::{JobError, runtime};
 
 pub fn run(a: ReceiverArgs) -> i32 {
-    let token = match a.token.as_deref().map(|t| t.split_once('=')) {
-        None => None,
-        Some(Some((k, v))) if !k.is_empty() && !v.is_empty() => {
-            Some((k.to_string(), v.to_string()))
-        }
-        Some(_) => {
-            crate::console::errln!("error: --token: write it as NAME=VALUE");
-            return exit::USAGE;
-        }
-    };
-    let tls = match (&a.tls_cert, &a.tls_key) {
-        (Some(cert), Some(key)) => match crate::http_server::tls_config(cert, key) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                crate::console::errln!("error: {e}");
-                return exit::USAGE;
-            }
-        },
-        _ => None,
-    };
+    status(execute(a))
+}
+
+fn execute(a: ReceiverArgs) -> Result<i32, JobError> {
+    let token = token(a.token.as_deref())?;
+    let tls = a.tls_cert.as_deref().zip(a.tls_key.as_deref());
     let cfg = ReceiverConfig {
         family: a.family,
-        hmac_key: a.hmac_key,
+        hmac_key: a.hmac_key.clone(),
         token,
-        flaws: Flaws(a.flaw),
-        // The local CA of `--media-tls`, when one was made: the tool's own, so its downloads
-        // of a check's https media work as a receiver that trusts it would.
-        trust_pem: crate::artifacts::local_ca::folder()
-            .ok()
-            .and_then(|d| std::fs::read_to_string(d.join("rootCA.pem")).ok()),
+        flaws: Flaws(a.flaw.clone()),
+        trust_pem: local_ca_pem(),
     };
-    let result = runtime().and_then(|rt| {
-        rt.block_on(async {
-            let r = receiver::start_on(cfg.clone(), a.listen, tls)
-                .await
-                .map_err(|e| Fatal(exit::HARNESS, e))?;
-            let flaws: Vec<_> = cfg.flaws.0.iter().map(|f| f.name()).collect();
-            crate::console::outln!(
-                "built-in receiver ({}, family {}) listening\n  callbacks: POST {}\n  state:     GET  {}",
-                if flaws.is_empty() {
-                    "reference".to_string()
-                } else {
-                    format!("flaws: {}", flaws.join(", "))
-                },
-                cfg.family.id,
-                masked_url(&r, &cfg),
-                r.probe_url()
-            );
-            let _ = tokio::signal::ctrl_c().await;
-            Ok::<_, Fatal>(exit::SUCCESS)
-        })
-    });
-    match result {
-        Ok(c) => c,
-        Err(Fatal(c, m)) => {
-            crate::console::errln!("error: {m}");
-            c
-        }
-    }
+    runtime()?.block_on(async {
+        let listening = start(cfg, a.listen, tls).await?;
+        crate::console::out!(
+            "{}",
+            crate::report::record::receiver_banner(&listening.banner)
+        );
+        crate::job::serve::until_ctrl_c().await;
+        Ok(crate::exit::SUCCESS)
+    })
 }

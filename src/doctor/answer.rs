@@ -42,7 +42,12 @@ pub async fn send(o: &Options, task_id: &str, addrs: &[SocketAddr]) -> Vec<Line>
     let sender = match sender {
         Ok(s) => s,
         Err(e) => {
-            return vec![line("answer", Heading::Response, Verdict::Fail, e)];
+            return vec![line(
+                "answer",
+                Heading::Response,
+                Verdict::Fail,
+                e.to_string(),
+            )];
         }
     };
     let req = Prepared {

@@ -10,49 +10,14 @@ mod tls;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
-
 pub use address::{NotPublic, classify};
-pub use tls::{EXPIRY_WARN_DAYS, Trust};
+pub use tls::{CaCertError, EXPIRY_WARN_DAYS, Trust};
+
+pub use crate::outcome::doctor::{Heading, Line, Report};
 
 use crate::family::Family;
 use crate::rules::Verdict;
 use crate::secrets::Secrets;
-
-/// The page's troubleshooting headings, in its order (TLS is part of the network connection,
-/// shown apart).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Heading {
-    Url,
-    Network,
-    Tls,
-    Response,
-}
-
-impl Heading {
-    pub fn title(self) -> &'static str {
-        match self {
-            Heading::Url => "The URL",
-            Heading::Network => "Network connection",
-            Heading::Tls => "TLS",
-            Heading::Response => "Server response",
-        }
-    }
-}
-
-/// One line of the checklist.
-#[derive(Debug, Clone, Serialize)]
-pub struct Line {
-    pub id: &'static str,
-    pub heading: Heading,
-    pub verdict: Verdict,
-    /// What was seen.
-    pub fact: String,
-    /// What to do about it (a warn or fail), or why it was not tried (a skip).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub advice: Option<String>,
-}
 
 /// What `doctor` looks at and how.
 pub struct Options {
@@ -71,31 +36,6 @@ pub struct Options {
     pub token_param: Option<String>,
     /// Of the test callback's task id.
     pub seed: u64,
-}
-
-/// What `doctor` found.
-pub struct Report {
-    /// The URL as reports show it: token and password masked.
-    pub url: String,
-    /// The task id of the callback sent (or that would have been).
-    pub task_id: String,
-    pub lines: Vec<Line>,
-    pub took: Duration,
-}
-
-impl Report {
-    pub fn count(&self, v: Verdict) -> usize {
-        self.lines.iter().filter(|l| l.verdict == v).count()
-    }
-
-    pub fn failed(&self) -> bool {
-        self.count(Verdict::Fail) > 0
-    }
-
-    /// Nothing could be connected to from this machine: the URL was not checked.
-    pub fn unchecked(&self) -> bool {
-        self.count(Verdict::Inconclusive) > 0
-    }
 }
 
 /// The secrets of these options: the HMAC key, the URL's token and password.

@@ -4,7 +4,7 @@
 //! Roots are Mozilla's set (`webpki-roots`, what the tool's own HTTP client trusts) and any
 //! `--ca-cert`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -29,25 +29,57 @@ pub struct Trust {
     pub extra_der: Vec<Vec<u8>>,
 }
 
+/// A `--ca-cert` file that gives no trust anchor.
+#[derive(Debug, thiserror::Error)]
+pub enum CaCertError {
+    #[error("--ca-cert {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The PEM parser's errors implement `Debug` only.
+    #[error("--ca-cert {}: not PEM certificates ({detail})", path.display())]
+    NotPem { path: PathBuf, detail: String },
+    #[error("--ca-cert {}: no certificate in it (expected -----BEGIN CERTIFICATE-----)", path.display())]
+    Empty { path: PathBuf },
+    #[error("--ca-cert {}: certificate {number}: {source}", path.display())]
+    NotAnAnchor {
+        path: PathBuf,
+        number: usize,
+        #[source]
+        source: webpki::Error,
+    },
+}
+
 impl Trust {
     /// Mozilla's roots, and every certificate in `ca_cert` (PEM) when given.
-    pub fn load(ca_cert: Option<&Path>) -> Result<Trust, String> {
+    pub fn load(ca_cert: Option<&Path>) -> Result<Trust, CaCertError> {
         let mut anchors: Vec<TrustAnchor<'static>> = webpki_roots::TLS_SERVER_ROOTS.to_vec();
         let mut extra_der = Vec::new();
         if let Some(path) = ca_cert {
-            let shown = path.display();
-            let bytes = std::fs::read(path).map_err(|e| format!("--ca-cert {shown}: {e}"))?;
+            let path_buf = || path.to_path_buf();
+            let bytes = std::fs::read(path).map_err(|source| CaCertError::Read {
+                path: path_buf(),
+                source,
+            })?;
             let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bytes)
                 .collect::<Result<_, _>>()
-                .map_err(|e| format!("--ca-cert {shown}: not PEM certificates ({e:?})"))?;
+                .map_err(|e| CaCertError::NotPem {
+                    path: path_buf(),
+                    detail: format!("{e:?}"),
+                })?;
             if certs.is_empty() {
-                return Err(format!(
-                    "--ca-cert {shown}: no certificate in it (expected -----BEGIN CERTIFICATE-----)"
-                ));
+                return Err(CaCertError::Empty { path: path_buf() });
             }
             for (i, der) in certs.iter().enumerate() {
-                let anchor = webpki::anchor_from_trusted_cert(der)
-                    .map_err(|e| format!("--ca-cert {shown}: certificate {}: {e}", i + 1))?;
+                let anchor = webpki::anchor_from_trusted_cert(der).map_err(|source| {
+                    CaCertError::NotAnAnchor {
+                        path: path_buf(),
+                        number: i + 1,
+                        source,
+                    }
+                })?;
                 anchors.push(anchor.to_owned());
                 extra_der.push(der.as_ref().to_vec());
             }

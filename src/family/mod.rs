@@ -19,7 +19,7 @@ mod wav;
 
 use std::time::Duration;
 
-pub use render::{Fill, MediaRef, body, media_refs, render};
+pub use render::{Fill, MediaRef, RenderError, body, media_refs, render};
 
 /// The kinds of file the media host serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

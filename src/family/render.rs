@@ -106,11 +106,29 @@ pub fn media_refs(template: &str) -> Vec<MediaRef> {
     out
 }
 
+/// A variant of the catalogue that does not apply (a test renders every variant, so this is a
+/// catalogue mistake caught before release, not something a user causes).
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("variant `{variant}`: {path}: {source}")]
+    Value {
+        variant: &'static str,
+        path: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error(transparent)]
+    Path(#[from] crate::wire::json_path::PathError),
+}
+
 /// Applies a variant's changes to a template value (before its placeholders are filled).
-fn apply(v: &mut Value, variant: &super::Variant) -> Result<(), String> {
+fn apply(v: &mut Value, variant: &super::Variant) -> Result<(), RenderError> {
     for (path, json) in variant.set {
-        let value: Value = serde_json::from_str(json)
-            .map_err(|e| format!("variant `{}`: {path}: {e}", variant.name))?;
+        let value: Value = serde_json::from_str(json).map_err(|source| RenderError::Value {
+            variant: variant.name,
+            path,
+            source,
+        })?;
         crate::wire::json_path::set(v, path, value)?;
     }
     for path in variant.remove {
@@ -126,7 +144,7 @@ pub fn body(
     which: Result<&super::Stage, (i64, &str)>,
     variant: Option<&super::Variant>,
     f: &Fill<'_>,
-) -> Result<Value, String> {
+) -> Result<Value, RenderError> {
     let template = match which {
         Ok(stage) => stage.body,
         Err(_) => family.failure_body,

@@ -126,9 +126,12 @@ pub fn render(cfg: &FuzzConfig, f: &Finding) -> String {
 }
 
 /// Writes the finding's file under `--out`, atomically; returns its path.
-pub fn write(cfg: &FuzzConfig, f: &Finding) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(&cfg.out)
-        .map_err(|e| format!("cannot create {}: {e}", cfg.out.display()))?;
+pub fn write(cfg: &FuzzConfig, f: &Finding) -> Result<PathBuf, crate::record::FileError> {
+    std::fs::create_dir_all(&cfg.out).map_err(|source| crate::record::FileError {
+        action: "create",
+        path: cfg.out.clone(),
+        source,
+    })?;
     let path = cfg.out.join(name(f));
     crate::record::write_atomically(&path, &render(cfg, f))?;
     Ok(path)

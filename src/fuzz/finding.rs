@@ -2,10 +2,10 @@
 //! body, an accepted invalid body), and the findings themselves, with the key they are
 //! deduplicated by.
 
-use serde::Serialize;
-
 use super::case::Case;
 use crate::family::Family;
+pub use crate::outcome::fuzz::Breakage;
+use crate::outcome::fuzz::{Change, Found};
 use crate::wire::ErrorClass;
 
 /// How one case was answered, as far as the fuzzer cares.
@@ -50,31 +50,6 @@ impl Answer {
             Answer::Status(s) => format!("answered {s}"),
             Answer::Failed(c, _) => format!("no answer ({c})"),
             Answer::Abandoned => "abandoned (interrupted)".into(),
-        }
-    }
-}
-
-/// The kinds of finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Breakage {
-    /// An answer in the 5xx range.
-    ServerError,
-    /// No answer within the deadline.
-    Timeout,
-    /// The connection was reset or closed before an answer.
-    Connection,
-    /// The receiver no longer answered a well-formed callback afterwards.
-    Unresponsive,
-}
-
-impl Breakage {
-    pub fn name(self) -> &'static str {
-        match self {
-            Breakage::ServerError => "server-error",
-            Breakage::Timeout => "timeout",
-            Breakage::Connection => "connection",
-            Breakage::Unresponsive => "unresponsive",
         }
     }
 }
@@ -206,6 +181,38 @@ impl Finding {
             )
         } else {
             format!("{what} at {}", places.join(", "))
+        }
+    }
+}
+
+impl Finding {
+    /// The finding as reports show it: its changes described, the request it is shown by.
+    pub fn found(&self) -> Found {
+        let request = self.request();
+        Found {
+            number: self.number,
+            kind: self.breakage,
+            title: self.title(),
+            answer: self.answer.describe(),
+            case: self.case.index,
+            base: self.case.base.describe(),
+            changes: self
+                .case
+                .mutations
+                .iter()
+                .map(|m| Change {
+                    kind: m.kind,
+                    place: m.place(),
+                    change: m.describe(),
+                })
+                .collect(),
+            cases: self.window.iter().map(|c| c.index).collect(),
+            body: request.map(|r| r.body.clone()),
+            content_type: request.and_then(|r| r.content_type.clone()),
+            hits: self.hits,
+            shrunk: self.shrunk,
+            shrink_tries: self.tries,
+            file: self.file.clone(),
         }
     }
 }

@@ -13,4 +13,4 @@ mod shrink;
 pub mod wire;
 
 pub use config::FuzzConfig;
-pub use runner::{FuzzResult, run};
+pub use runner::{FuzzError, run};

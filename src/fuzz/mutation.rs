@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+pub use crate::outcome::fuzz::short;
 use serde_json::Value;
 
 /// What is put at a path.
@@ -73,24 +74,6 @@ pub fn folded(path: &str) -> String {
         return "(the whole body)".into();
     }
     crate::family::detect::fold(path)
-}
-
-/// A string short enough to read in a report: JSON-escaped, cut in the middle when long.
-pub fn short(s: &str, max: usize) -> String {
-    let q = serde_json::to_string(s).unwrap_or_default();
-    if q.chars().count() <= max {
-        return q;
-    }
-    let head: String = q.chars().take(max / 2).collect();
-    let tail: String = q
-        .chars()
-        .rev()
-        .take(max / 2)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    format!("{head}…{tail}")
 }
 
 impl Payload {

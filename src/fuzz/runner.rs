@@ -13,9 +13,10 @@ use tokio_util::sync::CancellationToken;
 
 use super::case::{self, Case, Request};
 use super::config::FuzzConfig;
-use super::finding::{Answer, Breakage, Finding};
+use super::finding::{Answer, Finding};
 use super::wire::{Pacer, Sent, Wire};
 use crate::artifacts::MediaHost;
+use crate::outcome::fuzz::{AcceptedInvalid, Breakage, Counts, Found, FuzzResult, Unreproduced};
 use crate::receiver::validate::Refusal;
 use crate::sender::Sender;
 
@@ -26,54 +27,22 @@ type InFlight = JoinSet<(Case, Request, Answer)>;
 type Broken = VecDeque<(Case, Answer, Breakage)>;
 
 /// Told of each finding as soon as its file is written (`fuzz` prints a line).
-pub type OnFinding = Box<dyn Fn(&Finding) + Send + Sync>;
+pub type OnFinding = Box<dyn Fn(&Found) + Send + Sync>;
 
 /// Liveness checks this many cases apart, besides the one after every finding.
 const CHECK_EVERY: u64 = 100;
 
-/// A 2xx to a body the family's docs rule out, counted by where and what the change was.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct AcceptedInvalid {
-    pub place: String,
-    pub kind: &'static str,
-    /// Why the body is invalid (the reference receiver's reason), from the first case.
-    pub reason: String,
-    pub first_case: u64,
-    pub cases: u64,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct Counts {
-    pub sent: u64,
-    /// 4xx: correct refusals.
-    pub refused: u64,
-    /// 2xx and 3xx.
-    pub accepted: u64,
-    /// Cases whose answer was a breakage (every hit of every finding).
-    pub broke: u64,
-    pub shrink_tries: u64,
-    pub liveness_checks: u64,
-}
-
-/// A case that broke the receiver once and not when it was re-sent.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Unreproduced {
-    pub case: u64,
-    pub kind: Breakage,
-    pub answer: String,
-}
-
-pub struct FuzzResult {
-    pub findings: Vec<Finding>,
-    pub unreproduced: Vec<Unreproduced>,
-    pub accepted_invalid: Vec<AcceptedInvalid>,
-    pub counts: Counts,
-    pub duration: Duration,
-    pub interrupted: bool,
-    /// Why sending stopped before the planned cases (the receiver stopped answering).
-    pub stopped: Option<String>,
-    /// Errors writing finding files (the findings are still reported).
-    pub write_errors: Vec<String>,
+/// Why fuzzing could not begin.
+#[derive(Debug, thiserror::Error)]
+pub enum FuzzError {
+    #[error(
+        "the receiver at {receiver} did not accept a well-formed {family} callback before fuzzing began ({answer}); fuzz needs a receiver that answers the documented body with 2xx (pass --hmac-key or --token-param as for check)"
+    )]
+    NotAccepting {
+        receiver: String,
+        family: &'static str,
+        answer: String,
+    },
 }
 
 /// The run's state while it goes.
@@ -320,10 +289,10 @@ impl Run {
             .collect();
         match super::file::write(&self.cfg, &f) {
             Ok(p) => f.file = Some(p),
-            Err(e) => self.write_errors.push(e),
+            Err(e) => self.write_errors.push(e.to_string()),
         }
         if let Some(hook) = &self.on_finding {
-            hook(&f);
+            hook(&f.found());
         }
         self.findings.push(f);
     }
@@ -336,7 +305,7 @@ pub async fn run(
     host: MediaHost,
     cancel: CancellationToken,
     on_finding: Option<OnFinding>,
-) -> Result<FuzzResult, String> {
+) -> Result<FuzzResult, FuzzError> {
     let started = Instant::now();
     let mut policy = cfg.policy.clone();
     policy.retries = 0;
@@ -376,12 +345,11 @@ pub async fn run(
     };
     let (up, first) = run.liveness().await;
     if !up && !cancel.is_cancelled() {
-        return Err(format!(
-            "the receiver at {} did not accept a well-formed {} callback before fuzzing began ({}); fuzz needs a receiver that answers the documented body with 2xx (pass --hmac-key or --token-param as for check)",
-            run.cfg.display,
-            run.cfg.family.id,
-            first.describe()
-        ));
+        return Err(FuzzError::NotAccepting {
+            receiver: run.cfg.display.clone(),
+            family: run.cfg.family.id,
+            answer: first.describe(),
+        });
     }
     let concurrency = run.cfg.concurrency.max(1);
     let mut next: u64 = 0;
@@ -457,7 +425,7 @@ pub async fn run(
         run.add_unshrunk(c, a, b);
     }
     Ok(FuzzResult {
-        findings: run.findings,
+        findings: run.findings.iter().map(Finding::found).collect(),
         unreproduced: run.unreproduced,
         accepted_invalid: run.invalid.into_values().collect(),
         counts: run.counts,

@@ -4,9 +4,11 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
+use super::progress::{OnProgress, hook};
 use super::suite;
-use super::{Fatal, Session};
-use crate::exit;
+use super::{JobError, Session};
 use crate::outcome::{ProbeHealth, ProbeState, RunOutcome, ScenarioOutcome};
 use crate::rules::{self, PlanFor, Rule, RuleResult, Setup};
 use crate::run::Calibration;
@@ -35,8 +37,8 @@ impl CheckOptions {
         fast_ack_p95: Duration,
         sequential: bool,
         declared: &PlanFor<'_>,
-    ) -> Result<CheckOptions, Fatal> {
-        let usage = |m: String| Fatal(exit::USAGE, m);
+    ) -> Result<CheckOptions, JobError> {
+        let usage = JobError::Usage;
         let mut ids = Vec::new();
         for o in only {
             let r = rules::find(o)
@@ -64,6 +66,20 @@ impl CheckOptions {
     /// The selected rules, in catalogue (report) order.
     pub fn rules(&self) -> impl Iterator<Item = &'static Rule> + '_ {
         rules::CATALOGUE.iter().filter(|r| self.selects(r.id))
+    }
+}
+
+/// What a run will be, as its flags declare it before anything starts: the family, signed or
+/// not, a token or not.
+pub fn declared(
+    family: &'static crate::family::Family,
+    hmac: bool,
+    token: bool,
+) -> PlanFor<'static> {
+    PlanFor {
+        family,
+        hmac,
+        token,
     }
 }
 
@@ -95,18 +111,21 @@ pub fn streamed_rules(s: &Session, opts: &CheckOptions) -> Vec<&'static str> {
     suite::scenario_rules(&opts.only, &plan_for(s))
 }
 
-/// Runs the suite on a session and judges every selected rule.
+/// Runs the suite on a session and judges every selected rule; `on` hears of each scenario
+/// as it starts and ends, with the verdict the ended one decided.
 pub async fn run_check(
-    s: &Session,
+    s: &mut Session,
     opts: &CheckOptions,
-) -> Result<(RunOutcome, Vec<RuleResult>), Fatal> {
-    let plan = suite::plan(&opts.only, &plan_for(s)).map_err(|m| Fatal(exit::HARNESS, m))?;
+    on: Option<OnProgress>,
+) -> Result<(RunOutcome, Vec<RuleResult>), JobError> {
+    s.engine.events = on.map(|on| hook(on, Some(Arc::new(streaming_judge(s, opts)))));
+    let plan = suite::plan(&opts.only, &plan_for(s))?;
     let probe = checked_probe(s, &plan).await?;
     let mut run = s
         .engine
         .run_scheduled(&plan, &suite::schedule(&plan, opts.sequential))
         .await
-        .map_err(|e| Fatal(exit::HARNESS, s.secrets.redact(&e.to_string())))?;
+        .map_err(|e| JobError::from(e).redacted(&s.secrets))?;
     run.probe = probe.map(|mut h| {
         if let Some(b) = s.engine.observer.breakage() {
             h.state = ProbeState::Broke;
@@ -123,7 +142,10 @@ pub async fn run_check(
 
 /// The probe, checked before any rule rests on it: `None` without a probe or when no planned
 /// scenario observes anything; a usage error when it cannot show a change.
-async fn checked_probe(s: &Session, plan: &[LoadedScenario]) -> Result<Option<ProbeHealth>, Fatal> {
+async fn checked_probe(
+    s: &Session,
+    plan: &[LoadedScenario],
+) -> Result<Option<ProbeHealth>, JobError> {
     let observes = plan.iter().any(|ls| {
         ls.scenario
             .steps
@@ -134,7 +156,7 @@ async fn checked_probe(s: &Session, plan: &[LoadedScenario]) -> Result<Option<Pr
         return Ok(None);
     }
     match s.engine.calibrate_probe(s.family).await {
-        Some(Calibration::Unfit(why)) => Err(Fatal(exit::USAGE, s.secrets.redact(&why))),
+        Some(Calibration::Unfit(why)) => Err(JobError::Usage(s.secrets.redact(&why))),
         Some(Calibration::Usable(h)) => Ok(Some(h)),
         None => Ok(None),
     }
@@ -143,7 +165,7 @@ async fn checked_probe(s: &Session, plan: &[LoadedScenario]) -> Result<Option<Pr
 /// The streaming judge: given a scenario that has just ended, the verdict of the selected
 /// rule that rests on it alone, which is the one the final report gives (the rule reads
 /// nothing but its own scenario). Rules of the whole run wait for the end.
-pub fn streaming_judge(
+fn streaming_judge(
     s: &Session,
     opts: &CheckOptions,
 ) -> impl Fn(&ScenarioOutcome) -> Option<RuleResult> + Send + Sync + 'static {

@@ -2,7 +2,7 @@
 //! run, send, load or fuzz exits with. Each status is a named constant in `crate::exit`.
 
 use crate::exit;
-use crate::fuzz::FuzzResult;
+use crate::outcome::fuzz::FuzzResult;
 use crate::outcome::{RunOutcome, ScenarioStatus};
 use crate::rules::{Level, RuleResult, Verdict, unverified_must};
 

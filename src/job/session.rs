@@ -3,44 +3,41 @@
 
 use tokio_util::sync::CancellationToken;
 
-use super::Fatal;
+use super::JobError;
 use super::settings::{Limits, ReceiverTarget, SendSettings, Settings};
 use crate::artifacts::MediaHost;
 use crate::artifacts::local_ca::LocalCa;
 use crate::exit;
 use crate::family::Family;
 use crate::observe::Observer;
+use crate::outcome::head::RunHead;
 use crate::receiver::{self, ReceiverConfig, RunningReceiver};
-use crate::report::Style;
 use crate::run::{Engine, RunConfig};
 use crate::secrets::Secrets;
 use crate::sender::{ClientOptions, Sender};
+pub use crate::wire::Activity;
 
 pub struct Session {
     pub engine: Engine,
     /// The family the run delivers.
     pub family: &'static Family,
+    /// How it sends, as the settings said.
+    pub send: SendSettings,
     pub secrets: Secrets,
-    pub style: Style,
     /// The built-in receiver, when the settings asked for one.
     pub _builtin: Option<RunningReceiver>,
 }
 
-pub fn runtime() -> Result<tokio::runtime::Runtime, Fatal> {
+pub fn runtime() -> Result<tokio::runtime::Runtime, JobError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| {
-            Fatal(
-                exit::HARNESS,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })
+        .map_err(JobError::Runtime)
 }
 
 /// The emulated provider's client (loud when TLS is not verified), pressing no harder than
 /// `limits`.
-pub fn sender(send: &SendSettings, limits: Limits) -> Result<Sender, Fatal> {
+pub fn sender(send: &SendSettings, limits: Limits) -> Result<Sender, JobError> {
     if send.insecure {
         crate::console::errln!(
             "warning: --insecure: TLS certificates of the receiver are NOT verified"
@@ -54,22 +51,19 @@ pub fn sender(send: &SendSettings, limits: Limits) -> Result<Sender, Fatal> {
         give_up_after: limits.give_up_after,
         ..ClientOptions::default()
     })
-    .map_err(|e| Fatal(exit::HARNESS, e))
+    .map_err(JobError::from)
 }
 
 impl Session {
     /// Starts everything the settings describe.
-    pub async fn start(st: Settings) -> Result<Session, Fatal> {
+    pub async fn start(st: Settings) -> Result<Session, JobError> {
         let mut secrets = Secrets::default();
         if let Some(k) = &st.send.hmac_key {
             secrets.add(k);
         }
         // The local CA first: the built-in receiver trusts it for its downloads.
         let ca = if st.media_tls {
-            Some(
-                LocalCa::load_or_make()
-                    .map_err(|e| Fatal(exit::HARNESS, format!("--media-tls: {e}")))?,
-            )
+            Some(LocalCa::load_or_make().map_err(JobError::MediaTls)?)
         } else {
             None
         };
@@ -82,24 +76,17 @@ impl Session {
                     trust_pem: ca.as_ref().map(LocalCa::cert_pem),
                     ..ReceiverConfig::default()
                 };
-                let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-                    .await
-                    .map_err(|e| Fatal(exit::HARNESS, e))?;
-                let url = url::Url::parse(&r.callback_url(&cfg))
-                    .map_err(|e| Fatal(exit::HARNESS, format!("built-in receiver URL: {e}")))?;
-                (url, Some(r))
+                let r = receiver::start(cfg.clone(), ([127, 0, 0, 1], 0).into()).await?;
+                (r.callback_url_parsed(&cfg), Some(r))
             }
         };
         if let Some(param) = &st.token_param {
             match receiver_url.query_pairs().find(|(k, _)| k == param) {
                 Some((_, v)) => secrets.add(&v),
                 None => {
-                    return Err(Fatal(
-                        exit::USAGE,
-                        format!(
-                            "--token-param {param}: the receiver URL has no `{param}` query parameter to carry the token"
-                        ),
-                    ));
+                    return Err(JobError::Usage(format!(
+                        "--token-param {param}: the receiver URL has no `{param}` query parameter to carry the token"
+                    )));
                 }
             }
         }
@@ -107,7 +94,7 @@ impl Session {
             Some(ca) => {
                 let tls = ca
                     .server_tls(&media_names(st.artifact_base_url.as_deref()))
-                    .map_err(|e| Fatal(exit::HARNESS, format!("--media-tls: {e}")))?;
+                    .map_err(JobError::MediaTls)?;
                 crate::console::errln!(
                     "media host: https, its certificate signed by the local CA {} (`suno-mock ca` says how to make a receiver trust it)",
                     ca.cert_path().display()
@@ -116,9 +103,7 @@ impl Session {
             }
             None => None,
         };
-        let host = MediaHost::start(st.artifact_listen, st.artifact_base_url.clone(), tls)
-            .await
-            .map_err(|e| Fatal(exit::HARNESS, e))?;
+        let host = MediaHost::start(st.artifact_listen, st.artifact_base_url.clone(), tls).await?;
         let mut observe = st.observe.clone();
         if observe.probe_url.is_none()
             && let Some(r) = &builtin
@@ -127,8 +112,7 @@ impl Session {
             observe.probe_url = Some(r.probe_url());
         }
         let mut sender = sender(&st.send, st.limits)?;
-        let observer = Observer::new(observe, host.clone(), sender.slots())
-            .map_err(|e| Fatal(exit::HARNESS, e.to_string()))?;
+        let observer = Observer::new(observe, host.clone(), sender.slots())?;
         let cancel = CancellationToken::new();
         watch_ctrl_c(cancel.clone());
         sender.interrupted_by(cancel.clone());
@@ -148,10 +132,34 @@ impl Session {
                 events: None,
             },
             family: st.family,
+            send: st.send.clone(),
             secrets,
-            style: Style::detect(),
             _builtin: builtin,
         })
+    }
+}
+
+impl Session {
+    /// How the run is set up, as its reports' first line says it.
+    pub fn head(&self) -> RunHead {
+        let p = &self.engine.cfg.policy;
+        RunHead {
+            receiver: self.engine.receiver_display(),
+            family: self.family.id,
+            seed: self.engine.cfg.seed,
+            deadline: p.timeout,
+            retry_delays: p.delays().collect(),
+        }
+    }
+
+    /// What the sender is waiting on, for a spinner that says so.
+    pub fn activity(&self) -> std::sync::Arc<Activity> {
+        self.engine.sender.activity()
+    }
+
+    /// The deadline of each attempt.
+    pub fn deadline(&self) -> std::time::Duration {
+        self.engine.cfg.policy.timeout
     }
 }
 

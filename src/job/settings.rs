@@ -4,11 +4,10 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use super::Fatal;
-use crate::exit;
+use super::JobError;
 use crate::family::Family;
-use crate::observe::ObserveConfig;
-use crate::sender::Policy;
+pub use crate::observe::ObserveConfig;
+pub use crate::sender::Policy;
 
 /// Where callbacks go.
 #[derive(Debug, Clone)]
@@ -38,12 +37,9 @@ pub struct SendSettings {
 
 impl SendSettings {
     /// Checks what no flag parser can: a deadline of zero sends nothing.
-    pub fn new(policy: Policy, hmac_key: Option<String>, insecure: bool) -> Result<Self, Fatal> {
+    pub fn new(policy: Policy, hmac_key: Option<String>, insecure: bool) -> Result<Self, JobError> {
         if policy.timeout.is_zero() {
-            return Err(Fatal(
-                exit::USAGE,
-                "--timeout must be more than zero".into(),
-            ));
+            return Err(JobError::Usage("--timeout must be more than zero".into()));
         }
         Ok(SendSettings {
             policy,
@@ -72,4 +68,26 @@ pub struct Settings {
     pub seed: u64,
     pub observe: ObserveConfig,
     pub limits: Limits,
+}
+
+/// The probes the flags give, checked: a probe without the task id answers the same for every
+/// task, so no rule comparing two tasks, or one task before and after, can rest on it
+/// (issue 28).
+pub fn observe(cfg: ObserveConfig) -> Result<ObserveConfig, JobError> {
+    for (flag, given) in [
+        ("--probe-url", &cfg.probe_url),
+        ("--probe-cmd", &cfg.probe_cmd),
+    ] {
+        if let Some(p) = given.as_deref().filter(|p| !p.contains("{task_id}")) {
+            return Err(JobError::Usage(format!(
+                "{flag} {p}: it has no {{task_id}}, so it would answer the same for every task and show nothing of one; write {{task_id}} where the task's id goes (e.g. {})",
+                if flag == "--probe-url" {
+                    "'http://127.0.0.1:8000/state/{task_id}'"
+                } else {
+                    "'psql -tAc \"select count(*) from videos where task_id = {task_id}\"'"
+                }
+            )));
+        }
+    }
+    Ok(cfg)
 }

@@ -86,9 +86,33 @@ pub fn scenario_rules(only: &[String], f: &PlanFor<'_>) -> Vec<&'static str> {
         .collect()
 }
 
+/// Every rule id, in the catalogue's order (for completions).
+pub fn rule_ids() -> Vec<&'static str> {
+    crate::rules::ids().collect()
+}
+
+/// Whether `check` runs rule `id` for `family` at all (signed and with a token: only what the
+/// family delivers decides).
+pub fn applies_to(id: &str, family: &'static Family) -> bool {
+    applies(
+        id,
+        &PlanFor {
+            family,
+            hmac: true,
+            token: true,
+        },
+    )
+}
+
+/// The rule `id` names, or a usage error that says which ids there are.
+pub fn rule_named(id: &str) -> Result<&'static crate::rules::Rule, super::JobError> {
+    crate::rules::find(id)
+        .ok_or_else(|| super::JobError::Usage(crate::rules::unknown_rule_message(id)))
+}
+
 /// The suite as `check` runs it: only the selected rules that apply, each scenario fitted to
 /// the family and the run by its rule.
-pub fn plan(only: &[String], f: &PlanFor<'static>) -> Result<Vec<LoadedScenario>, String> {
+pub fn plan(only: &[String], f: &PlanFor<'static>) -> Result<Vec<LoadedScenario>, super::JobError> {
     let files: Vec<(&str, &str)> = SUITE
         .iter()
         .filter(|(file, _)| {
@@ -98,15 +122,14 @@ pub fn plan(only: &[String], f: &PlanFor<'static>) -> Result<Vec<LoadedScenario>
         .copied()
         .collect();
     let family: &'static Family = f.family;
-    let all = load_embedded(&files, family).map_err(|e| match e {
-        crate::scenario::LoadError::Invalid(ds) => {
-            let first = ds.first().map(|(d, _)| d.short()).unwrap_or_default();
-            format!(
-                "the built-in suite does not parse for the {} family (a bug in suno-mock): {first}",
-                family.id
-            )
-        }
-        crate::scenario::LoadError::Path(m) => m,
+    let all = load_embedded(&files, family).map_err(|e| super::JobError::Suite {
+        family: family.id,
+        first: match e {
+            crate::scenario::LoadError::Invalid(ds) => {
+                ds.first().map(|(d, _)| d.short()).unwrap_or_default()
+            }
+            crate::scenario::LoadError::Path(p) => p.to_string(),
+        },
     })?;
     let mut out = Vec::new();
     for mut s in all {

@@ -48,17 +48,16 @@ impl Bodies {
     pub fn render(
         family: &Family,
         media_url: &(dyn Fn(&str, MediaKind, &str) -> String + Sync),
-    ) -> Result<Bodies, String> {
+    ) -> Result<Bodies, family::RenderError> {
         let fill_media = |kind: MediaKind, slot: &str| media_url(MARKER, kind, slot);
         let fill = Fill {
             task_id: MARKER,
             media_url: &fill_media,
             failure: None,
         };
-        let cut = |v: serde_json::Value| -> Result<Cut, String> {
-            serde_json::to_vec(&v)
-                .map(|b| Cut::new(&b))
-                .map_err(|e| e.to_string())
+        // A rendered body is plain JSON: it serialises.
+        let cut = |v: serde_json::Value| -> Result<Cut, family::RenderError> {
+            Ok(Cut::new(&serde_json::to_vec(&v).unwrap_or_default()))
         };
         let stages = family
             .stages

@@ -6,10 +6,9 @@
 
 mod bodies;
 mod fate;
-pub mod histogram;
 pub mod merge;
+pub use merge::MergeError;
 mod record;
-pub mod report;
 mod stats;
 mod transport;
 
@@ -23,7 +22,9 @@ use tokio::sync::{Mutex, mpsc};
 use tokio_util::sync::CancellationToken;
 
 pub use fate::{Fate, Shares};
-pub use stats::{Counts, LoadResult, Percentiles, RunPlan, Shard, Stats};
+pub use stats::Stats;
+
+use crate::outcome::load::{LoadResult, RunPlan, Shard};
 
 use crate::artifacts::MediaHost;
 use crate::sender::Policy;
@@ -40,6 +41,35 @@ thread_local! {
 
 /// How long after the first copy a non-concurrent duplicate follows.
 const DUPLICATE_GAP: Duration = Duration::from_millis(200);
+
+/// Why a load run could not start or finish writing.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot resolve {host}: {source}")]
+    Resolve {
+        host: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{host} resolves to no address")]
+    NoAddress { host: String },
+    #[error("cannot set up the HTTPS client: {0}")]
+    Client(#[source] reqwest::Error),
+    #[error("receiver path: {0}")]
+    Path(#[from] http::uri::InvalidUri),
+    #[error("receiver host: {0}")]
+    Host(#[from] http::header::InvalidHeaderValue),
+    #[error("cannot write the record {}: {source}", path.display())]
+    Record {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the record writer stopped: {0}")]
+    Writer(#[from] tokio::task::JoinError),
+    #[error(transparent)]
+    Body(#[from] crate::family::RenderError),
+}
 
 #[derive(Debug, Clone)]
 pub struct LoadConfig {
@@ -417,7 +447,7 @@ pub async fn run(
     cfg: LoadConfig,
     host: &MediaHost,
     cancel: CancellationToken,
-) -> Result<LoadResult, String> {
+) -> Result<LoadResult, LoadError> {
     let target = Target::resolve(&cfg.receiver).await?;
     let prefix = fate::prefix(cfg.seed);
     host.open_prefix(&prefix);
@@ -494,7 +524,7 @@ pub async fn run(
     let family_id = sh.cfg.family.id;
     drop(sh);
     if let Some(w) = writer {
-        w.await.map_err(|e| e.to_string())??;
+        w.await??;
     }
     let mut result = LoadResult::from_stats(
         &total,

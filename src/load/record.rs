@@ -8,29 +8,32 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::LoadError;
+
 /// Lines sent to the returned channel are appended to `path`; the handle ends when the last
 /// sender is dropped and everything is flushed.
 pub async fn writer(
     path: &Path,
-) -> Result<(mpsc::Sender<String>, JoinHandle<Result<(), String>>), String> {
-    let file = tokio::fs::File::create(path)
-        .await
-        .map_err(|e| format!("cannot write the record {}: {e}", path.display()))?;
+) -> Result<(mpsc::Sender<String>, JoinHandle<Result<(), LoadError>>), LoadError> {
+    let failed = |source| LoadError::Record {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = tokio::fs::File::create(path).await.map_err(failed)?;
     let (tx, mut rx) = mpsc::channel::<String>(4096);
-    let shown = path.display().to_string();
+    let path = path.to_path_buf();
     let handle = tokio::spawn(async move {
         let mut out = tokio::io::BufWriter::new(file);
-        while let Some(line) = rx.recv().await {
-            out.write_all(line.as_bytes())
-                .await
-                .map_err(|e| format!("writing {shown}: {e}"))?;
-            out.write_all(b"\n")
-                .await
-                .map_err(|e| format!("writing {shown}: {e}"))?;
-        }
-        out.flush()
+        let written = async {
+            while let Some(line) = rx.recv().await {
+                out.write_all(line.as_bytes()).await?;
+                out.write_all(b"\n").await?;
+            }
+            out.flush().await
+        };
+        written
             .await
-            .map_err(|e| format!("writing {shown}: {e}"))
+            .map_err(|source| LoadError::Record { path, source })
     });
     Ok((tx, handle))
 }

@@ -3,6 +3,7 @@
 //! not the bottleneck (bench/load.sh measures it). The per-attempt deadline, no redirects and
 //! the body cap hold here as in the sender; https falls back to reqwest.
 
+use super::LoadError;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::time::Duration;
@@ -33,14 +34,16 @@ pub struct Target {
 }
 
 impl Target {
-    pub async fn resolve(url: &url::Url) -> Result<Target, String> {
+    pub async fn resolve(url: &url::Url) -> Result<Target, LoadError> {
         let host = url.host_str().unwrap_or_default().to_string();
         let (bare, port) = host_and_port(url);
-        let addr = tokio::net::lookup_host((bare.as_str(), port))
-            .await
-            .map_err(|e| format!("cannot resolve {host}: {e}"))?
-            .next()
-            .ok_or_else(|| format!("{host} resolves to no address"))?;
+        let addr = match tokio::net::lookup_host((bare.as_str(), port)).await {
+            Ok(mut addrs) => addrs.next(),
+            Err(source) => return Err(LoadError::Resolve { host, source }),
+        };
+        let Some(addr) = addr else {
+            return Err(LoadError::NoAddress { host });
+        };
         let mut path = url.path().to_string();
         if let Some(q) = url.query() {
             path.push('?');
@@ -81,23 +84,19 @@ pub struct Conn {
 }
 
 impl Conn {
-    pub fn new(target: Target, insecure: bool, body_cap: usize) -> Result<Conn, String> {
+    pub fn new(target: Target, insecure: bool, body_cap: usize) -> Result<Conn, LoadError> {
         let fallback = match target.https {
             Some(_) => Some(
                 reqwest::Client::builder()
                     .redirect(reqwest::redirect::Policy::none())
                     .danger_accept_invalid_certs(insecure)
                     .build()
-                    .map_err(|e| e.to_string())?,
+                    .map_err(LoadError::Client)?,
             ),
             None => None,
         };
-        let uri = target
-            .path
-            .parse()
-            .map_err(|e| format!("receiver path: {e}"))?;
-        let host =
-            http::HeaderValue::from_str(&target.host).map_err(|e| format!("receiver host: {e}"))?;
+        let uri = target.path.parse()?;
+        let host = http::HeaderValue::from_str(&target.host)?;
         Ok(Conn {
             uri,
             host,

@@ -127,6 +127,40 @@ pub(super) static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
     out
 });
 
+/// The create endpoints grouped as `serve`'s banner lists them: each family in the
+/// catalogue's order, its own create first (named by the family), then its sibling
+/// operations (named by the operation); endpoints of one operation polled on one details path
+/// share a line.
+pub(super) fn endpoints() -> Vec<crate::outcome::serve::Endpoint> {
+    let mut out: Vec<crate::outcome::serve::Endpoint> = Vec::new();
+    for f in CATALOGUE {
+        let mut of_family: Vec<&Endpoint> =
+            ENDPOINTS.iter().filter(|e| e.family.id == f.id).collect();
+        // The family's own create first; the rest in the table's order.
+        of_family.sort_by_key(|e| e.path != f.polling.create);
+        for e in of_family {
+            let own = e.path == f.polling.create;
+            let name = if own {
+                f.id.to_string()
+            } else {
+                e.operation_type.replace('_', "-")
+            };
+            match out.last_mut() {
+                Some(last) if !own && last.name == name && last.poll == e.details => {
+                    last.creates.push(e.path);
+                }
+                _ => out.push(crate::outcome::serve::Endpoint {
+                    name,
+                    operation: !own,
+                    creates: vec![e.path],
+                    poll: e.details,
+                }),
+            }
+        }
+    }
+    out
+}
+
 /// The track a create of a family made of a track claims: its (taskId, audioId), and the
 /// message of the 409 when another task has it.
 struct Claim {

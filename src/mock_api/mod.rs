@@ -29,6 +29,8 @@ use crate::sender::{Policy, Sender};
 
 pub use store::Store;
 
+use crate::outcome::serve::{Endpoint, Routes};
+
 /// What the operator chose: how tasks end and how their callbacks are delivered.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -136,6 +138,33 @@ pub struct RunningApi {
     pub store: Arc<Store>,
 }
 
+/// The credit balance.
+const CREDIT: &str = "/api/v1/generate/credit";
+/// The upload host's calls: a stream, base64 and a URL.
+const UPLOADS: [&str; 3] = [
+    "/api/file-stream-upload",
+    "/api/file-base64-upload",
+    "/api/file-url-upload",
+];
+/// Where an upload is downloaded from (its `downloadUrl`).
+const FILES: &str = "/files/{*path}";
+/// The mock's own inspection routes: the tasks, then the callbacks sent.
+const INSPECT: [&str; 2] = ["/_mock/tasks", "/_mock/deliveries"];
+
+/// Every route `serve` offers, as its banner lists them: the creates from the route table
+/// (grouped by family, in the catalogue's order), then the rest.
+pub fn offered() -> (Vec<Endpoint>, Routes) {
+    let routes = Routes {
+        media: crate::artifacts::MEDIA_SHOWN.to_vec(),
+        credit: CREDIT,
+        answered_at_once: sync_calls::CALLS.iter().map(|(p, _)| *p).collect(),
+        uploads: UPLOADS.to_vec(),
+        files: "/files/<filePath>",
+        inspect: INSPECT.to_vec(),
+    };
+    (create::endpoints(), routes)
+}
+
 /// Starts the mock API on `listen`; videos are served on the same port. `public_url` is the
 /// address given out in video URLs (default: the bound address).
 pub async fn start(
@@ -143,11 +172,16 @@ pub async fn start(
     sender: Sender,
     listen: SocketAddr,
     public_url: Option<String>,
-) -> Result<RunningApi, String> {
+) -> Result<RunningApi, http_server::ServeError> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        .map_err(|source| http_server::ServeError::Bind {
+            addr: listen,
+            source,
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(http_server::ServeError::LocalAddr)?;
     let base = public_url.unwrap_or_else(|| format!("http://{addr}"));
     let (host, videos) = MediaHost::embedded(base);
     host.set_slow_over(cfg.policy.timeout * 2 + Duration::from_secs(1));
@@ -181,9 +215,9 @@ pub async fn start(
         router = router.route(path, get(move |s, h, q| create::record_info(path, s, h, q)));
     }
     let router = router
-        .route("/api/v1/generate/credit", get(inspect::credit))
-        .route("/_mock/tasks", get(inspect::tasks))
-        .route("/_mock/deliveries", get(inspect::deliveries))
+        .route(CREDIT, get(inspect::credit))
+        .route(INSPECT[0], get(inspect::tasks))
+        .route(INSPECT[1], get(inspect::deliveries))
         .method_not_allowed_fallback(inspect::wrong_method)
         .fallback(inspect::not_found)
         .layer(axum::middleware::from_fn_with_state(
@@ -193,10 +227,10 @@ pub async fn start(
         // The upload host's calls, with their own (larger) limit.
         .merge(
             Router::new()
-                .route("/api/file-stream-upload", post(uploads::stream_upload))
-                .route("/api/file-base64-upload", post(uploads::base64_upload))
-                .route("/api/file-url-upload", post(uploads::url_upload))
-                .route("/files/{*path}", get(uploads::download))
+                .route(UPLOADS[0], post(uploads::stream_upload))
+                .route(UPLOADS[1], post(uploads::base64_upload))
+                .route(UPLOADS[2], post(uploads::url_upload))
+                .route(FILES, get(uploads::download))
                 .layer(axum::extract::DefaultBodyLimit::max(uploads::MAX_UPLOAD))
                 .layer(axum::middleware::from_fn_with_state(
                     api.clone(),

@@ -69,7 +69,7 @@ fn render(
     task: &Plan,
     stage: &PlanStage,
     failed: Option<&Failed>,
-) -> Result<Value, String> {
+) -> Result<Value, crate::payload::BodyError> {
     let (family, echo, variant, layout) = (task.family, &task.echo, task.variant, task.layout);
     let mut step = DeliverStep::new(stage.stage, "task");
     step.code = failed.map(|f| f.code);

@@ -4,4 +4,4 @@ pub mod ids;
 pub mod template;
 
 pub use ids::TaskIds;
-pub use template::{Body, MEDIA_HOST, MediaUrl, build_body, replace_bytes};
+pub use template::{Body, BodyError, MEDIA_HOST, MediaUrl, build_body, replace_bytes};

@@ -23,6 +23,23 @@ pub type MediaUrl<'a> = &'a (dyn Fn(MediaKind, &str) -> String + Sync);
 /// exact `body` / `body_base64` gets, every other byte is sent as written.
 pub const MEDIA_HOST: &str = "{media_host}";
 
+/// Why a step's body could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error("`body_base64` is not base64: {0}")]
+    NotBase64(#[from] base64::DecodeError),
+    #[error(transparent)]
+    Stage(#[from] crate::scenario::NoSuchStage),
+    #[error("the {family} family has no variant `{name}`")]
+    NoVariant { family: &'static str, name: String },
+    #[error(transparent)]
+    Render(#[from] family::RenderError),
+    #[error(transparent)]
+    Path(#[from] json_path::PathError),
+    #[error("the body does not serialise: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
 /// The step's body for `task_id` in `family`, its media pointing where `media_url` says
 /// (`media_host` is the host those URLs are on).
 pub fn build_body(
@@ -31,12 +48,10 @@ pub fn build_body(
     task_id: &str,
     media_url: MediaUrl<'_>,
     media_host: &str,
-) -> Result<Body, String> {
+) -> Result<Body, BodyError> {
     if let Some(b64) = &step.body_base64 {
         use base64::Engine as _;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(b64.trim())
-            .map_err(|e| format!("`body_base64` is not base64: {e}"))?;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(b64.trim())?;
         let bytes = replace_bytes(bytes, MEDIA_HOST.as_bytes(), media_host.as_bytes());
         return Ok(Body {
             json: serde_json::from_slice(&bytes).ok(),
@@ -64,8 +79,9 @@ pub fn build_body(
                         .variants
                         .iter()
                         .find(|v| v.stage == stage.name && v.name == name)
-                        .ok_or_else(|| {
-                            format!("the {} family has no variant `{name}`", family.id)
+                        .ok_or_else(|| BodyError::NoVariant {
+                            family: family.id,
+                            name: name.clone(),
                         })?,
                 ),
                 None => None,
@@ -99,7 +115,7 @@ pub fn build_body(
     if matches!(resolved, Resolved::Custom) {
         v = fills.substitute(&v);
     }
-    let bytes = serde_json::to_vec(&v).map_err(|e| e.to_string())?;
+    let bytes = serde_json::to_vec(&v)?;
     Ok(Body {
         bytes,
         json: Some(v),

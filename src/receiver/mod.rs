@@ -87,6 +87,18 @@ impl RunningReceiver {
         }
     }
 
+    /// [`Self::callback_url`] as a URL, its token query-encoded.
+    pub fn callback_url_parsed(&self, cfg: &ReceiverConfig) -> url::Url {
+        let mut url = url::Url::parse(&self.server.url())
+            // `http(s)://` and a socket address: always a URL.
+            .expect("a bound address makes a URL");
+        url.set_path("/callback");
+        if let Some((k, v)) = &cfg.token {
+            url.query_pairs_mut().append_pair(k, v);
+        }
+        url
+    }
+
     /// A `--probe-url` template for this receiver's state.
     pub fn probe_url(&self) -> String {
         format!("{}/state/{{task_id}}", self.server.url())
@@ -102,7 +114,18 @@ impl RunningReceiver {
     }
 }
 
-pub async fn start(cfg: ReceiverConfig, addr: SocketAddr) -> Result<RunningReceiver, String> {
+/// Why the built-in receiver could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("the receiver's extra CA: {0}")]
+    TrustedCa(#[source] reqwest::Error),
+    #[error("cannot set up the receiver's HTTP client: {0}")]
+    Client(#[source] reqwest::Error),
+    #[error("built-in receiver: {0}")]
+    Serve(#[from] http_server::ServeError),
+}
+
+pub async fn start(cfg: ReceiverConfig, addr: SocketAddr) -> Result<RunningReceiver, StartError> {
     start_on(cfg, addr, None).await
 }
 
@@ -111,20 +134,17 @@ pub async fn start_on(
     cfg: ReceiverConfig,
     addr: SocketAddr,
     tls: Option<http_server::TlsConfig>,
-) -> Result<RunningReceiver, String> {
+) -> Result<RunningReceiver, StartError> {
     let state = Arc::new(Shared::default());
     let mut client = reqwest::Client::builder();
     if let Some(pem) = &cfg.trust_pem {
-        let ca = reqwest::Certificate::from_pem(pem.as_bytes())
-            .map_err(|e| format!("the receiver's extra CA: {e}"))?;
+        let ca = reqwest::Certificate::from_pem(pem.as_bytes()).map_err(StartError::TrustedCa)?;
         client = client.add_root_certificate(ca);
     }
     let app = handler::App {
         cfg: Arc::new(cfg),
         shared: state.clone(),
-        client: client
-            .build()
-            .map_err(|e| format!("cannot set up the receiver's HTTP client: {e}"))?,
+        client: client.build().map_err(StartError::Client)?,
     };
     let router = Router::new()
         .route("/callback", post(handler::callback))
@@ -134,7 +154,6 @@ pub async fn start_on(
     let server = match tls {
         Some(tls) => http_server::spawn_tls(router, addr, tls).await,
         None => http_server::spawn(router, addr).await,
-    }
-    .map_err(|e| format!("built-in receiver: {e}"))?;
+    }?;
     Ok(RunningReceiver { server, state })
 }

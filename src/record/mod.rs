@@ -93,14 +93,31 @@ impl RunningRecorder {
     }
 }
 
-pub async fn start(cfg: RecordConfig, listen: SocketAddr) -> Result<RunningRecorder, String> {
-    std::fs::create_dir_all(&cfg.out)
-        .map_err(|e| format!("cannot create `{}`: {e}", cfg.out.display()))?;
+/// Why `record` could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create `{}`: {source}", path.display())]
+    Folder {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot set up the forwarding client: {0}")]
+    Client(#[source] reqwest::Error),
+    #[error(transparent)]
+    Serve(#[from] http_server::ServeError),
+}
+
+pub async fn start(cfg: RecordConfig, listen: SocketAddr) -> Result<RunningRecorder, StartError> {
+    std::fs::create_dir_all(&cfg.out).map_err(|source| StartError::Folder {
+        path: cfg.out.clone(),
+        source,
+    })?;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(cfg.timeout)
         .build()
-        .map_err(|e| format!("cannot set up the forwarding client: {e}"))?;
+        .map_err(StartError::Client)?;
     let tasks = Arc::new(Mutex::new(HashMap::new()));
     let max_body = cfg.max_body;
     let rec = Recorder {
@@ -432,9 +449,24 @@ pub(crate) fn sanitize(id: &str) -> String {
 }
 
 /// Writes beside the file and renames over it: a reader (or a crash) never sees half a file.
-pub(crate) fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
+pub(crate) fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), FileError> {
     let tmp = path.with_extension("yaml.tmp");
     std::fs::write(&tmp, text)
         .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        .map_err(|source| FileError {
+            action: "write",
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// A file or folder of recordings (or of fuzz findings) that could not be made.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot {action} {}: {source}", path.display())]
+pub struct FileError {
+    /// `create` (a folder) or `write` (a file).
+    pub action: &'static str,
+    pub path: std::path::PathBuf,
+    #[source]
+    pub source: std::io::Error,
 }

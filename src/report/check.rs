@@ -10,7 +10,34 @@ use super::style::Style;
 use super::{count as words, plural};
 use crate::duration::human;
 use crate::outcome::RunOutcome;
+use crate::outcome::head::RunHead;
 use crate::rules::{RuleResult, Verdict};
+
+/// `check`'s first line: the receiver, the family when not the default, the seed, the
+/// deadline and the retries with their delays.
+pub fn header(h: &RunHead) -> String {
+    let delays: Vec<String> = h
+        .retry_delays
+        .iter()
+        .map(|d| crate::duration::Dur(*d).to_string())
+        .collect();
+    let retries = match delays.len() {
+        0 => "no retries".to_string(),
+        n => format!("{n} retries after {}", delays.join(", ")),
+    };
+    // The default family goes unsaid, so video's header reads as it always has.
+    let family = if h.family == crate::family::DEFAULT {
+        String::new()
+    } else {
+        format!(" · family {}", h.family)
+    };
+    format!(
+        "suno-mock check · receiver {}{family} · seed {} · deadline {}, {retries}\n",
+        h.receiver,
+        h.seed,
+        crate::duration::Dur(h.deadline),
+    )
+}
 
 fn tag(v: Verdict, st: &Style) -> String {
     let t = format!("{:<12}", v.name());

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::json::Head;
 use super::style::Style;
-use crate::doctor::{Line, Report};
+use crate::outcome::doctor::{Line, Report};
 use crate::rules::Verdict;
 
 fn verdict_word(v: Verdict, st: &Style) -> String {
@@ -119,5 +119,5 @@ pub fn json(r: &Report, family: &str, exit_code: i32) -> String {
         },
         checks: &r.lines,
     };
-    serde_json::to_string_pretty(&env).unwrap_or_default() + "\n"
+    super::json::pretty(&env)
 }

@@ -11,8 +11,8 @@ use std::time::Duration;
 use super::evidence::rule_evidence;
 use super::style::Style;
 use crate::duration::human;
-use crate::load::LoadResult;
-use crate::load::report::Threshold;
+use crate::outcome::load::LoadResult;
+use crate::outcome::load::Threshold;
 use crate::outcome::{Attempt, Delivery, RunOutcome, ScenarioStatus};
 use crate::rules::RuleResult;
 

@@ -200,3 +200,54 @@ fn signing_lines(a: &Attempt, prefix: &str) -> String {
     }
     out
 }
+
+/// `run`'s first line.
+pub fn run_header(receiver: &str, seed: u64) -> String {
+    format!("suno-mock run · receiver {receiver} · seed {seed}\n")
+}
+
+/// `validate`'s line for one valid file.
+pub fn valid_line(v: &crate::outcome::validate::Valid) -> String {
+    use crate::outcome::validate::Valid;
+    match v {
+        Valid::Plan { file, tasks, .. } => {
+            format!(
+                "ok  {file}  (serve plan, {})\n",
+                super::plural(*tasks, "task")
+            )
+        }
+        Valid::Scenario { file, steps, .. } => {
+            format!("ok  {file}  ({})\n", super::plural(*steps, "step"))
+        }
+    }
+}
+
+/// `validate`'s last line: how many plans and scenario files are valid, with how many
+/// warnings (of the scenario files).
+pub fn valid_total(valid: &[crate::outcome::validate::Valid]) -> String {
+    use crate::outcome::validate::Valid;
+    let plans = valid
+        .iter()
+        .filter(|v| matches!(v, Valid::Plan { .. }))
+        .count();
+    let scenarios = valid.len() - plans;
+    let warnings: usize = valid
+        .iter()
+        .filter(|v| matches!(v, Valid::Scenario { .. }))
+        .map(|v| v.warnings().len())
+        .sum();
+    let plans = if plans > 0 {
+        format!("{} and ", super::count(plans, "serve plan", "serve plans"))
+    } else {
+        String::new()
+    };
+    format!(
+        "{plans}{} valid{}\n",
+        super::count(scenarios, "scenario file", "scenario files"),
+        if warnings > 0 {
+            format!(" ({})", super::plural(warnings, "warning"))
+        } else {
+            String::new()
+        }
+    )
+}

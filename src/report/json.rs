@@ -123,6 +123,11 @@ pub fn report(
         rules,
         scenarios: &run.scenarios,
     };
-    // Serialising plain data with string keys cannot fail.
-    serde_json::to_string_pretty(&env).unwrap_or_default() + "\n"
+    pretty(&env)
+}
+
+/// A report as its file holds it. The reports are plain data with string keys, which
+/// serialise without fail; the load report, which carries an encoded histogram, has its own.
+pub fn pretty<T: Serialize>(report: &T) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
 }

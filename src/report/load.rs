@@ -1,10 +1,113 @@
-//! The human report of `load`.
+//! The reports of `load` and `merge`: the header, the human text, the JSON report (typed,
+//! with its schema), JUnit (one testcase per threshold) and the HTML page.
 
 use std::fmt::Write as _;
 
+use std::time::Duration;
+
+use super::Rendered;
+use super::junit::{Case, CaseKind};
 use super::style::Style;
-use crate::load::LoadResult;
-use crate::load::report::Threshold;
+use crate::duration::Dur;
+use crate::outcome::load::{LoadHead, LoadReport, LoadResult, Threshold};
+
+/// `load`'s first line: the receiver, the family when not the default, the shard, the seed,
+/// the plan and pace, the deadline and retries.
+pub fn head(h: &LoadHead) -> String {
+    let plan = match (h.tasks, h.duration) {
+        (Some(n), _) => format!("{n} tasks"),
+        (None, Some(d)) => format!("tasks for {}", Dur(d)),
+        (None, None) => String::new(),
+    };
+    let pace = h
+        .rate
+        .map(|r| format!("at {r}/s"))
+        .unwrap_or_else(|| "as fast as possible".into());
+    let mut family = if h.run.family == crate::family::DEFAULT {
+        String::new()
+    } else {
+        format!(" · family {}", h.run.family)
+    };
+    if let Some(sh) = h.shard {
+        family.push_str(&format!(" · shard {}/{}", sh.index, sh.count));
+    }
+    format!(
+        "suno-mock load · receiver {}{family} · seed {} · {plan} {pace}, concurrency {} · deadline {}, {} retries\n",
+        h.run.receiver,
+        h.run.seed,
+        h.concurrency,
+        Dur(h.run.deadline),
+        h.run.retry_delays.len()
+    )
+}
+
+/// `merge`'s first line: the receiver, the seed and the shards it adds up.
+pub fn merge_head(r: &LoadResult) -> String {
+    format!(
+        "suno-mock merge · receiver {} · seed {} · {}\n",
+        r.receiver,
+        r.seed,
+        shards_line(r)
+    )
+}
+
+/// Every report of a load result (`command` is `load` or `merge`) that exits with `code`.
+pub fn render(
+    command: &str,
+    head: String,
+    r: LoadResult,
+    checks: Vec<Threshold>,
+    code: i32,
+    st: &Style,
+) -> Result<Rendered, serde_json::Error> {
+    let human = head + &report(&r, &checks, st);
+    let total = Duration::from_secs_f64(r.duration_s);
+    let case = |name: String, time: Duration, kind: CaseKind| Case {
+        name,
+        classname: format!("suno-mock.{command}"),
+        time,
+        kind,
+    };
+    let mut cases: Vec<Case> = checks
+        .iter()
+        .map(|t| {
+            case(
+                t.name.clone(),
+                Duration::ZERO,
+                if t.passed {
+                    CaseKind::Pass
+                } else {
+                    CaseKind::Failure {
+                        message: t.detail.clone(),
+                        text: t.detail.clone(),
+                    }
+                },
+            )
+        })
+        .collect();
+    if let Some(p) = r.partial() {
+        cases.push(case(
+            "shards".into(),
+            Duration::ZERO,
+            CaseKind::Warning {
+                message: p.clone(),
+                text: p,
+            },
+        ));
+    }
+    if cases.is_empty() {
+        cases.push(case(command.into(), total, CaseKind::Pass));
+    }
+    let junit = super::junit::render(&format!("suno-mock {command}"), cases, total);
+    let html = super::html::load_page(command, &r, &checks, code);
+    let json = LoadReport::new(command, r, checks, code).to_json()?;
+    Ok(Rendered {
+        human,
+        json,
+        junit,
+        html: Some(html),
+    })
+}
 
 fn ms(v: f64) -> String {
     if v < 10.0 {
@@ -25,21 +128,11 @@ pub fn shards_line(r: &LoadResult) -> String {
         if given.len() == 1 { "shard" } else { "shards" },
         given.join(", ")
     );
-    if let Some(p) = partial(r) {
+    if let Some(p) = r.partial() {
         line.push_str(" · ");
         line.push_str(&p);
     }
     line
-}
-
-/// The warning every report of a partial merge carries; `None` for a whole run.
-pub fn partial(r: &LoadResult) -> Option<String> {
-    (!r.missing_shards.is_empty()).then(|| {
-        format!(
-            "PARTIAL: {} missing: every figure covers part of the run",
-            crate::load::merge::shard_list(&r.missing_shards)
-        )
-    })
 }
 
 pub fn report(r: &LoadResult, verdicts: &[Threshold], st: &Style) -> String {
@@ -159,7 +252,7 @@ pub fn report(r: &LoadResult, verdicts: &[Threshold], st: &Style) -> String {
             st.warn("hint")
         );
     }
-    if let Some(p) = partial(r) {
+    if let Some(p) = r.partial() {
         let _ = writeln!(out, "{}", st.warn(&p));
     }
     if r.interrupted {
@@ -171,9 +264,9 @@ pub fn report(r: &LoadResult, verdicts: &[Threshold], st: &Style) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{RunPlan, Stats};
+    use crate::outcome::load::RunPlan;
 
-    fn result(s: &Stats) -> LoadResult {
+    fn result() -> LoadResult {
         let plan = RunPlan {
             tasks: Some(10),
             duration_s: None,
@@ -182,20 +275,12 @@ mod tests {
             duplicates: 0.0,
             failures: 0.0,
         };
-        LoadResult::from_stats(
-            s,
-            plan,
-            None,
-            1,
-            "r".into(),
-            std::time::Duration::ZERO,
-            false,
-        )
+        LoadResult::new(1, "r".into(), plan)
     }
 
     #[test]
     fn a_run_with_no_delivery_shows_no_latency_figures() {
-        let text = report(&result(&Stats::default()), &[], &Style::default());
+        let text = report(&result(), &[], &Style::default());
         assert!(
             text.contains("latency from intended send time: no deliveries"),
             "{text}"
@@ -205,7 +290,7 @@ mod tests {
 
     #[test]
     fn tasks_none_of_which_downloaded_get_the_seed_hint() {
-        let mut r = result(&Stats::default());
+        let mut r = result();
         r.counts.success_tasks = 4000;
         r.tasks_downloaded_never = 4000;
         let text = report(&r, &[], &Style::default());

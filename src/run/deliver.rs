@@ -89,6 +89,17 @@ pub(crate) fn template_name(step: &DeliverStep, family: &Family) -> String {
     name
 }
 
+/// Why a delivery step could not be made (its answers are never an error).
+#[derive(Debug, thiserror::Error)]
+pub enum DeliverError {
+    #[error(transparent)]
+    Body(#[from] crate::payload::BodyError),
+    #[error("a concurrent copy failed inside the harness: {0}")]
+    Copy(#[from] tokio::task::JoinError),
+    #[error("interrupted before the delivery finished")]
+    Interrupted,
+}
+
 pub(crate) async fn deliver(
     sender: &Sender,
     target: &Target<'_>,
@@ -96,7 +107,7 @@ pub(crate) async fn deliver(
     task: &TaskRef<'_>,
     policy: &Policy,
     hook: Option<AttemptHook>,
-) -> Result<Vec<Delivery>, String> {
+) -> Result<Vec<Delivery>, DeliverError> {
     let (family, task_id) = (task.family, task.id);
     let body = build_body(step, family, task_id, task.media, task.media_host)?;
     // A body that names its own task (a custom one, or `set: data.task_id`) is signed and
@@ -142,10 +153,7 @@ pub(crate) async fn deliver(
             .collect();
         let mut all = Vec::new();
         for h in handles {
-            all.push(
-                h.await
-                    .map_err(|e| format!("a concurrent copy failed inside the harness: {e}"))?,
-            );
+            all.push(h.await?);
         }
         all
     } else {

@@ -275,7 +275,7 @@ impl Engine {
                         }
                         o.deliveries = ds;
                     }
-                    Err(e) => o.error = Some(e),
+                    Err(e) => o.error = Some(e.to_string()),
                 }
             }
             Step::Wait(w) => {
@@ -354,7 +354,7 @@ impl Engine {
         d: &DeliverStep,
         task_id: &str,
         policy: &Policy,
-    ) -> Result<Vec<Delivery>, String> {
+    ) -> Result<Vec<Delivery>, super::deliver::DeliverError> {
         let alias = d.task_alias();
         let task_id = task_id.to_string();
         let mode = ls
@@ -385,7 +385,7 @@ impl Engine {
             () = async {
                 self.cancel.cancelled().await;
                 tokio::time::sleep(crate::sender::INTERRUPT_GRACE + Duration::from_secs(1)).await;
-            } => Err("interrupted before the delivery finished".to_string()),
+            } => Err(super::deliver::DeliverError::Interrupted),
         }
     }
 }

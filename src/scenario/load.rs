@@ -21,12 +21,33 @@ pub struct LoadedScenario {
     pub family: &'static Family,
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// A path that does not exist or cannot be read: a usage error.
-    Path(String),
+    #[error(transparent)]
+    Path(#[from] Unreadable),
     /// Files that do not parse: every diagnostic of every file, with the sources to quote.
+    #[error("{} in the files", crate::wire::words::plural(.0.iter().filter(|(d, _)| !d.warning).count(), "error"))]
     Invalid(Vec<(Diagnostic, Option<String>)>),
+}
+
+/// A path given that cannot be read, or that holds no scenario file.
+#[derive(Debug, thiserror::Error)]
+pub enum Unreadable {
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot list `{}`: {source}", path.display())]
+    List {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("no scenario files (*.yaml, *.yml, *.json) under {0}")]
+    NoFiles(String),
 }
 
 fn is_scenario_file(p: &Path) -> bool {
@@ -36,15 +57,20 @@ fn is_scenario_file(p: &Path) -> bool {
     )
 }
 
-pub fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+pub fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), Unreadable> {
+    let meta = std::fs::metadata(path).map_err(|source| Unreadable::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     if meta.is_file() {
         out.push(path.to_path_buf());
         return Ok(());
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(|e| format!("cannot list `{}`: {e}", path.display()))?
+        .map_err(|source| Unreadable::List {
+            path: path.to_path_buf(),
+            source,
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
@@ -73,17 +99,17 @@ pub fn load_paths(
 ) -> Result<Vec<LoadedScenario>, LoadError> {
     let mut files = Vec::new();
     for p in paths {
-        collect(p, &mut files).map_err(LoadError::Path)?;
+        collect(p, &mut files)?;
     }
     if files.is_empty() {
-        return Err(LoadError::Path(format!(
-            "no scenario files (*.yaml, *.yml, *.json) under {}",
+        return Err(Unreadable::NoFiles(
             paths
                 .iter()
                 .map(|p| format!("`{}`", p.display()))
                 .collect::<Vec<_>>()
-                .join(", ")
-        )));
+                .join(", "),
+        )
+        .into());
     }
     let mut loaded = Vec::new();
     let mut invalid = Vec::new();
@@ -107,7 +133,7 @@ pub fn load_paths(
                     continue;
                 }
             },
-            Err(e) => return Err(LoadError::Path(format!("cannot read `{name}`: {e}"))),
+            Err(source) => return Err(Unreadable::Read { path: f, source }.into()),
         };
         match parse_located(&name, &text, family) {
             Ok((scenario, step_lines, warnings)) => loaded.push(LoadedScenario {

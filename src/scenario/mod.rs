@@ -11,7 +11,7 @@ pub mod yaml;
 
 pub use crate::wire::{Auth, Input, MediaMode};
 pub use diagnostic::Diagnostic;
-pub use load::{LoadError, LoadedScenario, load_paths};
+pub use load::{LoadError, LoadedScenario, Unreadable, load_paths};
 pub use model::*;
 pub use parse::{parse_located, parse_scenario};
 pub use serve_plan::{Outcome, ServePlan, ServeTask};

@@ -116,31 +116,39 @@ impl Template {
 
     /// What this template is in `family`: a stage, the failure, or a custom body; an error
     /// naming the family's stages when it has no such stage.
-    pub fn resolve(self, family: &Family) -> Result<Resolved, String> {
-        let stage = |name: &str| {
-            family.stage(name).map(Resolved::Stage).ok_or_else(|| {
-                format!(
-                    "the {} family has no `{name}` stage; its deliveries: {}",
-                    family.id,
-                    family.stage_names().join(", ")
-                )
-            })
+    pub fn resolve(self, family: &Family) -> Result<Resolved, NoSuchStage> {
+        let missing = |stage: &'static str| NoSuchStage {
+            family: family.id,
+            stage,
+            deliveries: family.stage_names(),
+        };
+        let stage = |name: &'static str| {
+            family
+                .stage(name)
+                .map(Resolved::Stage)
+                .ok_or_else(|| missing(name))
         };
         match self {
             Template::Success => Ok(Resolved::Stage(family.final_stage())),
             Template::Failure => Ok(Resolved::Failure),
             Template::Error if family.error_stage => Ok(Resolved::Failure),
-            Template::Error => Err(format!(
-                "the {} family has no `error` stage; its deliveries: {}",
-                family.id,
-                family.stage_names().join(", ")
-            )),
+            Template::Error => Err(missing("error")),
             Template::Custom => Ok(Resolved::Custom),
             Template::Text => stage("text"),
             Template::First => stage("first"),
             Template::Complete => stage("complete"),
         }
     }
+}
+
+/// A template names a stage its family does not have.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the {family} family has no `{stage}` stage; its deliveries: {}", deliveries.join(", "))]
+pub struct NoSuchStage {
+    pub family: &'static str,
+    pub stage: &'static str,
+    /// What the family does deliver.
+    pub deliveries: Vec<&'static str>,
 }
 
 /// A template read in a family.

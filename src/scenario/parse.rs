@@ -416,7 +416,7 @@ impl Walker<'_> {
                 Err(m) => {
                     self.error(
                         template_node,
-                        m,
+                        m.to_string(),
                         "use one of the family's deliveries, or set `family:` to the family this scenario is for",
                     );
                     None

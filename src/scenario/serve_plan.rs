@@ -418,7 +418,7 @@ impl Walker<'_> {
                 Some((_, Err(m))) => {
                     w.error(
                         n,
-                        m,
+                        m.to_string(),
                         "use one of the family's stages, or set `family:` to the family this task is for",
                     );
                     None

@@ -184,8 +184,17 @@ where
     }
 }
 
+/// Why the emulated provider's HTTP client could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("cannot trust the extra root: {0}")]
+    ExtraRoot(#[source] reqwest::Error),
+    #[error("cannot set up the HTTP client: {0}")]
+    Build(#[source] reqwest::Error),
+}
+
 impl Sender {
-    pub fn new(opts: &ClientOptions) -> Result<Sender, String> {
+    pub fn new(opts: &ClientOptions) -> Result<Sender, ClientError> {
         let mut b = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             // A fresh connection per attempt, as a webhook sender does: a receiver's broken
@@ -198,16 +207,13 @@ impl Sender {
             b = b.connect_timeout(t);
         }
         for der in &opts.extra_roots {
-            let cert = reqwest::Certificate::from_der(der)
-                .map_err(|e| format!("cannot trust the extra root: {e}"))?;
+            let cert = reqwest::Certificate::from_der(der).map_err(ClientError::ExtraRoot)?;
             b = b.add_root_certificate(cert);
         }
         if let Some((host, addrs)) = &opts.pin {
             b = b.resolve_to_addrs(host, addrs);
         }
-        let client = b
-            .build()
-            .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+        let client = b.build().map_err(ClientError::Build)?;
         Ok(Sender {
             client,
             hmac_key: opts.hmac_key.clone(),

@@ -4,5 +4,7 @@
 pub mod client;
 pub mod policy;
 
-pub use client::{AttemptHook, ClientOptions, INTERRUPT_GRACE, Prepared, Sender, Slot};
+pub use client::{
+    AttemptHook, ClientError, ClientOptions, INTERRUPT_GRACE, Prepared, Sender, Slot,
+};
 pub use policy::Policy;

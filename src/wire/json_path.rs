@@ -9,15 +9,38 @@ pub enum Segment {
     Index(usize),
 }
 
-pub fn parse(path: &str) -> Result<Vec<Segment>, String> {
+/// Why a path is not one, or leads nowhere a value can go.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PathError {
+    #[error("the path is empty")]
+    Empty,
+    #[error("the path has an empty segment (`..` or a trailing `.`)")]
+    EmptySegment,
+    #[error("`{path}`: index {index} into something that is not a list")]
+    NotAList { path: String, index: usize },
+    #[error("`{path}`: index {index} is past the end of a list of {len}")]
+    PastTheEnd {
+        path: String,
+        index: usize,
+        len: usize,
+    },
+    #[error("`{path}`: no `{key}` there")]
+    NoKey { path: String, key: String },
+    #[error("`{path}`: no item {index} there")]
+    NoItem { path: String, index: usize },
+    #[error("`{path}`: not an object")]
+    NotAnObject { path: String },
+}
+
+pub fn parse(path: &str) -> Result<Vec<Segment>, PathError> {
     let p = path.strip_prefix("$.").unwrap_or(path);
     if p.is_empty() || p == "$" {
-        return Err("the path is empty".into());
+        return Err(PathError::Empty);
     }
     p.split('.')
         .map(|s| {
             if s.is_empty() {
-                Err("the path has an empty segment (`..` or a trailing `.`)".to_string())
+                Err(PathError::EmptySegment)
             } else if let Ok(i) = s.parse::<usize>() {
                 Ok(Segment::Index(i))
             } else {
@@ -28,7 +51,7 @@ pub fn parse(path: &str) -> Result<Vec<Segment>, String> {
 }
 
 /// Puts `value` at `path`, creating objects on the way. Setting inside a non-object replaces it.
-pub fn set(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
+pub fn set(root: &mut Value, path: &str, value: Value) -> Result<(), PathError> {
     let segs = parse(path)?;
     let mut cur = root;
     for (i, seg) in segs.iter().enumerate() {
@@ -38,7 +61,9 @@ pub fn set(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
                 if !cur.is_object() {
                     *cur = Value::Object(serde_json::Map::new());
                 }
-                let obj = cur.as_object_mut().ok_or("not an object")?;
+                let obj = cur
+                    .as_object_mut()
+                    .ok_or_else(|| PathError::NotAnObject { path: path.into() })?;
                 if last {
                     obj.insert(k.clone(), value);
                     return Ok(());
@@ -47,15 +72,17 @@ pub fn set(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
             }
             Segment::Index(idx) => {
                 let Some(arr) = cur.as_array_mut() else {
-                    return Err(format!(
-                        "`{path}`: index {idx} into something that is not a list"
-                    ));
+                    return Err(PathError::NotAList {
+                        path: path.into(),
+                        index: *idx,
+                    });
                 };
                 if *idx > arr.len() {
-                    return Err(format!(
-                        "`{path}`: index {idx} is past the end of a list of {}",
-                        arr.len()
-                    ));
+                    return Err(PathError::PastTheEnd {
+                        path: path.into(),
+                        index: *idx,
+                        len: arr.len(),
+                    });
                 }
                 if *idx == arr.len() {
                     arr.push(Value::Null);
@@ -74,10 +101,10 @@ pub fn set(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
 /// Sets `path` to `value` only where the path leads through what is there: every parent an
 /// object (for a key) or a list long enough (for an index); only the last key may be new.
 /// Unlike [`set`], nothing is made up on the way.
-pub fn set_within(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
+pub fn set_within(root: &mut Value, path: &str, value: Value) -> Result<(), PathError> {
     let segs = parse(path)?;
     let Some((last, parents)) = segs.split_last() else {
-        return Err("an empty path".into());
+        return Err(PathError::Empty);
     };
     let mut cur = root;
     for seg in parents {
@@ -85,25 +112,35 @@ pub fn set_within(root: &mut Value, path: &str, value: Value) -> Result<(), Stri
             Segment::Key(k) => cur
                 .as_object_mut()
                 .and_then(|o| o.get_mut(k))
-                .ok_or_else(|| format!("`{path}`: no `{k}` there"))?,
-            Segment::Index(i) => cur
-                .as_array_mut()
-                .and_then(|a| a.get_mut(*i))
-                .ok_or_else(|| format!("`{path}`: no item {i} there"))?,
+                .ok_or_else(|| PathError::NoKey {
+                    path: path.into(),
+                    key: k.clone(),
+                })?,
+            Segment::Index(i) => {
+                cur.as_array_mut()
+                    .and_then(|a| a.get_mut(*i))
+                    .ok_or_else(|| PathError::NoItem {
+                        path: path.into(),
+                        index: *i,
+                    })?
+            }
         };
     }
     match last {
         Segment::Key(k) => {
             let obj = cur
                 .as_object_mut()
-                .ok_or_else(|| format!("`{path}`: not an object"))?;
+                .ok_or_else(|| PathError::NotAnObject { path: path.into() })?;
             obj.insert(k.clone(), value);
         }
         Segment::Index(i) => {
             let slot = cur
                 .as_array_mut()
                 .and_then(|a| a.get_mut(*i))
-                .ok_or_else(|| format!("`{path}`: no item {i} there"))?;
+                .ok_or_else(|| PathError::NoItem {
+                    path: path.into(),
+                    index: *i,
+                })?;
             *slot = value;
         }
     }
@@ -111,7 +148,7 @@ pub fn set_within(root: &mut Value, path: &str, value: Value) -> Result<(), Stri
 }
 
 /// Removes what is at `path`; a path that leads nowhere is left alone.
-pub fn remove(root: &mut Value, path: &str) -> Result<(), String> {
+pub fn remove(root: &mut Value, path: &str) -> Result<(), PathError> {
     let segs = parse(path)?;
     let Some((last, parents)) = segs.split_last() else {
         return Ok(());

@@ -502,7 +502,7 @@ async fn four_shards_send_every_task_once_and_merge_into_the_whole_run() {
         assert_eq!(m["result"][k].as_u64().unwrap(), sum(k), "{k}");
     }
     assert_eq!(m["command"], "merge");
-    let h = suno_mock::load::histogram::Latencies::decode(
+    let h = suno_mock::outcome::load::Latencies::decode(
         m["result"]["latency_histogram"].as_str().unwrap(),
     )
     .unwrap();

@@ -37,7 +37,7 @@ fn the_serde_model_and_the_parser_agree_on_every_shipped_scenario() {
 
 #[test]
 fn the_schema_names_every_step_key_and_refuses_unknown_ones() {
-    let schema = suno_mock::cli::schema_json();
+    let schema = suno_mock::job::validate::scenario_schema();
     let text = schema.to_string();
     for key in [
         "deliver",

@@ -7,6 +7,18 @@ use hdrhistogram::Histogram;
 use hdrhistogram::serialization::{Deserializer, Serializer, V2DeflateSerializer};
 use serde::{Deserialize, Serialize};
 
+/// Why a histogram could not be written or read back.
+#[derive(Debug, thiserror::Error)]
+pub enum LatencyError {
+    /// hdrhistogram's serialiser errors implement `Debug` only, so their text is kept.
+    #[error("cannot encode the latency histogram: {0}")]
+    Encode(String),
+    #[error("the latency histogram is not base64: {0}")]
+    NotBase64(#[from] base64::DecodeError),
+    #[error("the latency histogram does not decode: {0}")]
+    Decode(String),
+}
+
 /// Latencies in microseconds.
 #[derive(Debug, Clone)]
 pub struct Latencies(pub Histogram<u64>);
@@ -17,22 +29,20 @@ impl Latencies {
         Latencies(Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid histogram bounds"))
     }
 
-    pub fn encode(&self) -> Result<String, String> {
+    pub fn encode(&self) -> Result<String, LatencyError> {
         let mut bytes = Vec::new();
         V2DeflateSerializer::new()
             .serialize(&self.0, &mut bytes)
-            .map_err(|e| format!("cannot encode the latency histogram: {e:?}"))?;
+            .map_err(|e| LatencyError::Encode(format!("{e:?}")))?;
         Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
     }
 
-    pub fn decode(text: &str) -> Result<Latencies, String> {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .map_err(|e| format!("the latency histogram is not base64: {e}"))?;
+    pub fn decode(text: &str) -> Result<Latencies, LatencyError> {
+        let bytes = base64::engine::general_purpose::STANDARD.decode(text)?;
         Deserializer::new()
             .deserialize(&mut std::io::Cursor::new(bytes))
             .map(Latencies)
-            .map_err(|e| format!("the latency histogram does not decode: {e:?}"))
+            .map_err(|e| LatencyError::Decode(format!("{e:?}")))
     }
 }
 

@@ -1,6 +1,18 @@
 //! What a run produced, as plain data. Rules and reports are functions of it; nothing here
 //! knows about HTTP libraries. A failed expectation is a value here, never an `Err`.
 
+pub mod banner;
+pub mod demo;
+pub mod doctor;
+pub mod drift;
+pub mod fuzz;
+pub mod head;
+pub mod latencies;
+pub mod load;
+pub mod serve;
+pub mod validate;
+pub mod verdict;
+
 use serde::Serialize;
 
 pub use crate::wire::{Attempt, Downloads};
