@@ -171,9 +171,24 @@ fn url_lines(url: &url::Url) -> Vec<Line> {
     vec![https, form]
 }
 
+/// Why a host name gave no address: the fact of the `resolve` line.
+#[derive(Debug, thiserror::Error)]
+enum Unresolved {
+    #[error("{host} did not resolve within {}", crate::duration::Dur(*within))]
+    Silent { host: String, within: Duration },
+    #[error("{host} does not resolve: {source}")]
+    Failed {
+        host: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{host} resolves to no address")]
+    NoAddress { host: String },
+}
+
 /// The host's addresses (the URL's own, those `--resolve` gives, or a lookup) and how they
 /// were found.
-async fn resolve(o: &Options, host: &str, port: u16) -> Result<(Vec<IpAddr>, String), String> {
+async fn resolve(o: &Options, host: &str, port: u16) -> Result<(Vec<IpAddr>, String), Unresolved> {
     if let Some(ip) = o.url.host().and_then(|h| match h {
         url::Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
         url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
@@ -196,11 +211,14 @@ async fn resolve(o: &Options, host: &str, port: u16) -> Result<(Vec<IpAddr>, Str
     }
     let start = Instant::now();
     match tokio::time::timeout(o.timeout, tokio::net::lookup_host((host, port))).await {
-        Err(_) => Err(format!(
-            "{host} did not resolve within {}",
-            crate::duration::Dur(o.timeout)
-        )),
-        Ok(Err(e)) => Err(format!("{host} does not resolve: {e}")),
+        Err(_) => Err(Unresolved::Silent {
+            host: host.to_string(),
+            within: o.timeout,
+        }),
+        Ok(Err(source)) => Err(Unresolved::Failed {
+            host: host.to_string(),
+            source,
+        }),
         Ok(Ok(addrs)) => {
             let mut ips: Vec<IpAddr> = Vec::new();
             for a in addrs {
@@ -209,7 +227,9 @@ async fn resolve(o: &Options, host: &str, port: u16) -> Result<(Vec<IpAddr>, Str
                 }
             }
             if ips.is_empty() {
-                return Err(format!("{host} resolves to no address"));
+                return Err(Unresolved::NoAddress {
+                    host: host.to_string(),
+                });
             }
             let fact = format!(
                 "{host} is {} (looked up in {})",
@@ -344,7 +364,7 @@ pub async fn run(o: &Options) -> Report {
         Ok(r) => r,
         Err(e) => {
             lines.push(advise(
-                line("resolve", Heading::Network, Verdict::Fail, e),
+                line("resolve", Heading::Network, Verdict::Fail, e.to_string()),
                 "check the name's DNS records (A or AAAA) where the domain is hosted, and that the name in the URL is spelled as registered",
             ));
             lines.push(skipped(
@@ -429,7 +449,7 @@ pub async fn run(o: &Options) -> Report {
             }
             Err(e) => {
                 lines.push(advise(
-                    line("tls-handshake", Heading::Tls, Verdict::Fail, e),
+                    line("tls-handshake", Heading::Tls, Verdict::Fail, e.to_string()),
                     "serve TLS 1.2 or 1.3 with a certificate from a public CA on this port",
                 ));
                 for id in ["tls-chain", "tls-name", "tls-dates"] {

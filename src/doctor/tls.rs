@@ -150,9 +150,34 @@ impl ServerCertVerifier for Keep {
     }
 }
 
+/// Why the handshake did not happen, in a user's words.
+#[derive(Debug, thiserror::Error)]
+pub enum HandshakeError {
+    #[error("cannot set up TLS: {0}")]
+    Setup(#[source] rustls::Error),
+    #[error("`{host}` is not a name TLS can check: {source}")]
+    Name {
+        host: String,
+        #[source]
+        source: rustls_pki_types::InvalidDnsNameError,
+    },
+    #[error(
+        "no TLS handshake within {}: the port accepts connections but does not speak TLS back (a plain-HTTP port waits for a request)",
+        crate::duration::Dur(*within)
+    )]
+    Silent { within: Duration },
+    /// The server's refusal, said as [`handshake_error`] reads it.
+    #[error("{0}")]
+    Refused(String),
+}
+
 /// The TLS handshake over `tcp` for `host`, as a client that offers TLS 1.2 and 1.3 only (as
 /// the provider's does); the error says what went wrong in a user's words.
-pub async fn handshake(tcp: TcpStream, host: &str, timeout: Duration) -> Result<Handshake, String> {
+pub async fn handshake(
+    tcp: TcpStream,
+    host: &str,
+    timeout: Duration,
+) -> Result<Handshake, HandshakeError> {
     let provider = provider();
     let keep = Arc::new(Keep {
         algs: provider.signature_verification_algorithms,
@@ -160,22 +185,21 @@ pub async fn handshake(tcp: TcpStream, host: &str, timeout: Duration) -> Result<
     });
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| format!("cannot set up TLS: {e}"))?
+        .map_err(HandshakeError::Setup)?
         .dangerous()
         .with_custom_certificate_verifier(keep.clone())
         .with_no_client_auth();
-    let name = ServerName::try_from(host.to_string())
-        .map_err(|e| format!("`{host}` is not a name TLS can check: {e}"))?;
+    let name = ServerName::try_from(host.to_string()).map_err(|source| HandshakeError::Name {
+        host: host.to_string(),
+        source,
+    })?;
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     let start = Instant::now();
     let stream = match tokio::time::timeout(timeout, connector.connect(name, tcp)).await {
         Err(_) => {
-            return Err(format!(
-                "no TLS handshake within {}: the port accepts connections but does not speak TLS back (a plain-HTTP port waits for a request)",
-                crate::duration::Dur(timeout)
-            ));
+            return Err(HandshakeError::Silent { within: timeout });
         }
-        Ok(Err(e)) => return Err(handshake_error(&e)),
+        Ok(Err(e)) => return Err(HandshakeError::Refused(handshake_error(&e))),
         Ok(Ok(s)) => s,
     };
     let took = start.elapsed();
@@ -351,24 +375,18 @@ fn chain_line(h: &Handshake, leaf: &Parsed, trust: &Trust) -> Line {
     let time = UnixTime::since_unix_epoch(Duration::from_secs(at.max(0).unsigned_abs()));
     let algs = provider().signature_verification_algorithms.all;
     let sent = h.chain.len();
-    let verified = webpki::EndEntityCert::try_from(&h.chain[0])
-        .map_err(|e| e.to_string())
-        .and_then(|ee| {
-            ee.verify_for_usage(
-                algs,
-                &trust.anchors,
-                &h.chain[1..],
-                time,
-                webpki::KeyUsage::server_auth(),
-                None,
-                None,
-            )
-            .map(|p| p.anchor().subject.as_ref().to_vec())
-            .map_err(|e| match e {
-                webpki::Error::UnknownIssuer => "unknown issuer".to_string(),
-                other => format!("{other:?}"),
-            })
-        });
+    let verified = webpki::EndEntityCert::try_from(&h.chain[0]).and_then(|ee| {
+        ee.verify_for_usage(
+            algs,
+            &trust.anchors,
+            &h.chain[1..],
+            time,
+            webpki::KeyUsage::server_auth(),
+            None,
+            None,
+        )
+        .map(|p| p.anchor().subject.as_ref().to_vec())
+    });
     match verified {
         Ok(_) => line(
             "tls-chain",
@@ -380,11 +398,11 @@ fn chain_line(h: &Handshake, leaf: &Parsed, trust: &Trust) -> Line {
             ),
             None,
         ),
-        Err(e) if e == "unknown issuer" => unknown_issuer(h, leaf),
+        Err(webpki::Error::UnknownIssuer) => unknown_issuer(h, leaf),
         Err(e) => line(
             "tls-chain",
             Verdict::Fail,
-            format!("the chain the server sent does not verify: {e}"),
+            format!("the chain the server sent does not verify: {e:?}"),
             Some("serve the certificate with its full chain as your CA issued it".into()),
         ),
     }

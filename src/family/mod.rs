@@ -247,6 +247,16 @@ pub fn unknown_message(id: &str) -> String {
     )
 }
 
+/// A failure callback given code 200, which is a success.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "a failure callback with code 200 is a success callback; use success, or a failure code: {documented}"
+)]
+pub struct SuccessCode {
+    /// The family's documented failure codes, listed.
+    pub documented: String,
+}
+
 impl Family {
     /// The last success-shaped stage: what `success` means, and what is duplicated.
     pub fn final_stage(&self) -> &'static Stage {
@@ -306,17 +316,16 @@ impl Family {
     }
 
     /// Whether a failure callback may carry `code`: never 200; a warning for an undocumented one.
-    pub fn check_failure_code(&self, code: i64) -> Result<Option<String>, String> {
+    pub fn check_failure_code(&self, code: i64) -> Result<Option<String>, SuccessCode> {
         let documented: Vec<String> = self
             .failure_codes
             .iter()
             .map(|f| f.code.to_string())
             .collect();
         if code == 200 {
-            return Err(format!(
-                "a failure callback with code 200 is a success callback; use success, or a failure code: {}",
-                documented.join(", ")
-            ));
+            return Err(SuccessCode {
+                documented: documented.join(", "),
+            });
         }
         if self.failure_codes.iter().any(|f| f.code == code) {
             Ok(None)

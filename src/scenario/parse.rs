@@ -468,7 +468,11 @@ impl Walker<'_> {
             (template, code, f.get("code"))
         {
             match self.family.check_failure_code(c) {
-                Err(m) => self.error(n, m, "write `deliver: success`, or a documented code"),
+                Err(m) => self.error(
+                    n,
+                    m.to_string(),
+                    "write `deliver: success`, or a documented code",
+                ),
                 Ok(Some(m)) => self.warn(
                     n,
                     m,

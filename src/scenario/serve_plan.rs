@@ -390,7 +390,7 @@ impl Walker<'_> {
             match family.check_failure_code(code) {
                 Err(m) => self.error(
                     n,
-                    m,
+                    m.to_string(),
                     format!(
                         "write `outcome: success`, or a failure code: {}",
                         documented(family)

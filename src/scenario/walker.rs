@@ -3,7 +3,7 @@
 //! at once. `parse.rs` (scenarios) and `serve_plan.rs` (serve plans) build on it.
 
 use super::diagnostic::{Diagnostic, did_you_mean};
-use super::yaml::{self, Node, Value};
+use super::yaml::{self, Node, Value, YamlErrorKind};
 use crate::duration::{self, Dur};
 use crate::wire::MediaMode;
 use crate::wire::status::StatusMatch;
@@ -13,15 +13,12 @@ pub(super) const VIDEO_MODES: &[&str] = &["normal", "slow", "expired", "truncate
 /// Parses the YAML, or says where and why it is not YAML.
 pub(super) fn load(file: &str, text: &str) -> Result<Node, Vec<Diagnostic>> {
     yaml::parse(text).map_err(|e| {
-        let help = if e.message.starts_with("duplicate key") {
-            "keep one of them"
-        } else if e.message.contains("nodes")
-            || e.message.contains("nesting")
-            || e.message.contains("bytes")
-        {
-            "a scenario is a short list of steps; split the file or drop the aliases"
-        } else {
-            "check the indentation and quoting around this spot"
+        let help = match &e.kind {
+            YamlErrorKind::DuplicateKey { .. } => "keep one of them",
+            k if k.is_limit() => {
+                "a scenario is a short list of steps; split the file or drop the aliases"
+            }
+            _ => "check the indentation and quoting around this spot",
         };
         // JSON is read by the same parser (JSON is YAML), but a .json file's author thinks in JSON.
         let format = if file.to_ascii_lowercase().ends_with(".json") {
@@ -29,10 +26,7 @@ pub(super) fn load(file: &str, text: &str) -> Result<Node, Vec<Diagnostic>> {
         } else {
             "YAML"
         };
-        vec![
-            Diagnostic::new(file, e.pos, 1, format!("not valid {format}: {}", e.message))
-                .help(help),
-        ]
+        vec![Diagnostic::new(file, e.pos, 1, format!("not valid {format}: {}", e.kind)).help(help)]
     })
 }
 
@@ -291,19 +285,21 @@ impl Walker<'_> {
     }
 
     pub(super) fn status(&mut self, node: &Node, what: &str) -> Option<StatusMatch> {
+        let one = |v: &Value| match v {
+            Value::Int(c) => Some(StatusMatch::code(*c).map_err(|e| e.to_string())),
+            Value::Str(s) => Some(StatusMatch::parse_class(s).map_err(|e| e.to_string())),
+            _ => None,
+        };
         let r = match &node.value {
-            Value::Int(i) => StatusMatch::code(*i),
-            Value::Str(s) => StatusMatch::parse_class(s),
             Value::Seq(items) if !items.is_empty() => items
                 .iter()
-                .map(|i| match &i.value {
-                    Value::Int(c) => StatusMatch::code(*c),
-                    Value::Str(s) => StatusMatch::parse_class(s),
-                    _ => Err(format!("a status in the list is {}", i.kind())),
+                .map(|i| {
+                    one(&i.value)
+                        .unwrap_or_else(|| Err(format!("a status in the list is {}", i.kind())))
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(StatusMatch::List),
-            _ => Err(format!("{what} is {}", node.kind())),
+            v => one(v).unwrap_or_else(|| Err(format!("{what} is {}", node.kind()))),
         };
         match r {
             Ok(s) => Some(s),

@@ -102,10 +102,46 @@ impl Node {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Where the text stops being a document we read, and why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{kind}")]
 pub struct YamlError {
     pub pos: Pos,
-    pub message: String,
+    pub kind: YamlErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum YamlErrorKind {
+    /// Not YAML at all: the scanner's own words.
+    #[error("{0}")]
+    Syntax(String),
+    #[error("duplicate key `{key}` (first at line {first_line})")]
+    DuplicateKey { key: String, first_line: usize },
+    #[error("a second YAML document; put one scenario in each file")]
+    SecondDocument,
+    #[error("alias to an unknown anchor")]
+    UnknownAlias,
+    #[error("the file is empty")]
+    Empty,
+    /// Limits that keep a hostile file from costing the harness memory or time.
+    #[error("the file is {0} bytes; scenario files are limited to {MAX_FILE_BYTES}")]
+    TooLarge(usize),
+    #[error("nesting deeper than {MAX_DEPTH} levels")]
+    TooDeep,
+    #[error(
+        "the document expands to more than {MAX_NODES} nodes (aliases included); a scenario is never that large"
+    )]
+    TooManyNodes,
+}
+
+impl YamlErrorKind {
+    /// One of the limits on size, depth and expansion, not a mistake of syntax.
+    pub fn is_limit(&self) -> bool {
+        matches!(
+            self,
+            YamlErrorKind::TooLarge(_) | YamlErrorKind::TooDeep | YamlErrorKind::TooManyNodes
+        )
+    }
 }
 
 enum Frame {
@@ -151,11 +187,10 @@ impl Builder {
                     if let Some((first, _)) = entries.iter().find(|(e, _)| e.value == k.value) {
                         return Err(YamlError {
                             pos: k.pos,
-                            message: format!(
-                                "duplicate key `{}` (first at line {})",
-                                k.scalar_text(),
-                                first.pos.line
-                            ),
+                            kind: YamlErrorKind::DuplicateKey {
+                                key: k.scalar_text(),
+                                first_line: first.pos.line,
+                            },
                         });
                     }
                     entries.push((k, node));
@@ -170,9 +205,7 @@ impl Builder {
         if self.nodes > MAX_NODES {
             return Err(YamlError {
                 pos,
-                message: format!(
-                    "the document expands to more than {MAX_NODES} nodes (aliases included); a scenario is never that large"
-                ),
+                kind: YamlErrorKind::TooManyNodes,
             });
         }
         Ok(())
@@ -210,10 +243,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     if text.len() > MAX_FILE_BYTES {
         return Err(YamlError {
             pos: Pos { line: 1, col: 1 },
-            message: format!(
-                "the file is {} bytes; scenario files are limited to {MAX_FILE_BYTES}",
-                text.len()
-            ),
+            kind: YamlErrorKind::TooLarge(text.len()),
         });
     }
     let mut b = Builder {
@@ -229,7 +259,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                 line: e.marker().line(),
                 col: e.marker().col() + 1,
             },
-            message: e.info().to_string(),
+            kind: YamlErrorKind::Syntax(e.info().to_string()),
         })?;
         let pos = Pos::from_span(&span);
         match event {
@@ -238,7 +268,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                 if documents > 1 {
                     return Err(YamlError {
                         pos,
-                        message: "a second YAML document; put one scenario in each file".into(),
+                        kind: YamlErrorKind::SecondDocument,
                     });
                 }
             }
@@ -257,7 +287,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                 if b.stack.len() >= MAX_DEPTH {
                     return Err(YamlError {
                         pos,
-                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                        kind: YamlErrorKind::TooDeep,
                     });
                 }
                 b.stack.push(if matches!(event, Event::SequenceStart(..)) {
@@ -306,7 +336,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                 let Some(target) = b.anchors.get(&id).cloned() else {
                     return Err(YamlError {
                         pos,
-                        message: "alias to an unknown anchor".into(),
+                        kind: YamlErrorKind::UnknownAlias,
                     });
                 };
                 b.bump(count(&target), pos)?;
@@ -318,7 +348,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     }
     b.root.ok_or(YamlError {
         pos: Pos { line: 1, col: 1 },
-        message: "the file is empty".into(),
+        kind: YamlErrorKind::Empty,
     })
 }
 
@@ -370,7 +400,10 @@ mod tests {
     fn refuses_duplicate_keys_with_both_places() {
         let err = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
         assert_eq!(err.pos.line, 3);
-        assert!(err.message.contains("first at line 1"), "{}", err.message);
+        assert!(
+            matches!(err.kind, YamlErrorKind::DuplicateKey { first_line: 1, .. }),
+            "{err}"
+        );
     }
 
     #[test]
@@ -383,18 +416,18 @@ mod tests {
             ));
         }
         let err = parse(&text).unwrap_err();
-        assert!(err.message.contains("more than"), "{}", err.message);
+        assert_eq!(err.kind, YamlErrorKind::TooManyNodes, "{err}");
     }
 
     #[test]
     fn refuses_deep_nesting() {
         let text = "[".repeat(200) + &"]".repeat(200);
-        assert!(parse(&text).unwrap_err().message.contains("nesting"));
+        assert_eq!(parse(&text).unwrap_err().kind, YamlErrorKind::TooDeep);
     }
 
     #[test]
     fn refuses_second_document_and_empty_file() {
         assert!(parse("a: 1\n---\nb: 2\n").is_err());
-        assert_eq!(parse("").unwrap_err().message, "the file is empty");
+        assert_eq!(parse("").unwrap_err().to_string(), "the file is empty");
     }
 }

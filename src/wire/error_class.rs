@@ -1,7 +1,6 @@
 //! Why an attempt failed, as a small closed set of classes that reports and expectations name.
 //! Classification reads the error chain of the HTTP client here, so no client type leaks out.
 
-use std::error::Error as _;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -150,66 +149,232 @@ pub fn host_and_port(url: &url::Url) -> (String, u16) {
     (host, url.port_or_known_default().unwrap_or(80))
 }
 
-/// Classifies a failed request of the HTTP client.
-pub fn classify(e: &reqwest::Error) -> (ErrorClass, String) {
-    let message = chain_message(e);
-    let lower = message.to_ascii_lowercase();
-    let mut io_kind = None;
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = e.source();
+/// What an HTTPS URL to a plain-HTTP port fails with, said as its fix (issue 9).
+const PLAIN_HTTP: &str =
+    "TLS handshake failed: the port answered in plain HTTP, not TLS; use http:// in the URL";
+
+/// What the typed causes of an error say, read from the outermost to the innermost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Typed {
+    /// A TLS client met a first record that is not TLS: the port speaks plain HTTP.
+    PlainHttp,
+    Class(ErrorClass),
+}
+
+/// The class the error chain's typed causes decide, if any: a rustls error (TLS) first, then
+/// the innermost I/O error's kind (refused, reset, closed), then hyper's own flags (closed
+/// before the answer was complete, an answer that does not parse).
+fn by_type(e: &(dyn std::error::Error + 'static)) -> Option<Typed> {
+    let mut io: Option<ErrorClass> = None;
+    let mut http: Option<ErrorClass> = None;
+    let mut cur = Some(e);
     while let Some(s) = cur {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            io_kind = Some(io.kind());
+        // An I/O error carries its cause inside, not as its source (and the connector wraps
+        // one I/O error in another): look through every layer.
+        let mut layer: Option<&(dyn std::error::Error + 'static)> = Some(s);
+        while let Some(l) = layer {
+            if let Some(t) = l.downcast_ref::<rustls::Error>() {
+                return Some(match t {
+                    rustls::Error::InvalidMessage(_) => Typed::PlainHttp,
+                    _ => Typed::Class(ErrorClass::Tls),
+                });
+            }
+            let inner = l.downcast_ref::<std::io::Error>().map(|e| {
+                // `Connect` is the fallback of `classify_io`: it decides nothing here.
+                if let Some(c) = Some(classify_io(e.kind())).filter(|c| *c != ErrorClass::Connect) {
+                    io = Some(c);
+                }
+                e.get_ref()
+            });
+            layer = inner
+                .flatten()
+                .map(|i| i as &(dyn std::error::Error + 'static));
+        }
+        if let Some(h) = s.downcast_ref::<hyper::Error>() {
+            if h.is_incomplete_message() || h.is_closed() || h.is_canceled() {
+                http = Some(ErrorClass::Closed);
+            } else if h.is_parse() || h.is_parse_status() {
+                http = Some(ErrorClass::Protocol);
+            }
         }
         cur = s.source();
     }
-    // rustls's words for a first record that is not TLS: an https:// URL to a port that
-    // speaks plain HTTP (issue 9). Say that, not the parser's complaint.
-    if lower.contains("invalidcontenttype") || lower.contains("corrupt message") {
-        return (
-            ErrorClass::Tls,
-            "TLS handshake failed: the port answered in plain HTTP, not TLS; use http:// in the URL"
-                .to_string(),
-        );
-    }
-    let class = if e.is_timeout() {
-        if e.is_connect() {
-            ErrorClass::ConnectTimeout
-        } else {
-            ErrorClass::Timeout
-        }
-    } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
+    io.or(http).map(Typed::Class)
+}
+
+/// The last resort, for causes that have no type of their own to read (the resolver's
+/// failure is an untyped I/O error) or that a client version words differently: the words
+/// of the whole chain, lower-cased.
+fn by_words(lower: &str, connect: bool) -> ErrorClass {
+    let any = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if any(&["dns error", "failed to lookup address"]) {
         ErrorClass::Dns
-    } else if io_kind.map(classify_io) == Some(ErrorClass::Refused)
-        || lower.contains("connection refused")
-    {
+    } else if any(&["connection refused"]) {
         ErrorClass::Refused
-    } else if lower.contains("certificate")
-        || lower.contains("tls")
-        || lower.contains("handshake")
-        || lower.contains("invalid peer")
-    {
+    } else if any(&["certificate", "tls", "handshake", "invalid peer"]) {
         ErrorClass::Tls
-    } else if e.is_connect() {
+    } else if connect {
         ErrorClass::Connect
-    } else if io_kind.map(classify_io) == Some(ErrorClass::Reset)
-        || lower.contains("connection reset")
-    {
+    } else if any(&["connection reset"]) {
         ErrorClass::Reset
-    } else if lower.contains("closed before message completed")
-        || lower.contains("unexpected eof")
-        || lower.contains("end of file")
-        || lower.contains("incomplete")
-        || io_kind.map(classify_io) == Some(ErrorClass::Closed)
-    {
+    } else if any(&[
+        "closed before message completed",
+        "unexpected eof",
+        "end of file",
+        "incomplete",
+    ]) {
         ErrorClass::Closed
-    } else if lower.contains("invalid http")
-        || lower.contains("parse")
-        || lower.contains("invalid status")
-        || lower.contains("header")
-    {
+    } else if any(&["invalid http", "parse", "invalid status", "header"]) {
         ErrorClass::Protocol
     } else {
         ErrorClass::Other
-    };
-    (class, message)
+    }
+}
+
+/// Classifies a failed request of the HTTP client: its timeout flag, then the typed causes
+/// of its error chain, then (only when no type decides) the chain's words.
+pub fn classify(e: &reqwest::Error) -> (ErrorClass, String) {
+    let message = chain_message(e);
+    if e.is_timeout() {
+        let class = if e.is_connect() {
+            ErrorClass::ConnectTimeout
+        } else {
+            ErrorClass::Timeout
+        };
+        return (class, message);
+    }
+    match by_type(e) {
+        Some(Typed::PlainHttp) => (ErrorClass::Tls, PLAIN_HTTP.to_string()),
+        // A refused connection is a connect error too; the type says which.
+        Some(Typed::Class(c)) => (c, message),
+        None => {
+            let class = by_words(&message.to_ascii_lowercase(), e.is_connect());
+            (class, message)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Error as Io, ErrorKind as K};
+
+    use super::*;
+
+    /// An error that wraps another, as the HTTP client's layers do.
+    #[derive(Debug)]
+    struct Wrapped(&'static str, Box<dyn std::error::Error + Send + Sync>);
+
+    impl fmt::Display for Wrapped {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Wrapped {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&*self.1)
+        }
+    }
+
+    fn wrap(e: impl std::error::Error + Send + Sync + 'static) -> Wrapped {
+        Wrapped(
+            "error sending request",
+            Box::new(Wrapped("client error (Connect)", Box::new(e))),
+        )
+    }
+
+    /// Each typed cause, wrapped as the client wraps it, and the class it decides.
+    #[test]
+    fn typed_causes_decide_before_any_words() {
+        let plain_http = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+        let table: Vec<(Wrapped, Option<Typed>)> = vec![
+            (
+                wrap(Io::from(K::ConnectionRefused)),
+                Some(Typed::Class(ErrorClass::Refused)),
+            ),
+            (
+                wrap(Io::from(K::ConnectionReset)),
+                Some(Typed::Class(ErrorClass::Reset)),
+            ),
+            (
+                wrap(Io::from(K::ConnectionAborted)),
+                Some(Typed::Class(ErrorClass::Reset)),
+            ),
+            (
+                wrap(Io::from(K::BrokenPipe)),
+                Some(Typed::Class(ErrorClass::Reset)),
+            ),
+            (
+                wrap(Io::from(K::UnexpectedEof)),
+                Some(Typed::Class(ErrorClass::Closed)),
+            ),
+            (
+                wrap(Io::new(K::InvalidData, plain_http.clone())),
+                Some(Typed::PlainHttp),
+            ),
+            (wrap(plain_http.clone()), Some(Typed::PlainHttp)),
+            // The connector wraps tokio-rustls's I/O error in another.
+            (
+                wrap(Io::other(Io::new(K::InvalidData, plain_http))),
+                Some(Typed::PlainHttp),
+            ),
+            (
+                wrap(Io::other(Io::from(K::ConnectionReset))),
+                Some(Typed::Class(ErrorClass::Reset)),
+            ),
+            (
+                wrap(Io::new(
+                    K::InvalidData,
+                    rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+                )),
+                Some(Typed::Class(ErrorClass::Tls)),
+            ),
+            // An I/O error whose kind says nothing (the resolver's, say) decides nothing.
+            (
+                wrap(Io::other("failed to lookup address information")),
+                None,
+            ),
+            (wrap(Io::from(K::PermissionDenied)), None),
+        ];
+        for (e, want) in table {
+            assert_eq!(by_type(&e), want, "{}", chain_message(&e));
+        }
+    }
+
+    /// The words, for what no type decides.
+    #[test]
+    fn words_are_the_last_resort() {
+        let table = [
+            (
+                "dns error: failed to lookup address information",
+                true,
+                ErrorClass::Dns,
+            ),
+            (
+                "tcp connect error: connection refused",
+                true,
+                ErrorClass::Refused,
+            ),
+            (
+                "invalid peer certificate: unknownissuer",
+                true,
+                ErrorClass::Tls,
+            ),
+            (
+                "tcp connect error: network unreachable",
+                true,
+                ErrorClass::Connect,
+            ),
+            (
+                "connection closed before message completed",
+                false,
+                ErrorClass::Closed,
+            ),
+            ("invalid http version parsed", false, ErrorClass::Protocol),
+            ("something new", false, ErrorClass::Other),
+        ];
+        for (words, connect, want) in table {
+            assert_eq!(by_words(words, connect), want, "{words}");
+        }
+    }
 }

@@ -26,30 +26,39 @@ impl StatusMatch {
     }
 
     /// Parses `4xx`; the error says what is allowed.
-    pub fn parse_class(text: &str) -> Result<Self, String> {
+    pub fn parse_class(text: &str) -> Result<Self, StatusError> {
         let t = text.trim().to_ascii_lowercase();
         match t.as_bytes() {
             [d @ b'1'..=b'5', b'x', b'x'] => Ok(StatusMatch::Class(u16::from(d - b'0'))),
             _ => match t.parse::<u16>() {
                 Ok(c) => Self::code(i64::from(c)),
-                Err(_) => Err(format!(
-                    "`{text}` is not a status; write a code like `200`, a list like `[200, 204]` or a class like `4xx`"
-                )),
+                Err(_) => Err(StatusError::NotAStatus(text.to_string())),
             },
         }
     }
 
-    pub fn code(c: i64) -> Result<Self, String> {
+    pub fn code(c: i64) -> Result<Self, StatusError> {
         valid_code(c).map(StatusMatch::Code)
     }
 }
 
+/// A status written in a scenario that is not one.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StatusError {
+    #[error(
+        "`{0}` is not a status; write a code like `200`, a list like `[200, 204]` or a class like `4xx`"
+    )]
+    NotAStatus(String),
+    #[error("{0} is not an HTTP status (100 to 599)")]
+    OutOfRange(i64),
+}
+
 /// An HTTP status code as a number from 100 to 599.
-pub fn valid_code(c: i64) -> Result<u16, String> {
+pub fn valid_code(c: i64) -> Result<u16, StatusError> {
     u16::try_from(c)
         .ok()
         .filter(|c| (100..=599).contains(c))
-        .ok_or_else(|| format!("{c} is not an HTTP status (100 to 599)"))
+        .ok_or(StatusError::OutOfRange(c))
 }
 
 impl fmt::Display for StatusMatch {
