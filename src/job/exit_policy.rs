@@ -58,3 +58,48 @@ pub fn fuzz(r: &FuzzResult) -> i32 {
         code => code,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::outcome::fuzz::{Breakage, Counts, Found};
+
+    fn fuzzed(findings: usize, interrupted: bool, write_errors: usize) -> FuzzResult {
+        let found = |number| Found {
+            number,
+            kind: Breakage::ServerError,
+            title: "500 at code (wrong type)".into(),
+            answer: "answered 500".into(),
+            case: 1,
+            base: "the documented `success` body".into(),
+            changes: Vec::new(),
+            cases: Vec::new(),
+            body: None,
+            content_type: None,
+            hits: 1,
+            shrunk: true,
+            shrink_tries: 0,
+            file: None,
+        };
+        FuzzResult {
+            findings: (1..=findings).map(found).collect(),
+            unreproduced: Vec::new(),
+            accepted_invalid: Vec::new(),
+            counts: Counts::default(),
+            duration: Duration::from_secs(1),
+            interrupted,
+            stopped: None,
+            write_errors: vec!["cannot write x".into(); write_errors],
+        }
+    }
+
+    #[test]
+    fn a_finding_is_1_ctrl_c_130_an_unwritten_file_4() {
+        assert_eq!(fuzz(&fuzzed(0, false, 0)), exit::SUCCESS);
+        assert_eq!(fuzz(&fuzzed(2, false, 0)), exit::FAILED);
+        assert_eq!(fuzz(&fuzzed(0, true, 0)), exit::INTERRUPTED);
+        assert_eq!(fuzz(&fuzzed(0, false, 1)), exit::HARNESS);
+    }
+}

@@ -56,3 +56,45 @@ pub fn human(d: &Drift) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::drift::DriftGroup;
+
+    #[test]
+    fn each_stage_says_what_drifted_and_the_rest_matches() {
+        let d = Drift {
+            dir: "recordings".into(),
+            bodies: 3,
+            groups: vec![
+                DriftGroup {
+                    family: "music".into(),
+                    stage: "complete".into(),
+                    bodies: 2,
+                    unknown: vec![("data.data[].newField".into(), 2)],
+                    missing: vec!["data.data[].tags".into()],
+                },
+                DriftGroup {
+                    family: "video".into(),
+                    stage: "success".into(),
+                    bodies: 1,
+                    unknown: Vec::new(),
+                    missing: Vec::new(),
+                },
+            ],
+            unidentified: vec!["odd.yaml".into()],
+            skipped: Vec::new(),
+        };
+        assert!(d.drifted());
+        insta::assert_snapshot!(human(&d), @r"
+        suno-mock drift · 3 recorded JSON bodies in recordings
+        music complete (2 bodies):
+          fields the docs do not know: data.data[].newField (2 of 2)
+          documented fields that never arrived: data.data[].tags
+        video success (1 body):
+          matches the docs
+        no family keeps its task id where these bodies do: odd.yaml
+        ");
+    }
+}

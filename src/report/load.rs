@@ -300,3 +300,34 @@ mod tests {
         assert!(!report(&r, &[], &Style::default()).contains("use a new seed"));
     }
 }
+
+#[cfg(test)]
+mod head_tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::outcome::head::RunHead;
+    use crate::outcome::load::Shard;
+
+    #[test]
+    fn the_head_says_the_plan_the_pace_and_the_shard() {
+        let h = LoadHead {
+            run: RunHead {
+                receiver: "http://127.0.0.1:3000/callback?token=***".into(),
+                family: "music",
+                seed: 9,
+                deadline: Duration::from_secs(15),
+                retry_delays: vec![Duration::from_secs(1); 3],
+            },
+            tasks: None,
+            duration: Some(Duration::from_secs(30)),
+            rate: Some(200.0),
+            concurrency: 32,
+            shard: Some(Shard { index: 2, count: 4 }),
+        };
+        assert_eq!(
+            head(&h),
+            "suno-mock load · receiver http://127.0.0.1:3000/callback?token=*** · family music · shard 2/4 · seed 9 · tasks for 30s at 200/s, concurrency 32 · deadline 15s, 3 retries\n"
+        );
+    }
+}

@@ -158,14 +158,19 @@ async fn planted_defects_are_found_shrunk_and_reproduced_by_their_scenarios() {
     assert_eq!(report["cases"]["sent"], 150);
 
     // Each file reproduces its finding against the broken receiver and passes against the
-    // reference receiver, which has none of the defects.
-    for f in findings {
-        let file = f["file"].as_str().unwrap();
-        let replay = suno(&["run", file, "--receiver", &url]).await;
-        assert_eq!(replay.code, 1, "{file} must fail:\n{}", replay.stdout);
-        let fixed = suno(&["run", file, "--receiver", "builtin"]).await;
-        assert_eq!(fixed.code, 0, "{file} must pass:\n{}", fixed.stdout);
-    }
+    // reference receiver, which has none of the defects. The replays wait out the hangs'
+    // deadlines, so they run at once.
+    let replays = findings.iter().map(|f| {
+        let file = f["file"].as_str().unwrap().to_string();
+        let url = url.clone();
+        async move {
+            let replay = suno(&["run", &file, "--receiver", &url]).await;
+            assert_eq!(replay.code, 1, "{file} must fail:\n{}", replay.stdout);
+            let fixed = suno(&["run", &file, "--receiver", "builtin"]).await;
+            assert_eq!(fixed.code, 0, "{file} must pass:\n{}", fixed.stdout);
+        }
+    });
+    futures_util::future::join_all(replays).await;
     let junit = std::fs::read_to_string(&xml).unwrap();
     assert_eq!(junit.matches("<failure").count(), findings.len(), "{junit}");
     assert!(o.stdout.contains("replay: suno-mock run"), "{}", o.stdout);

@@ -122,3 +122,62 @@ fn an_import_outside_the_row_is_found() {
     let found: Vec<String> = imports(text).into_iter().collect();
     assert_eq!(found, ["report", "wire"]);
 }
+
+/// The features of every dependency as `cargo tree` resolves them for `edges`.
+fn features(edges: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "--locked",
+            "--offline",
+            "--prefix",
+            "none",
+            "--target",
+            "all",
+            "-e",
+            edges,
+            "-f",
+            "{p}|{f}",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let (package, features) = line.trim_end_matches(" (*)").split_once('|').unwrap();
+        let name = package.split(" (").next().unwrap().to_string();
+        map.entry(name).or_default().extend(
+            features
+                .split(',')
+                .filter(|f| !f.is_empty())
+                .map(String::from),
+        );
+    }
+    map
+}
+
+/// The packages are built (`cargo build`, through maturin) from the tests' own build: that
+/// works only while the dev-dependencies turn on no feature of a shared crate that the
+/// dependencies do not ask for too (Cargo.toml says which it asks for, and why).
+#[test]
+fn one_feature_set_for_the_build_and_the_tests() {
+    let normal = features("normal,build");
+    let with_dev = features("normal,build,dev");
+    let gaps: Vec<String> = normal
+        .iter()
+        .filter_map(|(package, f)| {
+            let more: Vec<&String> = with_dev.get(package)?.difference(f).collect();
+            (!more.is_empty()).then(|| format!("{package}: {more:?}"))
+        })
+        .collect();
+    assert!(
+        gaps.is_empty(),
+        "the tests turn on features the build does not; ask for them in [dependencies]:\n{}",
+        gaps.join("\n")
+    );
+}
