@@ -25,7 +25,7 @@ fn execute(a: ReceiverArgs) -> Result<i32, JobError> {
             "{}",
             crate::report::record::receiver_banner(&listening.banner)
         );
-        crate::job::serve::until_ctrl_c().await;
+        crate::job::until_ctrl_c().await;
         Ok(crate::exit::SUCCESS)
     })
 }

@@ -27,7 +27,7 @@ async fn execute(a: &RecordArgs) -> Result<i32, JobError> {
         "{}",
         crate::report::record::record_banner(&recording.banner)
     );
-    crate::job::serve::until_ctrl_c().await;
+    crate::job::until_ctrl_c().await;
     crate::console::out!(
         "{}",
         crate::report::record::record_stopped(&recording.banner, recording.recorded())

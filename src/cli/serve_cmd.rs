@@ -2,8 +2,8 @@
 
 use super::args::{OutcomeArg, ServeArgs};
 use super::session::{policy, send_settings, status};
-use crate::job::serve::{Outcome, ServeConfig, check_failure_code, load_plan, start, until_ctrl_c};
-use crate::job::{JobError, runtime};
+use crate::job::serve::{Outcome, ServeConfig, check_failure_code, load_plan, start};
+use crate::job::{JobError, runtime, until_ctrl_c};
 
 pub fn run(a: ServeArgs) -> i32 {
     status(execute(&a))

@@ -27,5 +27,5 @@ pub mod validate;
 
 pub use error::JobError;
 pub use progress::{OnProgress, Progress};
-pub use session::{Activity, Session, runtime, watch_ctrl_c};
+pub use session::{Activity, Session, runtime, until_ctrl_c, watch_ctrl_c};
 pub use settings::{Limits, ReceiverTarget, Settings};

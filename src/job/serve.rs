@@ -104,8 +104,3 @@ pub async fn start(
     };
     Ok(Serving { running, banner })
 }
-
-/// Until Ctrl-C.
-pub async fn until_ctrl_c() {
-    let _ = tokio::signal::ctrl_c().await;
-}

@@ -212,3 +212,8 @@ fn interrupted(cancel: &CancellationToken) {
     );
     cancel.cancel();
 }
+
+/// Until Ctrl-C: what `serve`, `record` and `receiver` run for.
+pub async fn until_ctrl_c() {
+    let _ = tokio::signal::ctrl_c().await;
+}
