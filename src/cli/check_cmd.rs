@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::args::{CheckArgs, Format};
 use super::live::{InOrder, Live};
-use super::session::{fail, setup, status, write_run_report};
+use super::session::{fail, finish, secrets_of, setup, write_run_report};
 use crate::job::check::{CheckOptions, GIVE_UP_AFTER, declared, run_check, streamed_rules};
 use crate::job::{JobError, Limits, OnProgress, Progress, exit_policy, runtime};
 use crate::report::{RunReport, Style, check, github, human, junit};
@@ -17,7 +17,10 @@ pub fn run(a: CheckArgs) -> i32 {
         a.sender.policy.signing.hmac_key.is_some(),
         a.sender.token_param.is_some(),
     );
-    status(
+    finish(
+        &a.report,
+        &secrets_of(&a.sender),
+        "check",
         CheckOptions::new(&a.only, a.fast_ack_p95.0, a.sequential, &declared)
             .and_then(|opts| a.report.check_paths().map(|()| opts))
             .and_then(|opts| runtime().map(|rt| (opts, rt)))

@@ -2,20 +2,22 @@
 //! each finding as it is written, then prints and writes the reports.
 
 use super::args::{Format, FuzzArgs, ObserveArgs};
-use super::session::{setup, status, write_reports};
+use super::session::{finish, secrets_of, setup, write_reports};
 use crate::job::fuzz::{FuzzPlan, fuzz, head, make_out};
 use crate::job::{JobError, Limits, exit_policy, runtime};
 use crate::report::{Rendered, Style};
 
 pub fn run(a: FuzzArgs) -> i32 {
-    status(runtime().and_then(|rt| {
+    let secrets = secrets_of(&a.sender);
+    let run = runtime().and_then(|rt| {
         let r = rt.block_on(execute(&a));
         // The built-in receiver may still be resolving a host name a case made up (a
         // `video_url` with an emoji in it) on a blocking thread: the reports are written,
         // so the process does not wait for the resolver to give up.
         rt.shutdown_background();
         r
-    }))
+    });
+    finish(&a.report, &secrets, "fuzz", run)
 }
 
 async fn execute(a: &FuzzArgs) -> Result<i32, JobError> {

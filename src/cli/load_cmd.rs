@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 
 use super::args::{LimitArgs, LoadArgs, ObserveArgs};
-use super::session::{check_report_paths, setup, status, write_reports};
+use super::session::{check_report_paths, finish, secrets_of, setup, write_reports};
 use crate::job::load::{LoadPlan, Thresholds, exit_code, load, thresholds};
 use crate::job::{JobError, Limits, runtime};
 use crate::report::{Rendered, Style};
@@ -18,7 +18,8 @@ impl LimitArgs {
 }
 
 pub fn run(a: LoadArgs) -> i32 {
-    status(runtime().and_then(|rt| rt.block_on(execute(&a))))
+    let run = runtime().and_then(|rt| rt.block_on(execute(&a)));
+    finish(&a.report, &secrets_of(&a.sender), "load", run)
 }
 
 async fn execute(a: &LoadArgs) -> Result<i32, JobError> {

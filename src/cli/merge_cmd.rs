@@ -1,14 +1,14 @@
 //! `suno-mock merge FILE...`: the shard reports of one `load` run added into its report.
 
 use super::args::MergeArgs;
-use super::session::{status, write_reports};
+use super::session::{finish, write_reports};
 use crate::job::JobError;
 use crate::job::load::{exit_code, thresholds};
 use crate::report::Style;
 use crate::secrets::Secrets;
 
 pub fn run(a: MergeArgs) -> i32 {
-    status(execute(&a))
+    finish(&a.report, &Secrets::default(), "merge", execute(&a))
 }
 
 fn execute(a: &MergeArgs) -> Result<i32, JobError> {

@@ -4,12 +4,17 @@ use std::sync::Arc;
 
 use super::args::{Format, ReceiverArg, RunArgs};
 use super::live::Live;
-use super::session::{setup, status, write_run_report};
+use super::session::{finish, secrets_of, setup, write_run_report};
 use crate::job::{JobError, Limits, Progress, exit_policy, runtime};
 use crate::report::{RunReport, Style, human, junit};
 
 pub fn run(args: RunArgs) -> i32 {
-    status(execute_all(&args))
+    finish(
+        &args.report,
+        &secrets_of(&args.sender),
+        "run",
+        execute_all(&args),
+    )
 }
 
 fn execute_all(args: &RunArgs) -> Result<i32, JobError> {

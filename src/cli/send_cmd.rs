@@ -2,13 +2,18 @@
 //! exchange.
 
 use super::args::SendArgs;
-use super::session::{setup, status, write_run_report};
+use super::session::{finish, secrets_of, setup, write_run_report};
 use crate::job::send::{SendRequest, prepare, send};
 use crate::job::{JobError, Limits, exit_policy, runtime};
 use crate::report::{RunReport, Style, human, junit};
 
 pub fn run(args: SendArgs) -> i32 {
-    status(execute_all(&args))
+    finish(
+        &args.report,
+        &secrets_of(&args.sender),
+        "send",
+        execute_all(&args),
+    )
 }
 
 fn execute_all(args: &SendArgs) -> Result<i32, JobError> {

@@ -80,6 +80,61 @@ pub fn status(r: Result<i32, JobError>) -> i32 {
     r.unwrap_or_else(|e| fail(&e))
 }
 
+/// The secrets the flags give before any session knows them (the HMAC key, the receiver URL's
+/// token): what a report of a failure is redacted with.
+pub fn secrets_of(a: &SenderArgs) -> Secrets {
+    let mut s = Secrets::default();
+    if let Some(k) = &a.policy.signing.hmac_key {
+        s.add(k);
+    }
+    if let (Some(param), ReceiverArg::Url(u)) = (&a.token_param, &a.receiver) {
+        for (k, v) in u.query_pairs() {
+            if k == param.as_str() {
+                s.add(&v);
+            }
+        }
+    }
+    s
+}
+
+/// A job's exit status; or its error printed and, as the flags ask for reports, every one of
+/// them written saying so (the JSON on stdout too under `--format json`): a CI step that reads
+/// or uploads a report finds one whatever happened after the arguments were read.
+pub fn finish(a: &ReportArgs, secrets: &Secrets, command: &str, r: Result<i32, JobError>) -> i32 {
+    let e = match r {
+        Ok(code) => return code,
+        Err(e) => e,
+    };
+    let code = fail(&e);
+    let text = match &e {
+        JobError::Invalid { rendered, .. } => format!("{}{e}", rendered.concat()),
+        _ => e.to_string(),
+    };
+    let r = crate::report::failure::render(command, &secrets.redact(&text), code);
+    if a.format == Format::Json {
+        crate::console::out!("{}", secrets.redact(&r.json));
+    }
+    // The file that could not be written is not tried again.
+    let unwritable = match &e {
+        JobError::Report { path, .. } => Some(path.as_path()),
+        _ => None,
+    };
+    let files = [
+        (&a.report_json, Some(r.json)),
+        (&a.report_junit, r.junit.ok()),
+        (&a.report_html, r.html),
+    ];
+    for (path, text) in files {
+        if let (Some(p), Some(t)) = (path, text)
+            && Some(p.as_path()) != unwritable
+            && let Err(e) = write_file(p, &secrets.redact(&t))
+        {
+            fail(&e);
+        }
+    }
+    code
+}
+
 /// Finds a report path that cannot be written before the first delivery rather than after the
 /// whole run (issue 9): opens each for writing and removes what this check created.
 pub fn check_report_paths(paths: &[Option<&Path>]) -> Result<(), JobError> {

@@ -416,6 +416,15 @@ pub fn load_page(command: &str, r: &LoadResult, checks: &[Threshold], exit_code:
         r.duration_s,
         r.rate_per_s
     );
+    if r.interrupted {
+        // What the human report says of Ctrl-C, said here too (issue 30): the figures cover
+        // part of the run.
+        let _ = writeln!(
+            b,
+            "<p id=\"interrupted\" class=\"warn\">interrupted: the result covers what was sent before Ctrl-C; {} scheduled but not sent</p>",
+            super::count(r.counts.unsent as usize, "delivery", "deliveries")
+        );
+    }
     if !r.merged_shards.is_empty() {
         let _ = writeln!(
             b,
@@ -604,5 +613,35 @@ mod tests {
         assert_eq!(axis_secs(0.0), "0s");
         assert_eq!(axis_secs(1500.0), "1.5s");
         assert_eq!(axis_secs(20_000.0), "20s");
+    }
+}
+
+#[cfg(test)]
+mod load_page_tests {
+    use super::*;
+    use crate::outcome::load::RunPlan;
+
+    /// Issue 30: the page of an interrupted load says so, with what was never sent, as the
+    /// human and JSON reports do.
+    #[test]
+    fn an_interrupted_load_says_so_and_what_was_not_sent() {
+        let plan = RunPlan {
+            tasks: Some(100),
+            duration_s: None,
+            rate_per_s: Some(10.0),
+            concurrency: 4,
+            duplicates: 0.0,
+            failures: 0.0,
+        };
+        let mut r = LoadResult::new(1, "http://127.0.0.1:3000/callback".into(), plan);
+        r.interrupted = true;
+        r.counts.unsent = 33;
+        let page = load_page("load", &r, &[], 130);
+        assert!(
+            page.contains("interrupted: the result covers what was sent before Ctrl-C; 33 deliveries scheduled but not sent"),
+            "{page}"
+        );
+        r.interrupted = false;
+        assert!(!load_page("load", &r, &[], 0).contains("id=\"interrupted\""));
     }
 }

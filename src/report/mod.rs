@@ -9,6 +9,7 @@ pub mod demo;
 pub mod doctor;
 pub mod drift;
 pub mod evidence;
+pub mod failure;
 pub mod fuzz;
 pub mod github;
 pub mod html;

@@ -3,6 +3,9 @@
 use wiremock::matchers::{body_partial_json, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use serde_json::Value;
+use suno_mock::exit;
+
 use crate::harness::{redact, repo, suno, suno_env};
 
 /// Answers 200 to everything but failure callbacks with code 451, which get a 500.
@@ -148,4 +151,68 @@ async fn github_annotations_and_step_summary() {
     // Off the runner, none of it.
     let out = suno(&args).await;
     assert!(!out.stdout.contains("::error"), "{}", out.stdout);
+}
+
+/// Issue 30: a run that cannot do its job after its arguments were read (nothing listens at
+/// the receiver) still writes every report it was asked for, each saying why, and under
+/// `--format json` prints the JSON too; the exit status is the documented 4.
+#[tokio::test]
+async fn every_requested_report_is_written_when_the_receiver_is_unreachable() {
+    // A port bound and closed again: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    for command in [
+        vec!["check"],
+        vec!["send", "success"],
+        vec!["load", "--tasks", "5"],
+    ] {
+        let receiver = format!("http://127.0.0.1:{port}/callback?token=tok-secret-1");
+        let mut args: Vec<&str> = command.clone();
+        let (json, xml, html) = (path("r.json"), path("r.xml"), path("r.html"));
+        args.extend([
+            "--receiver",
+            &receiver,
+            "--token-param",
+            "token",
+            "--format",
+            "json",
+            "--report-json",
+            &json,
+            "--report-junit",
+            &xml,
+            "--report-html",
+            &html,
+        ]);
+        let o = suno(&args).await;
+        assert_eq!(o.code, exit::HARNESS, "{command:?}: {}", o.stderr);
+        let printed: Value = serde_json::from_str(&o.stdout).unwrap();
+        let written: Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        assert_eq!(printed, written, "{command:?}");
+        assert_eq!(written["command"], command[0]);
+        assert_eq!(written["exit_code"], 4);
+        let error = written["error"].as_str().unwrap();
+        assert!(
+            error.contains("is not reachable before the first delivery"),
+            "{error}"
+        );
+        let junit = std::fs::read_to_string(&xml).unwrap();
+        assert!(
+            junit.contains("<error message=\"the receiver at 127.0.0.1:"),
+            "{junit}"
+        );
+        let page = std::fs::read_to_string(&html).unwrap();
+        assert!(page.contains("error: the receiver at 127.0.0.1:"), "{page}");
+        for text in [&o.stdout, &o.stderr, &junit, &page] {
+            assert!(!text.contains("tok-secret-1"), "{command:?}: {text}");
+        }
+        for f in [&json, &xml, &html] {
+            std::fs::remove_file(f).unwrap();
+        }
+    }
 }
