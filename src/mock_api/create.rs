@@ -449,9 +449,14 @@ pub(super) async fn record_info(
     path: &'static str,
     State(api): State<Api>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let at = format!("GET {path}");
+    // The log says the request as it came, query and all: a poll that fails names its task.
+    let at = match uri.query() {
+        Some(query) => format!("GET {path}?{query}"),
+        None => format!("GET {path}"),
+    };
     if !authorized(&api, &headers) {
         return unauthorized(&api, &at);
     }
@@ -465,7 +470,7 @@ pub(super) async fn record_info(
         Some((family, record)) => {
             if api.cfg.log {
                 let status = records::status(family, &record.value());
-                log(&api, format!("{at}?taskId={id} -> 200 {status}"));
+                log(&api, format!("{at} -> 200 {status}"));
             }
             super::envelope::envelope_raw(&api, 200, "success", record.as_str())
         }

@@ -32,11 +32,23 @@ pub(super) async fn deliveries(State(api): State<Api>) -> Response {
     axum::Json(api.store.attempts()).into_response()
 }
 
-pub(super) async fn wrong_method(State(api): State<Api>) -> Response {
+pub(super) async fn wrong_method(
+    State(api): State<Api>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+) -> Response {
+    log(
+        &api,
+        format!("{method} {uri} -> 404 (not a method of this path)"),
+    );
     envelope(&api, 404, "Invalid request method or path", Value::Null)
 }
 
-pub(super) async fn not_found(State(api): State<Api>, uri: axum::http::Uri) -> Response {
-    log(&api, format!("{uri} -> 404"));
+pub(super) async fn not_found(
+    State(api): State<Api>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+) -> Response {
+    log(&api, format!("{method} {uri} -> 404"));
     envelope(&api, 404, "Invalid request method or path", Value::Null)
 }

@@ -212,7 +212,10 @@ pub async fn start(
     }
     for path in create::DETAILS.iter() {
         let path: &'static str = path;
-        router = router.route(path, get(move |s, h, q| create::record_info(path, s, h, q)));
+        router = router.route(
+            path,
+            get(move |s, h, u, q| create::record_info(path, s, h, u, q)),
+        );
     }
     let router = router
         .route(CREDIT, get(inspect::credit))

@@ -92,8 +92,9 @@ pub fn banner(b: &ServeBanner) -> String {
 /// The line `serve` ends with.
 pub fn stopped(t: &ServeTotals) -> String {
     format!(
-        "stopped: {} tasks, {} callback attempts\n",
-        t.tasks, t.attempts
+        "stopped: {}, {}\n",
+        super::count(t.tasks as usize, "task", "tasks"),
+        super::count(t.attempts as usize, "callback attempt", "callback attempts")
     )
 }
 

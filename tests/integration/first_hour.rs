@@ -578,3 +578,69 @@ async fn streamed_equals_final(flaws: Vec<suno_mock::receiver::Flaw>) {
         }
     }
 }
+
+/// Issue 30: `serve`'s log names the method of a path it does not know, keeps the query of a
+/// poll it refuses, and counts one task as one.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_logs_method_and_query_and_counts_in_words() {
+    use tokio::io::AsyncReadExt as _;
+    let addr = format!("127.0.0.1:{}", crate::harness::free_port());
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"))
+        .args(["serve", "--listen", &addr, "--generation-time", "10s"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    // The banner's first line says the server is up.
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("Ctrl-C stops") {
+        let n = stdout.read(&mut buf).await.unwrap();
+        assert!(n > 0, "serve ended: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let client = reqwest::Client::new();
+    let key = ("Authorization", "Bearer k");
+    let r = client
+        .get(format!("http://{addr}/api/v1/nothing"))
+        .header(key.0, key.1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = client
+        .get(format!(
+            "http://{addr}/api/v1/lyrics/record-info?taskId=nope"
+        ))
+        .header(key.0, key.1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = client
+        .post(format!("http://{addr}/api/v1/lyrics"))
+        .header(key.0, key.1)
+        .json(&serde_json::json!({"prompt": "rain", "callBackUrl": "http://127.0.0.1:9/cb"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    crate::harness::sigint(&child);
+    stdout.read_to_end(&mut seen).await.unwrap();
+    let log = String::from_utf8_lossy(&seen);
+    assert!(log.contains("GET /api/v1/nothing -> 404"), "{log}");
+    assert!(
+        log.contains(
+            "GET /api/v1/lyrics/record-info?taskId=nope -> 400 no task with taskId nope here"
+        ),
+        "{log}"
+    );
+    assert!(
+        log.contains("stopped: 1 task, 0 callback attempts"),
+        "{log}"
+    );
+    assert_eq!(child.wait().await.unwrap().code(), Some(0));
+}
