@@ -115,3 +115,43 @@ test("the tool's own receivers get the right verdicts", async () => {
     await bad.close();
   }
 });
+
+// Issue 30: a process manager stops the launcher with SIGTERM. The binary must end with it:
+// the port free, no process left, the launcher ending as the binary did.
+test('the launcher passes SIGTERM on to the binary and ends with it', async () => {
+  const net = await import('node:net');
+  const port = await new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+  const launcher = spawn('node_modules/.bin/suno-mock', ['serve', '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines = createInterface({ input: launcher.stdout });
+  for await (const line of lines) {
+    if (line.includes('mock provider API on')) break;
+  }
+  launcher.kill('SIGTERM');
+  const [code, signal] = await once(launcher, 'exit');
+  assert.equal(code, null);
+  assert.equal(signal, 'SIGTERM');
+  const refused = await new Promise((resolve) => {
+    const c = net.connect(port, '127.0.0.1');
+    c.on('connect', () => {
+      c.destroy();
+      resolve(false);
+    });
+    c.on('error', () => resolve(true));
+  });
+  assert.equal(refused, true, `something still listens on ${port}`);
+  const { execFileSync } = await import('node:child_process');
+  let left = '';
+  try {
+    left = execFileSync('pgrep', ['-f', `serve --listen 127.0.0.1:${port}`]).toString();
+  } catch {
+    // pgrep exits 1 when nothing matches.
+  }
+  assert.equal(left.trim(), '', `a process is left: ${left}`);
+});

@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 'use strict';
 // `node_modules/.bin/suno-mock`: runs this platform's binary with the same arguments, standard
-// streams and exit status.
-const { spawnSync } = require('node:child_process');
+// streams and exit status, and stays its parent until it ends. Every signal the launcher gets
+// (a process manager's SIGTERM, `docker stop`, a test runner's teardown, a closed terminal's
+// SIGHUP, Ctrl-C) is passed to the binary, which ends the way it would have; the launcher
+// then ends the same way. The binary runs in a process group of its own, so a Ctrl-C typed at
+// the terminal reaches it once (through the launcher), not twice: a second Ctrl-C means "quit
+// now, no reports" to it.
+const { spawn } = require('node:child_process');
 const { binaryPath } = require('../index.js');
 
 let bin;
@@ -12,10 +17,30 @@ try {
   console.error(`error: ${e.message}`);
   process.exit(4);
 }
-const r = spawnSync(bin, process.argv.slice(2), { stdio: 'inherit' });
-if (r.error) {
-  console.error(`error: cannot run ${bin}: ${r.error.message}`);
-  process.exit(4);
+
+const windows = process.platform === 'win32';
+const child = spawn(bin, process.argv.slice(2), { stdio: 'inherit', detached: !windows });
+const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+const forward = (signal) => {
+  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+};
+for (const signal of forwarded) {
+  try {
+    process.on(signal, forward);
+  } catch {
+    // A signal this platform does not have.
+  }
 }
-if (r.signal) process.kill(process.pid, r.signal);
-process.exit(r.status ?? 1);
+child.on('error', (e) => {
+  console.error(`error: cannot run ${bin}: ${e.message}`);
+  process.exit(4);
+});
+child.on('exit', (code, signal) => {
+  for (const s of forwarded) process.removeAllListeners(s);
+  if (signal) {
+    // End by the same signal, so the caller sees what the binary's parent would have seen.
+    process.kill(process.pid, signal);
+    return;
+  }
+  process.exit(code ?? 1);
+});
