@@ -120,6 +120,13 @@ pub fn parse_receiver(s: &str) -> Result<ReceiverArg, String> {
     })?;
     match u.scheme() {
         "http" | "https" => {}
+        // `localhost:4101/callback` parses as the scheme `localhost`: a host and port
+        // written without the scheme, as `127.0.0.1:3000/callback` is.
+        other if !s.contains("://") => {
+            return Err(format!(
+                "`{s}` has no http:// or https:// (it reads as the scheme `{other}`); write it like http://{s}"
+            ));
+        }
         other => {
             return Err(format!(
                 "the scheme `{other}` is not HTTP; use http:// or https://"
@@ -178,6 +185,14 @@ impl<T: Clone + Send + Sync + 'static> clap::builder::TypedValueParser for Known
                 .into_iter()
                 .map(clap::builder::PossibleValue::new),
         ))
+    }
+}
+
+/// `send STAGE`: checked against the family when it is known, completed from every family's.
+fn stage_parser() -> Known<String> {
+    Known {
+        parse: |s| Ok(s.to_string()),
+        values: crate::job::send::stage_names,
     }
 }
 
@@ -408,7 +423,7 @@ pub struct RunArgs {
 pub struct SendArgs {
     /// What to send: success or failure, or a stage of the family (text, first, complete,
     /// error for music).
-    #[arg(value_name = "STAGE")]
+    #[arg(value_name = "STAGE", value_parser = stage_parser())]
     pub kind: String,
     /// The task_id to send (default: a seeded id).
     #[arg(long, value_name = "ID")]
@@ -855,6 +870,12 @@ mod tests {
             parse_receiver("builtin"),
             Ok(ReceiverArg::Builtin)
         ));
+        // Issue 30: a host and port without the scheme is told the URL it meant.
+        assert!(
+            parse_receiver("localhost:4101/callback")
+                .unwrap_err()
+                .ends_with("write it like http://localhost:4101/callback"),
+        );
     }
 }
 

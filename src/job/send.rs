@@ -21,6 +21,19 @@ pub struct SendRequest {
     pub concurrent: bool,
 }
 
+/// Everything `send` can deliver in some family: success, failure and every stage's name.
+pub fn stage_names() -> Vec<&'static str> {
+    let mut names = vec!["success", "failure"];
+    for f in crate::family::CATALOGUE {
+        for n in f.stage_names() {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    names
+}
+
 /// A delivery checked and ready, with what to warn about first.
 pub struct Prepared {
     scenario: LoadedScenario,
@@ -38,11 +51,14 @@ pub fn prepare(req: &SendRequest, family: &'static Family) -> Result<Prepared, J
     let template = Template::from_name(&req.kind)
         .filter(|t| *t != Template::Custom)
         .ok_or_else(|| {
+            let names = family.stage_names();
+            let guess = crate::wire::words::did_you_mean(&req.kind, &names)
+                .map_or(String::new(), |g| format!("did you mean `{g}`? "));
             usage(format!(
-                "`{}` is not something to send; the {} family's deliveries: {}",
+                "`{}` is not something to send; {guess}the {} family's deliveries: {}",
                 req.kind,
                 family.id,
-                family.stage_names().join(", ")
+                names.join(", ")
             ))
         })?;
     let resolved = template.resolve(family).map_err(|e| usage(e.to_string()))?;

@@ -552,3 +552,32 @@ async fn rules_and_explain_speak_the_family_s_words() {
         out.stderr
     );
 }
+
+/// Issue 30: a misspelt stage gets the "did you mean" scenarios and plans get, and the shell
+/// completes `send`'s stage.
+#[tokio::test]
+async fn send_suggests_the_stage_meant_and_completes_stages() {
+    let out = suno(&[
+        "send",
+        "frist",
+        "--family",
+        "music",
+        "--receiver",
+        "builtin",
+    ])
+    .await;
+    assert_eq!(out.code, exit::USAGE, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("`frist` is not something to send; did you mean `first`?"),
+        "{}",
+        out.stderr
+    );
+    let bash = suno(&["completions", "bash"]).await;
+    assert!(
+        bash.stdout
+            .contains("success failure text first complete error"),
+        "{}",
+        bash.stdout
+    );
+}
