@@ -338,9 +338,19 @@ impl Walker<'_> {
                 None
             }
         };
-        let code = f
-            .get("code")
-            .and_then(|n| self.plan_code(n, family, outcome));
+        // As on a stage: a code belongs to a failure (issue 30: `outcome: success` with
+        // `code: 500` was accepted and sent as a plain success).
+        let code = f.get("code").and_then(|n| {
+            if outcome == Some(Outcome::Success) {
+                self.error(
+                    n,
+                    "`code` belongs to a failure",
+                    "a success carries code 200; write `outcome: failure` to fail with this code",
+                );
+                return None;
+            }
+            self.plan_code(n, family, outcome)
+        });
         let video = self.video_mode(f.get("video"));
         Some(ServeTask {
             family: family.id.to_string(),
@@ -568,6 +578,11 @@ mod tests {
         assert_eq!(
             errors("name: p\ntasks:\n  - family: music\n    stages: [txt]\n")[0],
             "4:14 unknown music stage `txt`"
+        );
+        // Issue 30: the task-level form refuses a code on a success as the stage form does.
+        assert_eq!(
+            errors("name: p\ntasks:\n  - outcome: success\n    code: 500\n"),
+            ["4:11 `code` belongs to a failure"]
         );
     }
 
