@@ -184,3 +184,92 @@ async fn the_gitlab_job_runs_as_written() {
         );
     }
 }
+
+/// The action's "Check the receiver" step, run as the runner runs it (`bash -e {0}` on its
+/// script) with `args` as given and a `suno-mock` that writes down the words it got.
+fn action_words(args: &str) -> (i32, Vec<String>) {
+    let action = std::fs::read_to_string(repo("action.yml")).unwrap();
+    let steps = suno_mock::scenario::yaml::parse(&action).unwrap().to_json();
+    let script = steps["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "check")
+        .expect("the action has its check step")["run"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("suno-mock");
+    let words = dir.path().join("words");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/usr/bin/env bash\nprintf '%s\\0' \"$@\" > '{}'\n",
+            words.display()
+        ),
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .args(["+x", &fake.display().to_string()])
+        .status()
+        .unwrap();
+    let script_file = dir.path().join("step.sh");
+    std::fs::write(&script_file, script).unwrap();
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("bash")
+        .args([
+            "--noprofile",
+            "--norc",
+            "-e",
+            &script_file.display().to_string(),
+        ])
+        .env("PATH", path)
+        .env("RECEIVER", "http://127.0.0.1:3000/callback")
+        .env("FAMILY", "video")
+        .env("ARGS", args)
+        .env("GITHUB_OUTPUT", dir.path().join("output"))
+        .output()
+        .unwrap();
+    let got = std::fs::read(&words).unwrap_or_default();
+    let words = got
+        .split(|b| *b == 0)
+        .filter(|w| !w.is_empty())
+        .map(|w| String::from_utf8_lossy(w).into_owned())
+        .collect();
+    (out.status.code().unwrap_or(-1), words)
+}
+
+/// Issue 30: the README's `--probe-cmd` example reaches `check` as one word each for the flag
+/// and its quoted command, not split inside the quotes; nothing in it is evaluated.
+#[test]
+fn the_action_splits_args_as_a_shell_would_and_evaluates_nothing() {
+    let (code, words) = action_words(
+        r#"--probe-cmd 'psql -tAc "select count(*) from videos where task_id = {task_id}"' --strict"#,
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        words,
+        [
+            "check",
+            "--receiver",
+            "http://127.0.0.1:3000/callback",
+            "--family",
+            "video",
+            "--github",
+            "--probe-cmd",
+            r#"psql -tAc "select count(*) from videos where task_id = {task_id}""#,
+            "--strict",
+        ]
+    );
+    let (_, words) = action_words("--probe-url \"$(touch /tmp/pwned)\" $HOME");
+    assert_eq!(words[6..], ["--probe-url", "$(touch /tmp/pwned)", "$HOME"]);
+    let (code, words) = action_words("   ");
+    assert_eq!((code, words.len()), (0, 6));
+    let (code, _) = action_words("--probe-cmd 'unbalanced");
+    assert_eq!(code, 2);
+}
