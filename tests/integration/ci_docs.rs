@@ -185,43 +185,32 @@ async fn the_gitlab_job_runs_as_written() {
     }
 }
 
-/// The action's "Check the receiver" step, run as the runner runs it (`bash -e {0}` on its
-/// script) with `args` as given and a `suno-mock` that writes down the words it got.
-fn action_words(args: &str) -> (i32, Vec<String>) {
+/// The run script of the action's step `name`.
+fn action_step(name: &str) -> String {
     let action = std::fs::read_to_string(repo("action.yml")).unwrap();
     let steps = suno_mock::scenario::yaml::parse(&action).unwrap().to_json();
-    let script = steps["runs"]["steps"]
+    steps["runs"]["steps"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["id"] == "check")
-        .expect("the action has its check step")["run"]
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("the action has the step {name}"))["run"]
         .as_str()
         .unwrap()
-        .to_string();
-    let dir = tempfile::tempdir().unwrap();
-    let fake = dir.path().join("suno-mock");
-    let words = dir.path().join("words");
-    std::fs::write(
-        &fake,
-        format!(
-            "#!/usr/bin/env bash\nprintf '%s\\0' \"$@\" > '{}'\n",
-            words.display()
-        ),
-    )
-    .unwrap();
-    std::process::Command::new("chmod")
-        .args(["+x", &fake.display().to_string()])
-        .status()
-        .unwrap();
-    let script_file = dir.path().join("step.sh");
+        .to_string()
+}
+
+/// Runs a step's script as the runner runs it (`bash -e {0}`), with `dir` first on the PATH
+/// (where the test puts the commands it fakes); returns the exit status.
+fn run_step(dir: &Path, script: &str, env: &[(&str, &str)]) -> i32 {
+    let script_file = dir.join("step.sh");
     std::fs::write(&script_file, script).unwrap();
     let path = format!(
         "{}:{}",
-        dir.path().display(),
+        dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let out = std::process::Command::new("bash")
+    std::process::Command::new("bash")
         .args([
             "--noprofile",
             "--norc",
@@ -229,19 +218,108 @@ fn action_words(args: &str) -> (i32, Vec<String>) {
             &script_file.display().to_string(),
         ])
         .env("PATH", path)
-        .env("RECEIVER", "http://127.0.0.1:3000/callback")
-        .env("FAMILY", "video")
-        .env("ARGS", args)
-        .env("GITHUB_OUTPUT", dir.path().join("output"))
-        .output()
+        .env("GITHUB_OUTPUT", dir.join("output"))
+        .env("GITHUB_PATH", dir.join("path"))
+        .env("RUNNER_TEMP", dir)
+        .envs(env.iter().copied())
+        .status()
+        .unwrap()
+        .code()
+        .unwrap_or(-1)
+}
+
+/// An executable script `name` in `dir`.
+fn fake(dir: &Path, name: &str, body: &str) {
+    let file = dir.join(name);
+    std::fs::write(&file, format!("#!/usr/bin/env bash\n{body}\n")).unwrap();
+    std::process::Command::new("chmod")
+        .args(["+x", &file.display().to_string()])
+        .status()
         .unwrap();
+}
+
+/// The action's "Check the receiver" step with `args` as given and a `suno-mock` that writes
+/// down the words it got.
+fn action_words(args: &str) -> (i32, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let words = dir.path().join("words");
+    fake(
+        dir.path(),
+        "suno-mock",
+        &format!("printf '%s\\0' \"$@\" > '{}'", words.display()),
+    );
+    let code = run_step(
+        dir.path(),
+        &action_step("Check the receiver"),
+        &[
+            ("RECEIVER", "http://127.0.0.1:3000/callback"),
+            ("FAMILY", "video"),
+            ("ARGS", args),
+        ],
+    );
     let got = std::fs::read(&words).unwrap_or_default();
     let words = got
         .split(|b| *b == 0)
         .filter(|w| !w.is_empty())
         .map(|w| String::from_utf8_lossy(w).into_owned())
         .collect();
-    (out.status.code().unwrap_or(-1), words)
+    (code, words)
+}
+
+/// The release URL the install step fetches for `version` when the action is used at
+/// `action_ref`.
+fn installed_from(version: &str, action_ref: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let asked = dir.path().join("asked");
+    // A release archive holding a `suno-mock` that says its version.
+    let release = dir.path().join("release");
+    std::fs::create_dir(&release).unwrap();
+    fake(&release, "suno-mock", "echo suno-mock 0.1.0");
+    let archive = dir.path().join("release.tar.gz");
+    let made = std::process::Command::new("tar")
+        .args(["-czf", &archive.display().to_string()])
+        .args(["-C", &release.display().to_string(), "suno-mock"])
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // `curl` writes down the URL (its last argument) and serves the archive.
+    fake(
+        dir.path(),
+        "curl",
+        &format!(
+            "for a in \"$@\"; do u=$a; done; echo \"$u\" > '{}'; cat '{}'",
+            asked.display(),
+            archive.display()
+        ),
+    );
+    let code = run_step(
+        dir.path(),
+        &action_step("Install suno-mock"),
+        &[
+            ("VERSION", version),
+            ("ACTION_REF", action_ref),
+            ("REPO", "owner/suno-mock"),
+            ("RUNNER_OS_NAME", "Linux"),
+            ("RUNNER_ARCH_NAME", "X64"),
+        ],
+    );
+    assert_eq!(code, 0);
+    std::fs::read_to_string(&asked).unwrap().trim().to_string()
+}
+
+/// Issue 30: `uses: ...@v0.1.0` installs 0.1.0, not whatever was released last; a branch or a
+/// commit gets the latest release; an explicit `version` wins.
+#[test]
+fn the_action_installs_its_own_version_at_a_tag() {
+    let base = "https://github.com/owner/suno-mock/releases";
+    let file = "suno-mock-x86_64-unknown-linux-gnu.tar.gz";
+    let at = |v: &str| format!("{base}/download/v{v}/{file}");
+    let latest = format!("{base}/latest/download/{file}");
+    assert_eq!(installed_from("", "v0.1.0"), at("0.1.0"));
+    assert_eq!(installed_from("", "main"), latest);
+    assert_eq!(installed_from("", ""), latest);
+    assert_eq!(installed_from("0.2.0", "v0.1.0"), at("0.2.0"));
+    assert_eq!(installed_from("latest", "v0.1.0"), latest);
 }
 
 /// Issue 30: the README's `--probe-cmd` example reaches `check` as one word each for the flag
