@@ -33,7 +33,24 @@ fi
 
 work=$(mktemp -d)
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
+# Every process started here ends with the script, and the script says so if one did not:
+# a receiver left behind would share the machine with every later measurement.
+stop_all() {
+  local status=$?
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  local left=()
+  for p in "${pids[@]}"; do
+    if kill -0 "$p" 2>/dev/null; then left+=("$p"); fi
+  done
+  rm -rf "$work"
+  if [ "${#left[@]}" -gt 0 ]; then
+    echo "error: processes left running: ${left[*]}" >&2
+    exit 1
+  fi
+  exit "$status"
+}
+trap stop_all EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() {
   for _ in $(seq 100); do
@@ -52,18 +69,24 @@ $PY bench/fixtures/flask_receiver.py "$FLASK" "$work/flask" >"$work/flask.log" 2
 pids+=($!)
 wait_port "$REF"
 wait_port "$FLASK"
+# Starts a standard-library receiver (its flaws after the name) and sets the variable named
+# first to its port. Not in a command substitution: that would start it in a subshell, whose
+# `pids+=` the exit trap never sees, and leave it running after the script.
 stdlib() {
-  python3 bench/fixtures/stdlib_receiver.py 0 "$@" >"$work/stdlib.$#.$*.port" 2>/dev/null &
+  local var=$1
+  shift
+  local file="$work/stdlib.$var.port"
+  python3 bench/fixtures/stdlib_receiver.py 0 "$@" >"$file" 2>/dev/null &
   pids+=($!)
   for _ in $(seq 100); do
-    if [ -s "$work/stdlib.$#.$*.port" ]; then break; fi
+    if [ -s "$file" ]; then break; fi
     sleep 0.1
   done
-  head -1 "$work/stdlib.$#.$*.port"
+  printf -v "$var" '%s' "$(head -1 "$file")"
 }
-STDLIB=$(stdlib)
-NEVER=$(stdlib never-download)
-HANG=$(stdlib hang)
+stdlib STDLIB
+stdlib NEVER never-download
+stdlib HANG hang
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 # One check, timed: prints "SECONDS COUNTS" (counts from the JSON summary).
