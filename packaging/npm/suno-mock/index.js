@@ -49,25 +49,33 @@ function run(binary, args) {
   });
 }
 
+/** The value `args` give flag `name` (`--name VALUE` or `--name=VALUE`), else undefined. */
+function flag(args, name) {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === name && i + 1 < args.length) return args[i + 1];
+    if (args[i].startsWith(name + '=')) return args[i].slice(name.length + 1);
+  }
+  return undefined;
+}
+
 /**
  * Runs `suno-mock check --receiver RECEIVER --family FAMILY ...args`.
  * Resolves to { passed, exitCode, rules, report, text }; rejects with SunoMockError when the
  * tool could not run the check.
  */
 async function check(receiver, { family = 'video', args = [], binary } = {}) {
+  if (flag(args, '--receiver') !== undefined) {
+    throw new TypeError('check(): pass the receiver as the first argument, not --receiver in args');
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suno-mock-'));
-  const reportPath = path.join(dir, 'report.json');
+  // A value the caller gives in args wins over the wrapper's own: --family over { family },
+  // and a --report-json of theirs is the report read back.
+  const reportPath = flag(args, '--report-json') ?? path.join(dir, 'report.json');
   try {
-    const r = await run(binary || binaryPath(), [
-      'check',
-      '--receiver',
-      receiver,
-      '--family',
-      family,
-      '--report-json',
-      reportPath,
-      ...args,
-    ]);
+    const own = ['check', '--receiver', receiver];
+    if (flag(args, '--family') === undefined) own.push('--family', family);
+    if (flag(args, '--report-json') === undefined) own.push('--report-json', reportPath);
+    const r = await run(binary || binaryPath(), [...own, ...args]);
     if (r.code !== 0 && r.code !== 1) {
       throw new SunoMockError((r.stderr || r.stdout).trim() || `suno-mock exited ${r.code}`, r.code);
     }
@@ -83,10 +91,14 @@ async function check(receiver, { family = 'video', args = [], binary } = {}) {
  * Resolves to { baseUrl, apiKey, tasks(), deliveries(), close() }.
  */
 function serve({ args = [], binary } = {}) {
-  const apiKey = 'sk-mock-' + crypto.randomBytes(8).toString('hex');
+  // The caller's --listen and --api-key win over the wrapper's free port and random key.
+  const apiKey = flag(args, '--api-key') ?? 'sk-mock-' + crypto.randomBytes(8).toString('hex');
+  const own = ['serve'];
+  if (flag(args, '--listen') === undefined) own.push('--listen', '127.0.0.1:0');
+  if (flag(args, '--api-key') === undefined) own.push('--api-key', apiKey);
   const child = spawn(
     binary || binaryPath(),
-    ['serve', '--listen', '127.0.0.1:0', '--api-key', apiKey, ...args],
+    [...own, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
   return new Promise((resolve, reject) => {

@@ -119,6 +119,16 @@ class CheckResult:
         raise KeyError(rule_id)
 
 
+def _flag(args: Sequence[str], name: str) -> Optional[str]:
+    """The value `args` give flag `name` (`--name VALUE` or `--name=VALUE`), else None."""
+    for i, a in enumerate(args):
+        if a == name and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith(name + "="):
+            return a[len(name) + 1 :]
+    return None
+
+
 def check(
     receiver: str,
     *,
@@ -130,19 +140,21 @@ def check(
     """Runs `suno-mock check --receiver RECEIVER --family FAMILY ARGS...` and returns its
     verdicts. Raises `SunoMockError` when the tool could not run the check."""
     exe = binary or find_binary()
+    args = list(args)
+    if _flag(args, "--receiver") is not None:
+        raise ValueError(
+            "check(): pass the receiver as the first argument, not --receiver in args"
+        )
     with tempfile.TemporaryDirectory(prefix="suno-mock-") as d:
-        report_path = os.path.join(d, "report.json")
-        cmd = [
-            exe,
-            "check",
-            "--receiver",
-            receiver,
-            "--family",
-            family,
-            "--report-json",
-            report_path,
-            *args,
-        ]
+        # A value the caller gives in args wins over the wrapper's own: --family over
+        # family=, and a --report-json of theirs is the report read back.
+        report_path = _flag(args, "--report-json") or os.path.join(d, "report.json")
+        cmd = [exe, "check", "--receiver", receiver]
+        if _flag(args, "--family") is None:
+            cmd += ["--family", family]
+        if _flag(args, "--report-json") is None:
+            cmd += ["--report-json", report_path]
+        cmd += args
         p = subprocess.run(
             cmd,
             capture_output=True,
@@ -217,8 +229,15 @@ def serve(
     """Starts `suno-mock serve ARGS...` on a free loopback port and stops it on exit.
     Raises `SunoMockError` when it does not start (a bad flag, a bad plan file)."""
     exe = binary or find_binary()
-    api_key = "sk-mock-" + os.urandom(8).hex()
-    cmd = [exe, "serve", "--listen", "127.0.0.1:0", "--api-key", api_key, *args]
+    args = list(args)
+    # The caller's --listen and --api-key win over the wrapper's free port and random key.
+    api_key = _flag(args, "--api-key") or "sk-mock-" + os.urandom(8).hex()
+    cmd = [exe, "serve"]
+    if _flag(args, "--listen") is None:
+        cmd += ["--listen", "127.0.0.1:0"]
+    if _flag(args, "--api-key") is None:
+        cmd += ["--api-key", api_key]
+    cmd += args
     p = subprocess.Popen(
         cmd,
         stdout=subprocess.PIPE,

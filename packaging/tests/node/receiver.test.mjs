@@ -155,3 +155,32 @@ test('the launcher passes SIGTERM on to the binary and ends with it', async () =
   }
   assert.equal(left.trim(), '', `a process is left: ${left}`);
 });
+
+// Issue 30: a flag of the caller's wins over the wrapper's own, instead of clap's "cannot be
+// used multiple times".
+test("the caller's --family, --report-json and --api-key win over the wrapper's", async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const r = await receiver.start();
+  const mine = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mine-')), 'mine.json');
+  try {
+    const result = await check(r.callbackUrl, {
+      family: 'music',
+      args: ['--family', 'video', '--report-json', mine, '--probe-url', r.probeUrl, '--seed', '7'],
+    });
+    assert.equal(result.passed, true, result.text);
+    assert.equal(JSON.parse(fs.readFileSync(mine, 'utf8')).command, 'check');
+    assert.doesNotMatch(result.text, /family music/);
+    await assert.rejects(check(r.callbackUrl, { args: ['--receiver', r.callbackUrl] }), /first argument/);
+  } finally {
+    await r.close();
+  }
+  const api = await serve({ args: ['--api-key=sk-mine'] });
+  try {
+    assert.equal(api.apiKey, 'sk-mine');
+    assert.ok(Array.isArray(await api.tasks()));
+  } finally {
+    await api.close();
+  }
+});

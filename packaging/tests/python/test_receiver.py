@@ -100,3 +100,23 @@ def test_serve_that_cannot_start_raises_with_its_message():
             pass
     assert e.value.exit_code == 2
     assert "--no-such-flag" in str(e.value)
+
+
+def test_flags_the_wrapper_also_sets_are_the_callers_to_give(builtin_receiver, tmp_path):
+    # Issue 30: a flag of the caller's wins over the wrapper's own, instead of clap's
+    # "cannot be used multiple times".
+    callback, probe = builtin_receiver()
+    mine = tmp_path / "mine.json"
+    r = suno_mock.check(
+        callback,
+        family="music",
+        args=["--family", "video", "--report-json", str(mine), "--probe-url", probe],
+    )
+    assert r.passed, str(r)
+    assert json.loads(mine.read_text())["command"] == "check"
+    assert "family music" not in r.text
+    with pytest.raises(ValueError, match="first argument"):
+        suno_mock.check(callback, args=["--receiver", callback])
+    with suno_mock.serve(args=["--api-key=sk-mine"]) as api:
+        assert api.api_key == "sk-mine"
+        assert isinstance(api.tasks(), list)
