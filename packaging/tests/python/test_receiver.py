@@ -120,3 +120,27 @@ def test_flags_the_wrapper_also_sets_are_the_callers_to_give(builtin_receiver, t
     with suno_mock.serve(args=["--api-key=sk-mine"]) as api:
         assert api.api_key == "sk-mine"
         assert isinstance(api.tasks(), list)
+
+
+@pytest.mark.suno_mock_serve("--any-track-ids", "--outcome", "failure", "--failure-code", "451")
+def test_a_marker_sets_the_serve_fixtures_flags_a_failed_video(flask_receiver, suno_mock_serve):
+    # Issue 30: the fixture takes serve's flags; the failure path, as an application sees it.
+    r = flask_receiver()
+    api = suno_mock_serve
+    created = _call(
+        api.base_url,
+        "/api/v1/mp4/generate",
+        api.api_key,
+        {"taskId": "task_10f612c9594a", "audioId": "419b523a-5e8e", "callBackUrl": r.callback_url},
+    )
+    task_id = created["data"]["taskId"]
+    assert r.wait_for(task_id) == {"code": 451, "processed": 1}
+    info = _call(api.base_url, f"/api/v1/mp4/record-info?taskId={task_id}", api.api_key)
+    assert info["data"]["successFlag"] != "SUCCESS", info
+
+
+@pytest.mark.parametrize("suno_mock_serve", [["--credits", "0"]], indirect=True)
+def test_an_indirect_parameter_sets_the_serve_fixtures_flags(suno_mock_serve):
+    api = suno_mock_serve
+    credit = _call(api.base_url, "/api/v1/generate/credit", api.api_key)
+    assert credit["data"] == 0, credit
