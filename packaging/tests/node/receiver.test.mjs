@@ -135,6 +135,11 @@ test('the launcher passes SIGTERM on to the binary and ends with it', async () =
   }
   launcher.kill('SIGTERM');
   const [code, signal] = await once(launcher, 'exit');
+  // A binary left running would hold the pipe open and keep this test file alive: the
+  // streams are let go whatever the assertions below find.
+  lines.close();
+  launcher.stdout.destroy();
+  launcher.stderr.destroy();
   assert.equal(code, null);
   assert.equal(signal, 'SIGTERM');
   const refused = await new Promise((resolve) => {
@@ -153,6 +158,7 @@ test('the launcher passes SIGTERM on to the binary and ends with it', async () =
   } catch {
     // pgrep exits 1 when nothing matches.
   }
+  if (left.trim() !== '') execFileSync('pkill', ['-f', `serve --listen 127.0.0.1:${port}`]);
   assert.equal(left.trim(), '', `a process is left: ${left}`);
 });
 

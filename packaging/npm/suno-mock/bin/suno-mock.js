@@ -19,10 +19,15 @@ try {
 }
 
 const windows = process.platform === 'win32';
-const child = spawn(bin, process.argv.slice(2), { stdio: 'inherit', detached: !windows });
 const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+// The handlers are in place before the binary starts: a signal that comes while it is being
+// started (a loaded machine may run the binary first) is kept and passed on once it runs,
+// instead of ending the launcher alone.
+let child = null;
+const early = [];
 const forward = (signal) => {
-  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  if (child === null) early.push(signal);
+  else if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 };
 for (const signal of forwarded) {
   try {
@@ -31,6 +36,8 @@ for (const signal of forwarded) {
     // A signal this platform does not have.
   }
 }
+child = spawn(bin, process.argv.slice(2), { stdio: 'inherit', detached: !windows });
+for (const signal of early) forward(signal);
 child.on('error', (e) => {
   console.error(`error: cannot run ${bin}: ${e.message}`);
   process.exit(4);
