@@ -119,15 +119,9 @@ pub fn finish(a: &ReportArgs, secrets: &Secrets, command: &str, r: Result<i32, J
         JobError::Report { path, .. } => Some(path.as_path()),
         _ => None,
     };
-    let files = [
-        (&a.report_json, Some(r.json)),
-        (&a.report_junit, r.junit.ok()),
-        (&a.report_html, r.html),
-    ];
-    for (path, text) in files {
-        if let (Some(p), Some(t)) = (path, text)
-            && Some(p.as_path()) != unwritable
-            && let Err(e) = write_file(p, &secrets.redact(&t))
+    for (path, text) in report_files(a, r) {
+        if Some(path) != unwritable
+            && let Err(e) = text.and_then(|t| write_file(path, &secrets.redact(&t)))
         {
             fail(&e);
         }
@@ -185,22 +179,28 @@ pub fn write_reports(a: &ReportArgs, secrets: &Secrets, r: Rendered, code: i32) 
         Format::Human => crate::console::out!("{}", secrets.redact(&r.human)),
         Format::Json => crate::console::out!("{}", secrets.redact(&r.json)),
     }
-    let written = (|| -> Result<(), JobError> {
-        if let Some(p) = &a.report_json {
-            write_file(p, &secrets.redact(&r.json))?;
+    for (path, text) in report_files(a, r) {
+        if let Err(e) = text.and_then(|t| write_file(path, &secrets.redact(&t))) {
+            return fail(&e);
         }
-        if let Some(p) = &a.report_junit {
-            write_file(p, &secrets.redact(&r.junit?))?;
-        }
-        if let (Some(p), Some(h)) = (&a.report_html, &r.html) {
-            write_file(p, &secrets.redact(h))?;
-        }
-        Ok(())
-    })();
-    match written {
-        Ok(()) => code,
-        Err(e) => fail(&e),
     }
+    code
+}
+
+/// Each report file the flags ask for, with its text: the one place `--report-*` meet the
+/// rendered reports (a JUnit report that did not serialise is its file's error).
+fn report_files(a: &ReportArgs, r: Rendered) -> Vec<(&Path, Result<String, JobError>)> {
+    let mut files = Vec::new();
+    if let Some(p) = &a.report_json {
+        files.push((p.as_path(), Ok(r.json)));
+    }
+    if let Some(p) = &a.report_junit {
+        files.push((p.as_path(), r.junit.map_err(JobError::from)));
+    }
+    if let (Some(p), Some(h)) = (&a.report_html, r.html) {
+        files.push((p.as_path(), Ok(h)));
+    }
+    files
 }
 
 /// [`write_reports`] for a delivering command's report, with its exit status (130 when

@@ -147,8 +147,9 @@ impl JobError {
 
     /// This error with `secrets` masked in its message; its kind and exit status kept.
     pub fn redacted(self, secrets: &crate::secrets::Secrets) -> JobError {
-        let shown = secrets.redact(&self.to_string());
-        if shown == self.to_string() {
+        let text = self.to_string();
+        let shown = secrets.redact(&text);
+        if shown == text {
             return self;
         }
         JobError::Redacted {

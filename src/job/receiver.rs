@@ -44,11 +44,11 @@ pub async fn start(
         .map(|(cert, key)| crate::http_server::tls_config(cert, key))
         .transpose()?;
     let r = crate::receiver::start_on(cfg.clone(), listen, tls).await?;
-    let url = r.callback_url(&cfg);
-    let callback = match (&cfg.token, url::Url::parse(&url)) {
-        (Some((param, _)), Ok(u)) => crate::secrets::mask_query_param(&u, Some(param)),
-        _ => url,
-    };
+    // The token masked: the operator knows it, the terminal log need not.
+    let callback = crate::secrets::mask_query_param(
+        &r.callback_url_parsed(&cfg),
+        cfg.token.as_ref().map(|(param, _)| param.as_str()),
+    );
     Ok(Listening {
         banner: ReceiverBanner {
             flaws: cfg.flaws.0.iter().map(|f| f.name()).collect(),
