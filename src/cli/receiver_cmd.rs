@@ -20,12 +20,13 @@ fn execute(a: ReceiverArgs) -> Result<i32, JobError> {
         trust_pem: local_ca_pem(),
     };
     runtime()?.block_on(async {
+        let stop = crate::job::until_ctrl_c();
         let listening = start(cfg, a.listen, tls).await?;
         crate::console::out!(
             "{}",
             crate::report::record::receiver_banner(&listening.banner)
         );
-        crate::job::until_ctrl_c().await;
+        stop.await;
         Ok(crate::exit::SUCCESS)
     })
 }

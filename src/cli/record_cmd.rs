@@ -22,12 +22,13 @@ async fn execute(a: &RecordArgs) -> Result<i32, JobError> {
         max_body: a.max_body,
         log: true,
     };
+    let stop = crate::job::until_ctrl_c();
     let recording = start(cfg, a.listen).await?;
     crate::console::out!(
         "{}",
         crate::report::record::record_banner(&recording.banner)
     );
-    crate::job::until_ctrl_c().await;
+    stop.await;
     crate::console::out!(
         "{}",
         crate::report::record::record_stopped(&recording.banner, recording.recorded())

@@ -55,6 +55,7 @@ fn execute(a: &ServeArgs) -> Result<i32, JobError> {
     };
     let send = send_settings(&a.policy, family)?;
     runtime()?.block_on(async {
+        let stop = until_ctrl_c();
         let serving = start(
             cfg,
             &send,
@@ -64,7 +65,7 @@ fn execute(a: &ServeArgs) -> Result<i32, JobError> {
         )
         .await?;
         crate::console::out!("{}", crate::report::serve::banner(&serving.banner));
-        until_ctrl_c().await;
+        stop.await;
         crate::console::out!("{}", crate::report::serve::stopped(&serving.totals()));
         Ok(crate::exit::SUCCESS)
     })

@@ -213,7 +213,21 @@ fn interrupted(cancel: &CancellationToken) {
     cancel.cancel();
 }
 
-/// Until Ctrl-C: what `serve`, `record` and `receiver` run for.
-pub async fn until_ctrl_c() {
-    let _ = tokio::signal::ctrl_c().await;
+/// Ctrl-C, what `serve`, `record` and `receiver` run until: the handler is in place when this
+/// returns (call it before saying the server is up), so a Ctrl-C right after the banner ends
+/// the command with its last line instead of killing it (tokio's `ctrl_c()` registers only
+/// when first polled).
+pub fn until_ctrl_c() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut sigint) = signal(SignalKind::interrupt()) {
+            return Box::pin(async move {
+                let _ = sigint.recv().await;
+            });
+        }
+    }
+    Box::pin(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
