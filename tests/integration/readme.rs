@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use crate::harness::{free_port, repo};
+use crate::harness::repo;
 
 /// Each `$` command with the output lines pasted under it.
 fn examples(readme: &str) -> Vec<(String, Vec<String>)> {
@@ -72,14 +72,22 @@ async fn every_readme_example_runs_as_written() {
     assert!(examples.len() >= 10, "found {} examples", examples.len());
     // `localhost:8443` too: the doctor example names the host its certificate is for.
     let port_re = regex::Regex::new(r"(127\.0\.0\.1|localhost):(\d{4})\b").unwrap();
+    // Every README port gets a free one of its own: the listeners are held until all are
+    // chosen, since a port let go at once can be handed out again to the next README port (CI
+    // saw `record` given the port `serve` already had).
     let mut ports: HashMap<String, String> = HashMap::new();
+    let mut held = Vec::new();
     for (cmd, _) in &examples {
         for c in port_re.captures_iter(cmd) {
-            ports
-                .entry(c[2].to_string())
-                .or_insert_with(|| free_port().to_string());
+            ports.entry(c[2].to_string()).or_insert_with(|| {
+                let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+                let port = l.local_addr().unwrap().port();
+                held.push(l);
+                port.to_string()
+            });
         }
     }
+    drop(held);
     let localize = |text: &str| {
         port_re
             .replace_all(text, |c: &regex::Captures<'_>| {
