@@ -295,17 +295,18 @@ pub fn html(h: &FuzzHead, r: &FuzzResult, exit_code: i32) -> String {
         h.run.seed,
         escape(&plan(h))
     );
-    let _ = writeln!(
-        b,
-        "<table id=\"counts\"><tr><th>cases</th><th>refused (4xx)</th><th>accepted</th><th>broke the receiver</th><th>findings</th><th>time</th></tr>\n<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td></tr></table>",
-        c.sent,
-        c.refused,
-        c.accepted,
-        if c.broke > 0 { "fail" } else { "pass" },
-        c.broke,
-        r.findings.len(),
-        crate::duration::human(r.duration)
-    );
+    b.push_str(&super::html::figures(&[
+        ("cases", c.sent.to_string(), ""),
+        ("refused (4xx)", c.refused.to_string(), ""),
+        ("accepted", c.accepted.to_string(), ""),
+        (
+            "broke the receiver",
+            c.broke.to_string(),
+            if c.broke > 0 { "fail" } else { "pass" },
+        ),
+        ("findings", r.findings.len().to_string(), ""),
+        ("time", crate::duration::human(r.duration), ""),
+    ]));
     for line in r.stopped.iter().chain(&r.write_errors) {
         let _ = writeln!(b, "<p class=\"fail\">{}</p>", escape(line));
     }
@@ -353,7 +354,7 @@ pub fn html(h: &FuzzHead, r: &FuzzResult, exit_code: i32) -> String {
         b.push_str("</section>\n");
     }
     if !r.accepted_invalid.is_empty() {
-        b.push_str("<h2>Accepted although the docs rule them out</h2>\n<table id=\"accepted-invalid\"><tr><th>place</th><th>change</th><th>why invalid</th><th>cases</th></tr>\n");
+        b.push_str("<h2>Accepted although the docs rule them out</h2>\n<table id=\"accepted-invalid\"><tr class=\"head\"><th>place</th><th>change</th><th>why invalid</th><th>cases</th></tr>\n");
         for a in &r.accepted_invalid {
             let _ = writeln!(
                 b,

@@ -55,6 +55,16 @@ svg text { font: 11px ui-monospace, monospace; fill: #1d2125; }
 .counts span { margin-right: 1em; } a { color: #0969da; }
 .grid { stroke: #eaeef2; } .curve { fill: none; stroke: #0969da; stroke-width: 2; } .bar { fill: #0969da; } .point { fill: #0969da; }
 .legend span { display: inline-block; margin-right: 1.5em; } .sw { display: inline-block; width: 12px; height: 12px; vertical-align: -2px; margin-right: 4px; }
+/* A phone held upright: a table of four columns leaves its reason three letters a line, so each
+   row becomes a block: the short cells on one line, the sentence under them at full width, and a
+   row of figures as labelled figures that wrap. */
+@media (max-width: 640px) {
+  table, tbody, tr, td { display: block; } tr.head { display: none; }
+  tr { border-bottom: 1px solid #dde; padding: 4px 0; } td { border: 0; padding: 1px 4px; }
+  #verdicts td:nth-child(-n+3), #scenarios td:nth-child(n+2), #thresholds td:nth-child(-n+2) { display: inline-block; white-space: nowrap; }
+  .figures td { display: inline-block; margin-right: 1em; } td[data-label]::before { content: attr(data-label) " "; color: #57606a; }
+  #timeline text.label { font-size: 10px; }
+}
 "#;
 
 pub(crate) fn page(title: &str, body: &str) -> String {
@@ -65,6 +75,31 @@ pub(crate) fn page(title: &str, body: &str) -> String {
          <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         escape(title)
     )
+}
+
+/// The `#counts` table: one row of labelled figures, each `(label, value, class)`. In a narrow
+/// window the header row hides and each figure carries its label (`data-label`).
+pub(crate) fn figures(cells: &[(&str, String, &str)]) -> String {
+    let mut b = String::from("<table id=\"counts\" class=\"figures\"><tr class=\"head\">");
+    for (label, _, _) in cells {
+        let _ = write!(b, "<th>{}</th>", escape(label));
+    }
+    b.push_str("</tr>\n<tr>");
+    for (label, value, class) in cells {
+        let class = if class.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{class}\"")
+        };
+        let _ = write!(
+            b,
+            "<td data-label=\"{}\"{class}>{}</td>",
+            escape(label),
+            escape(value)
+        );
+    }
+    b.push_str("</tr></table>\n");
+    b
 }
 
 fn secs(ms: f64) -> String {
@@ -298,7 +333,7 @@ pub fn run_page(
         );
     }
     if let Some(rules) = rules {
-        b.push_str("<h2>Verdicts</h2>\n<table id=\"verdicts\">\n<tr><th>rule</th><th>level</th><th>verdict</th><th>reason</th></tr>\n");
+        b.push_str("<h2>Verdicts</h2>\n<table id=\"verdicts\">\n<tr class=\"head\"><th>rule</th><th>level</th><th>verdict</th><th>reason</th></tr>\n");
         for r in rules {
             let v = r.verdict.name();
             // A verdict with evidence below links to it.
@@ -345,7 +380,7 @@ pub fn run_page(
             );
         }
     } else {
-        b.push_str("<h2>Scenarios</h2>\n<table id=\"scenarios\">\n<tr><th>scenario</th><th>status</th><th>took</th></tr>\n");
+        b.push_str("<h2>Scenarios</h2>\n<table id=\"scenarios\">\n<tr class=\"head\"><th>scenario</th><th>status</th><th>took</th></tr>\n");
         for s in &run.scenarios {
             let status = match s.status {
                 ScenarioStatus::Passed => "passed",
@@ -434,7 +469,7 @@ pub fn load_page(command: &str, r: &LoadResult, checks: &[Threshold], exit_code:
     }
     if !checks.is_empty() {
         b.push_str(
-            "<table id=\"thresholds\"><tr><th>threshold</th><th>verdict</th><th>detail</th></tr>\n",
+            "<table id=\"thresholds\"><tr class=\"head\"><th>threshold</th><th>verdict</th><th>detail</th></tr>\n",
         );
         for t in checks {
             let (class, word) = if t.passed {
@@ -452,19 +487,18 @@ pub fn load_page(command: &str, r: &LoadResult, checks: &[Threshold], exit_code:
         b.push_str("</table>\n");
     }
     let c = &r.counts;
-    let _ = writeln!(
-        b,
-        "<table id=\"counts\"><tr><th>sent</th><th>acknowledged</th><th>failed</th><th>ambiguous</th><th>attempts</th><th>retried</th><th>p50</th><th>p99</th><th>max</th></tr>\n<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2} ms</td><td>{:.2} ms</td><td>{:.2} ms</td></tr></table>",
-        c.sent,
-        c.acknowledged,
-        c.failed,
-        c.ambiguous,
-        c.attempts,
-        c.retried,
-        r.latency.p50_ms,
-        r.latency.p99_ms,
-        r.latency.max_ms
-    );
+    let ms = |v: f64| format!("{v:.2} ms");
+    b.push_str(&figures(&[
+        ("sent", c.sent.to_string(), ""),
+        ("acknowledged", c.acknowledged.to_string(), ""),
+        ("failed", c.failed.to_string(), ""),
+        ("ambiguous", c.ambiguous.to_string(), ""),
+        ("attempts", c.attempts.to_string(), ""),
+        ("retried", c.retried.to_string(), ""),
+        ("p50", ms(r.latency.p50_ms), ""),
+        ("p99", ms(r.latency.p99_ms), ""),
+        ("max", ms(r.latency.max_ms), ""),
+    ]));
     b.push_str("<h2>Latency by percentile</h2>\n<p>From each delivery's intended send time to its answer; the x axis stretches the tail (90%, 99%, 99.9%...).</p>\n");
     b.push_str(&latency_curve(r));
     b.push_str("<h2>Deliveries per second</h2>\n");

@@ -43,21 +43,39 @@ const OVERLAPS: &str = r#"[...document.querySelectorAll('#timeline g.delivery')]
     return label.right > axis || [...g.querySelectorAll('rect')].some(r => r.getBoundingClientRect().left < label.right);
   }).map(g => g.querySelector('text.label').textContent)"#;
 
-/// The page in a narrow window: nothing wider than the window (no sideways scrolling).
+/// The page in a narrow window: nothing wider than the window (no sideways scrolling), and
+/// every table cell with text in it at least `min` pixels wide, so a reason reads as lines of
+/// words rather than a column of three letters.
 const NARROW: &str = r#"({
   page: document.documentElement.scrollWidth,
   window: window.innerWidth,
-  tables: [...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right),
+  beyond: [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).map(e => e.tagName + ' ' + e.textContent.slice(0, 40)),
+  cramped: [...document.querySelectorAll('td')].filter(td => td.textContent.trim().length > 12 && td.getBoundingClientRect().width < MIN).map(td => [Math.round(td.getBoundingClientRect().width), td.textContent.slice(0, 40)]),
 })"#;
 
-/// Renders `html` 600 pixels wide and asserts nothing sticks out sideways.
-async fn fits_a_narrow_window(html: &std::path::Path, shot: &str) {
-    let narrow = render_at(html, NARROW, &shots().join(shot), 600).await;
-    let v = &narrow.value;
-    let window = v["window"].as_f64().unwrap();
-    assert!(v["page"].as_f64().unwrap() <= window, "{v}");
-    for right in v["tables"].as_array().unwrap() {
-        assert!(right.as_f64().unwrap() <= window + 0.5, "{v}");
+/// Renders `html` 600 and 400 pixels wide (a phone held upright) and asserts nothing sticks
+/// out sideways and no cell with a sentence in it is squeezed under 120 pixels.
+async fn fits_a_narrow_window(html: &std::path::Path, name: &str) {
+    for width in [600, 400] {
+        let expression = NARROW.replace("MIN", "120");
+        let shot = shots().join(format!("{name}-{width}.png"));
+        let narrow = render_at(html, &expression, &shot, width).await;
+        let v = &narrow.value;
+        assert!(narrow.errors.is_empty(), "{width} px: {:?}", narrow.errors);
+        assert!(
+            v["page"].as_f64().unwrap() <= v["window"].as_f64().unwrap(),
+            "{width} px: {v}"
+        );
+        assert_eq!(
+            v["beyond"],
+            serde_json::json!([]),
+            "{width} px: off the right edge"
+        );
+        assert_eq!(
+            v["cramped"],
+            serde_json::json!([]),
+            "{width} px: squeezed cells"
+        );
     }
 }
 
@@ -212,7 +230,7 @@ async fn the_check_page_renders_every_attempt_and_verdict_in_a_real_browser() {
         serde_json::json!([]),
         "labels run into bars"
     );
-    fits_a_narrow_window(&html, "check-600.png").await;
+    fits_a_narrow_window(&html, "check").await;
     // Self-contained: nothing in it reaches the network.
     let text = std::fs::read_to_string(&html).unwrap();
     assert!(!text.contains("http-equiv=\"refresh\"") && !text.contains("<script"));
@@ -280,6 +298,7 @@ async fn the_load_page_draws_the_percentiles_and_every_second() {
         "600 tasks at 400/s span two seconds: {per_second:?}"
     );
     assert!(page.value["curve"].as_u64().unwrap() >= 10);
+    fits_a_narrow_window(&html, "load").await;
 }
 
 /// The browser harness itself can fail: a page that loads something from outside, under the
@@ -380,5 +399,5 @@ async fn the_run_page_lists_every_scenario_and_draws_its_attempts() {
         "{}",
         page.value["family"]
     );
-    fits_a_narrow_window(&html, "run-600.png").await;
+    fits_a_narrow_window(&html, "run").await;
 }
