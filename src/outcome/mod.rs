@@ -37,6 +37,8 @@ pub struct Delivery {
     pub task_id: String,
     /// 1 for the first copy.
     pub copy: u32,
+    /// How many copies of it the step sent (`copies:` in the scenario; 1 for a single delivery).
+    pub copies: u32,
     /// Released at one instant with its other copies.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub concurrent: bool,
@@ -50,6 +52,23 @@ pub struct Delivery {
 }
 
 impl Delivery {
+    /// What it was, as every report names it: the template, `copy 1 of 2` when its step sent
+    /// it more than once (so the first copy of a re-delivery never reads as a second original),
+    /// and the forgery when it was not sent as the provider signs it (`unsigned`, `wrong-key`...).
+    pub fn label(&self) -> String {
+        let mut l = self.template.clone();
+        if self.copies > 1 {
+            l.push_str(&format!(" copy {} of {}", self.copy, self.copies));
+            if self.concurrent {
+                l.push_str(" concurrent");
+            }
+        }
+        if self.auth != Auth::Genuine {
+            l.push_str(&format!(" [{}]", self.auth.name()));
+        }
+        l
+    }
+
     pub fn last(&self) -> Option<&Attempt> {
         self.attempts.last()
     }

@@ -42,17 +42,12 @@ pub fn attempt_line(a: &Attempt, st: &Style) -> String {
 /// The request line and every attempt, indented by `indent`.
 pub fn delivery_block(d: &Delivery, indent: &str, st: &Style) -> String {
     let mut out = String::new();
-    let copy = if d.copy > 1 {
-        format!(" copy {}", d.copy)
-    } else {
-        String::new()
-    };
     let _ = writeln!(
         out,
-        "{indent}{} {} {}{copy}  {}",
+        "{indent}{} {} {}  {}",
         d.request.method,
         d.request.url,
-        d.template,
+        d.label(),
         st.dim(&format!("task_id {}", d.task_id))
     );
     for a in &d.attempts {

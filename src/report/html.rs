@@ -404,16 +404,11 @@ pub fn run_page(
         .iter()
         .flat_map(|s| {
             s.deliveries().map(move |d| {
-                let copy = if d.copy > 1 {
-                    format!(" #{}", d.copy)
-                } else {
-                    String::new()
-                };
                 // A rule id is short and comes first; a scenario's name is a sentence, so
                 // what the delivery was comes first and the name is cut to fit.
                 let label = match &s.rule {
-                    Some(rule) => format!("{rule} · {}{copy}", d.template),
-                    None => format!("{}{copy} · {}", d.template, s.name),
+                    Some(rule) => format!("{rule} · {}", d.label()),
+                    None => format!("{} · {}", d.label(), s.name),
                 };
                 (label, d)
             })

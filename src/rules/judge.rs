@@ -162,12 +162,7 @@ pub fn not_200(ds: &[Delivery]) -> Vec<(&Delivery, String)> {
 
 /// `the failure callback with code 451 (task_…)` and the like, for reasons.
 pub fn what(d: &Delivery) -> String {
-    let copy = if d.copy > 1 {
-        format!(" copy {}", d.copy)
-    } else {
-        String::new()
-    };
-    format!("{} callback{copy} (task {})", d.template, d.task_id)
+    format!("{} callback (task {})", d.label(), d.task_id)
 }
 
 /// A sentence naming the first offender and how many more there were.

@@ -17,6 +17,7 @@ pub fn delivery(task: &str, template: &str, status: Option<u16>, ms: f64) -> Del
         task: task.into(),
         task_id: format!("task_{task}"),
         copy: 1,
+        copies: 1,
         concurrent: false,
         template: template.into(),
         input: Input::WellFormed,

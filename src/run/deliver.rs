@@ -179,6 +179,7 @@ pub(crate) async fn deliver(
             task: step.task_alias().to_string(),
             task_id: task_id.to_string(),
             copy: i as u32 + 1,
+            copies,
             concurrent: step.concurrent && copies > 1,
             template: template_name(step, family),
             input: step.input(),

@@ -401,3 +401,52 @@ async fn a_receiver_of_another_family_gets_the_family_hint() {
         out.stdout
     );
 }
+
+/// Issue 30: the evidence names each forged delivery's forgery, and a re-delivery's copies as
+/// copies, so no forged POST reads as a genuine success and no first duplicate as an original.
+#[tokio::test(flavor = "multi_thread")]
+async fn evidence_names_forgeries_and_copies() {
+    let (r, cfg) = start(&[Flaw::NoVerify, Flaw::NoDedup]).await;
+    let probe = r.probe_url();
+    let out = suno(&[
+        "check",
+        "--receiver",
+        &r.callback_url(&cfg),
+        "--hmac-key",
+        KEY,
+        "--probe-url",
+        &probe,
+        "--only",
+        "verify-source,idempotent-duplicate",
+        "--retry-delays",
+        "10ms",
+        "--seed",
+        "5",
+    ])
+    .await;
+    assert_eq!(out.code, exit::FAILED, "{}{}", out.stdout, out.stderr);
+    let posts: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.trim_start().starts_with("POST "))
+        .collect();
+    for label in [
+        "success [unsigned]",
+        "success [wrong-key]",
+        "success [stale-timestamp]",
+        "success copy 1 of 2",
+        "success copy 2 of 2",
+    ] {
+        assert!(
+            posts.iter().any(|l| l.contains(&format!(" {label}  "))),
+            "no POST labelled `{label}`:\n{}",
+            out.stdout
+        );
+    }
+    // The genuine control and the first delivery carry no marker: only the template.
+    assert!(
+        posts.iter().any(|l| l.contains(" success  task_id")),
+        "{}",
+        out.stdout
+    );
+}
