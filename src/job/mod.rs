@@ -22,6 +22,7 @@ pub mod send;
 pub mod serve;
 pub mod session;
 pub mod settings;
+pub mod stop;
 pub mod suite;
 pub mod validate;
 

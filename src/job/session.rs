@@ -5,6 +5,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::JobError;
 use super::settings::{Limits, ReceiverTarget, SendSettings, Settings};
+use super::stop::Stops;
 use crate::artifacts::MediaHost;
 use crate::artifacts::local_ca::LocalCa;
 use crate::exit;
@@ -177,57 +178,29 @@ fn media_names(base_url: Option<&str>) -> Vec<String> {
     names
 }
 
-/// First Ctrl-C: stop sending, let attempts in flight finish, write the reports. Second: leave.
-/// The handler is in place when this returns: a Ctrl-C in the first milliseconds of a run
-/// (tokio's `ctrl_c()` registers only when first polled) must not kill it without reports.
+/// First stop (Ctrl-C, SIGTERM, the wrapper gone): stop sending, let attempts in flight
+/// finish, write the reports. Second: leave. Every source is listened to when this returns: a
+/// Ctrl-C in the first milliseconds of a run must not kill it without reports.
 pub fn watch_ctrl_c(cancel: CancellationToken) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut sigint) = signal(SignalKind::interrupt()) {
-            tokio::spawn(async move {
-                if sigint.recv().await.is_some() {
-                    interrupted(&cancel);
-                    if sigint.recv().await.is_some() {
-                        std::process::exit(exit::INTERRUPTED);
-                    }
-                }
-            });
-            return;
-        }
-    }
+    let mut stops = Stops::register();
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            interrupted(&cancel);
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(exit::INTERRUPTED);
-            }
-        }
+        let why = stops.next().await;
+        crate::console::errln!(
+            "{}: stopping, then writing the reports (Ctrl-C again to quit now)",
+            why.said()
+        );
+        cancel.cancel();
+        stops.next().await;
+        std::process::exit(exit::INTERRUPTED);
     });
 }
 
-fn interrupted(cancel: &CancellationToken) {
-    crate::console::errln!(
-        "interrupted: stopping, then writing the reports (Ctrl-C again to quit now)"
-    );
-    cancel.cancel();
-}
-
-/// Ctrl-C, what `serve`, `record` and `receiver` run until: the handler is in place when this
-/// returns (call it before saying the server is up), so a Ctrl-C right after the banner ends
-/// the command with its last line instead of killing it (tokio's `ctrl_c()` registers only
-/// when first polled).
+/// What `serve`, `record` and `receiver` run until: Ctrl-C, SIGTERM or the wrapper that
+/// started them gone. Every source is listened to when this returns (call it before saying
+/// the server is up), so a Ctrl-C right after the banner ends the command with its last line.
 pub fn until_ctrl_c() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut sigint) = signal(SignalKind::interrupt()) {
-            return Box::pin(async move {
-                let _ = sigint.recv().await;
-            });
-        }
-    }
-    Box::pin(async {
-        let _ = tokio::signal::ctrl_c().await;
+    let mut stops = Stops::register();
+    Box::pin(async move {
+        stops.next().await;
     })
 }

@@ -595,13 +595,7 @@ async fn serve_logs_method_and_query_and_counts_in_words() {
         .unwrap();
     let mut stdout = child.stdout.take().unwrap();
     // The banner's first line says the server is up.
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !String::from_utf8_lossy(&seen).contains("Ctrl-C stops") {
-        let n = stdout.read(&mut buf).await.unwrap();
-        assert!(n > 0, "serve ended: {}", String::from_utf8_lossy(&seen));
-        seen.extend_from_slice(&buf[..n]);
-    }
+    let mut seen = crate::harness::read_until(&mut stdout, "Ctrl-C stops").await;
     let client = reqwest::Client::new();
     let key = ("Authorization", "Bearer k");
     let r = client

@@ -119,13 +119,31 @@ pub async fn builtin_receiver(
 
 /// Sends SIGINT (Ctrl-C) to `child` and returns when it was sent.
 pub fn sigint(child: &tokio::process::Child) -> std::time::Instant {
+    signal(child, "INT")
+}
+
+/// Reads `from` until what it printed contains `text` (a server's banner); all it read.
+pub async fn read_until(from: &mut (impl tokio::io::AsyncRead + Unpin), text: &str) -> Vec<u8> {
+    use tokio::io::AsyncReadExt as _;
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains(text) {
+        let n = from.read(&mut buf).await.unwrap();
+        assert!(n > 0, "it ended first: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+    }
+    seen
+}
+
+/// Sends the signal `name` (`INT`, `TERM`) to the child; the instant it was sent.
+pub fn signal(child: &tokio::process::Child, name: &str) -> std::time::Instant {
     let pid = child.id().expect("the child is running").to_string();
     let sent = std::time::Instant::now();
     let status = std::process::Command::new("kill")
-        .args(["-INT", &pid])
+        .args([&format!("-{name}"), &pid])
         .status()
         .expect("kill runs");
-    assert!(status.success(), "kill -INT {pid} failed");
+    assert!(status.success(), "kill -{name} {pid} failed");
     sent
 }
 

@@ -18,15 +18,36 @@ async fn interrupt(args: &[&str], server: &MockServer) -> (i32, Duration) {
 
 /// [`interrupt`], with what the binary printed on stdout.
 async fn interrupt_out(args: &[&str], server: &MockServer) -> (i32, Duration, String) {
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"))
-        .args(args)
+    stop_out(args, server, How::Signal("INT")).await
+}
+
+/// How a test stops the binary.
+#[derive(Clone, Copy)]
+enum How {
+    /// `kill -<name>`.
+    Signal(&'static str),
+    /// Closes the binary's standard input, started with `SUNO_MOCK_STOP_ON_STDIN_EOF=1`, as
+    /// the Python and Node wrappers start it: what a wrapper killed by SIGKILL leaves behind.
+    CloseStdin,
+}
+
+/// Starts the binary, waits until the receiver has seen a callback, stops it `how`, and
+/// returns the exit status, how long it took to stop, and what it printed on stdout.
+async fn stop_out(args: &[&str], server: &MockServer, how: How) -> (i32, Duration, String) {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"));
+    cmd.args(args)
         .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+        .kill_on_drop(true);
+    match how {
+        How::Signal(_) => cmd.stdin(std::process::Stdio::null()),
+        How::CloseStdin => cmd
+            .env("SUNO_MOCK_STOP_ON_STDIN_EOF", "1")
+            .stdin(std::process::Stdio::piped()),
+    };
+    let mut child = cmd.spawn().unwrap();
+    let stdin = child.stdin.take();
     let start = Instant::now();
     while server.received_requests().await.unwrap().is_empty() {
         assert!(
@@ -35,10 +56,16 @@ async fn interrupt_out(args: &[&str], server: &MockServer) -> (i32, Duration, St
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let sent = sigint(&child);
+    let sent = match how {
+        How::Signal(name) => crate::harness::signal(&child, name),
+        How::CloseStdin => {
+            drop(stdin);
+            Instant::now()
+        }
+    };
     let out = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
         .await
-        .expect("stops after SIGINT")
+        .expect("stops once asked")
         .unwrap();
     (
         out.status.code().unwrap_or(-1),
@@ -313,4 +340,71 @@ async fn ctrl_c_during_a_slow_attempt_is_inconclusive_not_fail() {
     assert!(!junit.contains("<failure"), "{junit}");
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("inconclusive"), "the HTML says inconclusive");
+}
+
+/// Issue 30: SIGTERM (a process manager, `docker stop`) and the end of standard input (the
+/// wrapper that started the tool killed, even by SIGKILL) stop `check` as Ctrl-C does: sending
+/// stops and every requested report is written.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_and_a_closed_wrapper_pipe_stop_check_with_its_reports() {
+    for how in [How::Signal("TERM"), How::CloseStdin] {
+        let server =
+            answering_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(100))).await;
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join("c.json").display().to_string();
+        let (code, took, _) = stop_out(
+            &[
+                "check",
+                "--receiver",
+                &server.uri(),
+                "--report-json",
+                &json,
+                "--settle",
+                "2s",
+            ],
+            &server,
+            how,
+        )
+        .await;
+        assert_eq!(code, exit::INTERRUPTED);
+        assert!(took < Duration::from_secs(5), "{took:?}");
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        assert_eq!(v["interrupted"], true);
+    }
+}
+
+/// Issue 30: `serve` started by a wrapper stops when the wrapper's pipe closes (the wrapper
+/// died), with its last line and exit 0, and lets go of its port; SIGTERM stops it the same way.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_stops_when_its_wrapper_is_gone_or_on_sigterm() {
+    use tokio::io::AsyncReadExt as _;
+    for how in [How::CloseStdin, How::Signal("TERM")] {
+        let addr = format!("127.0.0.1:{}", crate::harness::free_port());
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_suno-mock"));
+        cmd.args(["serve", "--listen", &addr])
+            .env("SUNO_MOCK_STOP_ON_STDIN_EOF", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true);
+        let mut child = cmd.spawn().unwrap();
+        let stdin = child.stdin.take();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut seen = crate::harness::read_until(&mut stdout, "Ctrl-C stops").await;
+        match how {
+            How::CloseStdin => drop(stdin),
+            How::Signal(name) => {
+                crate::harness::signal(&child, name);
+            }
+        }
+        let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+            .await
+            .expect("serve stops once asked")
+            .unwrap();
+        stdout.read_to_end(&mut seen).await.unwrap();
+        let log = String::from_utf8_lossy(&seen);
+        assert_eq!(status.code(), Some(0), "{log}");
+        assert!(log.contains("stopped: 0 tasks"), "{log}");
+        std::net::TcpListener::bind(&addr).expect("the port is free once serve has stopped");
+    }
 }

@@ -34,12 +34,22 @@ function binaryPath() {
   }
 }
 
+// The binary stops when its standard input ends: this process holds the other end of the
+// pipe, and the kernel closes it when this process dies, however it dies (SIGKILL, a test
+// runner's timeout included), so no serve or check outlives it.
+const ENV = { ...process.env, NO_COLOR: '1', SUNO_MOCK_STOP_ON_STDIN_EOF: '1' };
+
+function start(binary, args) {
+  const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], env: ENV });
+  // Never written to; let go of once the binary has ended, so it does not hold the loop.
+  child.stdin.on('error', () => {});
+  child.on('exit', () => child.stdin.destroy());
+  return child;
+}
+
 function run(binary, args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+    const child = start(binary, args);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -96,11 +106,7 @@ function serve({ args = [], binary } = {}) {
   const own = ['serve'];
   if (flag(args, '--listen') === undefined) own.push('--listen', '127.0.0.1:0');
   if (flag(args, '--api-key') === undefined) own.push('--api-key', apiKey);
-  const child = spawn(
-    binary || binaryPath(),
-    [...own, ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
-  );
+  const child = start(binary || binaryPath(), [...own, ...args]);
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

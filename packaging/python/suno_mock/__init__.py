@@ -38,8 +38,13 @@ _VERDICTS = (0, 1)
 
 
 class SunoMockError(RuntimeError):
-    """The tool could not do what it was asked (a bad flag: 2, a bad scenario file: 3, the
-    receiver unreachable or a port taken: 4, interrupted: 130). Carries its message."""
+    """The tool could not do what it was asked; never raised for a verdict.
+
+    ``str(error)`` is the tool's own message (what it printed on stderr), and ``exit_code``
+    its exit status: 2 a bad flag or argument, 3 a bad scenario or plan file, 4 the receiver
+    unreachable, a port taken or a report file that cannot be written, 130 interrupted.
+    ``exit_code`` is None when the tool never ran (no binary found).
+    """
 
     def __init__(self, message: str, exit_code: Optional[int] = None):
         super().__init__(message)
@@ -47,9 +52,15 @@ class SunoMockError(RuntimeError):
 
 
 def find_binary() -> str:
-    """The `suno-mock` binary: `$SUNO_MOCK_BIN`, else the one this package was installed with
-    (the environment's scripts folder, the user scheme's, or beside a `--target` install),
-    else the first on `PATH`."""
+    """The path of the ``suno-mock`` binary to run.
+
+    ``$SUNO_MOCK_BIN`` when set, else the binary this package was installed with (the
+    environment's scripts folder, the user scheme's, or beside a ``--target`` install), else
+    the first ``suno-mock`` on ``PATH``.
+
+    Raises:
+        SunoMockError: no binary is found (``exit_code`` is None).
+    """
     given = os.environ.get("SUNO_MOCK_BIN")
     if given:
         return given
@@ -81,7 +92,28 @@ def find_binary() -> str:
 def _env() -> dict:
     env = dict(os.environ)
     env["NO_COLOR"] = "1"
+    # The binary stops when its standard input ends: this process holds the other end of the
+    # pipe, and the kernel closes it when this process dies, however it dies (even SIGKILL,
+    # a test runner's timeout), so no serve or check outlives us.
+    env["SUNO_MOCK_STOP_ON_STDIN_EOF"] = "1"
     return env
+
+
+def _spawn(cmd: Sequence[str]) -> "subprocess.Popen[str]":
+    return subprocess.Popen(
+        list(cmd),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+
+
+def _drain(pipe: Any, into: list) -> threading.Thread:
+    t = threading.Thread(target=lambda: into.append(pipe.read()), daemon=True)
+    t.start()
+    return t
 
 
 def _message(p: "subprocess.CompletedProcess[str]") -> str:
@@ -91,16 +123,24 @@ def _message(p: "subprocess.CompletedProcess[str]") -> str:
 
 @dataclass
 class CheckResult:
-    """What `suno-mock check` found. `passed` is exit status 0: every must rule was seen to
-    hold (should rules may warn unless `--strict` is among the args)."""
+    """What ``suno-mock check`` found; ``str(result)`` is the human report.
+
+    Attributes:
+        passed: exit status 0: every must rule was seen to hold (should rules may warn,
+            unless ``--strict`` is among the args).
+        exit_code: 0 passed, 1 a rule failed (or warned under ``--strict``).
+        rules: the JSON report's ``rules``, in order: dicts with ``id``, ``level``
+            (``must``/``should``/``info``), ``verdict`` (``pass``/``fail``/``warn``/
+            ``inconclusive``/``skip``), ``reason`` (one sentence) and ``evidence``
+            (``deliveries`` with every attempt, ``observations`` of the probe).
+        report: the whole JSON report, as ``--report-json`` writes it.
+        text: the human report, as the terminal shows it (no colour).
+    """
 
     passed: bool
     exit_code: int
-    #: The JSON report's `rules`: dicts with `id`, `level`, `verdict`, `reason`, `evidence`.
     rules: list
-    #: The whole JSON report.
     report: dict
-    #: The human report, as the terminal shows it.
     text: str = field(repr=False)
 
     def __str__(self) -> str:
@@ -108,11 +148,15 @@ class CheckResult:
 
     @property
     def verdicts(self) -> dict:
-        """`{rule id: verdict}`."""
+        """``{rule id: verdict}`` for every rule the run judged."""
         return {r["id"]: r["verdict"] for r in self.rules}
 
     def rule(self, rule_id: str) -> dict:
-        """The rule's entry; KeyError when the run did not judge it."""
+        """The entry of rule ``rule_id`` in ``rules``.
+
+        Raises:
+            KeyError: the run did not judge that rule (``--only`` left it out, or no such id).
+        """
         for r in self.rules:
             if r["id"] == rule_id:
                 return r
@@ -137,8 +181,31 @@ def check(
     binary: Optional[str] = None,
     timeout: Optional[float] = None,
 ) -> CheckResult:
-    """Runs `suno-mock check --receiver RECEIVER --family FAMILY ARGS...` and returns its
-    verdicts. Raises `SunoMockError` when the tool could not run the check."""
+    """Runs ``suno-mock check`` against a receiver and returns its verdicts.
+
+    A failing rule is a result (``passed`` False), never an exception: only the tool being
+    unable to run the check raises.
+
+    Args:
+        receiver: the receiver's callback URL, as the application gives it in ``callBackUrl``
+            (``http://127.0.0.1:8000/callback``).
+        family: the callback family to send (``video``, ``music``, ``lyrics``, ``wav``...;
+            ``suno-mock families`` lists them). A ``--family`` in ``args`` wins.
+        args: more flags of ``suno-mock check``, as on the command line, like
+            ``["--probe-url", "http://127.0.0.1:8000/state/{task_id}", "--seed", "7"]``. A
+            ``--report-json`` among them is where the report is written and read back.
+        binary: the ``suno-mock`` binary to run instead of :func:`find_binary`'s.
+        timeout: seconds to wait for the whole check; None waits as long as it takes.
+
+    Returns:
+        CheckResult: the verdicts, the whole JSON report and the human text.
+
+    Raises:
+        SunoMockError: the tool could not run the check (a bad flag: 2, an unreachable
+            receiver: 4, interrupted: 130; see ``exit_code``), or no binary was found.
+        ValueError: ``args`` has ``--receiver`` (pass the receiver as the first argument).
+        subprocess.TimeoutExpired: ``timeout`` passed; the tool has been stopped.
+    """
     exe = binary or find_binary()
     args = list(args)
     if _flag(args, "--receiver") is not None:
@@ -155,16 +222,25 @@ def check(
         if _flag(args, "--report-json") is None:
             cmd += ["--report-json", report_path]
         cmd += args
-        p = subprocess.run(
-            cmd,
-            capture_output=True,
-            text=True,
-            env=_env(),
-            stdin=subprocess.DEVNULL,
-            timeout=timeout,
-        )
+        p = _spawn(cmd)
+        out: list = []
+        err: list = []
+        readers = [_drain(p.stdout, out), _drain(p.stderr, err)]
+        try:
+            # The pipe to its stdin stays open while it runs: closing it would stop it.
+            p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            raise
+        finally:
+            for t in readers:
+                t.join()
+            assert p.stdin is not None
+            p.stdin.close()
+        done = subprocess.CompletedProcess(cmd, p.returncode, "".join(out), "".join(err))
         if p.returncode not in _VERDICTS:
-            raise SunoMockError(_message(p), p.returncode)
+            raise SunoMockError(_message(done), p.returncode)
         with open(report_path, encoding="utf-8") as f:
             report = json.load(f)
     return CheckResult(
@@ -172,13 +248,22 @@ def check(
         exit_code=p.returncode,
         rules=report.get("rules", []),
         report=report,
-        text=p.stdout,
+        text=done.stdout,
     )
 
 
 class MockServer:
-    """A running `suno-mock serve`: point your application's API base URL at `base_url` and
-    send `Authorization: Bearer <api_key>`."""
+    """A running ``suno-mock serve``, as :func:`serve` yields it.
+
+    Point the application's API base URL at ``base_url`` and have it send
+    ``Authorization: Bearer <api_key>``; the server creates tasks, calls back the
+    ``callBackUrl`` each one names and answers its polls as the provider does.
+
+    Attributes:
+        base_url: ``http://127.0.0.1:<port>``, no trailing slash.
+        api_key: the key the server accepts (the ``--api-key`` in args, else a random one).
+        process: the ``subprocess.Popen`` of the server.
+    """
 
     def __init__(self, base_url: str, api_key: str, process: "subprocess.Popen[str]"):
         self.base_url = base_url
@@ -194,11 +279,19 @@ class MockServer:
             return json.loads(r.read().decode("utf-8"))
 
     def tasks(self) -> Any:
-        """`GET /_mock/tasks`: every task created so far, with its state."""
+        """``GET /_mock/tasks``: every task created so far, with its family, stage and state.
+
+        Raises:
+            urllib.error.URLError: the server is not answering (it was stopped).
+        """
         return self._get("/_mock/tasks")
 
     def deliveries(self) -> Any:
-        """`GET /_mock/deliveries`: every callback attempt so far, with its answer."""
+        """``GET /_mock/deliveries``: every callback attempt so far, with the receiver's answer.
+
+        Raises:
+            urllib.error.URLError: the server is not answering (it was stopped).
+        """
         return self._get("/_mock/deliveries")
 
     def __repr__(self) -> str:
@@ -220,14 +313,35 @@ def _stop(p: "subprocess.Popen[str]") -> None:
     except subprocess.TimeoutExpired:
         p.kill()
         p.wait()
+    finally:
+        if p.stdin is not None:
+            p.stdin.close()
 
 
 @contextmanager
 def serve(
     *, args: Sequence[str] = (), binary: Optional[str] = None
 ) -> Iterator[MockServer]:
-    """Starts `suno-mock serve ARGS...` on a free loopback port and stops it on exit.
-    Raises `SunoMockError` when it does not start (a bad flag, a bad plan file)."""
+    """Runs ``suno-mock serve`` (the mock provider API) for the length of a ``with`` block.
+
+    It listens on a free loopback port with a random API key unless ``args`` say otherwise,
+    and is stopped when the block ends (its last line is written; nothing is left running,
+    and it stops by itself if this process dies).
+
+    Args:
+        args: more flags of ``suno-mock serve``, as on the command line, like
+            ``["--generation-time", "1s"]``, ``["--plan", "plan.yaml"]`` or
+            ``["--outcome", "failure"]``. A ``--listen`` or ``--api-key`` among them wins
+            over the free port and the random key.
+        binary: the ``suno-mock`` binary to run instead of :func:`find_binary`'s.
+
+    Yields:
+        MockServer: its ``base_url`` and ``api_key``, and ``tasks()``/``deliveries()``.
+
+    Raises:
+        SunoMockError: the server did not start (a bad flag: 2, a bad plan file: 3, the port
+            taken: 4; see ``exit_code``), or no binary was found.
+    """
     exe = binary or find_binary()
     args = list(args)
     # The caller's --listen and --api-key win over the wrapper's free port and random key.
@@ -238,14 +352,7 @@ def serve(
     if _flag(args, "--api-key") is None:
         cmd += ["--api-key", api_key]
     cmd += args
-    p = subprocess.Popen(
-        cmd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=_env(),
-    )
+    p = _spawn(cmd)
     try:
         assert p.stdout is not None and p.stderr is not None
         first = p.stdout.readline()

@@ -133,6 +133,8 @@ test('the launcher passes SIGTERM on to the binary and ends with it', async () =
   for await (const line of lines) {
     if (line.includes('mock provider API on')) break;
   }
+  let rest = '';
+  launcher.stdout.on('data', (d) => (rest += d));
   launcher.kill('SIGTERM');
   const [code, signal] = await once(launcher, 'exit');
   // A binary left running would hold the pipe open and keep this test file alive: the
@@ -140,8 +142,11 @@ test('the launcher passes SIGTERM on to the binary and ends with it', async () =
   lines.close();
   launcher.stdout.destroy();
   launcher.stderr.destroy();
-  assert.equal(code, null);
-  assert.equal(signal, 'SIGTERM');
+  // The binary stops on SIGTERM as on Ctrl-C (its last line, exit 0), and the launcher ends
+  // with the binary's status.
+  assert.equal(signal, null);
+  assert.equal(code, 0);
+  assert.match(rest, /stopped: 0 tasks/);
   const refused = await new Promise((resolve) => {
     const c = net.connect(port, '127.0.0.1');
     c.on('connect', () => {
@@ -188,5 +193,68 @@ test("the caller's --family, --report-json and --api-key win over the wrapper's"
     assert.ok(Array.isArray(await api.tasks()));
   } finally {
     await api.close();
+  }
+});
+
+// Issue 30: a test process killed outright (SIGKILL: a runner's timeout, an OOM kill) leaves no
+// serve behind: the binary sees the pipe the wrapper held close, and stops.
+test('serve stops when the node process that started it is killed', async () => {
+  const net = await import('node:net');
+  const script =
+    "const { serve } = require('suno-mock');" +
+    'serve().then((s) => { console.log(s.baseUrl.split(":").pop()); ' +
+    "process.kill(process.pid, 'SIGKILL'); });";
+  const node = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: node.stdout });
+  let port = null;
+  for await (const line of lines) {
+    port = Number(line);
+    break;
+  }
+  const [, signal] = await once(node, 'exit');
+  lines.close();
+  node.stdout.destroy();
+  assert.equal(signal, 'SIGKILL');
+  assert.ok(port > 0, 'the script printed its port');
+  // The server is not this process's child, so its end cannot be awaited: look until its
+  // port is closed, for at most 10 s.
+  const refused = () =>
+    new Promise((resolve) => {
+      const c = net.connect(port, '127.0.0.1');
+      c.on('connect', () => {
+        c.destroy();
+        resolve(false);
+      });
+      c.on('error', () => resolve(true));
+    });
+  const deadline = Date.now() + 10_000;
+  while (!(await refused())) {
+    assert.ok(Date.now() < deadline, `serve still listens on ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+});
+
+// Issue 30: what an editor shows from index.d.ts: every exported function says what each
+// parameter is, what it gives back and what it throws.
+test('the types document every parameter, result and exception', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const { dirname, join } = await import('node:path');
+  const dts = readFileSync(join(dirname(require.resolve('suno-mock/package.json')), 'index.d.ts'), 'utf8');
+  for (const [name, params] of [
+    ['check', ['receiver', 'options']],
+    ['serve', ['options']],
+    ['binaryPath', []],
+  ]) {
+    const m = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*export function ${name}\\(`).exec(dts);
+    assert.ok(m, `${name} has a doc comment`);
+    const doc = m[1];
+    for (const p of params) assert.match(doc, new RegExp(`@param ${p} \\S`), `${name}: @param ${p}`);
+    if (params.length) assert.match(doc, /@returns \S/, `${name}: @returns`);
+    assert.match(doc, /@throws \{SunoMockError\}/, `${name}: @throws`);
+  }
+  for (const field of ['passed', 'exitCode', 'rules', 'report', 'text', 'baseUrl', 'apiKey', 'close']) {
+    assert.match(dts, new RegExp(`\\*/\\s*${field}[?(:]`), `${field} has a doc comment`);
   }
 });

@@ -144,3 +144,54 @@ def test_an_indirect_parameter_sets_the_serve_fixtures_flags(suno_mock_serve):
     api = suno_mock_serve
     credit = _call(api.base_url, "/api/v1/generate/credit", api.api_key)
     assert credit["data"] == 0, credit
+
+
+def test_check_and_serve_document_every_parameter_and_what_they_raise():
+    """`help(suno_mock.check)` and `help(suno_mock.serve)` say what each parameter is, what
+    comes back and which exceptions come out (issue 30)."""
+    import inspect
+
+    for fn, returns in ((suno_mock.check, "Returns:"), (suno_mock.serve, "Yields:")):
+        doc = inspect.getdoc(fn)
+        assert doc, fn
+        for name in inspect.signature(fn).parameters:
+            assert f"\n    {name}: " in doc or f"\n{name}: " in doc, (fn.__name__, name)
+        assert returns in doc and "Raises:" in doc and "SunoMockError" in doc, fn.__name__
+    assert "exit_code" in inspect.getdoc(suno_mock.SunoMockError)
+    for attr in ("passed", "exit_code", "rules", "report", "text"):
+        assert f"{attr}:" in inspect.getdoc(suno_mock.CheckResult), attr
+
+
+def test_serve_stops_when_the_python_process_that_started_it_is_killed(suno_mock_bin):
+    """A test process killed outright (SIGKILL: a runner's timeout, an OOM kill) leaves no
+    `suno-mock serve` behind: the binary sees its pipe close and stops (issue 30)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, signal, suno_mock\n"
+        "with suno_mock.serve() as s:\n"
+        "    print(s.process.pid, s.base_url.rsplit(':', 1)[1], flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    env = dict(os.environ)
+    if suno_mock_bin:
+        env["SUNO_MOCK_BIN"] = suno_mock_bin
+    p = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env
+    )
+    pid, port = (int(x) for x in p.stdout.readline().split())
+    assert p.wait(timeout=30) == -9
+    # The server is not our child, so its end cannot be awaited: look until its port is
+    # closed, for at most 10 s.
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except ConnectionRefusedError:
+            break
+        assert time.monotonic() < deadline, f"serve (pid {pid}) still listens on {port}"
+        time.sleep(0.05)
