@@ -31,26 +31,8 @@ if ! $PY -c 'import flask, requests' 2>/dev/null; then
   PY=$PWD/target/bench-venv/bin/python
 fi
 
+source bench/lib.sh
 work=$(mktemp -d)
-pids=()
-# Every process started here ends with the script, and the script says so if one did not:
-# a receiver left behind would share the machine with every later measurement.
-stop_all() {
-  local status=$?
-  kill "${pids[@]}" 2>/dev/null || true
-  wait "${pids[@]}" 2>/dev/null || true
-  local left=()
-  for p in "${pids[@]}"; do
-    if kill -0 "$p" 2>/dev/null; then left+=("$p"); fi
-  done
-  rm -rf "$work"
-  if [ "${#left[@]}" -gt 0 ]; then
-    echo "error: processes left running: ${left[*]}" >&2
-    exit 1
-  fi
-  exit "$status"
-}
-trap stop_all EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() {
   for _ in $(seq 100); do
@@ -62,22 +44,22 @@ wait_port() {
 
 REF=$(free_port)
 "$BIN" receiver --listen "127.0.0.1:$REF" --hmac-key bench-key >"$work/ref.log" 2>&1 &
-pids+=($!)
+track $!
 FLASK=$(free_port)
 mkdir -p "$work/flask"
 $PY bench/fixtures/flask_receiver.py "$FLASK" "$work/flask" >"$work/flask.log" 2>&1 &
-pids+=($!)
+track $!
 wait_port "$REF"
 wait_port "$FLASK"
 # Starts a standard-library receiver (its flaws after the name) and sets the variable named
 # first to its port. Not in a command substitution: that would start it in a subshell, whose
-# `pids+=` the exit trap never sees, and leave it running after the script.
+# `track` the exit trap never sees, and leave it running after the script.
 stdlib() {
   local var=$1
   shift
   local file="$work/stdlib.$var.port"
   python3 bench/fixtures/stdlib_receiver.py 0 "$@" >"$file" 2>/dev/null &
-  pids+=($!)
+  track $!
   for _ in $(seq 100); do
     if [ -s "$file" ]; then break; fi
     sleep 0.1

@@ -22,8 +22,8 @@ fi
 cargo build --release -q
 BIN=target/release/suno-mock
 
+source bench/lib.sh
 work=$(mktemp -d)
-trap 'nginx -p "$work" -c "$work/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$work"' EXIT
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
 error_log $work/error.log;
@@ -41,6 +41,7 @@ http {
 }
 CONF
 nginx -p "$work" -c "$work/nginx.conf"
+track "$(cat "$work/nginx.pid")"
 URL="http://127.0.0.1:$PORT/callback"
 # The body of one success callback, as suno-mock load sends it (same size).
 BODY='{"code":200,"msg":"success","data":{"task_id":"load_000003_00000001","video_url":"http://127.0.0.1:40000/videos/load_000003_00000001.mp4"}}'

@@ -26,7 +26,8 @@ BODY='{"customMode":false,"instrumental":false,"model":"V4_5","prompt":"a calm p
 "$BIN" serve --listen "127.0.0.1:$PORT" --quiet --rate-limit off --credits 1000000000000 \
   --generation-time 3600s --seed 1 >/dev/null &
 PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT
+source bench/lib.sh
+track $PID
 for _ in $(seq 100); do curl -s -o /dev/null "$BASE/_mock/tasks" && break; sleep 0.05; done
 
 rss_kib() { awk '/VmRSS/{print $2}' "/proc/$PID/status"; }

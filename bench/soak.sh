@@ -28,15 +28,18 @@ BODY='{"customMode":false,"instrumental":false,"model":"V4_5","prompt":"a calm p
 
 "$BIN" receiver --listen "127.0.0.1:$RX" --family music --flaw never-download >/dev/null 2>&1 &
 RXPID=$!
+source bench/lib.sh
+track $RXPID
 "$BIN" serve --listen "127.0.0.1:$API" --quiet --rate-limit off --credits 1000000000000 \
   --generation-time 1s --retention 1s --forget-after 20s --seed 1 >/dev/null &
 PID=$!
-trap 'kill $PID $RXPID 2>/dev/null || true' EXIT
+track $PID
 for _ in $(seq 100); do curl -s -o /dev/null "$BASE/_mock/tasks" && break; sleep 0.05; done
 
 oha -z "${SECONDS_RUN}s" -q "$RATE" -c 4 -m POST -H "$AUTH" -H 'Content-Type: application/json' \
   -d "$BODY" --no-tui --output-format json "$BASE/api/v1/generate" >"$(mktemp)" &
 OHA=$!
+track $OHA
 
 echo "machine: $(nproc) cores · ${SECONDS_RUN}s at $RATE music creates/s (time compressed 30x), forgotten 20s after creation"
 samples=()

