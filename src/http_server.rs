@@ -52,11 +52,23 @@ pub enum TlsError {
 pub struct ServerHandle {
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
+    /// The serving task, ended once the listener is closed and the connections are done.
+    serving: Option<tokio::task::JoinHandle<()>>,
     /// `https` when it serves TLS.
     scheme: &'static str,
 }
 
 impl ServerHandle {
+    /// Stops the server and returns once it has let go of its port and its connections.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(serving) = self.serving.take() {
+            let _ = serving.await;
+        }
+    }
+
     pub fn url(&self) -> String {
         format!("{}://{}", self.scheme, self.addr)
     }
@@ -95,7 +107,7 @@ where
 {
     let addr = listener.local_addr().map_err(ServeError::LocalAddr)?;
     let (tx, rx) = oneshot::channel();
-    tokio::spawn(async move {
+    let serving = tokio::spawn(async move {
         let _ = axum::serve(listener, router)
             .with_graceful_shutdown(async {
                 let _ = rx.await;
@@ -105,6 +117,7 @@ where
     Ok(ServerHandle {
         addr,
         stop: Some(tx),
+        serving: Some(serving),
         scheme,
     })
 }

@@ -51,6 +51,7 @@ pub fn settings(a: &SenderArgs, ob: &ObserveArgs, limits: Limits) -> Result<Sett
             max_wait: ob.max_wait.0,
         })?,
         limits,
+        watch_signals: true,
     })
 }
 

@@ -77,6 +77,7 @@ fn settings(
             connections: Some(DEMO_CONNECTIONS),
             give_up_after: None,
         },
+        watch_signals: true,
     })
 }
 

@@ -115,7 +115,9 @@ impl Session {
         let mut sender = sender(&st.send, st.limits)?;
         let observer = Observer::new(observe, host.clone(), sender.slots())?;
         let cancel = CancellationToken::new();
-        watch_ctrl_c(cancel.clone());
+        if st.watch_signals {
+            watch_ctrl_c(cancel.clone());
+        }
         sender.interrupted_by(cancel.clone());
         Ok(Session {
             engine: Engine {

@@ -68,6 +68,9 @@ pub struct Settings {
     pub seed: u64,
     pub observe: ObserveConfig,
     pub limits: Limits,
+    /// Ctrl-C and SIGTERM stop the run (the command line); off for the library, which leaves
+    /// the process's signals to the process.
+    pub watch_signals: bool,
 }
 
 /// The probes the flags give, checked: a probe without the task id answers the same for every

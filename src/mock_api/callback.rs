@@ -79,7 +79,7 @@ pub(super) async fn send(api: Api, cb: Callback) -> bool {
                 policy.clone(),
                 hook.clone(),
             );
-            tokio::spawn(async move {
+            api.spawn(async move {
                 sender
                     .deliver_released(&req, &policy, i as u32 + 1, Some(&hook), slot)
                     .await
@@ -87,7 +87,7 @@ pub(super) async fn send(api: Api, cb: Callback) -> bool {
         });
         let mut any = false;
         for s in sends.collect::<Vec<_>>() {
-            any |= s.await.is_ok_and(|a| acknowledged(&a));
+            any |= s.await.ok().flatten().is_some_and(|a| acknowledged(&a));
         }
         any
     } else {

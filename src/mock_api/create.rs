@@ -378,6 +378,7 @@ pub(super) async fn create(
             variant: ep.variant.or_else(|| variant(ep.family, &obj)),
             details: ep.details,
             layout: ep.layout,
+            state: super::store::TaskState::Pending,
             record,
         }
     });
@@ -388,7 +389,7 @@ pub(super) async fn create(
     };
     log(&api, format!("{path} -> 200 taskId {task_id}"));
     let first = worker::first_wait(&api, ep.family, index);
-    tokio::spawn(worker::run(api.clone(), task_id.clone(), first));
+    api.spawn(worker::run(api.clone(), task_id.clone(), first));
     envelope(&api, 200, "success", json!({"taskId": task_id}))
 }
 

@@ -114,6 +114,26 @@ pub(crate) struct Api {
     pub uploads: Arc<uploads::Uploads>,
     pub host: MediaHost,
     pub sender: Sender,
+    /// Cancelled when the server is stopped: every task's worker and callbacks end with it.
+    pub stop: tokio_util::sync::CancellationToken,
+}
+
+impl Api {
+    /// Spawns work of the server's (a task's life, its callbacks) that ends when the server
+    /// is stopped (`None` then), so a stopped server leaves nothing running.
+    pub fn spawn<F>(&self, work: F) -> tokio::task::JoinHandle<Option<F::Output>>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let stop = self.stop.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = stop.cancelled() => None,
+                r = work => Some(r),
+            }
+        })
+    }
 }
 
 impl ServeConfig {
@@ -133,9 +153,21 @@ impl ServeConfig {
     }
 }
 
+/// A running mock API: dropping it stops the server and every task's worker and callbacks.
 pub struct RunningApi {
     pub server: ServerHandle,
     pub store: Arc<Store>,
+    _stop: tokio_util::sync::DropGuard,
+}
+
+impl RunningApi {
+    /// Stops every task's worker and callbacks, then the server; returns once its port is
+    /// closed.
+    pub async fn stop(self) {
+        let RunningApi { server, _stop, .. } = self;
+        drop(_stop);
+        server.stop().await;
+    }
 }
 
 /// The credit balance.
@@ -198,7 +230,9 @@ pub async fn start(
         uploads: Arc::default(),
         host,
         sender,
+        stop: tokio_util::sync::CancellationToken::new(),
     };
+    let stop = api.stop.clone().drop_guard();
     let mut router = Router::new();
     // Every create and every details path of every family, from one table.
     for ep in create::ENDPOINTS.iter() {
@@ -243,5 +277,9 @@ pub async fn start(
         .with_state(api)
         .merge(videos);
     let server = http_server::serve_on(router, listener)?;
-    Ok(RunningApi { server, store })
+    Ok(RunningApi {
+        server,
+        store,
+        _stop: stop,
+    })
 }

@@ -38,9 +38,27 @@ pub struct Task {
     pub details: &'static str,
     /// How that details answer is laid out.
     pub layout: Layout,
+    /// Where it is in its life, the same for every family (the record's own status field is
+    /// spelt each family's way).
+    pub state: TaskState,
     /// The record-info `data`, as JSON text: a pending task costs its few hundred bytes, not a
     /// tree of maps, and record-info sends it as it is.
     pub record: Record,
+}
+
+/// Where a task is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskState {
+    /// Created; no stage generated yet.
+    Pending,
+    /// Some stages generated (music's `text`, `first`), more to come.
+    Generating,
+    /// Every stage generated and every callback of it sent (retries and duplicates
+    /// included), the last stage a success.
+    Succeeded,
+    /// As `Succeeded`, the last stage a failure.
+    Failed,
 }
 
 /// A record-info `data` kept as its JSON text.
@@ -110,11 +128,29 @@ struct Attempts {
 pub struct Store {
     inner: Mutex<Inner>,
     attempts: Mutex<Attempts>,
+    /// Woken on every change (a task created, updated or forgotten, an attempt recorded):
+    /// what a test waits on instead of sleeping.
+    changed: tokio::sync::Notify,
 }
 
 impl Store {
     fn with<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
         f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Waits until `f` finds what it looks for in the store (checked at once, then after each
+    /// change), and returns it.
+    pub async fn until<R>(&self, mut f: impl FnMut(&Store) -> Option<R>) -> R {
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            // Registered before looking, so a change between the look and the wait is seen.
+            changed.as_mut().enable();
+            if let Some(r) = f(self) {
+                return r;
+            }
+            changed.await;
+        }
     }
 
     /// Adds the task `make` builds from its index in its family (under the lock, so two
@@ -142,6 +178,7 @@ impl Store {
             s.tasks.insert(id.clone(), t);
             Some((index, id))
         })
+        .inspect(|_| self.changed.notify_waiters())
     }
 
     /// Whether a music video was made from this pair before.
@@ -170,6 +207,7 @@ impl Store {
                 f(t);
             }
         });
+        self.changed.notify_waiters();
     }
 
     /// Forgets an expired task (`--retention`): its record, its place in the order, its
@@ -184,6 +222,7 @@ impl Store {
             s.personas.remove(task_id);
         });
         self.attempts_mut(|a| a.by_task.remove(task_id));
+        self.changed.notify_waiters();
     }
 
     fn attempts_mut<R>(&self, f: impl FnOnce(&mut Attempts) -> R) -> R {
@@ -224,6 +263,15 @@ impl Store {
         self.len() == 0
     }
 
+    /// What `f` makes of every task, in creation order.
+    pub fn tasks<R>(&self, f: impl Fn(&Task) -> R) -> Vec<R> {
+        self.with(|s| {
+            let mut tasks: Vec<&Task> = s.tasks.values().collect();
+            tasks.sort_by_key(|t| t.seq);
+            tasks.into_iter().map(f).collect()
+        })
+    }
+
     /// Every task's record in creation order, each with its `family` (a field of the mock's,
     /// not of the provider's record-info).
     pub fn listing(&self) -> Vec<Value> {
@@ -252,6 +300,7 @@ impl Store {
                 .or_default()
                 .push((n, a));
         });
+        self.changed.notify_waiters();
     }
 
     /// Every attempt of the tasks still kept, in the order they were recorded.

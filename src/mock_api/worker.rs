@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::Api;
 use super::callback::{self, Callback};
 use super::records::{self, Failed};
+use super::store::TaskState;
 use crate::family::Family;
 use crate::payload::{build_body, ids};
 use crate::scenario::serve_plan::PlanStage;
@@ -160,7 +161,7 @@ async fn play(api: Api, task_id: String, created: Instant) {
     // retries never let a later stage overtake it), beside the generation, which never waits
     // on them: each is chained to the one before and says whether all so far were
     // acknowledged.
-    let mut callbacks: Option<tokio::task::JoinHandle<bool>> = None;
+    let mut callbacks: Option<tokio::task::JoinHandle<Option<bool>>> = None;
     for (i, stage) in stages.iter().enumerate() {
         if i > 0 {
             tokio::time::sleep(share).await;
@@ -195,6 +196,7 @@ async fn play(api: Api, task_id: String, created: Instant) {
         api.store.update(&task_id, |t| {
             t.record
                 .change(|r| records::mark(family, layout, r, name, failed.as_ref(), &body, split));
+            t.state = TaskState::Generating;
         });
         if let Some(url) = &task.callback_url {
             let cb = Callback {
@@ -207,9 +209,10 @@ async fn play(api: Api, task_id: String, created: Instant) {
                 concurrent: stage.concurrent && stage.duplicates > 0,
             };
             let (before, api) = (callbacks.take(), api.clone());
-            callbacks = Some(tokio::spawn(Box::pin(async move {
+            let sends = api.clone();
+            callbacks = Some(sends.spawn(Box::pin(async move {
                 let so_far = match before {
-                    Some(b) => b.await.unwrap_or(false),
+                    Some(b) => b.await.ok().flatten().unwrap_or(false),
                     None => true,
                 };
                 callback::send(api, cb).await && so_far
@@ -217,9 +220,17 @@ async fn play(api: Api, task_id: String, created: Instant) {
         }
     }
     let acknowledged = match callbacks {
-        Some(c) => c.await.unwrap_or(false),
+        Some(c) => c.await.ok().flatten().unwrap_or(false),
         None => true,
     };
+    let last_failed = stages.last().is_some_and(PlanStage::is_failure);
+    api.store.update(&task_id, |t| {
+        t.state = if last_failed {
+            TaskState::Failed
+        } else {
+            TaskState::Succeeded
+        };
+    });
     // Choice: the docs define CALLBACK_EXCEPTION only as "an error occurred during the
     // callback"; the results stay, and the status says it only when asked.
     if !acknowledged && api.cfg.callback_exception {

@@ -5,15 +5,20 @@ use serde::Serialize;
 
 use super::{Delivery, Observation};
 
+/// How much a rule matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
+    /// The contract requires it: a failure fails the check.
     Must,
+    /// Recommended: a failure warns (fails under `--strict`).
     Should,
+    /// Informational: never fails.
     Info,
 }
 
 impl Level {
+    /// `must`, `should` or `info`, as the reports spell it.
     pub fn name(self) -> &'static str {
         match self {
             Level::Must => "must",
@@ -23,17 +28,24 @@ impl Level {
     }
 }
 
+/// What a run showed of a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
+    /// Seen to hold.
     Pass,
+    /// Seen to be broken (a must rule).
     Fail,
+    /// Seen to be broken (a should rule).
     Warn,
+    /// Not applicable to this run (a family without that callback, no key to forge).
     Skip,
+    /// The run could not see whether it held (no probe to observe, interrupted).
     Inconclusive,
 }
 
 impl Verdict {
+    /// `pass`, `fail`, `warn`, `skip` or `inconclusive`, as the reports spell it.
     pub fn name(self) -> &'static str {
         match self {
             Verdict::Pass => "pass",

@@ -19,6 +19,7 @@ mod harness;
 mod html_report;
 mod interrupt;
 mod layout;
+mod library;
 mod load;
 mod mock_api;
 mod mock_client;

@@ -1,0 +1,249 @@
+//! The library's public API, used as a Rust test suite uses it (issue 31): `MockProvider`
+//! through create, callback and poll, stopped without leaving a port, a task or a descriptor
+//! behind; `Check` against the built-in receiver, right and flawed, async and blocking.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use suno_mock::receiver::{Flaw, Flaws, ReceiverConfig};
+use suno_mock::{Check, MockProvider, Outcome, TaskState, Verdict};
+
+use crate::harness::builtin_receiver;
+
+async fn create_video(api: &MockProvider, callback: &str) -> String {
+    let created: Value = reqwest::Client::new()
+        .post(format!("{}/api/v1/mp4/generate", api.base_url()))
+        .bearer_auth(api.api_key())
+        .json(&json!({"taskId": "task_10f612c9594a", "audioId": "419b523a-5e8e", "callBackUrl": callback}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    created["data"]["taskId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"))
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mock_provider_creates_calls_back_and_answers_polls() {
+    let cfg = ReceiverConfig::default();
+    let rec = builtin_receiver(&cfg).await;
+    let api = MockProvider::builder()
+        .generation_time(Duration::from_millis(50))
+        .any_track_ids(true)
+        .start()
+        .await
+        .unwrap();
+    let task_id = create_video(&api, &rec.callback_url(&cfg)).await;
+    let task = api
+        .wait_for_task(&task_id, TaskState::Succeeded, Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(task.family, "video");
+    assert_eq!(task.record["successFlag"], "SUCCESS", "{}", task.record);
+    let d = api.deliveries();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(
+        (d[0].stage, d[0].status, d[0].accepted),
+        ("success", Some(200), true)
+    );
+    assert_eq!(api.tasks(), vec![task]);
+    // A failure plan: the task fails with the plan's code, and the receiver got it.
+    let failing = MockProvider::builder()
+        .outcome(Outcome::Failure)
+        .failure_code(451)
+        .generation_time(Duration::from_millis(50))
+        .any_track_ids(true)
+        .start()
+        .await
+        .unwrap();
+    let task_id = create_video(&failing, &rec.callback_url(&cfg)).await;
+    let task = failing
+        .wait_for_task(&task_id, TaskState::Failed, Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(task.state, TaskState::Failed);
+    assert_eq!(failing.deliveries()[0].stage, "failure");
+    // A wait that cannot be met says where the task is.
+    let err = failing
+        .wait_for_task("task_nope", TaskState::Succeeded, Duration::from_millis(50))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no task task_nope"), "{err}");
+}
+
+/// What this process holds open.
+fn descriptors() -> usize {
+    std::fs::read_dir("/proc/self/fd").unwrap().count()
+}
+
+fn resident_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// Issue 31: a stopped or dropped provider leaves its port free and no task of its running;
+/// two hundred started and dropped leave descriptors and memory flat. On a runtime of its own,
+/// so its count of live tasks is this test's alone.
+#[test]
+fn providers_stopped_or_dropped_leave_nothing_behind() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let alive = || {
+            tokio::runtime::Handle::current()
+                .metrics()
+                .num_alive_tasks()
+        };
+        let settle = |baseline: usize| async move {
+            // The cancelled tasks end at their next poll; yield until they have.
+            for _ in 0..10_000 {
+                if alive() <= baseline {
+                    return;
+                }
+                tokio::task::yield_now().await;
+            }
+            panic!("{} tasks still alive, {baseline} before", alive());
+        };
+        let baseline = alive();
+        // A task pending for an hour, with a callback to make: stopping ends both.
+        let api = MockProvider::builder()
+            .generation_time(Duration::from_secs(3600))
+            .any_track_ids(true)
+            .start()
+            .await
+            .unwrap();
+        let addr = api.base_url().trim_start_matches("http://").to_string();
+        create_video(&api, "http://127.0.0.1:9/cb").await;
+        assert!(alive() > baseline);
+        api.stop().await;
+        assert!(tokio::net::TcpStream::connect(&addr).await.is_err());
+        std::net::TcpListener::bind(&addr).expect("the port is free again");
+        settle(baseline).await;
+        // Dropped, not stopped: the same, once the runtime has run the cancelled tasks.
+        let api = MockProvider::builder()
+            .generation_time(Duration::from_secs(3600))
+            .any_track_ids(true)
+            .start()
+            .await
+            .unwrap();
+        create_video(&api, "http://127.0.0.1:9/cb").await;
+        drop(api);
+        settle(baseline).await;
+
+        let round = || async {
+            for _ in 0..50 {
+                let api = MockProvider::start().await.unwrap();
+                drop(api);
+            }
+            settle(baseline).await;
+        };
+        // The first rounds warm the allocator and the runtime up.
+        round().await;
+        round().await;
+        let (fds, rss) = (descriptors(), resident_kib());
+        for _ in 0..4 {
+            round().await;
+        }
+        assert!(descriptors() <= fds + 2, "{fds} then {}", descriptors());
+        let grown = resident_kib().saturating_sub(rss);
+        assert!(
+            grown < 4096,
+            "200 providers later the process grew {grown} KiB"
+        );
+    });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn many_providers_run_at_once_each_on_its_own_port() {
+    let mut ports = std::collections::HashSet::new();
+    let mut all = Vec::new();
+    for _ in 0..20 {
+        let api = MockProvider::start().await.unwrap();
+        assert!(ports.insert(api.base_url()));
+        all.push(api);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_check_builder_judges_as_the_command_does() {
+    let right = ReceiverConfig::default();
+    let rec = builtin_receiver(&right).await;
+    let report = Check::new(rec.callback_url(&right))
+        .probe_url(rec.probe_url())
+        .retry_delays([Duration::from_millis(10); 3])
+        .seed(5)
+        .run()
+        .await
+        .unwrap();
+    report.assert_passed();
+    assert_eq!(report.rules().len(), suno_mock::rule_ids().count());
+    assert_eq!(report.json()["command"], "check");
+    assert_eq!(
+        report.json()["rules"].as_array().unwrap().len(),
+        report.rules().len()
+    );
+
+    let racy = ReceiverConfig {
+        flaws: Flaws(vec![Flaw::RacyDedup]),
+        ..ReceiverConfig::default()
+    };
+    let rec = builtin_receiver(&racy).await;
+    let report = Check::new(rec.callback_url(&racy))
+        .probe_url(rec.probe_url())
+        .only(["idempotent-duplicate", "idempotent-concurrent"])
+        .retry_delays([Duration::from_millis(10); 3])
+        .run()
+        .await
+        .unwrap();
+    assert!(!report.passed());
+    let failed: Vec<&str> = report
+        .rules()
+        .iter()
+        .filter(|r| r.verdict == Verdict::Fail)
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(failed, ["idempotent-concurrent"]);
+    let panic = std::panic::catch_unwind(|| report.assert_passed()).unwrap_err();
+    let said = panic.downcast_ref::<String>().unwrap();
+    assert!(
+        said.contains("idempotent-concurrent") && said.contains("explain"),
+        "{said}"
+    );
+
+    let err = Check::new(rec.callback_url(&racy))
+        .only(["no-such-rule"])
+        .run()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, suno_mock::Error::Invalid(_)), "{err}");
+    let err = Check::new("http://127.0.0.1:9/callback")
+        .run()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, suno_mock::Error::Unreachable(_)), "{err}");
+}
+
+#[test]
+fn the_blocking_check_runs_outside_any_runtime() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let cfg = ReceiverConfig::default();
+    let rec = rt.block_on(builtin_receiver(&cfg));
+    let report = Check::new(rec.callback_url(&cfg))
+        .only(["ack-success", "ack-failure"])
+        .retry_delays([Duration::from_millis(10); 3])
+        .run_blocking()
+        .unwrap();
+    report.assert_passed();
+    assert_eq!(report.rule("ack-failure").unwrap().verdict, Verdict::Pass);
+}
