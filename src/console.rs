@@ -3,6 +3,7 @@
 //! a command whose reader went away still finishes its work and writes its report files.
 
 /// `print!` to stdout, ignoring a closed pipe.
+#[cfg_attr(not(feature = "cli"), allow(unused_macros))]
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
@@ -21,6 +22,7 @@ macro_rules! outln {
 }
 
 /// `eprint!` to stderr, ignoring a closed pipe.
+#[cfg_attr(not(feature = "cli"), allow(unused_macros))]
 macro_rules! err {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
@@ -36,4 +38,6 @@ macro_rules! errln {
     }};
 }
 
+// The library without its command line prints nothing on stdout.
+#[cfg_attr(not(feature = "cli"), allow(unused_imports))]
 pub(crate) use {err, errln, out, outln};

@@ -16,10 +16,16 @@ use crate::sender::Policy;
 /// HTTP, each rule judged from its answers and, with a probe, from what it stored. The same
 /// run as `suno-mock check`, with the same defaults.
 ///
-/// ```no_run
-/// # async fn f() -> Result<(), suno_mock::Error> {
-/// let report = suno_mock::Check::new("http://127.0.0.1:3000/callback")
-///     .probe_url("http://127.0.0.1:3000/state/{task_id}")
+/// ```
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), suno_mock::Error> {
+/// # let rec = suno_mock::receiver::start(Default::default(), ([127, 0, 0, 1], 0).into()).await.unwrap();
+/// # let (callback, probe) = (format!("{}/callback", rec.server.url()), rec.probe_url());
+/// // `callback` is the receiver's callback URL, `probe` shows what it stored of a task:
+/// // "http://127.0.0.1:3000/callback", "http://127.0.0.1:3000/state/{task_id}".
+/// let report = suno_mock::Check::new(callback)
+///     .probe_url(probe)
+///     .only(["ack-success", "idempotent-duplicate"])
 ///     .seed(7)
 ///     .run()
 ///     .await?;
@@ -218,9 +224,12 @@ impl Check {
 
     /// Runs the check on the caller's tokio runtime (any flavour).
     ///
-    /// ```no_run
-    /// # async fn f() -> Result<(), suno_mock::Error> {
-    /// let report = suno_mock::Check::new("http://127.0.0.1:3000/callback").run().await?;
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), suno_mock::Error> {
+    /// # let rec = suno_mock::receiver::start(Default::default(), ([127, 0, 0, 1], 0).into()).await.unwrap();
+    /// # let (callback, probe) = (format!("{}/callback", rec.server.url()), rec.probe_url());
+    /// let report = suno_mock::Check::new(callback).only(["ack-success"]).run().await?;
     /// println!("{}", report.human());
     /// # Ok(()) }
     /// ```
@@ -282,6 +291,7 @@ impl Check {
                 level: r.level,
                 verdict: r.verdict,
                 reason: r.reason.clone(),
+                fix: crate::rules::find(r.id).map_or("", |rule| rule.explain.fix),
                 evidence: j["evidence"].clone(),
             })
             .collect();
@@ -297,8 +307,13 @@ impl Check {
     /// [`run`](Self::run) for a test that is not async: on a runtime of its own, on a thread
     /// of its own (so it may be called from inside another runtime too).
     ///
-    /// ```no_run
-    /// let report = suno_mock::Check::new("http://127.0.0.1:3000/callback")
+    /// ```
+    /// # let rt = tokio::runtime::Runtime::new().unwrap();
+    /// # let rec = rt.block_on(suno_mock::receiver::start(Default::default(), ([127, 0, 0, 1], 0).into())).unwrap();
+    /// # let callback = format!("{}/callback", rec.server.url());
+    /// // In a `#[test] fn` that is not async:
+    /// let report = suno_mock::Check::new(callback)
+    ///     .only(["ack-success", "ack-failure"])
     ///     .run_blocking()
     ///     .expect("the check ran");
     /// report.assert_passed();
@@ -320,6 +335,16 @@ impl Check {
 }
 
 /// What a [`Check`] found: the same data as `suno-mock check --report-json`.
+///
+/// ```
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), suno_mock::Error> {
+/// # let rec = suno_mock::receiver::start(Default::default(), ([127, 0, 0, 1], 0).into()).await.unwrap();
+/// # let callback = format!("{}/callback", rec.server.url());
+/// let report = suno_mock::Check::new(callback).only(["ack-success"]).run().await?;
+/// assert!(report.passed(), "{}", report.human());
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct CheckReport {
     exit_code: i32,
@@ -332,12 +357,16 @@ impl CheckReport {
     /// Every must rule was seen to hold, and, under [`Check::strict`], every should rule
     /// (what `suno-mock check` exits 0 for).
     ///
-    /// ```no_run
-    /// # fn f(report: suno_mock::CheckReport) {
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), suno_mock::Error> {
+    /// # let rec = suno_mock::receiver::start(Default::default(), ([127, 0, 0, 1], 0).into()).await.unwrap();
+    /// # let callback = format!("{}/callback", rec.server.url());
+    /// let report = suno_mock::Check::new(callback).only(["ack-success", "ack-failure"]).run().await?;
     /// if !report.passed() {
     ///     eprintln!("{}", report.human());
     /// }
-    /// # }
+    /// # Ok(()) }
     /// ```
     pub fn passed(&self) -> bool {
         self.exit_code == crate::exit::SUCCESS
@@ -346,10 +375,14 @@ impl CheckReport {
     /// The status `suno-mock check` would exit with: 0 passed, 1 a rule failed (or a must
     /// rule could not be verified), 4 the harness failed during the run.
     ///
-    /// ```no_run
-    /// # fn f(report: suno_mock::CheckReport) {
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), suno_mock::Error> {
+    /// # let rec = suno_mock::receiver::start(Default::default(), ([127, 0, 0, 1], 0).into()).await.unwrap();
+    /// # let callback = format!("{}/callback", rec.server.url());
+    /// let report = suno_mock::Check::new(callback).only(["ack-success", "ack-failure"]).run().await?;
     /// assert_eq!(report.exit_code(), 0);
-    /// # }
+    /// # Ok(()) }
     /// ```
     pub fn exit_code(&self) -> i32 {
         self.exit_code
@@ -357,12 +390,16 @@ impl CheckReport {
 
     /// Every rule judged, in report order.
     ///
-    /// ```no_run
-    /// # fn f(report: suno_mock::CheckReport) {
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), suno_mock::Error> {
+    /// # let rec = suno_mock::receiver::start(Default::default(), ([127, 0, 0, 1], 0).into()).await.unwrap();
+    /// # let callback = format!("{}/callback", rec.server.url());
+    /// let report = suno_mock::Check::new(callback).only(["ack-success", "ack-failure"]).run().await?;
     /// for r in report.rules() {
     ///     println!("{} {:?} {:?}: {}", r.id, r.level, r.verdict, r.reason);
     /// }
-    /// # }
+    /// # Ok(()) }
     /// ```
     pub fn rules(&self) -> &[RuleReport] {
         &self.rules
@@ -370,11 +407,15 @@ impl CheckReport {
 
     /// The rule `id`, when the check judged it.
     ///
-    /// ```no_run
-    /// # fn f(report: suno_mock::CheckReport) {
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), suno_mock::Error> {
+    /// # let rec = suno_mock::receiver::start(Default::default(), ([127, 0, 0, 1], 0).into()).await.unwrap();
+    /// # let callback = format!("{}/callback", rec.server.url());
+    /// let report = suno_mock::Check::new(callback).only(["ack-success", "ack-failure"]).run().await?;
     /// let rule = report.rule("ack-failure").expect("judged");
     /// assert_eq!(rule.verdict, suno_mock::Verdict::Pass, "{}", rule.reason);
-    /// # }
+    /// # Ok(()) }
     /// ```
     pub fn rule(&self, id: &str) -> Option<&RuleReport> {
         self.rules.iter().find(|r| r.id == id)
@@ -382,10 +423,14 @@ impl CheckReport {
 
     /// The human report, as `suno-mock check` prints it (no colour, secrets masked).
     ///
-    /// ```no_run
-    /// # fn f(report: suno_mock::CheckReport) {
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), suno_mock::Error> {
+    /// # let rec = suno_mock::receiver::start(Default::default(), ([127, 0, 0, 1], 0).into()).await.unwrap();
+    /// # let callback = format!("{}/callback", rec.server.url());
+    /// let report = suno_mock::Check::new(callback).only(["ack-success", "ack-failure"]).run().await?;
     /// println!("{}", report.human());
-    /// # }
+    /// # Ok(()) }
     /// ```
     pub fn human(&self) -> &str {
         &self.human
@@ -393,10 +438,14 @@ impl CheckReport {
 
     /// The whole JSON report, as `--report-json` writes it.
     ///
-    /// ```no_run
-    /// # fn f(report: suno_mock::CheckReport) {
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), suno_mock::Error> {
+    /// # let rec = suno_mock::receiver::start(Default::default(), ([127, 0, 0, 1], 0).into()).await.unwrap();
+    /// # let callback = format!("{}/callback", rec.server.url());
+    /// let report = suno_mock::Check::new(callback).only(["ack-success", "ack-failure"]).run().await?;
     /// assert_eq!(report.json()["command"], "check");
-    /// # }
+    /// # Ok(()) }
     /// ```
     pub fn json(&self) -> &serde_json::Value {
         &self.json
@@ -405,23 +454,50 @@ impl CheckReport {
     /// Panics with the human report unless [`passed`](Self::passed): a failing `cargo test`
     /// prints what `suno-mock check` would.
     ///
-    /// ```no_run
-    /// # fn f(report: suno_mock::CheckReport) {
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), suno_mock::Error> {
+    /// # let rec = suno_mock::receiver::start(Default::default(), ([127, 0, 0, 1], 0).into()).await.unwrap();
+    /// # let callback = format!("{}/callback", rec.server.url());
+    /// let report = suno_mock::Check::new(callback).only(["ack-success", "ack-failure"]).run().await?;
     /// report.assert_passed();
-    /// # }
+    /// # Ok(()) }
     /// ```
     #[track_caller]
     pub fn assert_passed(&self) {
-        assert!(
-            self.passed(),
-            "the receiver did not pass suno-mock check (exit status {}):\n{}",
-            self.exit_code,
-            self.human
+        if self.passed() {
+            return;
+        }
+        let fixes: String = self
+            .rules
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.verdict,
+                    Verdict::Fail | Verdict::Warn | Verdict::Inconclusive
+                )
+            })
+            .map(|r| format!("\n  {}: {}", r.id, r.fix))
+            .collect();
+        panic!(
+            "the receiver did not pass suno-mock check (exit status {}):\n{}\nhow to fix:{fixes}",
+            self.exit_code, self.human
         );
     }
 }
 
 /// One rule's verdict in a [`CheckReport`].
+///
+/// ```
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), suno_mock::Error> {
+/// # let rec = suno_mock::receiver::start(Default::default(), ([127, 0, 0, 1], 0).into()).await.unwrap();
+/// # let callback = format!("{}/callback", rec.server.url());
+/// let report = suno_mock::Check::new(callback).only(["ack-failure"]).run().await?;
+/// let rule = &report.rules()[0];
+/// assert_eq!((rule.id, rule.level), ("ack-failure", suno_mock::Level::Must));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RuleReport {
@@ -434,6 +510,8 @@ pub struct RuleReport {
     pub verdict: Verdict,
     /// One sentence: what was sent, what came back, what that means.
     pub reason: String,
+    /// The usual fix when it does not pass, as `suno-mock explain <id>` gives it.
+    pub fix: &'static str,
     /// Every delivery it judged with each attempt and answer, and what the probe observed, as
     /// the JSON report has them.
     pub evidence: serde_json::Value,

@@ -11,7 +11,7 @@ pub use error::Error;
 pub use provider::{Delivery, MockProvider, MockProviderBuilder, Outcome, Task, TaskState};
 
 /// The id of every callback family, as `--family`, [`Check::family`] and
-/// [`MockProviderBuilder::families`] take them: `video`, `music`, `lyrics`, ...
+/// [`MockProviderBuilder::price`] take them: `video`, `music`, `lyrics`, ...
 ///
 /// ```
 /// let ids: Vec<&str> = suno_mock::family_ids().collect();

@@ -12,6 +12,11 @@ use crate::sender::Policy;
 pub use crate::mock_api::store::TaskState;
 
 /// How the tasks end when no plan says otherwise.
+///
+/// ```
+/// let builder = suno_mock::MockProvider::builder().outcome(suno_mock::Outcome::Failure);
+/// # drop(builder);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub enum Outcome {
@@ -125,6 +130,11 @@ impl MockProvider {
     /// assert!(!api.api_key().is_empty());
     /// # Ok(()) }
     /// ```
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().api_key("sk-test");
+    /// # drop(builder);
+    /// ```
     pub fn api_key(&self) -> &str {
         &self.key
     }
@@ -181,14 +191,29 @@ impl MockProvider {
     /// [`Succeeded`]: TaskState::Succeeded
     /// [`Generating`]: TaskState::Generating
     ///
-    /// ```no_run
-    /// # async fn f(api: suno_mock::MockProvider) -> Result<(), suno_mock::Error> {
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use std::time::Duration;
     /// use suno_mock::TaskState;
-    /// let task = api
-    ///     .wait_for_task("task_10f612c9594a", TaskState::Succeeded, Duration::from_secs(10))
+    /// let api = suno_mock::MockProvider::builder()
+    ///     .generation_time(Duration::from_millis(100))
+    ///     .start()
     ///     .await?;
-    /// assert_eq!(task.state, TaskState::Succeeded);
+    /// // What the application does: create a song, its callback going nowhere.
+    /// let created: serde_json::Value = reqwest::Client::new()
+    ///     .post(format!("{}/api/v1/lyrics", api.base_url()))
+    ///     .bearer_auth(api.api_key())
+    ///     .json(&serde_json::json!({"prompt": "rain", "callBackUrl": "http://127.0.0.1:9/cb"}))
+    ///     .send()
+    ///     .await?
+    ///     .json()
+    ///     .await?;
+    /// let task_id = created["data"]["taskId"].as_str().unwrap();
+    /// let task = api
+    ///     .wait_for_task(task_id, TaskState::Generating, Duration::from_secs(10))
+    ///     .await?;
+    /// assert_eq!(task.family, "lyrics");
     /// # Ok(()) }
     /// ```
     ///
@@ -267,6 +292,11 @@ impl MockProviderBuilder {
     }
 
     /// How tasks end when no plan entry says otherwise (default [`Outcome::Success`]).
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().outcome(suno_mock::Outcome::Random(0.5));
+    /// # drop(builder);
+    /// ```
     pub fn outcome(mut self, outcome: Outcome) -> Self {
         (self.cfg.outcome, self.cfg.failure_rate) = match outcome {
             Outcome::Success => (Some(crate::scenario::Outcome::Success), 0.0),
@@ -278,6 +308,11 @@ impl MockProviderBuilder {
 
     /// The `code` of failure callbacks (default 500, documented by every family); checked by
     /// [`start`](Self::start).
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().failure_code(451);
+    /// # drop(builder);
+    /// ```
     pub fn failure_code(mut self, code: i64) -> Self {
         self.failure_code = Some(code);
         self
@@ -285,6 +320,11 @@ impl MockProviderBuilder {
 
     /// How long a task takes from its creation to its last stage (default 2 s; a staged family
     /// spreads its stages over it).
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().generation_time(std::time::Duration::from_millis(100));
+    /// # drop(builder);
+    /// ```
     pub fn generation_time(mut self, d: Duration) -> Self {
         self.cfg.generation_time = d;
         self
@@ -292,6 +332,11 @@ impl MockProviderBuilder {
 
     /// A plan, as the YAML of a `serve --plan` file: what happens to the first, second, ...
     /// task of each family. Checked by [`start`](Self::start).
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().plan_yaml("name: one failure\ntasks:\n  - outcome: failure\n");
+    /// # drop(builder);
+    /// ```
     pub fn plan_yaml(mut self, yaml: &str) -> Self {
         self.plan = Some(
             crate::scenario::parse_serve_plan("the plan", yaml)
@@ -307,6 +352,11 @@ impl MockProviderBuilder {
     }
 
     /// A plan file, as `serve --plan` reads it. Checked by [`start`](Self::start).
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().plan_file("plans/failures.yaml");
+    /// # drop(builder);
+    /// ```
     pub fn plan_file(mut self, path: impl AsRef<Path>) -> Self {
         self.plan = Some(
             crate::job::serve::load_plan(path.as_ref())
@@ -317,31 +367,68 @@ impl MockProviderBuilder {
     }
 
     /// Extra copies of each task's last callback (default 0).
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().duplicates(2);
+    /// # drop(builder);
+    /// ```
     pub fn duplicates(mut self, n: u32) -> Self {
         self.cfg.duplicates = n;
         self
     }
 
     /// How long media links serve their files (default: each family's documented days).
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().retention(std::time::Duration::from_secs(5));
+    /// # drop(builder);
+    /// ```
     pub fn retention(mut self, d: Duration) -> Self {
         self.cfg.retention = Some(d);
         self
     }
 
     /// The account's balance at start (default 1000); a create it cannot pay is refused.
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().credits(0);
+    /// # drop(builder);
+    /// ```
     pub fn credits(mut self, n: u64) -> Self {
         self.cfg.credits = n;
         self
     }
 
+    /// What a create of `family` costs in credits (default: the family's own price: video 2,
+    /// music 12, ...); checked by [`start`](Self::start).
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().price("music", 20);
+    /// # drop(builder);
+    /// ```
+    pub fn price(mut self, family: &str, credits: u64) -> Self {
+        self.cfg.prices.push((family.to_string(), credits));
+        self
+    }
+
     /// At most `n` creates every `per` (default 20 every 10 s, the provider's); `None`: no
     /// limit.
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().rate_limit(None);
+    /// # drop(builder);
+    /// ```
     pub fn rate_limit(mut self, limit: Option<(u32, Duration)>) -> Self {
         self.cfg.rate_limit = limit;
         self
     }
 
     /// The callbacks' deadline per attempt (default: each family's documented one, 15 s).
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().callback_deadline(std::time::Duration::from_secs(2));
+    /// # drop(builder);
+    /// ```
     pub fn callback_deadline(mut self, d: Duration) -> Self {
         self.cfg.timeout = Some(d);
         self
@@ -349,6 +436,11 @@ impl MockProviderBuilder {
 
     /// Retries of an unanswered or refused callback and the waits before them (default 3,
     /// after 1 s, 2 s and 4 s).
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().callback_retries([std::time::Duration::from_millis(10); 3]);
+    /// # drop(builder);
+    /// ```
     pub fn callback_retries(mut self, delays: impl IntoIterator<Item = Duration>) -> Self {
         let delays: Vec<Duration> = delays.into_iter().collect();
         self.cfg.policy = Policy {
@@ -361,12 +453,22 @@ impl MockProviderBuilder {
 
     /// Make a music video of any `taskId`/`audioId` (default: only of a finished track of
     /// this server, as the provider does).
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().any_track_ids(true);
+    /// # drop(builder);
+    /// ```
     pub fn any_track_ids(mut self, yes: bool) -> Self {
         self.cfg.any_track_ids = yes;
         self
     }
 
     /// The seed of every id and random draw (default 0): the same seed, the same ids.
+    ///
+    /// ```
+    /// let builder = suno_mock::MockProvider::builder().seed(7);
+    /// # drop(builder);
+    /// ```
     pub fn seed(mut self, seed: u64) -> Self {
         self.cfg.seed = seed;
         self
@@ -391,6 +493,9 @@ impl MockProviderBuilder {
             crate::job::serve::check_failure_code(code)?;
             cfg.failure_code = code;
         }
+        for (family, _) in &cfg.prices {
+            super::family(family)?;
+        }
         if let Some(plan) = self.plan {
             cfg.plan = Some(plan.map_err(Error::Invalid)?);
         }
@@ -408,6 +513,16 @@ impl MockProviderBuilder {
 }
 
 /// A task of the mock provider, as [`MockProvider::tasks`] lists it.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), suno_mock::Error> {
+/// # let api = suno_mock::MockProvider::start().await?;
+/// for task in api.tasks() {
+///     println!("{} {} {:?}: {}", task.task_id, task.family, task.state, task.record);
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Task {
@@ -424,6 +539,15 @@ pub struct Task {
 }
 
 /// One callback attempt of the mock provider, as [`MockProvider::deliveries`] lists it.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), suno_mock::Error> {
+/// # let api = suno_mock::MockProvider::start().await?;
+/// let refused = api.deliveries().into_iter().filter(|d| !d.accepted).count();
+/// assert_eq!(refused, 0);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Delivery {

@@ -37,6 +37,7 @@ pub enum JobError {
     },
     /// A `--ca-cert` that gives no trust anchor (exit 2).
     #[error(transparent)]
+    #[cfg(feature = "cli")]
     CaCert(#[from] crate::doctor::CaCertError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
@@ -66,6 +67,7 @@ pub enum JobError {
     Observe(#[from] crate::observe::ObserveError),
     /// The JUnit XML writer failed.
     #[error("cannot write JUnit XML: {0}")]
+    #[cfg(feature = "cli")]
     Junit(#[from] quick_junit::SerializeError),
     /// The load report (with its encoded histogram) does not serialise.
     #[error("cannot write the JSON report: {0}")]
@@ -116,10 +118,13 @@ impl JobError {
     /// The exit status this error ends the command with (docs/contract.md, exit status).
     pub fn exit_code(&self) -> i32 {
         match self {
+            #[cfg(feature = "cli")]
+            JobError::CaCert(_) => exit::USAGE,
+            #[cfg(feature = "cli")]
+            JobError::Junit(_) => exit::HARNESS,
             JobError::Usage(_)
             | JobError::Unreadable(_)
             | JobError::Tls(_)
-            | JobError::CaCert(_)
             | JobError::Merge(_)
             | JobError::NotALoadReport { .. } => exit::USAGE,
             JobError::Invalid { .. } => exit::INVALID_SCENARIO,
@@ -136,7 +141,6 @@ impl JobError {
             | JobError::Load(_)
             | JobError::Fuzz(_)
             | JobError::Observe(_)
-            | JobError::Junit(_)
             | JobError::Json(_)
             | JobError::Report { .. }
             | JobError::Folder { .. }

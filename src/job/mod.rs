@@ -7,6 +7,7 @@
 pub mod ca;
 pub mod check;
 pub mod demo;
+#[cfg(feature = "cli")]
 pub mod doctor;
 pub mod drift;
 mod error;

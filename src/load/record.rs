@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use indicatif::{ProgressBar, ProgressStyle};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -39,8 +38,11 @@ pub async fn writer(
 }
 
 /// A bar when the number of deliveries is known (tasks and their duplicates), a spinner
-/// otherwise; drawn on stderr, the rate in whole deliveries per second.
-pub fn progress(deliveries: Option<u64>) -> ProgressBar {
+/// otherwise; drawn on stderr, the rate in whole deliveries per second. The library without
+/// its command line (`default-features = false`) draws nothing.
+#[cfg(feature = "cli")]
+pub fn progress(deliveries: Option<u64>) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressStyle};
     let (bar, template) = match deliveries {
         Some(n) => (
             ProgressBar::new(n),
@@ -60,4 +62,21 @@ pub fn progress(deliveries: Option<u64>) -> ProgressBar {
         ));
     }
     bar
+}
+
+/// No bar without the command line.
+#[cfg(not(feature = "cli"))]
+pub fn progress(_deliveries: Option<u64>) -> NoBar {
+    NoBar
+}
+
+/// What `progress` gives without the command line: a bar that draws nothing.
+#[cfg(not(feature = "cli"))]
+#[derive(Clone)]
+pub struct NoBar;
+
+#[cfg(not(feature = "cli"))]
+impl NoBar {
+    pub fn set_position(&self, _: u64) {}
+    pub fn finish_and_clear(&self) {}
 }

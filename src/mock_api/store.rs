@@ -47,6 +47,12 @@ pub struct Task {
 }
 
 /// Where a task is in its life.
+///
+/// ```
+/// use suno_mock::TaskState;
+/// let done = |s: TaskState| matches!(s, TaskState::Succeeded | TaskState::Failed);
+/// assert!(!done(TaskState::Generating));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskState {

@@ -6,6 +6,10 @@ use serde::Serialize;
 use super::{Delivery, Observation};
 
 /// How much a rule matters.
+///
+/// ```
+/// assert_eq!(suno_mock::Level::Must.name(), "must");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
@@ -19,6 +23,10 @@ pub enum Level {
 
 impl Level {
     /// `must`, `should` or `info`, as the reports spell it.
+    ///
+    /// ```
+    /// assert_eq!(suno_mock::Level::Should.name(), "should");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Level::Must => "must",
@@ -29,6 +37,10 @@ impl Level {
 }
 
 /// What a run showed of a rule.
+///
+/// ```
+/// assert_eq!(suno_mock::Verdict::Inconclusive.name(), "inconclusive");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
@@ -46,6 +58,10 @@ pub enum Verdict {
 
 impl Verdict {
     /// `pass`, `fail`, `warn`, `skip` or `inconclusive`, as the reports spell it.
+    ///
+    /// ```
+    /// assert_eq!(suno_mock::Verdict::Pass.name(), "pass");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Verdict::Pass => "pass",

@@ -3,22 +3,34 @@
 //! `schema_version`, JUnit XML, GitHub Actions annotations and step summary, HTML pages. The
 //! command prints and writes them, each through the secret redactor first.
 
+#[cfg(feature = "cli")]
 pub mod ca;
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod demo;
+#[cfg(feature = "cli")]
 pub mod doctor;
+#[cfg(feature = "cli")]
 pub mod drift;
 pub mod evidence;
+#[cfg(feature = "cli")]
 pub mod failure;
+#[cfg(feature = "cli")]
 pub mod fuzz;
+#[cfg(feature = "cli")]
 pub mod github;
+#[cfg(feature = "cli")]
 pub mod html;
 pub mod human;
 pub mod json;
+#[cfg(feature = "cli")]
 pub mod junit;
+#[cfg(feature = "cli")]
 pub mod load;
+#[cfg(feature = "cli")]
 pub mod record;
 pub mod rules;
+#[cfg(feature = "cli")]
 pub mod serve;
 pub mod style;
 
@@ -26,11 +38,14 @@ pub use style::Style;
 
 pub use crate::wire::words::{count, plural};
 
+#[cfg(feature = "cli")]
 use crate::outcome::RunOutcome;
+#[cfg(feature = "cli")]
 use crate::rules::RuleResult;
 
 /// Every form of one result's report: printed as `--format` says, written where the
 /// `--report-*` flags say.
+#[cfg(feature = "cli")]
 pub struct Rendered {
     pub human: String,
     pub json: String,
@@ -42,6 +57,7 @@ pub struct Rendered {
 /// What a delivering command (`check`, `run`, `send`) ends with: its human text and JUnit
 /// cases are its own; the JSON and the HTML page (when `html`) come from the run. Ctrl-C makes
 /// the status 130 whatever `code` was.
+#[cfg(feature = "cli")]
 pub struct RunReport<'a> {
     pub command: &'a str,
     pub run: &'a RunOutcome,
@@ -53,6 +69,7 @@ pub struct RunReport<'a> {
     pub deadline: std::time::Duration,
 }
 
+#[cfg(feature = "cli")]
 impl RunReport<'_> {
     /// The exit status: 130 when interrupted, else the job's.
     pub fn code(&self) -> i32 {

@@ -181,3 +181,57 @@ fn one_feature_set_for_the_build_and_the_tests() {
         gaps.join("\n")
     );
 }
+
+/// Issue 31: the crate published to crates.io holds what builds the library and the binary
+/// (sources, the compiled-in scenarios and media, the README, the licences), nothing else.
+#[test]
+fn the_published_crate_holds_only_what_builds_it() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "package",
+            "--list",
+            "--allow-dirty",
+            "--offline",
+            "--locked",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let files: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let top = [
+        ".cargo_vcs_info.json",
+        "Cargo.lock",
+        "Cargo.toml",
+        "Cargo.toml.orig",
+        "LICENSE-APACHE",
+        "LICENSE-MIT",
+        "README.md",
+    ];
+    let stray: Vec<&String> = files
+        .iter()
+        .filter(|f| {
+            !(top.contains(&f.as_str())
+                || (f.starts_with("src/") && f.ends_with(".rs"))
+                || f.starts_with("scenarios/contract/")
+                || f.starts_with("assets/sample."))
+        })
+        .collect();
+    assert!(stray.is_empty(), "not part of the crate: {stray:?}");
+    for needed in [
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+        "README.md",
+        "src/lib.rs",
+        "assets/sample.mp4",
+    ] {
+        assert!(files.iter().any(|f| f == needed), "{needed} missing");
+    }
+}
