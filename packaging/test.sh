@@ -70,3 +70,6 @@ fi
 "$tools/bin/actionlint" -version | head -n 1
 "$tools/bin/actionlint" -no-color
 echo "actionlint: clean"
+
+echo "== container image: the Containerfile linted, the binary it copies static"
+bash packaging/container/lint.sh

@@ -72,6 +72,19 @@ pub enum Command {
     },
     /// The mock provider API: create tasks of every family, poll them, get their callbacks.
     Serve(ServeArgs),
+    /// Exit 0 when `serve` answers at URL (its `/_mock/health`), 1 otherwise: a container's
+    /// health check, with no shell or curl in the image.
+    Health {
+        /// The health endpoint to ask.
+        #[arg(
+            default_value = "http://127.0.0.1:8080/_mock/health",
+            value_name = "URL"
+        )]
+        url: url::Url,
+        /// How long to wait for the answer.
+        #[arg(long, default_value = "2s", value_name = "DUR")]
+        timeout: Dur,
+    },
     /// Many tasks at a set rate and concurrency; latency percentiles and every delivery accounted for.
     Load(LoadArgs),
     /// Add the JSON reports of `load --shard K/N` runs into the report of the whole run.
@@ -261,9 +274,23 @@ pub fn parse_listen(s: &str) -> Result<SocketAddr, String> {
     ))
 }
 
-/// `--shard K/N`: the K-th of N parts of a load run, from 1.
-fn parse_shard(s: &str) -> Result<crate::job::load::Shard, String> {
-    let bad = || format!("`{s}` is not a shard; write K/N with 1 <= K <= N, like 2/4");
+/// `--shard`: a part given, or one to take from the environment.
+#[derive(Debug, Clone, Copy)]
+pub enum ShardArg {
+    Given(crate::job::load::Shard),
+    Auto,
+}
+
+/// `--shard K/N` (the K-th of N parts of a load run, from 1) or `--shard auto`.
+fn parse_shard(s: &str) -> Result<ShardArg, String> {
+    if s == "auto" {
+        return Ok(ShardArg::Auto);
+    }
+    parse_shard_given(s).map(ShardArg::Given)
+}
+
+fn parse_shard_given(s: &str) -> Result<crate::job::load::Shard, String> {
+    let bad = || format!("`{s}` is not a shard; write K/N with 1 <= K <= N, like 2/4, or auto");
     let (k, n) = s.split_once('/').ok_or_else(bad)?;
     let (index, count): (u32, u32) = (
         k.trim().parse().map_err(|_| bad())?,
@@ -611,8 +638,10 @@ fn parse_rate(s: &str) -> Result<f64, String> {
 pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR", value_parser = parse_listen)]
     pub listen: SocketAddr,
-    /// The address given out in video URLs (default: the listen address).
-    #[arg(long, value_name = "URL")]
+    /// The address given out in media URLs, as the receivers reach this server (default: the
+    /// listen address). Also SUNO_MOCK_PUBLIC_URL (a CI service or a container is configured
+    /// by its environment).
+    #[arg(long, value_name = "URL", env = "SUNO_MOCK_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Require this bearer key (default: any non-empty key). Also SUNO_MOCK_API_KEY.
     #[arg(
@@ -723,8 +752,14 @@ pub struct LoadArgs {
     pub no_progress: bool,
     /// Send only the K-th of N disjoint parts of the run (tasks, seeds and rate split so the N
     /// parts together are the run one machine would send); `suno-mock merge` adds the reports.
-    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
-    pub shard: Option<crate::job::load::Shard>,
+    /// `auto`: K and N from the engine running it (a Kubernetes Indexed Job's
+    /// JOB_COMPLETION_INDEX with --shard-count, or GitLab's CI_NODE_INDEX and CI_NODE_TOTAL).
+    #[arg(long, value_name = "K/N|auto", value_parser = parse_shard)]
+    pub shard: Option<ShardArg>,
+    /// With `--shard auto` under a Kubernetes Indexed Job: how many shards (the job's
+    /// completions), which the job does not put in the environment.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub shard_count: Option<u32>,
     #[command(flatten)]
     pub sender: SenderArgs,
     #[command(flatten)]

@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use super::args::{LimitArgs, LoadArgs, ObserveArgs};
+use super::args::{LimitArgs, LoadArgs, ObserveArgs, ShardArg};
 use super::session::{check_report_paths, finish, secrets_of, setup, write_reports};
 use crate::job::load::{LoadPlan, Thresholds, exit_code, load, thresholds};
 use crate::job::{JobError, Limits, runtime};
@@ -25,6 +25,15 @@ pub fn run(a: LoadArgs) -> i32 {
 async fn execute(a: &LoadArgs) -> Result<i32, JobError> {
     a.report.check_paths()?;
     check_report_paths(&[a.record.as_deref()])?;
+    let shard = match a.shard {
+        None => None,
+        Some(ShardArg::Given(s)) => Some(s),
+        Some(ShardArg::Auto) => {
+            let (s, said) = crate::job::shard::from_env(a.shard_count, |v| std::env::var(v).ok())?;
+            crate::console::errln!("{said}");
+            Some(s)
+        }
+    };
     let s = setup(&a.sender, &ObserveArgs::default(), Limits::default()).await?;
     let plan = LoadPlan {
         tasks: a.tasks,
@@ -33,7 +42,7 @@ async fn execute(a: &LoadArgs) -> Result<i32, JobError> {
         concurrency: usize::from(a.concurrency),
         duplicates: a.duplicates,
         failures: a.failures,
-        shard: a.shard,
+        shard,
         record: a.record.clone(),
         progress: !a.no_progress && std::io::stderr().is_terminal(),
     };

@@ -7,6 +7,7 @@ mod demo_cmd;
 mod docs_cmd;
 mod doctor_cmd;
 mod fuzz_cmd;
+mod health_cmd;
 mod live;
 mod load_cmd;
 mod merge_cmd;
@@ -51,6 +52,7 @@ pub fn main() -> i32 {
         args::Command::Receiver(a) => receiver_cmd::run(a),
         args::Command::Ca { path } => ca_cmd::run(path),
         args::Command::Serve(a) => serve_cmd::run(a),
+        args::Command::Health { url, timeout } => health_cmd::run(&url, timeout.0),
         args::Command::Load(a) => load_cmd::run(a),
         args::Command::Merge(a) => merge_cmd::run(a),
         args::Command::Record(a) => record_cmd::run(a),

@@ -28,6 +28,12 @@ pub(super) async fn tasks(State(api): State<Api>) -> Response {
     axum::Json(api.store.listing()).into_response()
 }
 
+/// `GET /_mock/health`: 200 once the server answers; no key needed, so a health check or a CI
+/// service definition can ask it.
+pub(super) async fn health(State(api): State<Api>) -> Response {
+    axum::Json(json!({"status": "ready", "tasks": api.store.len()})).into_response()
+}
+
 pub(super) async fn deliveries(State(api): State<Api>) -> Response {
     axum::Json(api.store.attempts()).into_response()
 }

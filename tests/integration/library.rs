@@ -250,3 +250,24 @@ fn the_blocking_check_runs_outside_any_runtime() {
     report.assert_passed();
     assert_eq!(report.rule("ack-failure").unwrap().verdict, Verdict::Pass);
 }
+
+/// Issue 32: `GET /_mock/health` answers once `serve` is up, and `suno-mock health` (the
+/// image's health check, no shell or curl needed) says so with its exit status.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_health_command_tells_a_ready_serve_from_none() {
+    let api = MockProvider::start().await.unwrap();
+    let url = format!("{}/_mock/health", api.base_url());
+    let out = crate::harness::suno(&["health", &url]).await;
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("ready"), "{}", out.stdout);
+    let body: Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+    api.stop().await;
+    let out = crate::harness::suno(&["health", &url]).await;
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("not ready") && out.stderr.contains("refused"),
+        "{}",
+        out.stderr
+    );
+}

@@ -439,12 +439,38 @@ async fn four_shards_send_every_task_once_and_merge_into_the_whole_run() {
                 .to_string()
         })
         .collect();
-    let shards: Vec<String> = (1..=4).map(|k| format!("{k}/4")).collect();
-    let runs = futures_util::future::join_all((0..4).map(|i| {
-        let args = shard_args(&url, &shards[i], &files[i]);
-        async move { suno(&args).await }
-    }))
-    .await;
+    // Each shard from another source, as the engines running them set it: a Kubernetes
+    // Indexed Job (two of them), GitLab CI's `parallel:`, and the flag itself.
+    // (--shard, the engine's variables, what the run says it used)
+    type Source<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let sources: [Source<'_>; 4] = [
+        (
+            "auto",
+            vec![("JOB_COMPLETION_INDEX", "0")],
+            "JOB_COMPLETION_INDEX=0",
+        ),
+        (
+            "auto",
+            vec![("JOB_COMPLETION_INDEX", "1")],
+            "JOB_COMPLETION_INDEX=1",
+        ),
+        (
+            "auto",
+            vec![("CI_NODE_INDEX", "3"), ("CI_NODE_TOTAL", "4")],
+            "CI_NODE_INDEX=3 and CI_NODE_TOTAL=4",
+        ),
+        ("4/4", vec![], ""),
+    ];
+    let runs =
+        futures_util::future::join_all(sources.iter().enumerate().map(|(i, (k, env, _))| {
+            let mut args = shard_args(&url, k, &files[i]);
+            args.extend(["--shard-count", "4"]);
+            async move { crate::harness::suno_env(&args, env).await }
+        }))
+        .await;
+    for ((_, _, said), out) in sources.iter().zip(&runs) {
+        assert!(out.stderr.contains(said), "{}", out.stderr);
+    }
     for (i, out) in runs.iter().enumerate() {
         assert_eq!(
             out.code,
@@ -654,4 +680,23 @@ async fn every_field_of_a_load_report_is_in_its_schema() {
             "`{f}` of a real report is not in the schema"
         );
     }
+}
+
+/// `--shard auto` with no engine's variable set is refused, naming both sources.
+#[tokio::test(flavor = "multi_thread")]
+async fn shard_auto_without_an_engine_is_a_usage_error() {
+    let out = suno(&[
+        "load",
+        "--receiver",
+        "http://127.0.0.1:9/cb",
+        "--shard",
+        "auto",
+    ])
+    .await;
+    assert_eq!(out.code, exit::USAGE, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("JOB_COMPLETION_INDEX") && out.stderr.contains("CI_NODE_INDEX"),
+        "{}",
+        out.stderr
+    );
 }
