@@ -69,6 +69,8 @@ if [ ! -x "$tools/bin/actionlint" ]; then
 fi
 "$tools/bin/actionlint" -version | head -n 1
 "$tools/bin/actionlint" -no-color
+# The README's workflow with the image as a service (only GitHub runs it).
+"$tools/bin/actionlint" -no-color docs/ci/github-service.yml
 echo "actionlint: clean"
 
 echo "== container image: the Containerfile linted, the binary it copies static"

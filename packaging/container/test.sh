@@ -7,7 +7,9 @@
 #      (exit 0), and against a flawed one the flaw's rules fail (exit 1);
 #   3. `load` in four containers, each given JOB_COMPLETION_INDEX 0..3 as a Kubernetes Indexed
 #      Job gives it (`--shard auto --shard-count 4`), writing to a mounted folder; `merge` in a
-#      container gives exactly the counts of the same run on one machine.
+#      container gives exactly the counts of the same run on one machine;
+#   4. Python's testcontainers starting the image for a test (testcontainers.sh);
+#   5. the README's compose file, serve calling a receiver service back (compose.sh).
 # The containers use the host's network: this machine has no container network to publish
 # ports through, and the host network is what `--network host` gives a CI job too.
 # Usage: bash packaging/container/test.sh [TAG]
@@ -128,6 +130,12 @@ for k in keys:
 print("merged = one machine: " + ", ".join(f"{k} {merged[k]}" for k in keys)
       + f"; shards {merged['merged_shards']}")
 PY
+
+echo "== 4. testcontainers (Python) starting the image for a test, through podman's socket"
+bash packaging/container/testcontainers.sh "$TAG" 2>&1 | grep -E '(PASSED|FAILED|passed|failed)'
+
+echo "== 5. the README's compose file (podman-compose): serve calls a receiver service back"
+bash packaging/container/compose.sh "$TAG"
 
 size=$($PODMAN image inspect "$TAG" --format '{{.Size}}')
 echo "== passed in $((SECONDS - started)) s; image $TAG $((size / 1024)) KiB"
