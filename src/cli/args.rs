@@ -244,6 +244,8 @@ pub enum SchemaKind {
     Scenario,
     /// The JSON report of `load` and `merge`.
     LoadReport,
+    /// One event of `serve`'s `GET /_mock/events` (Server-Sent Events).
+    Events,
 }
 
 /// `--listen`, `--artifact-listen`: an IP address and port; also `localhost:PORT` and a bare

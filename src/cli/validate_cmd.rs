@@ -24,6 +24,7 @@ pub fn schema(what: super::args::SchemaKind) -> i32 {
     let schema = match what {
         super::args::SchemaKind::Scenario => scenario_schema(),
         super::args::SchemaKind::LoadReport => load_report_schema(),
+        super::args::SchemaKind::Events => crate::job::validate::events_schema(),
     };
     crate::console::outln!(
         "{}",

@@ -75,6 +75,11 @@ pub fn scenario_schema() -> serde_json::Value {
     schema
 }
 
+/// The JSON Schema of one event of `serve`'s `GET /_mock/events`.
+pub fn events_schema() -> serde_json::Value {
+    crate::outcome::events::schema()
+}
+
 /// The JSON Schema of `load --report-json`.
 pub fn load_report_schema() -> serde_json::Value {
     crate::outcome::load::schema()

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::Api;
 use super::envelope::{authorized, envelope, log, unauthorized};
+use crate::outcome::events::ServeEvent;
 
 /// `GET /api/v1/generate/credit`: the balance, as the provider answers it (`data` an integer).
 pub(super) async fn credit(State(api): State<Api>, headers: HeaderMap) -> Response {
@@ -32,6 +33,41 @@ pub(super) async fn tasks(State(api): State<Api>) -> Response {
 /// service definition can ask it.
 pub(super) async fn health(State(api): State<Api>) -> Response {
     axum::Json(json!({"status": "ready", "tasks": api.store.len()})).into_response()
+}
+
+/// `GET /_mock/events`: every change from now on as Server-Sent Events, the event's `type` as
+/// the SSE event name and the JSON (`outcome::events`) as its data. A reader that falls more
+/// than the channel's length behind gets a `lagged` event and reloads the lists.
+pub(super) async fn events(State(api): State<Api>) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use tokio::sync::broadcast::error::RecvError;
+    let rx = api.store.subscribe();
+    let stop = api.stop.clone();
+    let stream = futures_util::stream::unfold((rx, stop), |(mut rx, stop)| async move {
+        let e = tokio::select! {
+            () = stop.cancelled() => return None,
+            e = rx.recv() => e,
+        };
+        let event = match e {
+            Ok(e) => e,
+            Err(RecvError::Lagged(missed)) => ServeEvent::Lagged { missed },
+            Err(RecvError::Closed) => return None,
+        };
+        let name = match &event {
+            ServeEvent::Task(_) => "task",
+            ServeEvent::Attempt(_) => "attempt",
+            ServeEvent::Forgotten { .. } => "forgotten",
+            ServeEvent::Lagged { .. } => "lagged",
+        };
+        let data = serde_json::to_string(&event).unwrap_or_default();
+        Some((
+            Ok::<_, std::convert::Infallible>(Event::default().event(name).data(data)),
+            (rx, stop),
+        ))
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
 }
 
 pub(super) async fn deliveries(State(api): State<Api>) -> Response {

@@ -180,9 +180,14 @@ const UPLOADS: [&str; 3] = [
 ];
 /// Where an upload is downloaded from (its `downloadUrl`).
 const FILES: &str = "/files/{*path}";
-/// The mock's own inspection routes: the tasks, the callbacks sent, and whether it is ready
-/// (what a container's health check or a CI service asks).
-const INSPECT: [&str; 3] = ["/_mock/tasks", "/_mock/deliveries", "/_mock/health"];
+/// The mock's own inspection routes: the tasks, the callbacks sent, whether it is ready (what a
+/// container's health check or a CI service asks), and every change as it happens (SSE).
+const INSPECT: [&str; 4] = [
+    "/_mock/tasks",
+    "/_mock/deliveries",
+    "/_mock/health",
+    "/_mock/events",
+];
 
 /// Every route `serve` offers, as its banner lists them: the creates from the route table
 /// (grouped by family, in the catalogue's order), then the rest.
@@ -257,6 +262,7 @@ pub async fn start(
         .route(INSPECT[0], get(inspect::tasks))
         .route(INSPECT[1], get(inspect::deliveries))
         .route(INSPECT[2], get(inspect::health))
+        .route(INSPECT[3], get(inspect::events))
         .method_not_allowed_fallback(inspect::wrong_method)
         .fallback(inspect::not_found)
         .layer(axum::middleware::from_fn_with_state(

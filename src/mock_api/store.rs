@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::family::{Family, Layout};
 use crate::outcome::Attempt;
+use crate::outcome::events::{AttemptEvent, ServeEvent, TaskEvent};
 
 /// One task of any family: its polling record exactly as the family's record-info answers it
 /// (`records.rs` shapes it), and what the worker needs beside it.
@@ -70,6 +71,22 @@ pub enum TaskState {
 /// A record-info `data` kept as its JSON text.
 #[derive(Debug, Clone)]
 pub struct Record(Box<str>);
+
+impl TaskState {
+    /// `pending`, `generating`, `succeeded` or `failed`, as the events spell it.
+    ///
+    /// ```
+    /// assert_eq!(suno_mock::TaskState::Generating.name(), "generating");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            TaskState::Pending => "pending",
+            TaskState::Generating => "generating",
+            TaskState::Succeeded => "succeeded",
+            TaskState::Failed => "failed",
+        }
+    }
+}
 
 impl Record {
     pub fn new(v: &Value) -> Record {
@@ -137,11 +154,50 @@ pub struct Store {
     /// Woken on every change (a task created, updated or forgotten, an attempt recorded):
     /// what a test waits on instead of sleeping.
     changed: tokio::sync::Notify,
+    /// Every change as an event, for `GET /_mock/events`.
+    events: Events,
+}
+
+/// The events of the store's changes; built only while someone listens, so a `serve` nobody
+/// watches pays nothing for them.
+#[derive(Debug)]
+struct Events(tokio::sync::broadcast::Sender<ServeEvent>);
+
+impl Default for Events {
+    fn default() -> Events {
+        // A reader this far behind is told how many it missed (a `lagged` event).
+        Events(tokio::sync::broadcast::channel(4096).0)
+    }
+}
+
+impl Events {
+    fn send(&self, make: impl FnOnce() -> Option<ServeEvent>) {
+        if self.0.receiver_count() > 0
+            && let Some(e) = make()
+        {
+            let _ = self.0.send(e);
+        }
+    }
+}
+
+fn task_event(t: &Task) -> ServeEvent {
+    ServeEvent::Task(TaskEvent {
+        task_id: t.task_id.clone(),
+        family: t.family.id.to_string(),
+        state: t.state.name().to_string(),
+        callback_url: t.callback_url.clone(),
+        record: t.record.value(),
+    })
 }
 
 impl Store {
     fn with<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
         f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Every change from now on, as events (`GET /_mock/events`).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<ServeEvent> {
+        self.events.0.subscribe()
     }
 
     /// Waits until `f` finds what it looks for in the store (checked at once, then after each
@@ -181,6 +237,7 @@ impl Store {
             s.created += 1;
             let id = t.task_id.clone();
             s.counts.insert(family.id, index + 1);
+            self.events.send(|| Some(task_event(&t)));
             s.tasks.insert(id.clone(), t);
             Some((index, id))
         })
@@ -211,6 +268,7 @@ impl Store {
         self.with(|s| {
             if let Some(t) = s.tasks.get_mut(task_id) {
                 f(t);
+                self.events.send(|| Some(task_event(t)));
             }
         });
         self.changed.notify_waiters();
@@ -228,6 +286,11 @@ impl Store {
             s.personas.remove(task_id);
         });
         self.attempts_mut(|a| a.by_task.remove(task_id));
+        self.events.send(|| {
+            Some(ServeEvent::Forgotten {
+                task_id: task_id.to_string(),
+            })
+        });
         self.changed.notify_waiters();
     }
 
@@ -298,6 +361,20 @@ impl Store {
     }
 
     pub fn record(&self, a: AttemptRecord) {
+        self.events.send(|| {
+            Some(ServeEvent::Attempt(AttemptEvent {
+                task_id: a.task_id.clone(),
+                family: a.family.to_string(),
+                stage: a.stage.to_string(),
+                copy: a.copy,
+                attempt: a.attempt.number,
+                callback_url: a.callback_url.clone(),
+                status: a.attempt.status,
+                accepted: a.attempt.accepted,
+                error: a.attempt.error.map(|e| e.name().to_string()),
+                duration_ms: a.attempt.duration_ms,
+            }))
+        });
         self.attempts_mut(|all| {
             let n = all.next;
             all.next += 1;

@@ -5,6 +5,7 @@ pub mod banner;
 pub mod demo;
 pub mod doctor;
 pub mod drift;
+pub mod events;
 pub mod fuzz;
 pub mod head;
 pub mod latencies;

@@ -271,3 +271,86 @@ async fn the_health_command_tells_a_ready_serve_from_none() {
         out.stderr
     );
 }
+
+/// Issue 33, its event stream: `GET /_mock/events` pushes a task's creation, its stage and
+/// its end, and each callback attempt, as Server-Sent Events whose data parse as the types the
+/// published JSON Schema is derived from; a reader that goes away leaves the server stoppable.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_event_stream_pushes_every_change_as_it_happens() {
+    use futures_util::StreamExt;
+    use suno_mock::outcome::events::ServeEvent;
+    let cfg = ReceiverConfig::default();
+    let rec = builtin_receiver(&cfg).await;
+    let api = MockProvider::builder()
+        .generation_time(Duration::from_millis(50))
+        .any_track_ids(true)
+        .start()
+        .await
+        .unwrap();
+    let stream = reqwest::get(format!("{}/_mock/events", api.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    assert!(
+        stream.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let task_id = create_video(&api, &rec.callback_url(&cfg)).await;
+    // Read SSE frames (`event: NAME\ndata: JSON\n\n`) until the task's end and its attempt.
+    let mut body = stream.bytes_stream();
+    let mut text = String::new();
+    let mut events: Vec<(String, ServeEvent)> = Vec::new();
+    let done = |events: &[(String, ServeEvent)]| {
+        events
+            .iter()
+            .any(|(_, e)| matches!(e, ServeEvent::Attempt(a) if a.accepted))
+            && events
+                .iter()
+                .any(|(_, e)| matches!(e, ServeEvent::Task(t) if t.state == "succeeded"))
+    };
+    while !done(&events) {
+        let chunk = tokio::time::timeout(Duration::from_secs(20), body.next())
+            .await
+            .expect("an event within 20 s")
+            .expect("the stream stays open")
+            .unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = text.find("\n\n") {
+            let frame: String = text.drain(..end + 2).collect();
+            let name = frame.lines().find_map(|l| l.strip_prefix("event: "));
+            let data = frame.lines().find_map(|l| l.strip_prefix("data: "));
+            if let (Some(name), Some(data)) = (name, data) {
+                let e: ServeEvent =
+                    serde_json::from_str(data).unwrap_or_else(|err| panic!("{err}: {data}"));
+                events.push((name.to_string(), e));
+            }
+        }
+    }
+    let states: Vec<&str> = events
+        .iter()
+        .filter_map(|(_, e)| match e {
+            ServeEvent::Task(t) if t.task_id == task_id => Some(t.state.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(states, ["pending", "generating", "succeeded"], "{events:?}");
+    for (name, e) in &events {
+        let kind = serde_json::to_value(e).unwrap()["type"].clone();
+        assert_eq!(
+            kind,
+            name.as_str(),
+            "the SSE event name is the event's type"
+        );
+    }
+    // The published schema names every event type.
+    let schema = suno_mock::outcome::events::schema().to_string();
+    for kind in ["task", "attempt", "forgotten", "lagged"] {
+        assert!(schema.contains(&format!("\"const\":\"{kind}\"")), "{kind}");
+    }
+    // An open stream does not hold the server up.
+    tokio::time::timeout(Duration::from_secs(10), api.stop())
+        .await
+        .expect("stop with a reader attached");
+}

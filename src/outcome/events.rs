@@ -1,0 +1,74 @@
+//! What `serve` pushes on `GET /_mock/events` (Server-Sent Events), one JSON object per event:
+//! a task created or changed, a callback attempt ended, a task forgotten, or events missed by a
+//! reader too slow to keep up (it then reloads `/_mock/tasks`). `suno-mock schema events`
+//! prints the JSON Schema derived from these types.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// One event; `type` says which.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ServeEvent {
+    /// A task was created, or a stage of it was generated, or it ended.
+    Task(TaskEvent),
+    /// A callback attempt ended, with the receiver's answer.
+    Attempt(AttemptEvent),
+    /// A task was forgotten (its media expired and `--forget-after` passed).
+    Forgotten {
+        #[serde(rename = "taskId")]
+        task_id: String,
+    },
+    /// The reader missed this many events: reload `/_mock/tasks` and `/_mock/deliveries`.
+    Lagged { missed: u64 },
+}
+
+/// A task as it is now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TaskEvent {
+    pub task_id: String,
+    pub family: String,
+    /// `pending`, `generating`, `succeeded` or `failed`.
+    pub state: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub callback_url: Option<String>,
+    /// Its record-info `data`, as polling answers it.
+    pub record: serde_json::Value,
+}
+
+/// One callback attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AttemptEvent {
+    pub task_id: String,
+    pub family: String,
+    /// `success`, `failure`, music's `text`, `first`, `complete`...
+    pub stage: String,
+    /// 1 for the callback, 2 and up for its duplicates.
+    pub copy: u32,
+    /// 1 for the first attempt, 2 and up for its retries.
+    pub attempt: u32,
+    pub callback_url: String,
+    /// The receiver's HTTP status; absent when it did not answer.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub status: Option<u16>,
+    pub accepted: bool,
+    /// Why there was no answer (`timeout`, `refused`, ...).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error: Option<String>,
+    pub duration_ms: f64,
+}
+
+/// The JSON Schema of one event (`suno-mock schema events`).
+pub fn schema() -> serde_json::Value {
+    let mut s = serde_json::to_value(schemars::schema_for!(ServeEvent)).unwrap_or_default();
+    if let Some(obj) = s.as_object_mut() {
+        obj.insert(
+            "$id".into(),
+            "https://suno-mock.invalid/serve-event.schema.json".into(),
+        );
+        obj.insert("title".into(), "suno-mock serve event".into());
+    }
+    s
+}
