@@ -64,15 +64,11 @@ pub fn validate(paths: &[PathBuf], family: &'static Family) -> Result<Vec<Valid>
 
 /// The JSON Schema of a scenario file, for editors (yaml-language-server, VS Code).
 pub fn scenario_schema() -> serde_json::Value {
-    let mut schema = serde_json::to_value(schemars::schema_for!(Scenario)).unwrap_or_default();
-    if let Some(obj) = schema.as_object_mut() {
-        obj.insert(
-            "$id".into(),
-            "https://suno-mock.invalid/scenario.schema.json".into(),
-        );
-        obj.insert("title".into(), "suno-mock scenario".into());
-    }
-    schema
+    crate::outcome::titled_schema(
+        serde_json::to_value(schemars::schema_for!(Scenario)).unwrap_or_default(),
+        "scenario.schema.json",
+        "suno-mock scenario",
+    )
 }
 
 /// The JSON Schema of one event of `serve`'s `GET /_mock/events`.

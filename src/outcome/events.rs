@@ -62,13 +62,9 @@ pub struct AttemptEvent {
 
 /// The JSON Schema of one event (`suno-mock schema events`).
 pub fn schema() -> serde_json::Value {
-    let mut s = serde_json::to_value(schemars::schema_for!(ServeEvent)).unwrap_or_default();
-    if let Some(obj) = s.as_object_mut() {
-        obj.insert(
-            "$id".into(),
-            "https://suno-mock.invalid/serve-event.schema.json".into(),
-        );
-        obj.insert("title".into(), "suno-mock serve event".into());
-    }
-    s
+    super::titled_schema(
+        serde_json::to_value(schemars::schema_for!(ServeEvent)).unwrap_or_default(),
+        "serve-event.schema.json",
+        "suno-mock serve event",
+    )
 }

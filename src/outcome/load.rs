@@ -233,15 +233,11 @@ impl LoadReport {
 
 /// The JSON Schema of the report.
 pub fn schema() -> serde_json::Value {
-    let mut s = serde_json::to_value(schemars::schema_for!(LoadReport)).unwrap_or_default();
-    if let Some(obj) = s.as_object_mut() {
-        obj.insert(
-            "$id".into(),
-            "https://suno-mock.invalid/load-report.schema.json".into(),
-        );
-        obj.insert("title".into(), "suno-mock load report".into());
-    }
-    s
+    super::titled_schema(
+        serde_json::to_value(schemars::schema_for!(LoadReport)).unwrap_or_default(),
+        "load-report.schema.json",
+        "suno-mock load report",
+    )
 }
 
 /// "shard 2 is" / "shards 2, 4 are", for a sentence.

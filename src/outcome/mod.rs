@@ -300,3 +300,16 @@ impl RunOutcome {
         out
     }
 }
+
+/// A JSON Schema as the `schema` command prints it: its `$id` (a name, not a place to fetch
+/// it from) and its title beside what schemars derived.
+pub fn titled_schema(mut schema: serde_json::Value, id: &str, title: &str) -> serde_json::Value {
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "$id".into(),
+            format!("https://suno-mock.invalid/{id}").into(),
+        );
+        obj.insert("title".into(), title.into());
+    }
+    schema
+}

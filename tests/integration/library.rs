@@ -27,16 +27,21 @@ async fn create_video(api: &MockProvider, callback: &str) -> String {
         .to_string()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_mock_provider_creates_calls_back_and_answers_polls() {
-    let cfg = ReceiverConfig::default();
-    let rec = builtin_receiver(&cfg).await;
-    let api = MockProvider::builder()
+/// A provider whose tasks end 50 ms after their creation, making videos of any track ids.
+async fn quick_provider() -> MockProvider {
+    MockProvider::builder()
         .generation_time(Duration::from_millis(50))
         .any_track_ids(true)
         .start()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mock_provider_creates_calls_back_and_answers_polls() {
+    let cfg = ReceiverConfig::default();
+    let rec = builtin_receiver(&cfg).await;
+    let api = quick_provider().await;
     let task_id = create_video(&api, &rec.callback_url(&cfg)).await;
     let task = api
         .wait_for_task(&task_id, TaskState::Succeeded, Duration::from_secs(30))
@@ -281,12 +286,7 @@ async fn the_event_stream_pushes_every_change_as_it_happens() {
     use suno_mock::outcome::events::ServeEvent;
     let cfg = ReceiverConfig::default();
     let rec = builtin_receiver(&cfg).await;
-    let api = MockProvider::builder()
-        .generation_time(Duration::from_millis(50))
-        .any_track_ids(true)
-        .start()
-        .await
-        .unwrap();
+    let api = quick_provider().await;
     let stream = reqwest::get(format!("{}/_mock/events", api.base_url()))
         .await
         .unwrap();
