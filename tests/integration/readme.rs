@@ -72,18 +72,25 @@ async fn every_readme_example_runs_as_written() {
     assert!(examples.len() >= 10, "found {} examples", examples.len());
     // `localhost:8443` too: the doctor example names the host its certificate is for.
     let port_re = regex::Regex::new(r"(127\.0\.0\.1|localhost):(\d{4})\b").unwrap();
-    // Every README port gets a free one of its own: the listeners are held until all are
-    // chosen, since a port let go at once can be handed out again to the next README port (CI
-    // saw `record` given the port `serve` already had).
+    // Every README port gets a free one of its own, below the kernel's ephemeral range (32768
+    // and up), where every other test's `bind(0)` takes its ports: a port chosen there and let
+    // go was handed to another test before the example's server bound it (CI saw `curl` get an
+    // empty answer from someone else's server). The listeners are held until all are chosen,
+    // so no two README ports get the same one.
     let mut ports: HashMap<String, String> = HashMap::new();
     let mut held = Vec::new();
+    let mut next = 20_000 + (std::process::id() % 1000) as u16 * 10;
     for (cmd, _) in &examples {
         for c in port_re.captures_iter(cmd) {
             ports.entry(c[2].to_string()).or_insert_with(|| {
-                let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-                let port = l.local_addr().unwrap().port();
-                held.push(l);
-                port.to_string()
+                loop {
+                    next += 1;
+                    assert!(next < 32_768, "no free port below the ephemeral range");
+                    if let Ok(l) = std::net::TcpListener::bind(("127.0.0.1", next)) {
+                        held.push(l);
+                        break next.to_string();
+                    }
+                }
             });
         }
     }
