@@ -280,7 +280,15 @@ impl Check {
         let plain = crate::report::Style::default();
         let human = crate::report::check::header(&head)
             + &crate::report::check::report(&run, &results, &plain);
-        let json = crate::report::json::report("check", &run, Some(&results), code);
+        let secrets = &session.secrets;
+        // The report's text, secrets masked as in every report the command writes, read back:
+        // the evidence below comes from it, so no token in a URL reaches the caller either.
+        let json = secrets.redact(&crate::report::json::report(
+            "check",
+            &run,
+            Some(&results),
+            code,
+        ));
         let json: serde_json::Value = serde_json::from_str(&json)
             .map_err(|e| Error::Harness(format!("the JSON report: {e}")))?;
         let rules = results
@@ -295,7 +303,6 @@ impl Check {
                 evidence: j["evidence"].clone(),
             })
             .collect();
-        let secrets = &session.secrets;
         Ok(CheckReport {
             exit_code: code,
             rules,

@@ -31,10 +31,7 @@ pub enum Error {
 
 impl From<JobError> for Error {
     fn from(e: JobError) -> Error {
-        let message = match &e {
-            JobError::Invalid { rendered, .. } => format!("{}{e}", rendered.concat()),
-            _ => e.to_string(),
-        };
+        let message = e.full_message();
         // A redacted error keeps its kind underneath.
         let mut kind = &e;
         while let JobError::Redacted { source, .. } = kind {

@@ -228,9 +228,8 @@ impl MockProvider {
     ) -> Result<Task, Error> {
         let store = &self.running.store;
         let reached = store.until(|s| {
-            s.read(task_id, |t| t.state)
-                .filter(|now| rank(*now) >= rank(state))
-                .and_then(|_| tasks(s).into_iter().find(|t| t.task_id == task_id))
+            s.read(task_id, |t| (rank(t.state) >= rank(state)).then(|| task(t)))
+                .flatten()
         });
         match tokio::time::timeout(within, reached).await {
             Ok(task) => Ok(task),
@@ -275,13 +274,18 @@ fn rank(state: TaskState) -> u8 {
 }
 
 fn tasks(store: &Store) -> Vec<Task> {
-    store.tasks(|t| Task {
+    store.tasks(task)
+}
+
+/// A task of the store as the API shows it.
+fn task(t: &crate::mock_api::store::Task) -> Task {
+    Task {
         task_id: t.task_id.clone(),
         family: t.family.id,
         state: t.state,
         callback_url: t.callback_url.clone(),
         record: t.record.value(),
-    })
+    }
 }
 
 impl MockProviderBuilder {

@@ -107,10 +107,7 @@ pub fn finish(a: &ReportArgs, secrets: &Secrets, command: &str, r: Result<i32, J
         Err(e) => e,
     };
     let code = fail(&e);
-    let text = match &e {
-        JobError::Invalid { rendered, .. } => format!("{}{e}", rendered.concat()),
-        _ => e.to_string(),
-    };
+    let text = e.full_message();
     let r = crate::report::failure::render(command, &secrets.redact(&text), code);
     if a.format == Format::Json {
         crate::console::out!("{}", secrets.redact(&r.json));

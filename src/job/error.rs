@@ -115,6 +115,15 @@ pub enum JobError {
 }
 
 impl JobError {
+    /// The whole message: a file's rendered diagnostics (with the lines they quote), then the
+    /// error's own sentence; every other kind, its sentence.
+    pub fn full_message(&self) -> String {
+        match self {
+            JobError::Invalid { rendered, .. } => format!("{}{self}", rendered.concat()),
+            _ => self.to_string(),
+        }
+    }
+
     /// The exit status this error ends the command with (docs/contract.md, exit status).
     pub fn exit_code(&self) -> i32 {
         match self {

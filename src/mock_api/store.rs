@@ -171,11 +171,9 @@ impl Default for Events {
 }
 
 impl Events {
-    fn send(&self, make: impl FnOnce() -> Option<ServeEvent>) {
-        if self.0.receiver_count() > 0
-            && let Some(e) = make()
-        {
-            let _ = self.0.send(e);
+    fn send(&self, make: impl FnOnce() -> ServeEvent) {
+        if self.0.receiver_count() > 0 {
+            let _ = self.0.send(make());
         }
     }
 }
@@ -237,7 +235,7 @@ impl Store {
             s.created += 1;
             let id = t.task_id.clone();
             s.counts.insert(family.id, index + 1);
-            self.events.send(|| Some(task_event(&t)));
+            self.events.send(|| task_event(&t));
             s.tasks.insert(id.clone(), t);
             Some((index, id))
         })
@@ -268,7 +266,7 @@ impl Store {
         self.with(|s| {
             if let Some(t) = s.tasks.get_mut(task_id) {
                 f(t);
-                self.events.send(|| Some(task_event(t)));
+                self.events.send(|| task_event(t));
             }
         });
         self.changed.notify_waiters();
@@ -286,10 +284,8 @@ impl Store {
             s.personas.remove(task_id);
         });
         self.attempts_mut(|a| a.by_task.remove(task_id));
-        self.events.send(|| {
-            Some(ServeEvent::Forgotten {
-                task_id: task_id.to_string(),
-            })
+        self.events.send(|| ServeEvent::Forgotten {
+            task_id: task_id.to_string(),
         });
         self.changed.notify_waiters();
     }
@@ -362,7 +358,7 @@ impl Store {
 
     pub fn record(&self, a: AttemptRecord) {
         self.events.send(|| {
-            Some(ServeEvent::Attempt(AttemptEvent {
+            ServeEvent::Attempt(AttemptEvent {
                 task_id: a.task_id.clone(),
                 family: a.family.to_string(),
                 stage: a.stage.to_string(),
@@ -373,7 +369,7 @@ impl Store {
                 accepted: a.attempt.accepted,
                 error: a.attempt.error.map(|e| e.name().to_string()),
                 duration_ms: a.attempt.duration_ms,
-            }))
+            })
         });
         self.attempts_mut(|all| {
             let n = all.next;

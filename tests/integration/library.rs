@@ -123,14 +123,18 @@ fn providers_stopped_or_dropped_leave_nothing_behind() {
                 tokio::time::sleep(Duration::from_millis(2)).await;
             }
         };
+        // Its tasks stay pending for an hour, each with a callback still to make.
+        let hour_long = || async {
+            MockProvider::builder()
+                .generation_time(Duration::from_secs(3600))
+                .any_track_ids(true)
+                .start()
+                .await
+                .unwrap()
+        };
         let baseline = alive();
         // A task pending for an hour, with a callback to make: stopping ends both.
-        let api = MockProvider::builder()
-            .generation_time(Duration::from_secs(3600))
-            .any_track_ids(true)
-            .start()
-            .await
-            .unwrap();
+        let api = hour_long().await;
         let addr = api.base_url().trim_start_matches("http://").to_string();
         create_video(&api, "http://127.0.0.1:9/cb").await;
         assert!(alive() > baseline);
@@ -139,12 +143,7 @@ fn providers_stopped_or_dropped_leave_nothing_behind() {
         std::net::TcpListener::bind(&addr).expect("the port is free again");
         settle(baseline).await;
         // Dropped, not stopped: the same, once the runtime has run the cancelled tasks.
-        let api = MockProvider::builder()
-            .generation_time(Duration::from_secs(3600))
-            .any_track_ids(true)
-            .start()
-            .await
-            .unwrap();
+        let api = hour_long().await;
         create_video(&api, "http://127.0.0.1:9/cb").await;
         drop(api);
         settle(baseline).await;
@@ -353,4 +352,34 @@ async fn the_event_stream_pushes_every_change_as_it_happens() {
     tokio::time::timeout(Duration::from_secs(10), api.stop())
         .await
         .expect("stop with a reader attached");
+}
+
+/// The report a `Check` gives back holds neither the receiver's token nor the HMAC key: not in
+/// the JSON, the evidence or the human text.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_check_report_never_holds_the_receivers_token() {
+    let cfg = ReceiverConfig {
+        token: Some(("token".into(), "tok-secret-123".into())),
+        hmac_key: Some("hmac-secret-456".into()),
+        ..ReceiverConfig::default()
+    };
+    let rec = builtin_receiver(&cfg).await;
+    let report = Check::new(rec.callback_url(&cfg))
+        .token_param("token")
+        .hmac_key("hmac-secret-456")
+        .only(["ack-success", "verify-source"])
+        .retry_delays([Duration::from_millis(10); 3])
+        .run()
+        .await
+        .unwrap();
+    report.assert_passed();
+    assert!(!report.json().to_string().contains("tok-secret-123"));
+    assert!(!report.human().contains("tok-secret-123"));
+    for r in report.rules() {
+        assert!(
+            !r.evidence.to_string().contains("tok-secret-123"),
+            "{}",
+            r.id
+        );
+    }
 }

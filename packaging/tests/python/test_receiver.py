@@ -64,14 +64,19 @@ def test_the_app_creates_a_video_and_its_receiver_gets_the_callback(
         _video_flow(api, r)
 
 
-def _video_flow(api, r):
+def _create_video(api, r):
+    """A music video of a track made before the server started; its task id."""
     created = _call(
         api.base_url,
         "/api/v1/mp4/generate",
         api.api_key,
         {"taskId": "task_10f612c9594a", "audioId": "419b523a-5e8e", "callBackUrl": r.callback_url},
     )
-    task_id = created["data"]["taskId"]
+    return created["data"]["taskId"]
+
+
+def _video_flow(api, r):
+    task_id = _create_video(api, r)
     record = r.wait_for(task_id)
     assert record == {"code": 200, "processed": 1}
     # What the application polls shows the task done, with the video the callback carried.
@@ -127,13 +132,7 @@ def test_a_marker_sets_the_serve_fixtures_flags_a_failed_video(flask_receiver, s
     # Issue 30: the fixture takes serve's flags; the failure path, as an application sees it.
     r = flask_receiver()
     api = suno_mock_serve
-    created = _call(
-        api.base_url,
-        "/api/v1/mp4/generate",
-        api.api_key,
-        {"taskId": "task_10f612c9594a", "audioId": "419b523a-5e8e", "callBackUrl": r.callback_url},
-    )
-    task_id = created["data"]["taskId"]
+    task_id = _create_video(api, r)
     assert r.wait_for(task_id) == {"code": 451, "processed": 1}
     info = _call(api.base_url, f"/api/v1/mp4/record-info?taskId={task_id}", api.api_key)
     assert info["data"]["successFlag"] != "SUCCESS", info
