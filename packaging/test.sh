@@ -73,5 +73,5 @@ fi
 "$tools/bin/actionlint" -no-color docs/ci/github-service.yml
 echo "actionlint: clean"
 
-echo "== container image: the Containerfile linted, the binary it copies static"
+echo "== container image: the Containerfile linted (.ci/run checks the binary it copies is static)"
 bash packaging/container/lint.sh

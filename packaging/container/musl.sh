@@ -1,4 +1,4 @@
-# Sourced by build.sh and lint.sh: makes ready the musl build of this machine's architecture
+# Sourced by build.sh and static-check.sh: makes ready the musl build of this machine's architecture
 # (TARGET, unless set): the Rust target, Debian's musl-tools (ring's C code is compiled with
 # musl-gcc), and the C compiler cargo is to use for it.
 TARGET="${TARGET:-$(uname -m)-unknown-linux-musl}"
