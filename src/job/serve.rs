@@ -79,6 +79,7 @@ pub async fn start(
     let (endpoints, routes) = crate::mock_api::offered();
     let banner = ServeBanner {
         url: running.server.url(),
+        page: running.ui_url(),
         seed: cfg.seed,
         key_given: cfg.api_key.is_some(),
         endpoints,

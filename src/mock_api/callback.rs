@@ -24,6 +24,10 @@ pub(super) struct Callback {
     pub copies: u32,
     /// The copies released at one instant.
     pub concurrent: bool,
+    /// The stage reports a failure (what `ack-failure` judges, not `ack-success`).
+    pub failure: bool,
+    /// `resend`, `duplicate` or `edit` when an action sends it.
+    pub action: Option<&'static str>,
 }
 
 /// Sends `cb` (and its copies); true when some copy was acknowledged.
@@ -49,6 +53,9 @@ pub(super) async fn send(api: Api, cb: Callback) -> bool {
             cb.family.id,
             cb.stage,
         );
+        let (failure, action, body, deadline) =
+            (cb.failure, cb.action, cb.body.clone(), policy.timeout);
+        let headers = req.headers.clone();
         Arc::new(move |copy, a: &Attempt| {
             if log {
                 crate::console::outln!(
@@ -64,7 +71,14 @@ pub(super) async fn send(api: Api, cb: Callback) -> bool {
                 family,
                 stage,
                 copy,
+                action,
+                verdicts: super::verdict::judge(failure, action == Some("edit"), a, deadline),
                 attempt: a.clone(),
+                body: body.clone(),
+                headers: sent_headers(&headers, a),
+                started: std::time::Instant::now()
+                    .checked_sub(std::time::Duration::from_secs_f64(a.duration_ms / 1000.0))
+                    .unwrap_or_else(std::time::Instant::now),
             });
         })
     };
@@ -101,4 +115,20 @@ pub(super) async fn send(api: Api, cb: Callback) -> bool {
         }
         any
     }
+}
+
+/// The headers an attempt went out with: the request's own, then its signature when it was
+/// signed (the signature is what a receiver compares, so it is shown; the key never is).
+fn sent_headers(headers: &[(String, String)], a: &Attempt) -> Vec<(String, String)> {
+    let mut all = headers.to_vec();
+    if let Some(sig) = &a.signature {
+        all.push((crate::wire::signing::SIGNATURE_HEADER.into(), sig.clone()));
+    }
+    if let Some(at) = a.signed_at {
+        all.push((
+            crate::wire::signing::TIMESTAMP_HEADER.into(),
+            at.to_string(),
+        ));
+    }
+    all
 }

@@ -380,6 +380,11 @@ pub(super) async fn create(
             layout: ep.layout,
             state: super::store::TaskState::Pending,
             record,
+            sent: Vec::new(),
+            forced_failure: None,
+            started: false,
+            created: std::time::Instant::now(),
+            expired: false,
         }
     });
     // The store refuses a create only for a claimed track another create took first, so

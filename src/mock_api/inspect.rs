@@ -23,48 +23,119 @@ pub(super) async fn credit(State(api): State<Api>, headers: HeaderMap) -> Respon
     envelope(&api, 200, "success", json!(balance))
 }
 
-/// Every task of every family in creation order, each with its `family` (a field of the
-/// mock's, not of the provider's record-info).
-pub(super) async fn tasks(State(api): State<Api>) -> Response {
-    axum::Json(api.store.listing()).into_response()
+#[derive(serde::Deserialize)]
+pub(super) struct TasksQuery {
+    view: Option<String>,
+}
+
+/// Every task of every family in creation order, each with its `family` and `state` (fields of
+/// the mock's, not of the provider's record-info); `?view=summary`: those fields alone, no
+/// record (what the page loads: fifty thousand tasks in a few megabytes).
+pub(super) async fn tasks(
+    State(api): State<Api>,
+    axum::extract::Query(q): axum::extract::Query<TasksQuery>,
+) -> Response {
+    match q.view.as_deref() {
+        None | Some("records") => axum::Json(api.store.listing()).into_response(),
+        Some("summary") => axum::Json(api.store.tasks(|t| {
+            json!({"taskId": t.task_id, "family": t.family.id, "state": t.state.name(), "expired": t.expired})
+        }))
+        .into_response(),
+        Some(other) => envelope(
+            &api,
+            400,
+            &format!("view: {other}; records (the default) or summary"),
+            Value::Null,
+        ),
+    }
 }
 
 /// `GET /_mock/health`: 200 once the server answers; no key needed, so a health check or a CI
-/// service definition can ask it.
+/// service definition can ask it. `watchers`: how many event streams are open (pages, say).
 pub(super) async fn health(State(api): State<Api>) -> Response {
-    axum::Json(json!({"status": "ready", "tasks": api.store.len()})).into_response()
+    axum::Json(json!({
+        "status": "ready",
+        "tasks": api.store.len(),
+        "watchers": api.store.watchers(),
+    }))
+    .into_response()
 }
 
-/// `GET /_mock/events`: every change from now on as Server-Sent Events, the event's `type` as
+/// `GET /_mock/events` (`?view=summary`: task events without their record, and whatever piled
+/// up sent together as one `batch` event, a JSON array of events): every change from now on as
+/// Server-Sent Events, the event's `type` as
 /// the SSE event name and the JSON (`outcome::events`) as its data. A reader that falls more
 /// than the channel's length behind gets a `lagged` event and reloads the lists.
-pub(super) async fn events(State(api): State<Api>) -> Response {
+pub(super) async fn events(
+    State(api): State<Api>,
+    axum::extract::Query(q): axum::extract::Query<TasksQuery>,
+) -> Response {
     use axum::response::sse::{Event, KeepAlive, Sse};
     use tokio::sync::broadcast::error::RecvError;
-    let rx = api.store.subscribe();
+    let summary = match q.view.as_deref() {
+        None | Some("records") => false,
+        Some("summary") => true,
+        Some(other) => {
+            return envelope(
+                &api,
+                400,
+                &format!("view: {other}; records (the default) or summary"),
+                Value::Null,
+            );
+        }
+    };
+    let (rx, guard) = api.store.subscribe(!summary);
     let stop = api.stop.clone();
-    let stream = futures_util::stream::unfold((rx, stop), |(mut rx, stop)| async move {
-        let e = tokio::select! {
-            () = stop.cancelled() => return None,
-            e = rx.recv() => e,
-        };
-        let event = match e {
-            Ok(e) => e,
-            Err(RecvError::Lagged(missed)) => ServeEvent::Lagged { missed },
-            Err(RecvError::Closed) => return None,
-        };
-        let name = match &event {
-            ServeEvent::Task(_) => "task",
-            ServeEvent::Attempt(_) => "attempt",
-            ServeEvent::Forgotten { .. } => "forgotten",
-            ServeEvent::Lagged { .. } => "lagged",
-        };
-        let data = serde_json::to_string(&event).unwrap_or_default();
-        Some((
-            Ok::<_, std::convert::Infallible>(Event::default().event(name).data(data)),
-            (rx, stop),
-        ))
-    });
+    let stream =
+        futures_util::stream::unfold((rx, stop, guard), move |(mut rx, stop, guard)| async move {
+            let e = tokio::select! {
+                () = stop.cancelled() => return None,
+                e = rx.recv() => e,
+            };
+            let strip = |e: ServeEvent| match e {
+                // Another reader's wish for records is no reason to send this one any.
+                ServeEvent::Task(mut t) if summary => {
+                    t.record = None;
+                    ServeEvent::Task(t)
+                }
+                e => e,
+            };
+            let event = match e {
+                Ok(e) => strip(e),
+                Err(RecvError::Lagged(missed)) => ServeEvent::Lagged { missed },
+                Err(RecvError::Closed) => return None,
+            };
+            // A summary reader (the page) takes what has piled up as one `batch` event: a
+            // browser handles a thousand changes in one message far faster than in a thousand.
+            if summary {
+                let mut batch = vec![event];
+                while batch.len() < 1000 {
+                    match rx.try_recv() {
+                        Ok(e) => batch.push(strip(e)),
+                        Err(tokio::sync::broadcast::error::TryRecvError::Lagged(missed)) => {
+                            batch.push(ServeEvent::Lagged { missed })
+                        }
+                        Err(_) => break,
+                    }
+                }
+                let data = serde_json::to_string(&batch).unwrap_or_default();
+                return Some((
+                    Ok::<_, std::convert::Infallible>(Event::default().event("batch").data(data)),
+                    (rx, stop, guard),
+                ));
+            }
+            let name = match &event {
+                ServeEvent::Task(_) => "task",
+                ServeEvent::Attempt(_) => "attempt",
+                ServeEvent::Forgotten { .. } => "forgotten",
+                ServeEvent::Lagged { .. } => "lagged",
+            };
+            let data = serde_json::to_string(&event).unwrap_or_default();
+            Some((
+                Ok::<_, std::convert::Infallible>(Event::default().event(name).data(data)),
+                (rx, stop, guard),
+            ))
+        });
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()

@@ -2,6 +2,7 @@
 //! callbacks, download its media, with credits and the rate limit, all on loopback with the
 //! provider's paths, fields and envelope.
 
+mod actions;
 pub mod admission;
 mod callback;
 mod create;
@@ -12,7 +13,9 @@ pub mod operations;
 pub mod records;
 pub mod store;
 mod sync_calls;
+mod ui;
 mod uploads;
+mod verdict;
 mod worker;
 
 use std::net::SocketAddr;
@@ -116,6 +119,8 @@ pub(crate) struct Api {
     pub sender: Sender,
     /// Cancelled when the server is stopped: every task's worker and callbacks end with it.
     pub stop: tokio_util::sync::CancellationToken,
+    /// What the page's actions need (printed in its URL at start), new at every start.
+    pub ui_token: Arc<str>,
 }
 
 impl Api {
@@ -157,6 +162,8 @@ impl ServeConfig {
 pub struct RunningApi {
     pub server: ServerHandle,
     pub store: Arc<Store>,
+    /// The page's token: what its actions send.
+    pub ui_token: Arc<str>,
     _stop: tokio_util::sync::DropGuard,
 }
 
@@ -168,7 +175,15 @@ impl RunningApi {
         drop(_stop);
         server.stop().await;
     }
+
+    /// The page's whole URL, its token in it.
+    pub fn ui_url(&self) -> String {
+        format!("{}{}?token={}", self.server.url(), UI, self.ui_token)
+    }
 }
+
+/// The live page.
+pub const UI: &str = "/_mock/ui";
 
 /// The credit balance.
 const CREDIT: &str = "/api/v1/generate/credit";
@@ -187,6 +202,18 @@ const INSPECT: [&str; 4] = [
     "/_mock/deliveries",
     "/_mock/health",
     "/_mock/events",
+];
+
+/// A task's exchanges, a callback as curl, the task as a scenario (read), then the actions.
+const ACTIONS: [&str; 8] = [
+    "/_mock/tasks/{id}/exchanges",
+    "/_mock/tasks/{id}/curl",
+    "/_mock/tasks/{id}/scenario",
+    "/_mock/tasks/{id}/resend",
+    "/_mock/tasks/{id}/duplicate",
+    "/_mock/tasks/{id}/fail",
+    "/_mock/tasks/{id}/expire",
+    "/_mock/tasks/{id}/send",
 ];
 
 /// Every route `serve` offers, as its banner lists them: the creates from the route table
@@ -237,7 +264,9 @@ pub async fn start(
         host,
         sender,
         stop: tokio_util::sync::CancellationToken::new(),
+        ui_token: new_token().into(),
     };
+    let ui_token = api.ui_token.clone();
     let stop = api.stop.clone().drop_guard();
     let mut router = Router::new();
     // Every create and every details path of every family, from one table.
@@ -263,6 +292,15 @@ pub async fn start(
         .route(INSPECT[1], get(inspect::deliveries))
         .route(INSPECT[2], get(inspect::health))
         .route(INSPECT[3], get(inspect::events))
+        .route(UI, get(ui::page))
+        .route(ACTIONS[0], get(actions::exchanges))
+        .route(ACTIONS[1], get(actions::curl))
+        .route(ACTIONS[2], get(actions::scenario))
+        .route(ACTIONS[3], post(actions::resend))
+        .route(ACTIONS[4], post(actions::duplicate))
+        .route(ACTIONS[5], post(actions::fail))
+        .route(ACTIONS[6], post(actions::expire))
+        .route(ACTIONS[7], post(actions::edit))
         .method_not_allowed_fallback(inspect::wrong_method)
         .fallback(inspect::not_found)
         .layer(axum::middleware::from_fn_with_state(
@@ -288,6 +326,14 @@ pub async fn start(
     Ok(RunningApi {
         server,
         store,
+        ui_token,
         _stop: stop,
     })
+}
+
+/// A token no one can guess: 128 random bits.
+fn new_token() -> String {
+    // The thread's generator is a CSPRNG seeded from the operating system.
+    let bytes: [u8; 16] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -45,6 +45,27 @@ pub struct Task {
     /// The record-info `data`, as JSON text: a pending task costs its few hundred bytes, not a
     /// tree of maps, and record-info sends it as it is.
     pub record: Record,
+    /// Each stage's callback as it was rendered, in the order the stages came: what `Resend`,
+    /// `Duplicate`, `Edit` and `Save as scenario` start from.
+    pub sent: Vec<Sent>,
+    /// `Fail` asked for this documented code before the task's first stage.
+    pub forced_failure: Option<i64>,
+    /// Its life has begun (its first stage is due, or `Fail` made it so): whoever sets this
+    /// plays it, the worker waking later finds it set and leaves it alone.
+    pub started: bool,
+    /// When it was created: what its media's retention counts from.
+    pub created: std::time::Instant,
+    /// `Expire` ended its media before their retention.
+    pub expired: bool,
+}
+
+/// One stage's callback body, kept with its task.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub stage: &'static str,
+    /// The stage reports a failure (`failure`, music's `error`).
+    pub failure: bool,
+    pub body: bytes::Bytes,
 }
 
 /// Where a task is in its life.
@@ -121,9 +142,26 @@ pub struct AttemptRecord {
     pub stage: &'static str,
     /// 1 for the callback, 2 and up for its duplicates.
     pub copy: u32,
+    /// What sent it when it was not the task's own life: `resend`, `duplicate` or `edit` (an
+    /// action of the page or the inspection API).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<&'static str>,
+    /// What this one exchange shows against the contract.
+    pub verdicts: Vec<Mark>,
     #[serde(flatten)]
     pub attempt: Attempt,
+    /// The body sent (shared with the task's own copy, not duplicated).
+    #[serde(skip)]
+    pub body: bytes::Bytes,
+    /// The headers sent beside the body.
+    #[serde(skip)]
+    pub headers: Vec<(String, String)>,
+    /// When the attempt started.
+    #[serde(skip)]
+    pub started: std::time::Instant,
 }
+
+pub use crate::outcome::events::Mark;
 
 #[derive(Debug, Default)]
 struct Inner {
@@ -159,32 +197,54 @@ pub struct Store {
 }
 
 /// The events of the store's changes; built only while someone listens, so a `serve` nobody
-/// watches pays nothing for them.
+/// watches pays nothing for them, and a task's record only while some reader wants records.
 #[derive(Debug)]
-struct Events(tokio::sync::broadcast::Sender<ServeEvent>);
+struct Events {
+    tx: tokio::sync::broadcast::Sender<ServeEvent>,
+    /// Readers that want each task event's record.
+    records: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
 
 impl Default for Events {
     fn default() -> Events {
-        // A reader this far behind is told how many it missed (a `lagged` event).
-        Events(tokio::sync::broadcast::channel(4096).0)
+        Events {
+            // A reader this far behind is told how many it missed (a `lagged` event).
+            tx: tokio::sync::broadcast::channel(4096).0,
+            records: Default::default(),
+        }
     }
 }
 
 impl Events {
     fn send(&self, make: impl FnOnce() -> ServeEvent) {
-        if self.0.receiver_count() > 0 {
-            let _ = self.0.send(make());
+        if self.tx.receiver_count() > 0 {
+            let _ = self.tx.send(make());
         }
+    }
+
+    fn records(&self) -> bool {
+        self.records.load(std::sync::atomic::Ordering::Relaxed) > 0
     }
 }
 
-fn task_event(t: &Task) -> ServeEvent {
+/// Held by a reader that wants records, for as long as it reads.
+#[derive(Debug)]
+pub struct WantsRecords(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for WantsRecords {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+fn task_event(t: &Task, record: bool) -> ServeEvent {
     ServeEvent::Task(TaskEvent {
         task_id: t.task_id.clone(),
         family: t.family.id.to_string(),
         state: t.state.name().to_string(),
         callback_url: t.callback_url.clone(),
-        record: t.record.value(),
+        expired: t.expired,
+        record: record.then(|| t.record.value()),
     })
 }
 
@@ -193,9 +253,27 @@ impl Store {
         f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// Every change from now on, as events (`GET /_mock/events`).
-    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<ServeEvent> {
-        self.events.0.subscribe()
+    /// How many readers of the events there are (open pages, say).
+    pub fn watchers(&self) -> usize {
+        self.events.tx.receiver_count()
+    }
+
+    /// Every change from now on, as events (`GET /_mock/events`); with `records`, task events
+    /// carry the task's record while the guard is held.
+    pub fn subscribe(
+        &self,
+        records: bool,
+    ) -> (
+        tokio::sync::broadcast::Receiver<ServeEvent>,
+        Option<WantsRecords>,
+    ) {
+        let guard = records.then(|| {
+            self.events
+                .records
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            WantsRecords(self.events.records.clone())
+        });
+        (self.events.tx.subscribe(), guard)
     }
 
     /// Waits until `f` finds what it looks for in the store (checked at once, then after each
@@ -235,7 +313,7 @@ impl Store {
             s.created += 1;
             let id = t.task_id.clone();
             s.counts.insert(family.id, index + 1);
-            self.events.send(|| task_event(&t));
+            self.events.send(|| task_event(&t, self.events.records()));
             s.tasks.insert(id.clone(), t);
             Some((index, id))
         })
@@ -262,11 +340,22 @@ impl Store {
         self.with(|s| s.tasks.get(task_id).map(f))
     }
 
+    /// Marks the task's life begun; false when it already was (or the task is gone).
+    pub fn start(&self, task_id: &str) -> bool {
+        self.with(|s| match s.tasks.get_mut(task_id) {
+            Some(t) if !t.started => {
+                t.started = true;
+                true
+            }
+            _ => false,
+        })
+    }
+
     pub fn update(&self, task_id: &str, f: impl FnOnce(&mut Task)) {
         self.with(|s| {
             if let Some(t) = s.tasks.get_mut(task_id) {
                 f(t);
-                self.events.send(|| task_event(t));
+                self.events.send(|| task_event(t, self.events.records()));
             }
         });
         self.changed.notify_waiters();
@@ -337,8 +426,8 @@ impl Store {
         })
     }
 
-    /// Every task's record in creation order, each with its `family` (a field of the mock's,
-    /// not of the provider's record-info).
+    /// Every task's record in creation order, each with its `family` and `state` (and
+    /// `expired` after `Expire`): fields of the mock's, not of the provider's record-info.
     pub fn listing(&self) -> Vec<Value> {
         self.with(|s| {
             let mut tasks: Vec<&Task> = s.tasks.values().collect();
@@ -349,6 +438,10 @@ impl Store {
                     let mut v = t.record.value();
                     if let Some(o) = v.as_object_mut() {
                         o.insert("family".into(), t.family.id.into());
+                        o.insert("state".into(), t.state.name().into());
+                        if t.expired {
+                            o.insert("expired".into(), true.into());
+                        }
                     }
                     v
                 })
@@ -363,8 +456,10 @@ impl Store {
                 family: a.family.to_string(),
                 stage: a.stage.to_string(),
                 copy: a.copy,
+                action: a.action.map(str::to_string),
                 attempt: a.attempt.number,
                 callback_url: a.callback_url.clone(),
+                verdicts: a.verdicts.clone(),
                 status: a.attempt.status,
                 accepted: a.attempt.accepted,
                 error: a.attempt.error.map(|e| e.name().to_string()),
@@ -380,6 +475,16 @@ impl Store {
                 .push((n, a));
         });
         self.changed.notify_waiters();
+    }
+
+    /// The attempts of one task, in the order they were recorded.
+    pub fn attempts_of(&self, task_id: &str) -> Vec<AttemptRecord> {
+        self.attempts_mut(|a| {
+            a.by_task
+                .get(task_id)
+                .map(|v| v.iter().map(|(_, r)| r.clone()).collect())
+                .unwrap_or_default()
+        })
     }
 
     /// Every attempt of the tasks still kept, in the order they were recorded.

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::Api;
 use super::callback::{self, Callback};
 use super::records::{self, Failed};
-use super::store::TaskState;
+use super::store::{Sent, TaskState};
 use crate::family::Family;
 use crate::payload::{build_body, ids};
 use crate::scenario::serve_plan::PlanStage;
@@ -127,6 +127,14 @@ pub(super) fn first_wait(api: &Api, family: &Family, index: usize) -> Duration {
 pub(super) async fn run(api: Api, task_id: String, first: Duration) {
     let created = Instant::now();
     tokio::time::sleep(first).await;
+    // `Fail` may have begun its life already, as the failure it asked for.
+    if api.store.start(&task_id) {
+        Box::pin(play(api, task_id, created)).await;
+    }
+}
+
+/// Plays a task now, as the failure `Fail` set on it (its life already marked begun).
+pub(super) async fn play_now(api: Api, task_id: String, created: Instant) {
     Box::pin(play(api, task_id, created)).await;
 }
 
@@ -134,19 +142,33 @@ pub(super) async fn run(api: Api, task_id: String, first: Duration) {
 /// when its media expire.
 async fn play(api: Api, task_id: String, created: Instant) {
     // What the worker needs of the task, not its record.
-    let Some(task) = api.store.read(&task_id, |t| Plan {
-        family: t.family,
-        index: t.index,
-        failure_400: t.failure_400,
-        callback_url: t.callback_url.clone(),
-        echo: t.echo.clone(),
-        variant: t.variant,
-        layout: t.layout,
+    let Some((task, forced)) = api.store.read(&task_id, |t| {
+        let plan = Plan {
+            family: t.family,
+            index: t.index,
+            failure_400: t.failure_400,
+            callback_url: t.callback_url.clone(),
+            echo: t.echo.clone(),
+            variant: t.variant,
+            layout: t.layout,
+        };
+        (plan, t.forced_failure)
     }) else {
         return;
     };
     let family = task.family;
-    let fate = fate(&api, family, task.index);
+    let fate = match forced {
+        // `Fail`: the family's failure with the code asked for, now, once.
+        Some(code) => ServeTask::from_flags(
+            family.id,
+            Outcome::Failure,
+            Some(code),
+            0,
+            false,
+            api.cfg.video,
+        ),
+        None => fate(&api, family, task.index),
+    };
     let retention = api.cfg.retention_for(family);
     let stages = fate.deliveries(family);
     let total = fate
@@ -193,10 +215,16 @@ async fn play(api: Api, task_id: String, created: Instant) {
         });
         api.host
             .has_files(&task_id, urls.iter().map(String::as_str));
+        let bytes = Bytes::from(serde_json::to_vec(&body).unwrap_or_default());
         api.store.update(&task_id, |t| {
             t.record
                 .change(|r| records::mark(family, layout, r, name, failed.as_ref(), &body, split));
             t.state = TaskState::Generating;
+            t.sent.push(Sent {
+                stage: name,
+                failure: stage.is_failure(),
+                body: bytes.clone(),
+            });
         });
         if let Some(url) = &task.callback_url {
             let cb = Callback {
@@ -204,9 +232,11 @@ async fn play(api: Api, task_id: String, created: Instant) {
                 task_id: task_id.clone(),
                 url: url.clone(),
                 stage: name,
-                body: Bytes::from(serde_json::to_vec(&body).unwrap_or_default()),
+                body: bytes,
                 copies: 1 + stage.duplicates,
                 concurrent: stage.concurrent && stage.duplicates > 0,
+                failure: stage.is_failure(),
+                action: None,
             };
             let (before, api) = (callbacks.take(), api.clone());
             let sends = api.clone();

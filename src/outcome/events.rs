@@ -1,7 +1,8 @@
 //! What `serve` pushes on `GET /_mock/events` (Server-Sent Events), one JSON object per event:
 //! a task created or changed, a callback attempt ended, a task forgotten, or events missed by a
 //! reader too slow to keep up (it then reloads `/_mock/tasks`). `suno-mock schema events`
-//! prints the JSON Schema derived from these types.
+//! prints the JSON Schema derived from these types. A `?view=summary` stream sends them as
+//! JSON arrays of these, under the SSE name `batch`.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -33,8 +34,14 @@ pub struct TaskEvent {
     pub state: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub callback_url: Option<String>,
-    /// Its record-info `data`, as polling answers it.
-    pub record: serde_json::Value,
+    /// `Expire` ended its media early.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub expired: bool,
+    /// Its record-info `data`, as polling answers it; left out on a `?view=summary` stream
+    /// (what the page reads: it never shows a record, and a busy server need not write one
+    /// per change for it).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub record: Option<serde_json::Value>,
 }
 
 /// One callback attempt.
@@ -47,9 +54,15 @@ pub struct AttemptEvent {
     pub stage: String,
     /// 1 for the callback, 2 and up for its duplicates.
     pub copy: u32,
+    /// `resend`, `duplicate` or `edit` when an action sent it, not the task's own life.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub action: Option<String>,
     /// 1 for the first attempt, 2 and up for its retries.
     pub attempt: u32,
     pub callback_url: String,
+    /// What this one exchange shows against the contract, rule by rule.
+    #[serde(default)]
+    pub verdicts: Vec<Mark>,
     /// The receiver's HTTP status; absent when it did not answer.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub status: Option<u16>,
@@ -58,6 +71,22 @@ pub struct AttemptEvent {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub error: Option<String>,
     pub duration_ms: f64,
+}
+
+/// One rule's verdict on one exchange: what a single callback and its answer show (the rules
+/// that need more than one exchange, duplicates and side effects, are `check`'s).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Mark {
+    /// `ack-success`, `ack-failure`, `ack-deadline` or `fast-ack`.
+    pub rule: String,
+    /// `pass` or `fail`.
+    pub verdict: String,
+    /// What the exchange showed.
+    pub reason: String,
+    /// How receivers usually fix it (`suno-mock explain RULE`), on a failure.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub fix: Option<String>,
 }
 
 /// The JSON Schema of one event (`suno-mock schema events`).

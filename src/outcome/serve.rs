@@ -43,6 +43,8 @@ pub enum Callbacks {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServeBanner {
     pub url: String,
+    /// The live page's whole URL, with the token its actions need.
+    pub page: String,
     pub seed: u64,
     /// An `--api-key` was given (else any non-empty key is accepted).
     pub key_given: bool,

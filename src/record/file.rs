@@ -15,11 +15,17 @@ fn rfc3339(t: std::time::SystemTime) -> String {
 
 /// The scenario file of one task.
 pub fn render(t: &TaskRecording, keep_secrets: bool) -> String {
+    render_by(t, keep_secrets, "Recorded by suno-mock record")
+}
+
+/// The scenario file of one task, its first line saying what wrote it (`record`, or `serve`'s
+/// `Save as scenario`).
+pub fn render_by(t: &TaskRecording, keep_secrets: bool, by: &str) -> String {
     let mut out = String::new();
     let family = t.family.map(|f| f.id);
     let _ = writeln!(
         out,
-        "# Recorded by suno-mock record: {} of {}, from {}.",
+        "# {by}: {} of {}, from {}.",
         crate::wire::words::count(t.exchanges.len(), "delivery", "deliveries"),
         if t.key.starts_with("unidentified-") {
             "a request with no task id".to_string()

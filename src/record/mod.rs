@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use crate::http_server::{self, ServerHandle};
 use crate::wire::signing;
 
-pub use file::render;
+pub use file::{render, render_by};
 
 #[derive(Debug, Clone)]
 pub struct RecordConfig {

@@ -21,6 +21,7 @@ pub fn banner(b: &ServeBanner) -> String {
         "suno-mock serve: mock provider API on {} · seed {}",
         b.url, b.seed
     );
+    let _ = writeln!(out, "  live page: {}", b.page);
     let key = if b.key_given {
         "the --api-key"
     } else {
@@ -110,6 +111,7 @@ mod tests {
     fn the_banner_lists_every_route_it_is_given() {
         let b = ServeBanner {
             url: "http://127.0.0.1:8080".into(),
+            page: "http://127.0.0.1:8080/_mock/ui?token=0123abcd".into(),
             seed: 7,
             key_given: false,
             endpoints: vec![
@@ -155,6 +157,7 @@ mod tests {
         };
         insta::assert_snapshot!(banner(&b), @r"
         suno-mock serve: mock provider API on http://127.0.0.1:8080 · seed 7
+          live page: http://127.0.0.1:8080/_mock/ui?token=0123abcd
           every request needs Authorization: Bearer <any non-empty key>
           music              POST /api/v1/generate                    GET /api/v1/generate/record-info?taskId=
             extend           POST /api/v1/generate/extend             GET /api/v1/generate/record-info?taskId=
