@@ -458,6 +458,7 @@ impl Store {
                 copy: a.copy,
                 action: a.action.map(str::to_string),
                 attempt: a.attempt.number,
+                at_ms: a.attempt.at_ms,
                 callback_url: a.callback_url.clone(),
                 verdicts: a.verdicts.clone(),
                 status: a.attempt.status,

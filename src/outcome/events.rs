@@ -59,6 +59,9 @@ pub struct AttemptEvent {
     pub action: Option<String>,
     /// 1 for the first attempt, 2 and up for its retries.
     pub attempt: u32,
+    /// When it started, in milliseconds since the server's sender began (as `at_ms` in
+    /// `/_mock/deliveries`): with the task, stage, copy and attempt, what tells two apart.
+    pub at_ms: f64,
     pub callback_url: String,
     /// What this one exchange shows against the contract, rule by rule.
     #[serde(default)]
