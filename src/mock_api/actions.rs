@@ -154,12 +154,12 @@ struct SendBody {
 
 /// Sends a stage's callback again (`resend`), several copies of it (`duplicate`) or an edited
 /// body (`edit`), through the same sender, deadline and retries as the task's own.
-async fn send(
-    api: Api,
-    id: String,
+pub(super) async fn send(
+    action: &'static str,
+    State(api): State<Api>,
+    Path(id): Path<String>,
     headers: HeaderMap,
     bytes: Bytes,
-    action: &'static str,
 ) -> Answer {
     guard(&api, &headers)?;
     let req: SendBody = body(&bytes)?;
@@ -206,33 +206,6 @@ async fn send(
         })),
     )
         .into_response())
-}
-
-pub(super) async fn resend(
-    State(api): State<Api>,
-    Path(id): Path<String>,
-    h: HeaderMap,
-    b: Bytes,
-) -> Answer {
-    send(api, id, h, b, "resend").await
-}
-
-pub(super) async fn duplicate(
-    State(api): State<Api>,
-    Path(id): Path<String>,
-    h: HeaderMap,
-    b: Bytes,
-) -> Answer {
-    send(api, id, h, b, "duplicate").await
-}
-
-pub(super) async fn edit(
-    State(api): State<Api>,
-    Path(id): Path<String>,
-    h: HeaderMap,
-    b: Bytes,
-) -> Answer {
-    send(api, id, h, b, "edit").await
 }
 
 #[derive(Deserialize)]
@@ -423,12 +396,7 @@ pub(super) async fn scenario(State(api): State<Api>, Path(id): Path<String>) -> 
             method: "POST".into(),
             body: a.body.to_vec(),
             headers: vec![("Content-Type".into(), "application/json".into())],
-            signing: a
-                .headers
-                .iter()
-                .filter(|(k, _)| k.to_ascii_lowercase().starts_with("x-webhook-"))
-                .cloned()
-                .collect(),
+            signing: callback::signing_headers(&a.attempt),
             query: Vec::new(),
             status: a.attempt.status.unwrap_or(0),
             note: a.attempt.status.is_none().then(|| {

@@ -121,14 +121,21 @@ pub(super) async fn send(api: Api, cb: Callback) -> bool {
 /// signed (the signature is what a receiver compares, so it is shown; the key never is).
 fn sent_headers(headers: &[(String, String)], a: &Attempt) -> Vec<(String, String)> {
     let mut all = headers.to_vec();
+    all.extend(signing_headers(a));
+    all
+}
+
+/// The signing headers an attempt went out with, none when it was not signed.
+pub(super) fn signing_headers(a: &Attempt) -> Vec<(String, String)> {
+    let mut signing = Vec::new();
     if let Some(sig) = &a.signature {
-        all.push((crate::wire::signing::SIGNATURE_HEADER.into(), sig.clone()));
+        signing.push((crate::wire::signing::SIGNATURE_HEADER.into(), sig.clone()));
     }
     if let Some(at) = a.signed_at {
-        all.push((
+        signing.push((
             crate::wire::signing::TIMESTAMP_HEADER.into(),
             at.to_string(),
         ));
     }
-    all
+    signing
 }

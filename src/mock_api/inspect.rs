@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::Api;
 use super::envelope::{authorized, envelope, log, unauthorized};
+use super::fields::Refusal;
 use crate::outcome::events::ServeEvent;
 
 /// `GET /api/v1/generate/credit`: the balance, as the provider answers it (`data` an integer).
@@ -28,6 +29,22 @@ pub(super) struct TasksQuery {
     view: Option<String>,
 }
 
+/// Whether `?view=` asks for the summary (`summary`) or the records (`records`, the default).
+fn summary_view(q: &TasksQuery) -> Result<bool, Refusal> {
+    match q.view.as_deref() {
+        None | Some("records") => Ok(false),
+        Some("summary") => Ok(true),
+        Some(other) => Err(Refusal::new(
+            400,
+            format!("view: {other}; records (the default) or summary"),
+        )),
+    }
+}
+
+fn refused(api: &Api, r: Refusal) -> Response {
+    envelope(api, r.status, &r.msg, Value::Null)
+}
+
 /// Every task of every family in creation order, each with its `family` and `state` (fields of
 /// the mock's, not of the provider's record-info); `?view=summary`: those fields alone, no
 /// record (what the page loads: fifty thousand tasks in a few megabytes).
@@ -35,18 +52,13 @@ pub(super) async fn tasks(
     State(api): State<Api>,
     axum::extract::Query(q): axum::extract::Query<TasksQuery>,
 ) -> Response {
-    match q.view.as_deref() {
-        None | Some("records") => axum::Json(api.store.listing()).into_response(),
-        Some("summary") => axum::Json(api.store.tasks(|t| {
+    match summary_view(&q) {
+        Err(r) => refused(&api, r),
+        Ok(false) => axum::Json(api.store.listing()).into_response(),
+        Ok(true) => axum::Json(api.store.tasks(|t| {
             json!({"taskId": t.task_id, "family": t.family.id, "state": t.state.name(), "expired": t.expired})
         }))
         .into_response(),
-        Some(other) => envelope(
-            &api,
-            400,
-            &format!("view: {other}; records (the default) or summary"),
-            Value::Null,
-        ),
     }
 }
 
@@ -72,17 +84,9 @@ pub(super) async fn events(
 ) -> Response {
     use axum::response::sse::{Event, KeepAlive, Sse};
     use tokio::sync::broadcast::error::RecvError;
-    let summary = match q.view.as_deref() {
-        None | Some("records") => false,
-        Some("summary") => true,
-        Some(other) => {
-            return envelope(
-                &api,
-                400,
-                &format!("view: {other}; records (the default) or summary"),
-                Value::Null,
-            );
-        }
+    let summary = match summary_view(&q) {
+        Ok(summary) => summary,
+        Err(r) => return refused(&api, r),
     };
     let (rx, guard) = api.store.subscribe(!summary);
     let stop = api.stop.clone();

@@ -296,11 +296,20 @@ pub async fn start(
         .route(ACTIONS[0], get(actions::exchanges))
         .route(ACTIONS[1], get(actions::curl))
         .route(ACTIONS[2], get(actions::scenario))
-        .route(ACTIONS[3], post(actions::resend))
-        .route(ACTIONS[4], post(actions::duplicate))
+        .route(
+            ACTIONS[3],
+            post(|s, p, h, b| actions::send("resend", s, p, h, b)),
+        )
+        .route(
+            ACTIONS[4],
+            post(|s, p, h, b| actions::send("duplicate", s, p, h, b)),
+        )
         .route(ACTIONS[5], post(actions::fail))
         .route(ACTIONS[6], post(actions::expire))
-        .route(ACTIONS[7], post(actions::edit))
+        .route(
+            ACTIONS[7],
+            post(|s, p, h, b| actions::send("edit", s, p, h, b)),
+        )
         .method_not_allowed_fallback(inspect::wrong_method)
         .fallback(inspect::not_found)
         .layer(axum::middleware::from_fn_with_state(
