@@ -56,6 +56,8 @@ pub mod http_server;
 #[doc(hidden)]
 pub mod job;
 #[doc(hidden)]
+pub mod live;
+#[doc(hidden)]
 pub mod load;
 #[doc(hidden)]
 pub mod mock_api;

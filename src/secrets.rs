@@ -38,6 +38,22 @@ impl Secrets {
     }
 }
 
+/// A header as shown on a page or in a log: its name in lower case and its value, masked when
+/// the header carries a credential (a key, a cookie, a session).
+pub fn header(name: &str, value: &[u8]) -> (String, String) {
+    let name = name.to_ascii_lowercase();
+    let credential = matches!(
+        name.as_str(),
+        "authorization" | "proxy-authorization" | "cookie" | "set-cookie" | "x-api-key"
+    );
+    let value = if credential {
+        MASK.to_string()
+    } else {
+        String::from_utf8_lossy(value).into_owned()
+    };
+    (name, value)
+}
+
 /// The URL with the value of query parameter `param` masked.
 pub fn mask_query_param(url: &url::Url, param: Option<&str>) -> String {
     match param {
@@ -101,5 +117,17 @@ mod tests {
         assert_eq!(mask_query_values(&u), "http://h/cb?token=***&x=***");
         let bare = url::Url::parse("http://h/cb").unwrap();
         assert_eq!(mask_query_values(&bare), "http://h/cb");
+    }
+
+    #[test]
+    fn a_header_carrying_a_credential_is_masked() {
+        assert_eq!(
+            header("Set-Cookie", b"session=abc"),
+            ("set-cookie".to_string(), MASK.to_string())
+        );
+        assert_eq!(
+            header("Content-Type", b"application/json"),
+            ("content-type".to_string(), "application/json".to_string())
+        );
     }
 }

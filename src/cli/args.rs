@@ -941,6 +941,11 @@ pub struct RecordArgs {
     /// Requests with a larger body are answered 413 and not recorded.
     #[arg(long, default_value_t = 2 * 1024 * 1024, value_name = "BYTES")]
     pub max_body: usize,
+    /// Show the live page on this address of its own (a port alone is 127.0.0.1's): every
+    /// callback as it arrives, the receiver's answers and their marks, Resend, Duplicate and
+    /// Edit. Its URL, with the token its actions need, is printed at start.
+    #[arg(long, value_name = "ADDR", value_parser = parse_listen)]
+    pub ui_listen: Option<SocketAddr>,
 }
 
 #[derive(Debug, Args)]

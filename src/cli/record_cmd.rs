@@ -21,6 +21,7 @@ async fn execute(a: &RecordArgs) -> Result<i32, JobError> {
         timeout: a.timeout.0,
         max_body: a.max_body,
         log: true,
+        ui_listen: a.ui_listen,
     };
     let stop = crate::job::until_ctrl_c();
     let recording = start(cfg, a.listen).await?;

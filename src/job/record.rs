@@ -31,11 +31,13 @@ pub async fn start(cfg: RecordConfig, listen: SocketAddr) -> Result<Recording, J
         answer: cfg.answer,
         out: cfg.out.clone(),
         keep_secrets: cfg.keep_secrets,
+        page: None,
     };
     let running = crate::record::start(cfg, listen).await?;
     Ok(Recording {
         banner: RecordBanner {
             url: running.server.url(),
+            page: running.ui_url(),
             ..banner
         },
         running,

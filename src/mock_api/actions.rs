@@ -19,72 +19,24 @@ use serde_json::{Value, json};
 
 use super::Api;
 use super::callback::{self, Callback};
-use super::fields::Refusal;
 use super::store::{Sent, TaskState};
-
-/// The header the page sends its token in.
-pub const TOKEN_HEADER: &str = "x-suno-mock-token";
+use crate::live::{Refused, SendRequest, sh};
 
 fn refuse(status: u16, msg: impl Into<String>) -> Refused {
-    Refused(Refusal::new(status, msg))
-}
-
-/// A refused action, answered with its status and `{"error": why}`.
-pub(super) struct Refused(Refusal);
-
-impl IntoResponse for Refused {
-    fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::BAD_REQUEST);
-        (status, axum::Json(json!({"error": self.0.msg}))).into_response()
-    }
+    Refused::new(status, msg)
 }
 
 type Answer = Result<Response, Refused>;
 
-/// Refuses an action that lacks the token (or the configured key), or that a page of another
-/// origin sent.
+/// Refuses an action that lacks the page's token (or the configured key), or that a page of
+/// another origin sent.
 fn guard(api: &Api, headers: &HeaderMap) -> Result<(), Refused> {
-    let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    // A browser says where a request comes from; only the page's own origin may act.
-    if let Some(origin) = text(header::ORIGIN.as_str()) {
-        let host = text(header::HOST.as_str()).unwrap_or("");
-        let own = ["http://", "https://"]
-            .iter()
-            .any(|scheme| origin == format!("{scheme}{host}"));
-        if !own {
-            return Err(refuse(
-                403,
-                format!("an action from another origin ({origin}) is refused"),
-            ));
-        }
-    }
-    if text("sec-fetch-site") == Some("cross-site") {
-        return Err(refuse(403, "a cross-site action is refused"));
-    }
-    let token = text(TOKEN_HEADER).unwrap_or("");
-    let bearer = text(header::AUTHORIZATION.as_str())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    let by_key = matches!((&api.cfg.api_key, bearer), (Some(k), Some(b)) if k == b);
-    if token.as_bytes() == api.ui_token.as_bytes() || by_key {
-        return Ok(());
-    }
-    Err(refuse(
-        401,
-        format!(
-            "an action needs the page's token (the {TOKEN_HEADER} header; serve prints it in the page's URL) or the --api-key as Authorization: Bearer"
-        ),
-    ))
+    crate::live::guard(&api.ui_token, api.cfg.api_key.as_deref(), headers)
 }
 
 /// The JSON object of an action's body (an empty body is an empty object).
 fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, Refused> {
-    let text = if bytes.iter().all(u8::is_ascii_whitespace) {
-        &b"{}"[..]
-    } else {
-        &bytes[..]
-    };
-    serde_json::from_slice(text).map_err(|e| refuse(400, format!("the request body: {e}")))
+    crate::live::request(bytes)
 }
 
 /// What an action needs of a task.
@@ -139,19 +91,6 @@ impl Target {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SendBody {
-    stage: Option<String>,
-    /// Duplicate: how many copies (2 or more).
-    copies: Option<u32>,
-    /// Duplicate: all copies at one instant.
-    #[serde(default)]
-    concurrent: bool,
-    /// Edit: the body to send instead of the stage's, as text (need not be JSON).
-    body: Option<String>,
-}
-
 /// Sends a stage's callback again (`resend`), several copies of it (`duplicate`) or an edited
 /// body (`edit`), through the same sender, deadline and retries as the task's own.
 pub(super) async fn send(
@@ -162,50 +101,24 @@ pub(super) async fn send(
     bytes: Bytes,
 ) -> Answer {
     guard(&api, &headers)?;
-    let req: SendBody = body(&bytes)?;
+    let req: SendRequest = body(&bytes)?;
     let t = target(&api, &id)?;
     let (sent, url) = (t.stage(&id, req.stage.as_deref())?, t.url(&id)?);
-    let copies = match action {
-        "duplicate" => req.copies.unwrap_or(2),
-        _ => 1,
-    };
-    if !(1..=100).contains(&copies) || (action == "duplicate" && copies < 2) {
-        return Err(refuse(
-            400,
-            format!("copies: {copies}; a duplicate is 2 to 100 copies"),
-        ));
-    }
-    let body = match (action, req.body) {
-        ("edit", Some(b)) => Bytes::from(b),
-        ("edit", None) => return Err(refuse(400, "edit: give the body to send as \"body\"")),
-        (_, Some(_)) => {
-            return Err(refuse(
-                400,
-                format!("{action} sends the stage's own body; edit sends another"),
-            ));
-        }
-        (_, None) => sent.body.clone(),
-    };
+    let sending = req.sending(action, sent.body.clone())?;
+    let answer = crate::live::accepted(&id, action, sent.stage, &sending);
     let cb = Callback {
         family: t.family,
-        task_id: id.clone(),
+        task_id: id,
         url,
         stage: sent.stage,
-        body,
-        copies,
-        concurrent: req.concurrent && copies > 1,
+        body: sending.body,
+        copies: sending.copies,
+        concurrent: sending.concurrent,
         failure: sent.failure,
         action: Some(action),
     };
     api.spawn(callback::send(api.clone(), cb));
-    Ok((
-        StatusCode::ACCEPTED,
-        axum::Json(json!({
-            "taskId": id, "action": action, "stage": sent.stage,
-            "copies": copies, "concurrent": req.concurrent && copies > 1,
-        })),
-    )
-        .into_response())
+    Ok(answer)
 }
 
 #[derive(Deserialize)]
@@ -309,6 +222,14 @@ fn exchange(a: &super::store::AttemptRecord) -> Value {
             "requestBody".into(),
             String::from_utf8_lossy(&a.body).into(),
         );
+        o.insert(
+            "responseHeaders".into(),
+            a.attempt
+                .headers
+                .iter()
+                .map(|(k, v)| json!([k, v]))
+                .collect(),
+        );
     }
     v
 }
@@ -344,11 +265,6 @@ pub(super) async fn exchanges(State(api): State<Api>, Path(id): Path<String>) ->
 #[derive(Deserialize)]
 pub(super) struct StageQuery {
     stage: Option<String>,
-}
-
-/// A shell word in single quotes.
-fn sh(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
 }
 
 /// `GET /_mock/tasks/{id}/curl?stage=`: the stage's callback as a `curl` command.
@@ -405,6 +321,13 @@ pub(super) async fn scenario(State(api): State<Api>, Path(id): Path<String>) -> 
                     a.attempt.error.map(|e| e.name()).unwrap_or("none")
                 )
             }),
+            at_ms: a.attempt.at_ms,
+            took_ms: a.attempt.duration_ms,
+            error: a.attempt.error,
+            answer_headers: a.attempt.headers.clone(),
+            answer_body: a.attempt.body.clone().unwrap_or_default(),
+            stage: Some(a.stage),
+            failure: a.stage == "failure" || a.stage == "error",
         })
         .collect();
     // The first attempt's wall-clock time, from how long ago it started.
@@ -418,24 +341,12 @@ pub(super) async fn scenario(State(api): State<Api>, Path(id): Path<String>) -> 
         family: Some(family),
         first_at,
         exchanges,
+        actions: Vec::new(),
     };
     let text = crate::record::render_by(
         &recording,
         false,
         "Saved by suno-mock serve (Save as scenario)",
     );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/yaml; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{id}.yaml\""),
-            ),
-        ],
-        text,
-    )
-        .into_response())
+    Ok(crate::live::scenario_download(&id, text))
 }

@@ -72,7 +72,7 @@ pub(super) async fn send(api: Api, cb: Callback) -> bool {
                 stage,
                 copy,
                 action,
-                verdicts: super::verdict::judge(failure, action == Some("edit"), a, deadline),
+                verdicts: crate::live::judge(failure, action == Some("edit"), a, deadline),
                 attempt: a.clone(),
                 body: body.clone(),
                 headers: sent_headers(&headers, a),

@@ -109,24 +109,10 @@ pub(super) async fn events(
                 Err(RecvError::Lagged(missed)) => ServeEvent::Lagged { missed },
                 Err(RecvError::Closed) => return None,
             };
-            // A summary reader (the page) takes what has piled up as one `batch` event: a
-            // browser handles a thousand changes in one message far faster than in a thousand.
+            // A summary reader (the page) takes what has piled up as one `batch` event.
             if summary {
-                let mut batch = vec![event];
-                while batch.len() < 1000 {
-                    match rx.try_recv() {
-                        Ok(e) => batch.push(strip(e)),
-                        Err(tokio::sync::broadcast::error::TryRecvError::Lagged(missed)) => {
-                            batch.push(ServeEvent::Lagged { missed })
-                        }
-                        Err(_) => break,
-                    }
-                }
-                let data = serde_json::to_string(&batch).unwrap_or_default();
-                return Some((
-                    Ok::<_, std::convert::Infallible>(Event::default().event("batch").data(data)),
-                    (rx, stop, guard),
-                ));
+                let data = crate::live::batch(event, &mut rx, strip);
+                return Some((Ok::<_, std::convert::Infallible>(data), (rx, stop, guard)));
             }
             let name = match &event {
                 ServeEvent::Task(_) => "task",

@@ -13,9 +13,7 @@ pub mod operations;
 pub mod records;
 pub mod store;
 mod sync_calls;
-mod ui;
 mod uploads;
-mod verdict;
 mod worker;
 
 use std::net::SocketAddr;
@@ -178,12 +176,12 @@ impl RunningApi {
 
     /// The page's whole URL, its token in it.
     pub fn ui_url(&self) -> String {
-        format!("{}{}?token={}", self.server.url(), UI, self.ui_token)
+        crate::live::url(&self.server.url(), &self.ui_token)
     }
 }
 
 /// The live page.
-pub const UI: &str = "/_mock/ui";
+pub const UI: &str = crate::live::PATH;
 
 /// The credit balance.
 const CREDIT: &str = "/api/v1/generate/credit";
@@ -264,7 +262,7 @@ pub async fn start(
         host,
         sender,
         stop: tokio_util::sync::CancellationToken::new(),
-        ui_token: new_token().into(),
+        ui_token: crate::live::new_token().into(),
     };
     let ui_token = api.ui_token.clone();
     let stop = api.stop.clone().drop_guard();
@@ -292,7 +290,10 @@ pub async fn start(
         .route(INSPECT[1], get(inspect::deliveries))
         .route(INSPECT[2], get(inspect::health))
         .route(INSPECT[3], get(inspect::events))
-        .route(UI, get(ui::page))
+        .route(
+            UI,
+            get(|| async { crate::live::page(crate::live::Mode::Serve) }),
+        )
         .route(ACTIONS[0], get(actions::exchanges))
         .route(ACTIONS[1], get(actions::curl))
         .route(ACTIONS[2], get(actions::scenario))
@@ -338,11 +339,4 @@ pub async fn start(
         ui_token,
         _stop: stop,
     })
-}
-
-/// A token no one can guess: 128 random bits.
-fn new_token() -> String {
-    // The thread's generator is a CSPRNG seeded from the operating system.
-    let bytes: [u8; 16] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

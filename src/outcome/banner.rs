@@ -13,6 +13,8 @@ pub struct RecordBanner {
     pub answer: u16,
     pub out: PathBuf,
     pub keep_secrets: bool,
+    /// The live page's whole URL, token included (`--ui-listen`).
+    pub page: Option<String>,
 }
 
 /// `receiver`'s start.

@@ -1,4 +1,5 @@
-//! What `serve` pushes on `GET /_mock/events` (Server-Sent Events), one JSON object per event:
+//! What `serve` (and `record --ui-listen`) push on `GET /_mock/events` (Server-Sent Events),
+//! one JSON object per event:
 //! a task created or changed, a callback attempt ended, a task forgotten, or events missed by a
 //! reader too slow to keep up (it then reloads `/_mock/tasks`). `suno-mock schema events`
 //! prints the JSON Schema derived from these types. A `?view=summary` stream sends them as

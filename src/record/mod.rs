@@ -3,6 +3,7 @@
 //! exchange into a scenario file per task as soon as it ends (`file.rs` renders them).
 
 mod file;
+mod live;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -18,6 +19,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use crate::http_server::{self, ServerHandle};
+use crate::outcome::events::ServeEvent;
 use crate::wire::signing;
 
 pub use file::{render, render_by};
@@ -36,6 +38,8 @@ pub struct RecordConfig {
     pub max_body: usize,
     /// Print a line per exchange.
     pub log: bool,
+    /// Where the live page listens (`--ui-listen`); `None`: no page.
+    pub ui_listen: Option<SocketAddr>,
 }
 
 /// One exchange, as the file keeps it.
@@ -54,6 +58,20 @@ pub struct Exchange {
     pub status: u16,
     /// What went wrong forwarding, when something did.
     pub note: Option<String>,
+    /// When it arrived, in milliseconds since `record` started.
+    pub at_ms: f64,
+    /// How long the answer took (the receiver's, or none when `record` answers itself).
+    pub took_ms: f64,
+    /// Why the receiver gave no answer (`timeout`, `refused`, ...), when it gave none.
+    pub error: Option<crate::wire::ErrorClass>,
+    /// The answer's headers (credentials masked) and the first bytes of its body.
+    pub answer_headers: Vec<(String, String)>,
+    pub answer_body: String,
+    /// The callback's stage as its body says (`complete`, `success`, `error`...), when its
+    /// family was recognised.
+    pub stage: Option<&'static str>,
+    /// A failure callback.
+    pub failure: bool,
 }
 
 /// The exchanges of one task, in arrival order.
@@ -66,19 +84,43 @@ pub struct TaskRecording {
     pub family: Option<&'static crate::family::Family>,
     pub first_at: SystemTime,
     pub exchanges: Vec<Exchange>,
+    /// What the live page sent the receiver again: shown on the page, never written to the
+    /// file, which holds what the provider sent.
+    pub actions: Vec<Resent>,
 }
+
+/// A recorded callback the live page sent the receiver again.
+#[derive(Debug, Clone)]
+pub struct Resent {
+    /// `resend`, `duplicate` or `edit`.
+    pub action: &'static str,
+    /// 1, or 2 and up for a duplicate's further copies.
+    pub copy: u32,
+    pub exchange: Exchange,
+}
+
+type Tasks = Arc<Mutex<HashMap<String, TaskRecording>>>;
 
 #[derive(Clone)]
 struct Recorder {
     cfg: Arc<RecordConfig>,
     client: reqwest::Client,
-    tasks: Arc<Mutex<HashMap<String, TaskRecording>>>,
+    tasks: Tasks,
     started: Instant,
+    /// Every exchange as it ends, for the live page's readers.
+    events: tokio::sync::broadcast::Sender<ServeEvent>,
+    /// The live page's token (empty without a page).
+    token: Arc<str>,
 }
 
 pub struct RunningRecorder {
     pub server: ServerHandle,
-    tasks: Arc<Mutex<HashMap<String, TaskRecording>>>,
+    /// The live page's listener, with `--ui-listen`.
+    pub ui: Option<ServerHandle>,
+    token: Arc<str>,
+    tasks: Tasks,
+    /// Ends the page's event streams when the recorder stops.
+    _stop: tokio_util::sync::DropGuard,
 }
 
 impl RunningRecorder {
@@ -90,6 +132,13 @@ impl RunningRecorder {
             .values()
             .map(|t| t.exchanges.len())
             .sum()
+    }
+
+    /// The live page's whole URL, token included, when it was asked for.
+    pub fn ui_url(&self) -> Option<String> {
+        self.ui
+            .as_ref()
+            .map(|ui| crate::live::url(&ui.url(), &self.token))
     }
 }
 
@@ -120,18 +169,36 @@ pub async fn start(cfg: RecordConfig, listen: SocketAddr) -> Result<RunningRecor
         .map_err(StartError::Client)?;
     let tasks = Arc::new(Mutex::new(HashMap::new()));
     let max_body = cfg.max_body;
+    let ui_listen = cfg.ui_listen;
+    let token: Arc<str> = match ui_listen {
+        Some(_) => crate::live::new_token().into(),
+        None => "".into(),
+    };
     let rec = Recorder {
         cfg: Arc::new(cfg),
         client,
         tasks: tasks.clone(),
         started: Instant::now(),
+        events: tokio::sync::broadcast::channel(4096).0,
+        token: token.clone(),
     };
+    let stop = tokio_util::sync::CancellationToken::new();
     let router = Router::new()
         .fallback(handle)
         .layer(DefaultBodyLimit::max(max_body))
-        .with_state(rec);
+        .with_state(rec.clone());
     let server = http_server::spawn(router, listen).await?;
-    Ok(RunningRecorder { server, tasks })
+    let ui = match ui_listen {
+        Some(addr) => Some(http_server::spawn(live::router(rec, stop.clone()), addr).await?),
+        None => None,
+    };
+    Ok(RunningRecorder {
+        server,
+        ui,
+        token,
+        tasks,
+        _stop: stop.drop_guard(),
+    })
 }
 
 /// Headers that belong to one hop, or to the tunnel in front: never forwarded back or recorded.
@@ -179,15 +246,18 @@ async fn handle(
             return (StatusCode::BAD_REQUEST, format!("unreadable body: {e}")).into_response();
         }
     };
-    let (status, answer_headers, answer_body, note) = match &rec.cfg.forward_to {
+    let answered = match &rec.cfg.forward_to {
         Some(target) => rec.forward(target, &method, &uri, &headers, &body).await,
-        None => (
-            rec.cfg.answer,
-            vec![("content-type".to_string(), "application/json".to_string())],
-            br#"{"status":"received"}"#.to_vec(),
-            None,
-        ),
+        None => Forwarded {
+            status: rec.cfg.answer,
+            headers: vec![("content-type".to_string(), "application/json".to_string())],
+            body: br#"{"status":"received"}"#.to_vec(),
+            note: None,
+            error: None,
+        },
     };
+    let took_ms = arrived.elapsed().as_secs_f64() * 1000.0;
+    let status = answered.status;
     if method != Method::POST {
         // A health check of the tunnel, a browser: the provider only POSTs callbacks. Passed
         // through, never written as a scenario.
@@ -195,7 +265,7 @@ async fn handle(
             "{method} {}: not a callback (the provider only POSTs) -> {status}, not recorded",
             uri.path()
         ));
-        return answer(status, answer_headers, answer_body);
+        return answer(status, answered.headers, answered.body);
     }
     let mut kept = Vec::new();
     let mut signing_headers = Vec::new();
@@ -226,10 +296,42 @@ async fn handle(
         signing: signing_headers,
         query,
         status,
-        note,
+        note: answered.note.clone(),
+        at_ms: arrived.duration_since(rec.started).as_secs_f64() * 1000.0,
+        took_ms,
+        error: answered.error,
+        answer_headers: answered.shown_headers(),
+        answer_body: answered.excerpt(),
+        stage: None,
+        failure: false,
     };
     rec.keep(ex, &uri);
-    answer(status, answer_headers, answer_body)
+    answer(status, answered.headers, answered.body)
+}
+
+/// The receiver's answer to a forwarded request (or `record`'s own, or the 502 / 504 that says
+/// why there was none).
+pub(crate) struct Forwarded {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub note: Option<String>,
+    pub error: Option<crate::wire::ErrorClass>,
+}
+
+impl Forwarded {
+    /// The headers as the page shows them: credentials masked.
+    fn shown_headers(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .map(|(k, v)| crate::secrets::header(k, v.as_bytes()))
+            .collect()
+    }
+
+    /// The first bytes of the body, as the page shows them.
+    fn excerpt(&self) -> String {
+        String::from_utf8_lossy(&self.body[..self.body.len().min(4096)]).into_owned()
+    }
 }
 
 /// The answer the caller gets: the receiver's (or the recorder's own), headers included.
@@ -262,7 +364,7 @@ impl Recorder {
         uri: &Uri,
         headers: &HeaderMap,
         body: &Bytes,
-    ) -> (u16, Vec<(String, String)>, Vec<u8>, Option<String>) {
+    ) -> Forwarded {
         let mut url = target.clone();
         if url.query().is_none() {
             url.set_query(uri.query());
@@ -276,13 +378,12 @@ impl Recorder {
                 req = req.header(k, v);
             }
         }
-        let plain = |status: u16, msg: String| {
-            (
-                status,
-                vec![("content-type".to_string(), "text/plain".to_string())],
-                msg.clone().into_bytes(),
-                Some(msg),
-            )
+        let plain = |status: u16, error: crate::wire::ErrorClass, msg: String| Forwarded {
+            status,
+            headers: vec![("content-type".to_string(), "text/plain".to_string())],
+            body: msg.clone().into_bytes(),
+            note: Some(msg),
+            error: Some(error),
         };
         match req.body(body.clone()).send().await {
             Ok(r) => {
@@ -299,9 +400,20 @@ impl Recorder {
                     })
                     .collect();
                 match r.bytes().await {
-                    Ok(b) => (status, headers, b.to_vec(), None),
+                    Ok(b) => Forwarded {
+                        status,
+                        headers,
+                        body: b.to_vec(),
+                        note: None,
+                        error: None,
+                    },
                     Err(e) => plain(
                         502,
+                        if e.is_timeout() {
+                            crate::wire::ErrorClass::Timeout
+                        } else {
+                            crate::wire::classify(&e).0
+                        },
                         format!(
                             "the receiver's answer from {shown} broke off: {}",
                             e.without_url()
@@ -311,25 +423,34 @@ impl Recorder {
             }
             Err(e) if e.is_timeout() => plain(
                 504,
+                crate::wire::ErrorClass::Timeout,
                 format!(
                     "the receiver at {shown} did not answer within {}",
                     crate::duration::Dur(self.cfg.timeout)
                 ),
             ),
-            Err(e) => plain(
-                502,
-                format!(
-                    "the receiver at {shown} could not be reached: {}",
-                    crate::wire::classify(&e).0.name()
-                ),
-            ),
+            Err(e) => {
+                let class = crate::wire::classify(&e).0;
+                plain(
+                    502,
+                    class,
+                    format!(
+                        "the receiver at {shown} could not be reached: {}",
+                        class.name()
+                    ),
+                )
+            }
         }
     }
 
     /// Adds the exchange to its task's recording and rewrites that file at once.
-    fn keep(&self, ex: Exchange, uri: &Uri) {
+    fn keep(&self, mut ex: Exchange, uri: &Uri) {
         let json: Option<serde_json::Value> = serde_json::from_slice(&ex.body).ok();
         let detected = json.as_ref().and_then(crate::family::detect::detect);
+        if let Some(d) = &detected {
+            ex.failure = d.stage.is_none();
+            ex.stage = Some(d.stage.unwrap_or(live::failure_stage(d.family)));
+        }
         let task_id = match (&detected, &json) {
             (Some(d), Some(j)) => crate::family::detect::task_id(d.family, j).map(str::to_string),
             _ => None,
@@ -380,6 +501,7 @@ impl Recorder {
                         family: detected.as_ref().map(|d| d.family),
                         first_at: SystemTime::now(),
                         exchanges: Vec::new(),
+                        actions: Vec::new(),
                     },
                 );
             }
@@ -395,6 +517,11 @@ impl Recorder {
             t.exchanges.insert(at, ex);
             let path = t.path.clone();
             let result = write_atomically(&path, &render(t, self.cfg.keep_secrets));
+            if self.events.receiver_count() > 0 {
+                // Sent under the lock, so a page's reader sees a task's exchanges in order.
+                let _ = self.events.send(live::task_event(self, t));
+                let _ = self.events.send(live::attempt_event(self, t, at, None));
+            }
             (path, result, earlier)
         };
         if let Some(before) = earlier {

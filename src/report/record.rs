@@ -13,6 +13,9 @@ pub fn record_banner(b: &RecordBanner) -> String {
         },
         b.out.display()
     );
+    if let Some(page) = &b.page {
+        out.push_str(&format!("  live page: {page}\n"));
+    }
     if b.keep_secrets {
         out.push_str(
             "--keep-secrets: signatures, timestamps and tokens are written as they came\n",

@@ -42,6 +42,7 @@ pub fn delivery(task: &str, template: &str, status: Option<u16>, ms: f64) -> Del
             body: None,
             signed_at: None,
             signature: None,
+            headers: Vec::new(),
         }],
         acknowledged: status == Some(200),
     }

@@ -494,6 +494,7 @@ impl Sender {
             body: None,
             signed_at: signed.as_ref().map(|(ts, _)| *ts),
             signature: signed.map(|(_, sig)| sig),
+            headers: Vec::new(),
         };
         let request = self
             .client
@@ -510,6 +511,11 @@ impl Sender {
                 .headers()
                 .get(LOCATION)
                 .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
+            let headers = resp
+                .headers()
+                .iter()
+                .map(|(k, v)| crate::secrets::header(k.as_str(), v.as_bytes()))
+                .collect::<Vec<_>>();
             let mut body = Vec::new();
             let mut too_large = false;
             while let Some(chunk) = resp.chunk().await? {
@@ -521,7 +527,7 @@ impl Sender {
                 }
                 body.extend_from_slice(&chunk);
             }
-            Ok::<_, reqwest::Error>((status, location, body, too_large))
+            Ok::<_, reqwest::Error>((status, location, headers, body, too_large))
         };
         if let Some(u) = &self.unresponsive {
             u.in_flight.fetch_add(1, Ordering::SeqCst);
@@ -568,8 +574,9 @@ impl Sender {
                 });
                 attempt.ambiguous = class.ambiguous();
             }
-            Some(Ok(Ok((status, location, body, too_large)))) => {
+            Some(Ok(Ok((status, location, headers, body, too_large)))) => {
                 attempt.status = Some(status);
+                attempt.headers = headers;
                 if !body.is_empty() {
                     let shown = &body[..body.len().min(BODY_EXCERPT)];
                     attempt.body = Some(String::from_utf8_lossy(shown).into_owned());

@@ -44,6 +44,10 @@ pub struct Attempt {
     /// signature is what a receiver's check compares, so it is shown).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
+    /// The answer's headers, credentials masked (`serve`'s page shows them); kept out of the
+    /// reports, whose attempts are the answer's status, timing and body.
+    #[serde(skip)]
+    pub headers: Vec<(String, String)>,
 }
 
 impl Attempt {

@@ -28,6 +28,7 @@ async fn recorder(out: &Path, forward_to: Option<String>) -> RunningRecorder {
             timeout: Duration::from_secs(2),
             max_body: 4096,
             log: false,
+            ui_listen: None,
         },
         ([127, 0, 0, 1], 0).into(),
     )

@@ -115,6 +115,16 @@ def open_page(browser, url, width=1280, height=900):
     return page, errors
 
 
+def post_json(url, data, headers):
+    """POSTs `data`; the status and the JSON answer, whatever the status."""
+    req = urllib.request.Request(url, data=data, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, json.load(e)
+
+
 def attempt(page, text):
     return page.locator("details.attempt", has_text=text)
 
@@ -141,6 +151,8 @@ def test_tasks_appear_live_and_every_action_works_from_the_page(browser, serve, 
     expect(failure.locator(".mark.fail")).to_have_text("✗ ack-failure")
     failure.locator("summary").click()
     expect(failure.locator(".fix")).to_contain_text("ack-failure: answered 500 to a failure callback. Fix: record the failure")
+    # The whole exchange: the receiver's answer with its headers.
+    expect(failure.locator("pre").nth(2)).to_contain_text(re.compile(r"HTTP 500\ncontent-type: \S+"))
     expect(page.locator("#detail .meta").first).to_contain_text("failed")
     expect(row).to_contain_text("failed")
     v = serve.exchanges(first)
@@ -206,16 +218,107 @@ def test_tasks_appear_live_and_every_action_works_from_the_page(browser, serve, 
     assert errors == [], errors
 
 
+class Record:
+    """`suno-mock record` between the provider and the receiver, with its page on a listener of
+    its own."""
+
+    def __init__(self, receiver, out):
+        self.proc, m = start(["record", "--listen", "127.0.0.1:0", "--forward-to", receiver, "--out", str(out), "--ui-listen", "127.0.0.1:0"], r"callbacks on (http://\S+?)/ ")
+        self.callback = m.group(1) + "/callback"
+        line = self.proc.stdout.readline()
+        m = re.search(r"live page: (http://[^/]+)(/_mock/ui\?token=([0-9a-f]+))", line)
+        assert m, line
+        self.base, self.page, self.token = m.group(1), m.group(1) + m.group(2), m.group(3)
+        drain(self.proc)
+
+    def provider_sends(self, stage, task):
+        """The provider's callback, sent through record by the tool's own sender (no retries)."""
+        subprocess.run([BIN, "send", stage, "--family", "music", "--task", task, "--retries", "0", "--receiver", self.callback], capture_output=True, check=False)
+
+
+def test_record_shows_each_callback_as_it_arrives_and_resends_it(browser, receiver, tmp_path):
+    rec = Record(receiver, tmp_path / "recordings")
+    try:
+        page, errors = open_page(browser, rec.page)
+        expect(page.locator("h1")).to_have_text("suno-mock record")
+        expect(page.locator("#rows")).to_contain_text("No callback yet")
+        # What the provider sends appears without a reload, its state read from the body.
+        rec.provider_sends("text", "rec-ok")
+        rec.provider_sends("failure", "rec-fail")
+        expect(page.locator("tr[data-task='rec-ok']")).to_contain_text("generating")
+        row = page.locator("tr[data-task='rec-fail']")
+        expect(row).to_contain_text("failed")
+        row.click()
+        expect(page.locator("#detail .meta").first).to_contain_text("forwarded to " + receiver)
+        # The real provider runs the task: nothing to fail or expire here.
+        expect(page.get_by_role("button", name="Fail", exact=True)).to_have_count(0)
+        expect(page.get_by_role("button", name="Expire", exact=True)).to_have_count(0)
+        received = attempt(page, "received 1")
+        expect(received).to_contain_text("500 in")
+        expect(received.locator(".mark.fail")).to_have_text("✗ ack-failure")
+        received.locator("summary").click()
+        expect(received.locator(".fix")).to_contain_text("answered 500 to a failure callback")
+        expect(received.locator("pre").nth(2)).to_contain_text(re.compile(r"HTTP 500\ncontent-type: \S+"))
+
+        # Resend and Duplicate go to the receiver again, with the receiver's answers.
+        page.get_by_role("button", name="Resend", exact=True).click()
+        expect(attempt(page, "resend copy 1 attempt 1")).to_contain_text("500 in")
+        page.fill("#copies", "3")
+        page.get_by_role("button", name="Duplicate", exact=True).click()
+        expect(attempt(page, "duplicate copy")).to_have_count(3)
+        # Edit, then send: the edited body reaches the receiver.
+        page.get_by_role("button", name="Edit", exact=True).click()
+        body = page.locator("#edit-body")
+        body.fill(body.input_value().replace("Music generation failed", "edited by hand"))
+        page.get_by_role("button", name="Send", exact=True).click()
+        edited = attempt(page, "edit copy 1 attempt 1")
+        expect(edited).to_be_visible()
+        edited.locator("summary").click()
+        expect(edited.locator("pre").nth(1)).to_contain_text("edited by hand")
+        page.get_by_role("button", name="Copy as curl", exact=True).click()
+        expect(page.locator("#notice")).to_have_text("curl command copied")
+        assert page.evaluate("navigator.clipboard.readText()").startswith("curl -sS -X POST '" + receiver + "'")
+
+        # Save as scenario: the task's file, the provider's one delivery and none of the page's.
+        with page.expect_download() as d:
+            page.get_by_role("button", name="Save as scenario", exact=True).click()
+        saved = tmp_path / d.value.suggested_filename
+        d.value.save_as(saved)
+        text = saved.read_text()
+        assert text == (tmp_path / "recordings" / "rec-fail.yaml").read_text()
+        assert text.count("deliver: custom") == 1, text
+        run = subprocess.run([BIN, "run", str(saved), "--receiver", receiver], capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "1 passed, 0 failed" in run.stdout
+        assert errors == [], errors
+    finally:
+        stop(rec.proc)
+
+
+def test_record_s_actions_need_the_token(receiver, tmp_path):
+    rec = Record(receiver, tmp_path / "recordings")
+    try:
+        rec.provider_sends("text", "rec-t")
+
+        def post(headers):
+            return post_json(f"{rec.base}/_mock/tasks/rec-t/resend", b"{}", headers)
+
+        assert post({})[0] == 401
+        assert post({"X-Suno-Mock-Token": rec.token, "Origin": "http://attacker.example"})[0] == 403
+        status, v = post({"X-Suno-Mock-Token": rec.token})
+        assert status == 202 and v["stage"] == "text", v
+        # The provider's paths stay the receiver's: the page is not on record's own listener.
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(rec.callback.removesuffix("/callback") + "/_mock/ui", timeout=10)
+    finally:
+        stop(rec.proc)
+
+
 def test_an_action_needs_the_token_and_the_pages_own_origin(serve, receiver):
     task = serve.create(receiver)
 
     def post(headers):
-        req = urllib.request.Request(f"{serve.base}/_mock/tasks/{task}/fail", data=b'{"code": 531}', headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                return r.status, json.load(r)
-        except urllib.error.HTTPError as e:
-            return e.code, json.load(e)
+        return post_json(f"{serve.base}/_mock/tasks/{task}/fail", b'{"code": 531}', headers)
 
     assert post({})[0] == 401
     assert post({"X-Suno-Mock-Token": "0" * 32})[0] == 401

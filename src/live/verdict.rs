@@ -1,4 +1,4 @@
-//! What one callback exchange of `serve` shows against the contract, judged as soon as it ends
+//! What one callback exchange of `serve` or `record` shows against the contract, judged as soon as it ends
 //! (the page's inline marks): a success or failure callback acknowledged with a 2xx
 //! (`ack-success`, `ack-failure`), an answer within the deadline (`ack-deadline`) and within a
 //! second (`fast-ack`). The rules that need more than one exchange (duplicates, side effects)
@@ -16,7 +16,7 @@ const FAST: Duration = Duration::from_secs(1);
 
 /// The marks of one attempt of a stage's callback. An edited body is no callback the provider
 /// could send, so only its timing is judged.
-pub(super) fn judge(failure: bool, edited: bool, a: &Attempt, deadline: Duration) -> Vec<Mark> {
+pub fn judge(failure: bool, edited: bool, a: &Attempt, deadline: Duration) -> Vec<Mark> {
     let mut marks = Vec::new();
     let ms = a.answer_ms();
     match a.status {
@@ -107,6 +107,7 @@ mod tests {
             body: None,
             signed_at: None,
             signature: None,
+            headers: Vec::new(),
         }
     }
 
