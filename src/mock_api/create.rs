@@ -394,7 +394,7 @@ pub(super) async fn create(
     };
     log(&api, format!("{path} -> 200 taskId {task_id}"));
     let first = worker::first_wait(&api, ep.family, index);
-    api.spawn(worker::run(api.clone(), task_id.clone(), first));
+    api.due.after(task_id.clone(), first);
     envelope(&api, 200, "success", json!({"taskId": task_id}))
 }
 

@@ -6,6 +6,7 @@ mod actions;
 pub mod admission;
 mod callback;
 mod create;
+mod due;
 mod envelope;
 mod fields;
 mod inspect;
@@ -119,6 +120,8 @@ pub(crate) struct Api {
     pub stop: tokio_util::sync::CancellationToken,
     /// What the page's actions need (printed in its URL at start), new at every start.
     pub ui_token: Arc<str>,
+    /// The pending tasks' one timer.
+    pub due: due::Due,
 }
 
 impl Api {
@@ -250,6 +253,7 @@ pub async fn start(
     host.set_slow_over(cfg.policy.timeout * 2 + Duration::from_secs(1));
     let store = Arc::new(Store::default());
     let prices = cfg.prices.clone();
+    let (due, queue) = due::channel();
     let api = Api {
         admission: Arc::new(admission::Admission::new(
             cfg.credits,
@@ -263,7 +267,9 @@ pub async fn start(
         sender,
         stop: tokio_util::sync::CancellationToken::new(),
         ui_token: crate::live::new_token().into(),
+        due,
     };
+    tokio::spawn(due::run(api.clone(), queue));
     let ui_token = api.ui_token.clone();
     let stop = api.stop.clone().drop_guard();
     let mut router = Router::new();

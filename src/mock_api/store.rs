@@ -340,14 +340,15 @@ impl Store {
         self.with(|s| s.tasks.get(task_id).map(f))
     }
 
-    /// Marks the task's life begun; false when it already was (or the task is gone).
-    pub fn start(&self, task_id: &str) -> bool {
+    /// Marks the task's life begun and says when it was created; `None` when it already was
+    /// begun (or the task is gone).
+    pub fn start(&self, task_id: &str) -> Option<std::time::Instant> {
         self.with(|s| match s.tasks.get_mut(task_id) {
             Some(t) if !t.started => {
                 t.started = true;
-                true
+                Some(t.created)
             }
-            _ => false,
+            _ => None,
         })
     }
 

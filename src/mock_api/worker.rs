@@ -122,18 +122,8 @@ pub(super) fn first_wait(api: &Api, family: &Family, index: usize) -> Duration {
     total / fate.deliveries(family).len().max(1) as u32
 }
 
-/// A created task: waits for its first stage holding nothing but its id (a pending task costs
-/// a few hundred bytes), then plays the rest.
-pub(super) async fn run(api: Api, task_id: String, first: Duration) {
-    let created = Instant::now();
-    tokio::time::sleep(first).await;
-    // `Fail` may have begun its life already, as the failure it asked for.
-    if api.store.start(&task_id) {
-        Box::pin(play(api, task_id, created)).await;
-    }
-}
-
-/// Plays a task now, as the failure `Fail` set on it (its life already marked begun).
+/// Plays a task whose life has just begun (its first stage due, `due.rs`; or the failure
+/// `Fail` set on it).
 pub(super) async fn play_now(api: Api, task_id: String, created: Instant) {
     Box::pin(play(api, task_id, created)).await;
 }
