@@ -241,26 +241,96 @@ pub fn scenario_download(id: &str, text: String) -> Response {
         .into_response()
 }
 
-/// `first` and what piled up behind it (up to a thousand events) as one `batch`: a browser
-/// handles a thousand changes in one message far faster than in a thousand. A reader that
-/// fell behind gets a `lagged` event in the batch and reloads the lists.
-pub fn batch(
+/// The least time between two batches to one reader. A page that handled every create as it
+/// came spent more CPU than `serve` itself and took it from the same cores (`bench/serve.sh`,
+/// "live page"); four messages a second keep the list live to a human's eye.
+pub const BATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The most events in one batch: the channel's own length (`EVENTS_KEPT`), so a batch never
+/// holds more than a reader could have been sent without missing one.
+const BATCH_MOST: usize = EVENTS_KEPT;
+
+/// How many events a channel of them keeps for a reader that has not read them yet: a page
+/// reads every [`BATCH_EVERY`], and `serve` can make 30,000 tasks a second here (more on a
+/// faster machine), so a tenth of a second of them fits several times over. A reader further
+/// behind gets `lagged` and reloads the lists.
+pub const EVENTS_KEPT: usize = 16_384;
+
+/// `first` and what comes behind it as one `batch`: sent at once when the last batch went
+/// out longer than [`BATCH_EVERY`] ago (a quiet stream shows each change when it happens),
+/// else when that time is up. Meanwhile the reader sleeps: waking it for every event cost
+/// `serve` a tenth more CPU for each create with a page open. A browser handles a thousand
+/// changes in one message far faster than in a thousand. A reader that fell behind gets a
+/// `lagged` event in the batch and reloads the lists. `last` is when this reader's previous
+/// batch went out. What the batch holds: [`Batch`].
+pub async fn batch(
     first: ServeEvent,
     rx: &mut broadcast::Receiver<ServeEvent>,
-    strip: impl Fn(ServeEvent) -> ServeEvent,
+    last: &mut Option<tokio::time::Instant>,
 ) -> Event {
+    let batch = collect(first, rx, last).await;
+    Event::default()
+        .event("batch")
+        .data(serde_json::to_string(&batch).unwrap_or_default())
+}
+
+async fn collect(
+    first: ServeEvent,
+    rx: &mut broadcast::Receiver<ServeEvent>,
+    last: &mut Option<tokio::time::Instant>,
+) -> Batch {
     use broadcast::error::TryRecvError;
-    let mut batch = vec![strip(first)];
-    while batch.len() < 1000 {
+    if let Some(last) = *last {
+        tokio::time::sleep_until(last + BATCH_EVERY).await;
+    }
+    let mut batch = Batch::default();
+    batch.push(first);
+    while batch.len() < BATCH_MOST {
         match rx.try_recv() {
-            Ok(e) => batch.push(strip(e)),
+            Ok(e) => batch.push(e),
             Err(TryRecvError::Lagged(missed)) => batch.push(ServeEvent::Lagged { missed }),
             Err(_) => break,
         }
     }
+    *last = Some(tokio::time::Instant::now());
+    batch
+}
+
+/// One event of a full event stream, named by its `type`.
+pub fn one(event: &ServeEvent) -> Event {
+    let name = match event {
+        ServeEvent::Task(_) => "task",
+        ServeEvent::Attempt(_) => "attempt",
+        ServeEvent::Forgotten { .. } => "forgotten",
+        ServeEvent::Lagged { .. } => "lagged",
+    };
     Event::default()
-        .event("batch")
-        .data(serde_json::to_string(&batch).unwrap_or_default())
+        .event(name)
+        .data(serde_json::to_string(event).unwrap_or_default())
+}
+
+/// One `batch` of a `?view=summary` event stream: its task events as `[taskId, family, state,
+/// expired]` (a busy server's creates are nearly all of them, and the page reads those four
+/// fields; as objects they were most of what the page's browser spent), then every other
+/// event in order. Applied in that order, nothing is lost: a task's state only moves forward,
+/// and an attempt or a `forgotten` always comes after its task's creation.
+#[derive(Default, serde::Serialize)]
+pub struct Batch {
+    tasks: Vec<(String, String, String, bool)>,
+    events: Vec<ServeEvent>,
+}
+
+impl Batch {
+    fn push(&mut self, e: ServeEvent) {
+        match e {
+            ServeEvent::Task(t) => self.tasks.push((t.task_id, t.family, t.state, t.expired)),
+            e => self.events.push(e),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.tasks.len() + self.events.len()
+    }
 }
 
 #[cfg(test)]
@@ -276,6 +346,60 @@ mod tests {
             );
         }
         h
+    }
+
+    fn created(id: &str) -> ServeEvent {
+        ServeEvent::Task(crate::outcome::events::TaskEvent {
+            task_id: id.into(),
+            family: "music".into(),
+            state: "pending".into(),
+            callback_url: Some("http://127.0.0.1:9/cb".into()),
+            expired: false,
+            record: Some(json!({"x": 1})),
+        })
+    }
+
+    /// The first batch goes out at once; the next one waits out BATCH_EVERY and takes what
+    /// came meanwhile, its tasks as four-field rows, the other events in their order, and a
+    /// reader that fell behind told so.
+    #[tokio::test]
+    async fn batches_come_at_most_every_batch_every_tasks_as_rows() {
+        let (tx, mut rx) = broadcast::channel(4);
+        let mut last = None;
+        let began = tokio::time::Instant::now();
+        tx.send(created("b")).unwrap();
+        let first = collect(created("a"), &mut rx, &mut last).await;
+        assert!(began.elapsed() < BATCH_EVERY);
+        assert_eq!(
+            serde_json::to_value(&first).unwrap(),
+            json!({"tasks": [["a", "music", "pending", false], ["b", "music", "pending", false]], "events": []})
+        );
+        let second = tokio::spawn(async move {
+            let b = collect(created("c"), &mut rx, &mut last).await;
+            (b, tokio::time::Instant::now())
+        });
+        // The reader is asleep (a current-thread runtime runs it only when this one yields):
+        // what is sent now is what its batch finds when it wakes.
+        tokio::task::yield_now().await;
+        tx.send(ServeEvent::Forgotten {
+            task_id: "a".into(),
+        })
+        .unwrap();
+        for id in ["d", "e", "f", "g", "h"] {
+            tx.send(created(id)).unwrap();
+        }
+        let (second, at) = second.await.unwrap();
+        assert!(at >= began + BATCH_EVERY);
+        let v = serde_json::to_value(&second).unwrap();
+        let ids: Vec<&str> = v["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t[0].as_str().unwrap())
+            .collect();
+        // The channel keeps four: the forgotten event and "d" were overwritten.
+        assert_eq!(ids, ["c", "e", "f", "g", "h"]);
+        assert_eq!(v["events"], json!([{"type": "lagged", "missed": 2}]));
     }
 
     #[test]

@@ -73,16 +73,16 @@ pub(super) async fn health(State(api): State<Api>) -> Response {
     .into_response()
 }
 
-/// `GET /_mock/events` (`?view=summary`: task events without their record, and whatever piled
-/// up sent together as one `batch` event, a JSON array of events): every change from now on as
-/// Server-Sent Events, the event's `type` as
-/// the SSE event name and the JSON (`outcome::events`) as its data. A reader that falls more
-/// than the channel's length behind gets a `lagged` event and reloads the lists.
+/// `GET /_mock/events`: every change from now on as Server-Sent Events, the event's `type` as
+/// the SSE event name and the JSON (`outcome::events`) as its data; `?view=summary`: what
+/// piled up as one `batch` event instead (`live::Batch`, what the page reads), no record
+/// ever built for it. A reader that falls more than the channel's length behind gets a
+/// `lagged` event and reloads the lists.
 pub(super) async fn events(
     State(api): State<Api>,
     axum::extract::Query(q): axum::extract::Query<TasksQuery>,
 ) -> Response {
-    use axum::response::sse::{Event, KeepAlive, Sse};
+    use axum::response::sse::{KeepAlive, Sse};
     use tokio::sync::broadcast::error::RecvError;
     let summary = match summary_view(&q) {
         Ok(summary) => summary,
@@ -90,42 +90,32 @@ pub(super) async fn events(
     };
     let (rx, guard) = api.store.subscribe(!summary);
     let stop = api.stop.clone();
-    let stream =
-        futures_util::stream::unfold((rx, stop, guard), move |(mut rx, stop, guard)| async move {
+    let stream = futures_util::stream::unfold(
+        (rx, stop, guard, None),
+        move |(mut rx, stop, guard, mut last)| async move {
             let e = tokio::select! {
                 () = stop.cancelled() => return None,
                 e = rx.recv() => e,
             };
-            let strip = |e: ServeEvent| match e {
-                // Another reader's wish for records is no reason to send this one any.
-                ServeEvent::Task(mut t) if summary => {
-                    t.record = None;
-                    ServeEvent::Task(t)
-                }
-                e => e,
-            };
             let event = match e {
-                Ok(e) => strip(e),
+                Ok(e) => e,
                 Err(RecvError::Lagged(missed)) => ServeEvent::Lagged { missed },
                 Err(RecvError::Closed) => return None,
             };
             // A summary reader (the page) takes what has piled up as one `batch` event.
             if summary {
-                let data = crate::live::batch(event, &mut rx, strip);
-                return Some((Ok::<_, std::convert::Infallible>(data), (rx, stop, guard)));
+                let data = crate::live::batch(event, &mut rx, &mut last).await;
+                return Some((
+                    Ok::<_, std::convert::Infallible>(data),
+                    (rx, stop, guard, last),
+                ));
             }
-            let name = match &event {
-                ServeEvent::Task(_) => "task",
-                ServeEvent::Attempt(_) => "attempt",
-                ServeEvent::Forgotten { .. } => "forgotten",
-                ServeEvent::Lagged { .. } => "lagged",
-            };
-            let data = serde_json::to_string(&event).unwrap_or_default();
             Some((
-                Ok::<_, std::convert::Infallible>(Event::default().event(name).data(data)),
-                (rx, stop, guard),
+                Ok::<_, std::convert::Infallible>(crate::live::one(&event)),
+                (rx, stop, guard, last),
             ))
-        });
+        },
+    );
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()

@@ -209,7 +209,7 @@ impl Default for Events {
     fn default() -> Events {
         Events {
             // A reader this far behind is told how many it missed (a `lagged` event).
-            tx: tokio::sync::broadcast::channel(4096).0,
+            tx: tokio::sync::broadcast::channel(crate::live::EVENTS_KEPT).0,
             records: Default::default(),
         }
     }

@@ -226,7 +226,7 @@ struct EventsQuery {
 /// `GET /_mock/events`: each task and exchange as it happens (Server-Sent Events, the schema of
 /// `suno-mock schema events`); `?view=summary` sends what piled up as one `batch`.
 async fn events(State(p): State<Page>, Query(q): Query<EventsQuery>) -> Answer {
-    use axum::response::sse::{Event, KeepAlive, Sse};
+    use axum::response::sse::{KeepAlive, Sse};
     use tokio::sync::broadcast::error::RecvError;
     let summary = match q.view.as_deref() {
         None | Some("full") => false,
@@ -239,30 +239,25 @@ async fn events(State(p): State<Page>, Query(q): Query<EventsQuery>) -> Answer {
         }
     };
     let rx = p.rec.events.subscribe();
-    let stream = futures_util::stream::unfold((rx, p.stop), move |(mut rx, stop)| async move {
-        let event = tokio::select! {
-            () = stop.cancelled() => return None,
-            e = rx.recv() => match e {
-                Ok(e) => e,
-                Err(RecvError::Lagged(missed)) => ServeEvent::Lagged { missed },
-                Err(RecvError::Closed) => return None,
-            },
-        };
-        let sse = if summary {
-            crate::live::batch(event, &mut rx, |e| e)
-        } else {
-            let name = match &event {
-                ServeEvent::Task(_) => "task",
-                ServeEvent::Attempt(_) => "attempt",
-                ServeEvent::Forgotten { .. } => "forgotten",
-                ServeEvent::Lagged { .. } => "lagged",
+    let stream = futures_util::stream::unfold(
+        (rx, p.stop, None),
+        move |(mut rx, stop, mut last)| async move {
+            let event = tokio::select! {
+                () = stop.cancelled() => return None,
+                e = rx.recv() => match e {
+                    Ok(e) => e,
+                    Err(RecvError::Lagged(missed)) => ServeEvent::Lagged { missed },
+                    Err(RecvError::Closed) => return None,
+                },
             };
-            Event::default()
-                .event(name)
-                .data(serde_json::to_string(&event).unwrap_or_default())
-        };
-        Some((Ok::<_, std::convert::Infallible>(sse), (rx, stop)))
-    });
+            let sse = if summary {
+                crate::live::batch(event, &mut rx, &mut last).await
+            } else {
+                crate::live::one(&event)
+            };
+            Some((Ok::<_, std::convert::Infallible>(sse), (rx, stop, last)))
+        },
+    );
     Ok(Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response())

@@ -179,7 +179,7 @@ pub async fn start(cfg: RecordConfig, listen: SocketAddr) -> Result<RunningRecor
         client,
         tasks: tasks.clone(),
         started: Instant::now(),
-        events: tokio::sync::broadcast::channel(4096).0,
+        events: tokio::sync::broadcast::channel(crate::live::EVENTS_KEPT).0,
         token: token.clone(),
     };
     let stop = tokio_util::sync::CancellationToken::new();
