@@ -19,23 +19,40 @@ impl Dur {
     }
 }
 
+/// Why a text is not a duration; said as the fix, in the words of a flag or a scenario key.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DurationError {
+    #[error("empty duration; write it like `15s` or `500ms`")]
+    Empty,
+    #[error("`{0}` has no unit; write `{0}s` or `{0}ms`")]
+    NoUnit(String),
+    #[error("`{text}` is not a duration ({reason}); write it like `15s`, `500ms` or `1m 30s`")]
+    Invalid {
+        text: String,
+        reason: humantime::DurationError,
+    },
+}
+
 /// Parses `15s`, `500ms`, `2m`, `1m 30s`. A bare number is refused: `15` could mean seconds or
 /// milliseconds, and guessing wrong makes a deadline 1000 times off.
-pub fn parse(text: &str) -> Result<Dur, String> {
+pub fn parse(text: &str) -> Result<Dur, DurationError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("empty duration; write it like `15s` or `500ms`".into());
+        return Err(DurationError::Empty);
     }
     if t.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return Err(format!("`{t}` has no unit; write `{t}s` or `{t}ms`"));
+        return Err(DurationError::NoUnit(t.to_string()));
     }
-    humantime::parse_duration(t).map(Dur).map_err(|e| {
-        format!("`{t}` is not a duration ({e}); write it like `15s`, `500ms` or `1m 30s`")
-    })
+    humantime::parse_duration(t)
+        .map(Dur)
+        .map_err(|reason| DurationError::Invalid {
+            text: t.to_string(),
+            reason,
+        })
 }
 
 impl std::str::FromStr for Dur {
-    type Err = String;
+    type Err = DurationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         parse(s)
     }
@@ -100,8 +117,16 @@ mod tests {
         assert_eq!(parse("15s").unwrap().0, Duration::from_secs(15));
         assert_eq!(parse("500ms").unwrap().0, Duration::from_millis(500));
         assert_eq!(parse("1m 30s").unwrap().0, Duration::from_secs(90));
-        assert!(parse("15").unwrap_err().contains("no unit"));
-        assert!(parse("soon").is_err());
+        assert_eq!(parse("15").unwrap_err(), DurationError::NoUnit("15".into()));
+        assert_eq!(
+            parse("15").unwrap_err().to_string(),
+            "`15` has no unit; write `15s` or `15ms`"
+        );
+        assert_eq!(parse(" ").unwrap_err(), DurationError::Empty);
+        assert!(matches!(
+            parse("soon").unwrap_err(),
+            DurationError::Invalid { text, .. } if text == "soon"
+        ));
     }
 
     #[test]

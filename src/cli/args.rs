@@ -156,7 +156,7 @@ pub fn parse_receiver(s: &str) -> Result<ReceiverArg, String> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delays(pub Vec<Dur>);
 
-fn parse_delays(s: &str) -> Result<Delays, String> {
+fn parse_delays(s: &str) -> Result<Delays, crate::duration::DurationError> {
     s.split(',')
         .map(|p| crate::duration::parse(p.trim()))
         .collect::<Result<_, _>>()

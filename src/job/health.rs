@@ -2,20 +2,28 @@
 
 use std::time::Duration;
 
-/// Ok when `url` answers 200 within `timeout`; else why not, in words.
-pub async fn ask(url: &url::Url, timeout: Duration) -> Result<(), String> {
+/// Why a `serve` is not ready.
+#[derive(Debug, thiserror::Error)]
+pub enum NotReady {
+    #[error("cannot make an HTTP client: {0}")]
+    Client(reqwest::Error),
+    #[error("answered {0}")]
+    Answered(reqwest::StatusCode),
+    /// The class says it (refused, timeout, dns...); the whole error chain is noise in a
+    /// health check's log.
+    #[error("no answer ({})", .0.name())]
+    NoAnswer(crate::wire::ErrorClass),
+}
+
+/// Ok when `url` answers 200 within `timeout`; else why not.
+pub async fn ask(url: &url::Url, timeout: Duration) -> Result<(), NotReady> {
     let client = reqwest::Client::builder()
         .timeout(timeout)
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(NotReady::Client)?;
     match client.get(url.clone()).send().await {
         Ok(r) if r.status() == reqwest::StatusCode::OK => Ok(()),
-        Ok(r) => Err(format!("answered {}", r.status())),
-        // The class says it (refused, timeout, dns...); the whole error chain is noise in a
-        // health check's log.
-        Err(e) => Err(format!(
-            "no answer ({})",
-            crate::wire::classify(&e).0.name()
-        )),
+        Ok(r) => Err(NotReady::Answered(r.status())),
+        Err(e) => Err(NotReady::NoAnswer(crate::wire::classify(&e).0)),
     }
 }
