@@ -198,28 +198,34 @@ pub struct Store {
 
 /// The events of the store's changes; built only while someone listens, so a `serve` nobody
 /// watches pays nothing for them, and a task's record only while some reader wants records.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Events {
-    tx: tokio::sync::broadcast::Sender<ServeEvent>,
+    /// Made by the first reader: its slots (`live::EVENTS_KEPT` of them, a few megabytes) are
+    /// allocated at once, which two hundred providers started and dropped by a library's
+    /// tests would pay for nothing (`library::providers_stopped_or_dropped_leave_nothing_behind`).
+    /// A reader this far behind is told how many it missed (a `lagged` event).
+    tx: std::sync::OnceLock<tokio::sync::broadcast::Sender<ServeEvent>>,
     /// Readers that want each task event's record.
     records: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
-impl Default for Events {
-    fn default() -> Events {
-        Events {
-            // A reader this far behind is told how many it missed (a `lagged` event).
-            tx: tokio::sync::broadcast::channel(crate::live::EVENTS_KEPT).0,
-            records: Default::default(),
-        }
-    }
-}
-
 impl Events {
     fn send(&self, make: impl FnOnce() -> ServeEvent) {
-        if self.tx.receiver_count() > 0 {
-            let _ = self.tx.send(make());
+        if let Some(tx) = self.tx.get()
+            && tx.receiver_count() > 0
+        {
+            let _ = tx.send(make());
         }
+    }
+
+    fn readers(&self) -> usize {
+        self.tx.get().map_or(0, |tx| tx.receiver_count())
+    }
+
+    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<ServeEvent> {
+        self.tx
+            .get_or_init(|| tokio::sync::broadcast::channel(crate::live::EVENTS_KEPT).0)
+            .subscribe()
     }
 
     fn records(&self) -> bool {
@@ -255,7 +261,7 @@ impl Store {
 
     /// How many readers of the events there are (open pages, say).
     pub fn watchers(&self) -> usize {
-        self.events.tx.receiver_count()
+        self.events.readers()
     }
 
     /// Every change from now on, as events (`GET /_mock/events`); with `records`, task events
@@ -273,7 +279,7 @@ impl Store {
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             WantsRecords(self.events.records.clone())
         });
-        (self.events.tx.subscribe(), guard)
+        (self.events.subscribe(), guard)
     }
 
     /// Waits until `f` finds what it looks for in the store (checked at once, then after each
