@@ -301,6 +301,12 @@ impl Family {
         names
     }
 
+    /// The name of its failure callback's stage: `error` where the family has that stage,
+    /// else `failure`.
+    pub fn failure_stage(&self) -> &'static str {
+        if self.error_stage { "error" } else { "failure" }
+    }
+
     pub fn failure_msg(&self, code: i64) -> &'static str {
         self.failure_codes
             .iter()

@@ -95,19 +95,10 @@ mod tests {
     fn answered(status: u16, ms: f64) -> Attempt {
         Attempt {
             number: 1,
-            at_ms: 0.0,
             duration_ms: ms,
-            connect_ms: None,
             status: Some(status),
             accepted: (200..300).contains(&status),
-            error: None,
-            message: None,
-            location: None,
-            ambiguous: false,
-            body: None,
-            signed_at: None,
-            signature: None,
-            headers: Vec::new(),
+            ..Attempt::default()
         }
     }
 

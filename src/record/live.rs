@@ -20,7 +20,6 @@ use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 use super::{Exchange, Recorder, Resent, TaskRecording};
-use crate::family::Family;
 use crate::live::{Mode, Refused, SendRequest, sh};
 use crate::outcome::events::{AttemptEvent, Mark, ServeEvent, TaskEvent};
 use crate::wire::Attempt;
@@ -59,15 +58,6 @@ pub(super) fn router(rec: Recorder, stop: CancellationToken) -> Router {
             post(|s, p, h, b| send("edit", s, p, h, b)),
         )
         .with_state(page)
-}
-
-/// The stage of a family's failure callback: `error` where the family has that stage.
-pub(super) fn failure_stage(family: &Family) -> &'static str {
-    if family.error_stage {
-        "error"
-    } else {
-        "failure"
-    }
 }
 
 /// What the callbacks received so far say of the task: a failure ended it, its family's last
@@ -143,17 +133,11 @@ fn attempt(ex: &Exchange) -> Attempt {
         number: 1,
         at_ms: ex.at_ms,
         duration_ms: ex.took_ms,
-        connect_ms: None,
         status,
         accepted: status.is_some_and(|s| (200..300).contains(&s)),
         error: ex.error,
         message: ex.note.clone(),
-        location: None,
-        ambiguous: false,
-        body: None,
-        signed_at: None,
-        signature: None,
-        headers: Vec::new(),
+        ..Attempt::default()
     }
 }
 

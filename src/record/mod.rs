@@ -449,7 +449,7 @@ impl Recorder {
         let detected = json.as_ref().and_then(crate::family::detect::detect);
         if let Some(d) = &detected {
             ex.failure = d.stage.is_none();
-            ex.stage = Some(d.stage.unwrap_or(live::failure_stage(d.family)));
+            ex.stage = Some(d.stage.unwrap_or(d.family.failure_stage()));
         }
         let task_id = match (&detected, &json) {
             (Some(d), Some(j)) => crate::family::detect::task_id(d.family, j).map(str::to_string),

@@ -36,13 +36,8 @@ pub fn delivery(task: &str, template: &str, status: Option<u16>, ms: f64) -> Del
             status,
             accepted: status == Some(200),
             error: status.is_none().then_some(ErrorClass::Timeout),
-            message: None,
-            location: None,
             ambiguous: status.is_none(),
-            body: None,
-            signed_at: None,
-            signature: None,
-            headers: Vec::new(),
+            ..Attempt::default()
         }],
         acknowledged: status == Some(200),
     }

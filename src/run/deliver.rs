@@ -79,8 +79,7 @@ pub(crate) fn template_name(step: &DeliverStep, family: &Family) -> String {
     };
     let mut name = match step.deliver.resolve(family) {
         Ok(Resolved::Stage(s)) => s.name.to_string(),
-        Ok(Resolved::Failure) if family.error_stage => failure("error"),
-        Ok(Resolved::Failure) => failure("failure"),
+        Ok(Resolved::Failure) => failure(family.failure_stage()),
         Ok(Resolved::Custom) | Err(_) => step.deliver.name().to_string(),
     };
     if let Some(v) = &step.variant {

@@ -483,18 +483,9 @@ impl Sender {
         let mut attempt = Attempt {
             number,
             at_ms,
-            duration_ms: 0.0,
-            connect_ms: None,
-            status: None,
-            accepted: false,
-            error: None,
-            message: None,
-            location: None,
-            ambiguous: false,
-            body: None,
             signed_at: signed.as_ref().map(|(ts, _)| *ts),
             signature: signed.map(|(_, sig)| sig),
-            headers: Vec::new(),
+            ..Attempt::default()
         };
         let request = self
             .client

@@ -8,7 +8,9 @@ use serde::Serialize;
 use super::ErrorClass;
 use crate::duration::human;
 
-#[derive(Debug, Clone, Serialize)]
+/// `Default` is an attempt that has not gone out yet (no answer, nothing known), what each
+/// maker fills in from.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Attempt {
     /// 1 for the first attempt.
     pub number: u32,

@@ -130,6 +130,39 @@ def attempt(page, text):
     return page.locator("details.attempt", has_text=text)
 
 
+def expect_ack_failure_marked(exchange, fix):
+    """A 500 to a failure callback: the red ack-failure mark, explain's fix (`fix` in it) once
+    opened, and the receiver's whole answer with its headers."""
+    expect(exchange).to_contain_text("500 in")
+    expect(exchange.locator(".mark.fail")).to_have_text("✗ ack-failure")
+    exchange.locator("summary").click()
+    expect(exchange.locator(".fix")).to_contain_text(fix)
+    expect(exchange.locator("pre").nth(2)).to_contain_text(re.compile(r"HTTP 500\ncontent-type: \S+"))
+
+
+def edit_and_send(page, old, new, shown=None):
+    """Edit (the editor showing `shown`, when given), replace `old` by `new` in the body, Send:
+    the sent exchange, opened, showing the edited body."""
+    page.get_by_role("button", name="Edit", exact=True).click()
+    body = page.locator("#edit-body")
+    if shown is not None:
+        expect(body).to_have_value(shown)
+    body.fill(body.input_value().replace(old, new))
+    page.get_by_role("button", name="Send", exact=True).click()
+    edited = attempt(page, "edit copy 1 attempt 1")
+    expect(edited).to_be_visible()
+    edited.locator("summary").click()
+    expect(edited.locator("pre").nth(1)).to_contain_text(new)
+    return edited
+
+
+def copied_curl(page):
+    """Copy as curl, and the command it put on the clipboard."""
+    page.get_by_role("button", name="Copy as curl", exact=True).click()
+    expect(page.locator("#notice")).to_have_text("curl command copied")
+    return page.evaluate("navigator.clipboard.readText()")
+
+
 def test_tasks_appear_live_and_every_action_works_from_the_page(browser, serve, receiver, tmp_path):
     page, errors = open_page(browser, serve.page)
     expect(page.locator("#rows")).to_contain_text("No task yet")
@@ -146,14 +179,9 @@ def test_tasks_appear_live_and_every_action_works_from_the_page(browser, serve, 
     expect(page.locator("#detail h2")).to_have_text(first)
     page.select_option("#code", "531")
     page.get_by_role("button", name="Fail", exact=True).click()
-    failure = attempt(page, "copy 1 attempt 1")
-    expect(failure).to_contain_text("500 in")
-    # The receiver answered 500 to a failure callback: a red mark, with explain's fix.
-    expect(failure.locator(".mark.fail")).to_have_text("✗ ack-failure")
-    failure.locator("summary").click()
-    expect(failure.locator(".fix")).to_contain_text("ack-failure: answered 500 to a failure callback. Fix: record the failure")
-    # The whole exchange: the receiver's answer with its headers.
-    expect(failure.locator("pre").nth(2)).to_contain_text(re.compile(r"HTTP 500\ncontent-type: \S+"))
+    # The receiver answered 500 to a failure callback: a red mark, with explain's fix, and the
+    # whole exchange: the receiver's answer with its headers.
+    expect_ack_failure_marked(attempt(page, "copy 1 attempt 1"), "ack-failure: answered 500 to a failure callback. Fix: record the failure")
     expect(page.locator("#detail .meta").first).to_contain_text("failed")
     expect(row).to_contain_text("failed")
     v = serve.exchanges(first)
@@ -171,21 +199,11 @@ def test_tasks_appear_live_and_every_action_works_from_the_page(browser, serve, 
     expect(attempt(page, "duplicate copy")).to_have_count(2)
 
     # Edit, then send: the body as edited reaches the receiver (judged on its timing alone).
-    page.get_by_role("button", name="Edit", exact=True).click()
-    body = page.locator("#edit-body")
-    expect(body).to_have_value(re.compile('"code": 531'))
-    body.fill(body.input_value().replace("Generation failed, credits refunded", "edited by hand"))
-    page.get_by_role("button", name="Send", exact=True).click()
-    edited = attempt(page, "edit copy 1 attempt 1")
-    expect(edited).to_be_visible()
-    edited.locator("summary").click()
-    expect(edited.locator("pre").nth(1)).to_contain_text("edited by hand")
+    edited = edit_and_send(page, "Generation failed, credits refunded", "edited by hand", shown=re.compile('"code": 531'))
     expect(edited.locator(".mark.fail")).to_have_count(0)
 
     # Copy as curl: the command, with the stage's body.
-    page.get_by_role("button", name="Copy as curl", exact=True).click()
-    expect(page.locator("#notice")).to_have_text("curl command copied")
-    curl = page.evaluate("navigator.clipboard.readText()")
+    curl = copied_curl(page)
     assert curl.startswith("curl -sS -X POST '" + receiver + "'"), curl
     assert '"code":531' in curl
 
@@ -254,12 +272,7 @@ def test_record_shows_each_callback_as_it_arrives_and_resends_it(browser, receiv
         # The real provider runs the task: nothing to fail or expire here.
         expect(page.get_by_role("button", name="Fail", exact=True)).to_have_count(0)
         expect(page.get_by_role("button", name="Expire", exact=True)).to_have_count(0)
-        received = attempt(page, "received 1")
-        expect(received).to_contain_text("500 in")
-        expect(received.locator(".mark.fail")).to_have_text("✗ ack-failure")
-        received.locator("summary").click()
-        expect(received.locator(".fix")).to_contain_text("answered 500 to a failure callback")
-        expect(received.locator("pre").nth(2)).to_contain_text(re.compile(r"HTTP 500\ncontent-type: \S+"))
+        expect_ack_failure_marked(attempt(page, "received 1"), "answered 500 to a failure callback")
 
         # Resend and Duplicate go to the receiver again, with the receiver's answers.
         page.get_by_role("button", name="Resend", exact=True).click()
@@ -268,17 +281,8 @@ def test_record_shows_each_callback_as_it_arrives_and_resends_it(browser, receiv
         page.get_by_role("button", name="Duplicate", exact=True).click()
         expect(attempt(page, "duplicate copy")).to_have_count(3)
         # Edit, then send: the edited body reaches the receiver.
-        page.get_by_role("button", name="Edit", exact=True).click()
-        body = page.locator("#edit-body")
-        body.fill(body.input_value().replace("Music generation failed", "edited by hand"))
-        page.get_by_role("button", name="Send", exact=True).click()
-        edited = attempt(page, "edit copy 1 attempt 1")
-        expect(edited).to_be_visible()
-        edited.locator("summary").click()
-        expect(edited.locator("pre").nth(1)).to_contain_text("edited by hand")
-        page.get_by_role("button", name="Copy as curl", exact=True).click()
-        expect(page.locator("#notice")).to_have_text("curl command copied")
-        assert page.evaluate("navigator.clipboard.readText()").startswith("curl -sS -X POST '" + receiver + "'")
+        edit_and_send(page, "Music generation failed", "edited by hand")
+        assert copied_curl(page).startswith("curl -sS -X POST '" + receiver + "'")
 
         # Save as scenario: the task's file, the provider's one delivery and none of the page's.
         with page.expect_download() as d:
